@@ -1,0 +1,56 @@
+# kiosk – common tasks. `make run` shows the point working; `make test` checks everything.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export QT_QPA_PLATFORM ?= offscreen
+
+.PHONY: run test lint format bench screenshots sounds bundle clean system-deps
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+system-deps:
+	@scripts/install-system-deps.sh
+
+DEMO_DB ?= sqlite:///$(CURDIR)/.demo/kiosk.db
+
+## run: the main job (the point's status on a demo database until the screens exist)
+run: $(STAMP) system-deps
+	$(BIN)/kiosk --db $(DEMO_DB) status
+
+## test: lint, then the whole test suite (SQLite and a throwaway PostgreSQL)
+test: $(STAMP) system-deps lint
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## bench: speed and memory benchmarks, written to docs/benchmarks.md
+bench: $(STAMP) system-deps
+	$(BIN)/python -m benchmarks
+
+## screenshots: a PNG of every screen in docs/screenshots/
+screenshots: $(STAMP) system-deps
+	$(BIN)/python scripts/screenshots.py
+
+## sounds: regenerate the voice clips in assets/sounds/ (espeak-ng + sox)
+sounds: $(STAMP)
+	$(BIN)/python scripts/make_sounds.py
+
+bundle: $(STAMP)
+	$(BIN)/python -m pip install --quiet pyinstaller
+	$(BIN)/pyinstaller --noconfirm kiosk.spec
+
+clean:
+	rm -rf build dist .pytest_cache .ruff_cache
