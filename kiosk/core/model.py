@@ -1,0 +1,156 @@
+"""Values handed out by core: tickets, events, counters and the live snapshot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+
+class TicketState(StrEnum):
+    WAITING = "waiting"
+    CALLED = "called"
+    SERVING = "serving"
+    SKIPPED = "skipped"
+    COMPLETED = "completed"
+    NO_SHOW = "no_show"
+    EXPIRED = "expired"
+
+
+#: States in which a ticket still needs someone's attention today.
+OPEN_STATES = (TicketState.WAITING, TicketState.CALLED, TicketState.SERVING, TicketState.SKIPPED)
+#: States in which a counter holds the ticket.
+HELD_STATES = (TicketState.CALLED, TicketState.SERVING)
+
+
+class EventKind(StrEnum):
+    ISSUED = "issued"
+    CALLED = "called"
+    RECALLED = "recalled"
+    SKIPPED = "skipped"
+    RETURNED = "returned"
+    SERVING = "serving"
+    COMPLETED = "completed"
+    TRANSFERRED = "transferred"
+    EXPIRED = "expired"
+    PRINTED = "printed"
+    PRINT_FAILED = "print_failed"
+    COUNTER_OPENED = "counter_opened"
+    COUNTER_PAUSED = "counter_paused"
+    COUNTER_CLOSED = "counter_closed"
+    FIELD_OPENED = "field_opened"
+    FIELD_CLOSED = "field_closed"
+
+
+#: Events that make the display announce a number.
+CALL_KINDS = (EventKind.CALLED, EventKind.RECALLED)
+
+
+class CounterState(StrEnum):
+    OPEN = "open"
+    PAUSED = "paused"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class Ticket:
+    id: int
+    site: str
+    business_day: date
+    field: str
+    number: int
+    code: str
+    priority: bool
+    state: TicketState
+    queue_field: str
+    target_counter: int | None
+    counter: int | None
+    issued_at: datetime
+    called_at: datetime | None
+    serving_at: datetime | None
+    completed_at: datetime | None
+    recalls: int
+    transfers: int
+    dossiers: int
+
+
+@dataclass(frozen=True)
+class IssuedTicket:
+    """A new ticket and what the citizen is told about it."""
+
+    ticket: Ticket
+    people_ahead: int
+    estimated_wait_minutes: int
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    at: datetime
+    business_day: date
+    kind: EventKind
+    ticket_id: int | None
+    ticket_code: str | None
+    counter: int | None
+    field: str | None
+    actor: str
+    site: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class FieldStatus:
+    code: str
+    name: str
+    name_en: str
+    prefix: str
+    waiting: int
+    priority_waiting: int
+    issued_today: int
+    estimated_wait_minutes: int
+    open_now: bool
+    closed_reason_vi: str = ""
+    closed_reason_en: str = ""
+    opens_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CounterStatus:
+    number: int
+    name: str
+    name_en: str
+    state: CounterState
+    reason: str
+    fields: tuple[str, ...]
+    ticket: Ticket | None
+    served_today: int
+    avg_service_seconds: float | None
+
+
+@dataclass(frozen=True)
+class CallRecord:
+    event_id: int
+    at: datetime
+    code: str
+    counter: int
+    field: str
+    recall: bool
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything a screen shows, consistent as of `last_event_id`."""
+
+    business_day: date
+    at: datetime
+    last_event_id: int
+    fields: tuple[FieldStatus, ...]
+    counters: tuple[CounterStatus, ...]
+    recent_calls: tuple[CallRecord, ...] = field(default_factory=tuple)
+
+    def field_status(self, code: str) -> FieldStatus | None:
+        return next((f for f in self.fields if f.code == code), None)
+
+    def counter_status(self, number: int) -> CounterStatus | None:
+        return next((c for c in self.counters if c.number == number), None)

@@ -1,0 +1,989 @@
+"""The queue service: every operation of kiosk, counters and admin, one transaction each.
+
+Each operation appends its events to `queue_events` and updates the `tickets` projection in
+the same transaction, so the log and the current state can never disagree.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from kiosk.core.clock import Clock, SystemClock
+from kiosk.core.config import Config, FieldConfig
+from kiosk.core.errors import (
+    CounterBusy,
+    CounterNotServingField,
+    DailyCapReached,
+    FieldClosed,
+    InvalidTicketState,
+    NoOneWaiting,
+    NoTicketAtCounter,
+    UnknownCounter,
+    UnknownField,
+    UnknownTicket,
+)
+from kiosk.core.model import (
+    CALL_KINDS,
+    HELD_STATES,
+    CallRecord,
+    CounterState,
+    CounterStatus,
+    Event,
+    EventKind,
+    FieldStatus,
+    IssuedTicket,
+    Snapshot,
+    Ticket,
+    TicketState,
+)
+from kiosk.core.rules import (
+    Candidate,
+    choose_next,
+    estimate_wait_minutes,
+    median_service_seconds,
+    next_streak,
+)
+from kiosk.core.schema import CounterRow, EventRow, FieldDayRow, TicketRow
+from kiosk.core.store import Store
+
+log = logging.getLogger(__name__)
+
+_STATE_VI = {
+    TicketState.WAITING: "đang chờ",
+    TicketState.CALLED: "đã được gọi",
+    TicketState.SERVING: "đang được phục vụ",
+    TicketState.SKIPPED: "đã bị bỏ qua",
+    TicketState.COMPLETED: "đã hoàn thành",
+    TicketState.NO_SHOW: "vắng mặt",
+    TicketState.EXPIRED: "đã hết hạn",
+}
+
+
+def ticket_value(row: TicketRow) -> Ticket:
+    return Ticket(
+        id=row.id,
+        site=row.site,
+        business_day=row.business_day,
+        field=row.field,
+        number=row.number,
+        code=row.code,
+        priority=row.priority,
+        state=TicketState(row.state),
+        queue_field=row.queue_field,
+        target_counter=row.target_counter,
+        counter=row.counter,
+        issued_at=row.issued_at,
+        called_at=row.called_at,
+        serving_at=row.serving_at,
+        completed_at=row.completed_at,
+        recalls=row.recalls,
+        transfers=row.transfers,
+        dossiers=row.dossiers,
+    )
+
+
+def event_value(row: EventRow, code: str | None) -> Event:
+    return Event(
+        id=row.id,
+        at=row.at,
+        business_day=row.business_day,
+        kind=EventKind(row.kind),
+        ticket_id=row.ticket_id,
+        ticket_code=code,
+        counter=row.counter,
+        field=row.field,
+        actor=row.actor,
+        site=row.site,
+        data=dict(row.data or {}),
+    )
+
+
+class QueueService:
+    """Queue operations for one site. Thread-safe: every call opens its own transaction."""
+
+    def __init__(self, store: Store, config: Config, clock: Clock | None = None) -> None:
+        self.store = store
+        self.config = config
+        self.clock = clock or SystemClock()
+        self.site = config.site.id
+
+    # ------------------------------------------------------------------ helpers
+
+    def business_day(self, now: datetime | None = None) -> date:
+        return self.config.local_today(now or self.clock.now())
+
+    def _field(self, code: str) -> FieldConfig:
+        f = self.config.field(code)
+        if f is None:
+            codes = [x.code for x in self.config.fields]
+            close = difflib.get_close_matches(code, codes, n=1, cutoff=0.5)
+            hint_vi = f' Có phải "{close[0]}"?' if close else ""
+            hint_en = f' Did you mean "{close[0]}"?' if close else ""
+            raise UnknownField(
+                f'Không có lĩnh vực "{code}".{hint_vi} Các lĩnh vực: {", ".join(codes)}',
+                f'No field "{code}".{hint_en} Fields: {", ".join(codes)}',
+            )
+        return f
+
+    def _check_counter(self, number: int) -> None:
+        if self.config.counter(number) is None:
+            known = ", ".join(str(c.number) for c in self.config.counters)
+            raise UnknownCounter(
+                f"Không có quầy số {number}. Các quầy: {known}",
+                f"No counter {number}. Counters: {known}",
+            )
+
+    def _field_label(self, code: str) -> tuple[str, str]:
+        f = self.config.field(code)
+        return (f.name, f.name_en) if f else (code, code)
+
+    def _log(
+        self,
+        session: Session,
+        now: datetime,
+        kind: EventKind,
+        *,
+        actor: str,
+        ticket: TicketRow | None = None,
+        counter: int | None = None,
+        field: str | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> EventRow:
+        row = EventRow(
+            at=now,
+            business_day=self.business_day(now),
+            kind=kind.value,
+            ticket_id=ticket.id if ticket else None,
+            counter=counter,
+            field=field if field is not None else (ticket.queue_field if ticket else None),
+            actor=actor,
+            site=self.site,
+            data=data or {},
+        )
+        session.add(row)
+        return row
+
+    def _begin(self, session: Session) -> tuple[datetime, date]:
+        """Start of every write: the time, the business day, and the day rollover."""
+        now = self.clock.now()
+        day = self.business_day(now)
+        self._expire_previous_days(session, now, day)
+        return now, day
+
+    def _expire_previous_days(self, session: Session, now: datetime, day: date) -> None:
+        """Close the unfinished tickets of earlier days with an `expired` event."""
+        stale = session.scalars(
+            self.store.lock_rows(
+                select(TicketRow).where(
+                    TicketRow.site == self.site,
+                    TicketRow.state.in_(
+                        [s.value for s in (*HELD_STATES, TicketState.WAITING, TicketState.SKIPPED)]
+                    ),
+                    TicketRow.business_day < day,
+                ),
+                skip_locked=False,
+            )
+        ).all()
+        if not stale:
+            return
+        for t in stale:
+            before = TicketState(t.state)
+            t.state = (
+                TicketState.NO_SHOW.value
+                if before is TicketState.SKIPPED
+                else TicketState.EXPIRED.value
+            )
+            t.counter = None
+            ev = EventRow(
+                at=now,
+                business_day=t.business_day,
+                kind=EventKind.EXPIRED.value,
+                ticket_id=t.id,
+                counter=None,
+                field=t.queue_field,
+                actor="system",
+                site=self.site,
+                data={"from": before.value, "code": t.code},
+            )
+            session.add(ev)
+        held = session.scalars(
+            select(CounterRow).where(
+                CounterRow.site == self.site, CounterRow.ticket_id.is_not(None)
+            )
+        ).all()
+        stale_ids = {t.id for t in stale}
+        for c in held:
+            if c.ticket_id in stale_ids:
+                c.ticket_id = None
+        log.info("expired %d unfinished tickets of earlier days", len(stale))
+
+    def _counter_row(self, session: Session, number: int, now: datetime) -> CounterRow:
+        self._check_counter(number)
+        self.store.insert_ignore(
+            session,
+            CounterRow,
+            site=self.site,
+            number=number,
+            state=CounterState.CLOSED.value,
+            reason="",
+            ticket_id=None,
+            priority_streak=0,
+            updated_at=now,
+        )
+        row = session.scalars(
+            self.store.lock_rows(
+                select(CounterRow).where(CounterRow.site == self.site, CounterRow.number == number)
+            )
+        ).one()
+        return row
+
+    def _held_ticket(self, session: Session, counter: CounterRow) -> TicketRow | None:
+        if counter.ticket_id is None:
+            return None
+        return session.get(TicketRow, counter.ticket_id)
+
+    def _require_held(self, session: Session, counter: CounterRow) -> TicketRow:
+        t = self._held_ticket(session, counter)
+        if t is None:
+            raise NoTicketAtCounter(
+                f"Quầy số {counter.number} chưa gọi số nào",
+                f"Counter {counter.number} holds no ticket; call next first",
+            )
+        return t
+
+    def _open_if_needed(
+        self, session: Session, counter: CounterRow, now: datetime, actor: str
+    ) -> None:
+        if counter.state != CounterState.OPEN.value:
+            counter.state = CounterState.OPEN.value
+            counter.reason = ""
+            counter.updated_at = now
+            self._log(session, now, EventKind.COUNTER_OPENED, actor=actor, counter=counter.number)
+
+    def _field_open_state(
+        self, session: Session, f: FieldConfig, now: datetime, day: date
+    ) -> tuple[bool, str, str, datetime | None]:
+        """(open, reason_vi, reason_en, opens_at) for issuing a ticket in field `f` now."""
+        override = session.get(FieldDayRow, (self.site, day, f.code))
+        if override is not None and not override.is_open:
+            return (
+                False,
+                f"Lĩnh vực {f.name} tạm ngừng tiếp nhận hôm nay",
+                f"{f.name_en} is closed today",
+                None,
+            )
+        if override is not None and override.is_open:
+            return True, "", "", None
+        hours = self.config.hours_of(f)
+        local = now.astimezone(self.config.zone)
+        if hours.is_open(local):
+            return True, "", "", None
+        opens = hours.next_opening(local)
+        if opens is None:
+            return False, f"Lĩnh vực {f.name} không tiếp nhận", f"{f.name_en} is closed", None
+        when_vi = f"{opens:%H:%M}" if opens.date() == local.date() else f"{opens:%H:%M %d/%m/%Y}"
+        return (
+            False,
+            f"Lĩnh vực đã hết giờ tiếp nhận, mở lại lúc {when_vi}",
+            f"Closed now, opens at {when_vi}",
+            opens,
+        )
+
+    def _issued_count(self, session: Session, field: str, day: date) -> int:
+        from kiosk.core.schema import SequenceRow
+
+        n = session.scalar(
+            select(SequenceRow.last_number).where(
+                SequenceRow.site == self.site,
+                SequenceRow.business_day == day,
+                SequenceRow.field == field,
+            )
+        )
+        return int(n or 0)
+
+    def _waiting_rows(self, session: Session, day: date, fields: Iterable[str]) -> list[TicketRow]:
+        return list(
+            session.scalars(
+                select(TicketRow)
+                .where(
+                    TicketRow.site == self.site,
+                    TicketRow.business_day == day,
+                    TicketRow.state == TicketState.WAITING.value,
+                    TicketRow.queue_field.in_(list(fields)),
+                )
+                .order_by(TicketRow.priority.desc(), TicketRow.sort_at, TicketRow.id)
+            ).all()
+        )
+
+    def _median_service(self, session: Session, f: FieldConfig) -> float:
+        rows = session.execute(
+            select(TicketRow.serving_at, TicketRow.completed_at)
+            .where(
+                TicketRow.site == self.site,
+                TicketRow.queue_field == f.code,
+                TicketRow.completed_at.is_not(None),
+            )
+            .order_by(TicketRow.completed_at.desc())
+            .limit(self.config.queue.estimate_window)
+        ).all()
+        durations = [(c - s).total_seconds() for s, c in rows if s is not None and c is not None]
+        return median_service_seconds(durations, f.service_minutes)
+
+    def _open_counters_for(self, session: Session, f: FieldConfig) -> int:
+        n = session.scalar(
+            select(func.count())
+            .select_from(CounterRow)
+            .where(
+                CounterRow.site == self.site,
+                CounterRow.number.in_(f.counters),
+                CounterRow.state == CounterState.OPEN.value,
+            )
+        )
+        return int(n or 0) or len(f.counters)
+
+    def _people_ahead(self, session: Session, t: TicketRow) -> int:
+        conds = [
+            TicketRow.site == self.site,
+            TicketRow.business_day == t.business_day,
+            TicketRow.state == TicketState.WAITING.value,
+            TicketRow.queue_field == t.queue_field,
+            TicketRow.id != t.id,
+        ]
+        if t.priority:
+            conds += [TicketRow.priority.is_(True), TicketRow.sort_at <= t.sort_at]
+        else:
+            conds.append(or_(TicketRow.priority.is_(True), TicketRow.sort_at <= t.sort_at))
+        return int(session.scalar(select(func.count()).select_from(TicketRow).where(*conds)) or 0)
+
+    # ------------------------------------------------------------------ kiosk
+
+    def issue(self, field: str, *, priority: bool = False, actor: str = "kiosk") -> IssuedTicket:
+        """Give a citizen the next number of `field` (refused when closed or capped)."""
+        f = self._field(field)
+        with self.store.write() as s:
+            now, day = self._begin(s)
+            is_open, why_vi, why_en, _ = self._field_open_state(s, f, now, day)
+            if not is_open:
+                raise FieldClosed(why_vi, why_en)
+            if f.daily_cap is not None and self._issued_count(s, f.code, day) >= f.daily_cap:
+                raise DailyCapReached(
+                    f"Lĩnh vực {f.name}: đã hết số thứ tự trong ngày",
+                    f"{f.name_en}: no more numbers today (daily limit {f.daily_cap})",
+                )
+            number = self.store.next_number(s, self.site, day, f.code)
+            code = f"{f.prefix}{number:0{self.config.queue.number_digits}d}"
+            t = TicketRow(
+                site=self.site,
+                business_day=day,
+                field=f.code,
+                number=number,
+                code=code,
+                priority=priority,
+                state=TicketState.WAITING.value,
+                queue_field=f.code,
+                issued_at=now,
+                sort_at=now,
+                recalls=0,
+                transfers=0,
+                dossiers=0,
+            )
+            s.add(t)
+            s.flush()
+            self._log(s, now, EventKind.ISSUED, actor=actor, ticket=t, data={"priority": priority})
+            ahead = self._people_ahead(s, t)
+            wait = estimate_wait_minutes(
+                ahead, self._median_service(s, f), self._open_counters_for(s, f)
+            )
+            return IssuedTicket(ticket_value(t), ahead, wait)
+
+    def record_print(
+        self, ticket_id: int, *, ok: bool, message: str = "", actor: str = "kiosk"
+    ) -> None:
+        """Log `printed` or `print_failed` for a ticket (the ticket itself stays valid)."""
+        with self.store.write() as s:
+            now, _ = self._begin(s)
+            t = s.get(TicketRow, ticket_id)
+            if t is None:
+                raise UnknownTicket(f"Không có phiếu {ticket_id}", f"No ticket with id {ticket_id}")
+            kind = EventKind.PRINTED if ok else EventKind.PRINT_FAILED
+            self._log(
+                s, now, kind, actor=actor, ticket=t, data={"message": message} if message else {}
+            )
+
+    # ------------------------------------------------------------------ counters
+
+    def call_next(self, counter: int, *, actor: str | None = None) -> Ticket:
+        """Call the next ticket for `counter`: priority first, then the oldest place."""
+        actor = actor or f"counter:{counter}"
+        fields = self.config.fields_of_counter(counter)
+        with self.store.write() as s:
+            now, day = self._begin(s)
+            c = self._counter_row(s, counter, now)
+            held = self._held_ticket(s, c)
+            if held is not None:
+                if not self.config.queue.complete_on_next:
+                    raise CounterBusy(
+                        f"Quầy số {counter} đang phục vụ số {held.code}: hoàn thành trước",
+                        f"Counter {counter} still holds {held.code}: complete it first",
+                    )
+                self._complete(s, c, held, now, actor, dossiers=1)
+            base = select(TicketRow).where(
+                TicketRow.site == self.site,
+                TicketRow.business_day == day,
+                TicketRow.state == TicketState.WAITING.value,
+                or_(
+                    TicketRow.target_counter == counter,
+                    (TicketRow.target_counter.is_(None)) & TicketRow.queue_field.in_(fields),
+                ),
+            )
+            first = s.scalars(
+                self.store.lock_rows(
+                    base.order_by(TicketRow.priority.desc(), TicketRow.sort_at, TicketRow.id).limit(
+                        1
+                    ),
+                    skip_locked=True,
+                )
+            ).first()
+            if first is None:
+                names = ", ".join(self._field_label(x)[0] for x in fields)
+                names_en = ", ".join(self._field_label(x)[1] for x in fields)
+                raise NoOneWaiting(
+                    f"Không còn ai chờ lĩnh vực {names}", f"No one is waiting for {names_en}"
+                )
+            chosen = first
+            q = self.config.queue
+            if first.priority and c.priority_streak >= q.priority_burst:
+                normal = s.scalars(
+                    self.store.lock_rows(
+                        base.where(TicketRow.priority.is_(False))
+                        .order_by(TicketRow.sort_at, TicketRow.id)
+                        .limit(1),
+                        skip_locked=True,
+                    )
+                ).first()
+                pick = choose_next(
+                    [_candidate(first)] + ([_candidate(normal)] if normal else []),
+                    q.priority_policy,
+                    c.priority_streak,
+                    q.priority_burst,
+                )
+                if normal is not None and pick is not None and pick.id == normal.id:
+                    chosen = normal
+            self._open_if_needed(s, c, now, actor)
+            self._call(s, c, chosen, now, actor, out_of_turn=False)
+            c.priority_streak = next_streak(c.priority_streak, chosen.priority)
+            return ticket_value(chosen)
+
+    def call_ticket(self, counter: int, code: str, *, actor: str | None = None) -> Ticket:
+        """Call a chosen waiting ticket out of turn (logged as such)."""
+        actor = actor or f"counter:{counter}"
+        with self.store.write() as s:
+            now, day = self._begin(s)
+            c = self._counter_row(s, counter, now)
+            t = self._find(s, code, day, lock=True)
+            if t.state != TicketState.WAITING.value:
+                raise self._bad_state(t, "gọi", "call", "waiting")
+            fields = self.config.fields_of_counter(counter)
+            if t.queue_field not in fields and t.target_counter != counter:
+                name_vi, name_en = self._field_label(t.queue_field)
+                raise CounterNotServingField(
+                    f"Quầy số {counter} không phục vụ lĩnh vực {name_vi}",
+                    f"Counter {counter} does not serve {name_en}",
+                )
+            held = self._held_ticket(s, c)
+            if held is not None:
+                if not self.config.queue.complete_on_next:
+                    raise CounterBusy(
+                        f"Quầy số {counter} đang phục vụ số {held.code}: hoàn thành trước",
+                        f"Counter {counter} still holds {held.code}: complete it first",
+                    )
+                self._complete(s, c, held, now, actor, dossiers=1)
+            self._open_if_needed(s, c, now, actor)
+            self._call(s, c, t, now, actor, out_of_turn=True)
+            return ticket_value(t)
+
+    def _call(
+        self,
+        s: Session,
+        c: CounterRow,
+        t: TicketRow,
+        now: datetime,
+        actor: str,
+        *,
+        out_of_turn: bool,
+    ) -> None:
+        t.state = TicketState.CALLED.value
+        t.counter = c.number
+        t.target_counter = None
+        if t.called_at is None:
+            t.called_at = now
+        t.last_called_at = now
+        c.ticket_id = t.id
+        c.updated_at = now
+        data: dict[str, Any] = {"code": t.code}
+        if out_of_turn:
+            data["out_of_turn"] = True
+        if t.transfers:
+            data["transfers"] = t.transfers
+        self._log(s, now, EventKind.CALLED, actor=actor, ticket=t, counter=c.number, data=data)
+
+    def recall(self, counter: int, *, actor: str | None = None) -> Ticket:
+        """Announce the ticket in hand again."""
+        actor = actor or f"counter:{counter}"
+        with self.store.write() as s:
+            now, _ = self._begin(s)
+            c = self._counter_row(s, counter, now)
+            t = self._require_held(s, c)
+            t.recalls += 1
+            t.last_called_at = now
+            self._log(
+                s,
+                now,
+                EventKind.RECALLED,
+                actor=actor,
+                ticket=t,
+                counter=counter,
+                data={"code": t.code, "recalls": t.recalls},
+            )
+            return ticket_value(t)
+
+    def skip(self, counter: int, *, actor: str | None = None) -> Ticket:
+        """The citizen did not come: set the ticket aside (it can be returned later)."""
+        actor = actor or f"counter:{counter}"
+        with self.store.write() as s:
+            now, _ = self._begin(s)
+            c = self._counter_row(s, counter, now)
+            t = self._require_held(s, c)
+            t.state = TicketState.SKIPPED.value
+            t.counter = None
+            c.ticket_id = None
+            c.updated_at = now
+            self._log(
+                s,
+                now,
+                EventKind.SKIPPED,
+                actor=actor,
+                ticket=t,
+                counter=counter,
+                data={"code": t.code, "recalls": t.recalls},
+            )
+            return ticket_value(t)
+
+    def return_skipped(self, code: str, *, actor: str = "counter") -> Ticket:
+        """Put a skipped ticket back in the queue at its original place."""
+        with self.store.write() as s:
+            now, day = self._begin(s)
+            t = self._find(s, code, day, lock=True)
+            if t.state != TicketState.SKIPPED.value:
+                raise self._bad_state(t, "đưa lại hàng chờ", "return", "skipped")
+            t.state = TicketState.WAITING.value
+            self._log(s, now, EventKind.RETURNED, actor=actor, ticket=t, data={"code": t.code})
+            return ticket_value(t)
+
+    def start_service(self, counter: int, *, actor: str | None = None) -> Ticket:
+        """The citizen arrived at the counter: service time starts now."""
+        actor = actor or f"counter:{counter}"
+        with self.store.write() as s:
+            now, _ = self._begin(s)
+            c = self._counter_row(s, counter, now)
+            t = self._require_held(s, c)
+            if t.state == TicketState.SERVING.value:
+                return ticket_value(t)
+            t.state = TicketState.SERVING.value
+            t.serving_at = now
+            self._log(
+                s,
+                now,
+                EventKind.SERVING,
+                actor=actor,
+                ticket=t,
+                counter=counter,
+                data={"code": t.code},
+            )
+            return ticket_value(t)
+
+    def complete(self, counter: int, *, dossiers: int = 1, actor: str | None = None) -> Ticket:
+        """Finish the ticket in hand, recording how many dossiers were handled."""
+        if not 0 <= dossiers <= 99:
+            raise InvalidTicketState(
+                "Số hồ sơ phải từ 0 đến 99", "The number of dossiers must be between 0 and 99"
+            )
+        actor = actor or f"counter:{counter}"
+        with self.store.write() as s:
+            now, _ = self._begin(s)
+            c = self._counter_row(s, counter, now)
+            t = self._require_held(s, c)
+            self._complete(s, c, t, now, actor, dossiers=dossiers)
+            return ticket_value(t)
+
+    def _complete(
+        self, s: Session, c: CounterRow, t: TicketRow, now: datetime, actor: str, *, dossiers: int
+    ) -> None:
+        implicit_start = t.serving_at is None
+        if implicit_start:
+            # Service began when the citizen was called if the clerk never pressed "start".
+            t.serving_at = t.last_called_at or now
+        t.state = TicketState.COMPLETED.value
+        t.completed_at = now
+        t.dossiers = dossiers
+        c.ticket_id = None
+        c.updated_at = now
+        data: dict[str, Any] = {"code": t.code, "dossiers": dossiers}
+        if implicit_start:
+            data["serving_from_call"] = True
+        self._log(s, now, EventKind.COMPLETED, actor=actor, ticket=t, counter=c.number, data=data)
+
+    def transfer(
+        self,
+        counter: int,
+        *,
+        to_field: str | None = None,
+        to_counter: int | None = None,
+        actor: str | None = None,
+    ) -> Ticket:
+        """Send the ticket in hand to another field or counter, keeping its place in line."""
+        if (to_field is None) == (to_counter is None):
+            raise InvalidTicketState(
+                "Chọn lĩnh vực hoặc quầy để chuyển đến",
+                "Choose either a field or a counter to transfer to",
+            )
+        actor = actor or f"counter:{counter}"
+        if to_field is not None:
+            self._field(to_field)
+        if to_counter is not None:
+            self._check_counter(to_counter)
+            if to_counter == counter:
+                raise InvalidTicketState(
+                    "Không thể chuyển đến chính quầy này", "Cannot transfer to the same counter"
+                )
+        with self.store.write() as s:
+            now, _ = self._begin(s)
+            c = self._counter_row(s, counter, now)
+            t = self._require_held(s, c)
+            from_field = t.queue_field
+            if to_field is not None:
+                t.queue_field = to_field
+                t.target_counter = None
+            else:
+                t.target_counter = to_counter
+            t.state = TicketState.WAITING.value
+            t.counter = None
+            t.transfers += 1
+            c.ticket_id = None
+            c.updated_at = now
+            self._log(
+                s,
+                now,
+                EventKind.TRANSFERRED,
+                actor=actor,
+                ticket=t,
+                counter=counter,
+                field=t.queue_field,
+                data={
+                    "code": t.code,
+                    "from_field": from_field,
+                    "to_field": to_field,
+                    "to_counter": to_counter,
+                },
+            )
+            return ticket_value(t)
+
+    def open_counter(self, counter: int, *, actor: str | None = None) -> None:
+        actor = actor or f"counter:{counter}"
+        with self.store.write() as s:
+            now, _ = self._begin(s)
+            c = self._counter_row(s, counter, now)
+            self._open_if_needed(s, c, now, actor)
+
+    def pause_counter(self, counter: int, reason: str = "", *, actor: str | None = None) -> None:
+        """Pause (lunch, meeting…): the counter keeps any ticket it holds."""
+        actor = actor or f"counter:{counter}"
+        with self.store.write() as s:
+            now, _ = self._begin(s)
+            c = self._counter_row(s, counter, now)
+            c.state = CounterState.PAUSED.value
+            c.reason = reason.strip()[:200]
+            c.updated_at = now
+            self._log(
+                s,
+                now,
+                EventKind.COUNTER_PAUSED,
+                actor=actor,
+                counter=counter,
+                data={"reason": c.reason},
+            )
+
+    def close_counter(self, counter: int, *, actor: str | None = None) -> None:
+        actor = actor or f"counter:{counter}"
+        with self.store.write() as s:
+            now, _ = self._begin(s)
+            c = self._counter_row(s, counter, now)
+            held = self._held_ticket(s, c)
+            if held is not None:
+                raise CounterBusy(
+                    f"Quầy số {counter} đang giữ số {held.code}: hoàn thành hoặc chuyển trước",
+                    f"Counter {counter} still holds {held.code}: complete or transfer it first",
+                )
+            c.state = CounterState.CLOSED.value
+            c.reason = ""
+            c.updated_at = now
+            self._log(s, now, EventKind.COUNTER_CLOSED, actor=actor, counter=counter)
+
+    # ------------------------------------------------------------------ admin
+
+    def set_field_today(
+        self, field: str, is_open: bool, *, reason: str = "", actor: str = "admin"
+    ) -> None:
+        """Close a field for today (or open it outside its hours) from the admin panel."""
+        f = self._field(field)
+        with self.store.write() as s:
+            now, day = self._begin(s)
+            row = s.get(FieldDayRow, (self.site, day, f.code))
+            if row is None:
+                s.add(
+                    FieldDayRow(
+                        site=self.site,
+                        business_day=day,
+                        field=f.code,
+                        is_open=is_open,
+                        reason=reason,
+                    )
+                )
+            else:
+                row.is_open = is_open
+                row.reason = reason
+            kind = EventKind.FIELD_OPENED if is_open else EventKind.FIELD_CLOSED
+            self._log(s, now, kind, actor=actor, field=f.code, data={"reason": reason})
+
+    # ------------------------------------------------------------------ reading
+
+    def _find(self, s: Session, code: str, day: date, *, lock: bool = False) -> TicketRow:
+        code = code.strip().upper()
+        stmt = select(TicketRow).where(
+            TicketRow.site == self.site, TicketRow.business_day == day, TicketRow.code == code
+        )
+        t = s.scalars(self.store.lock_rows(stmt) if lock else stmt).first()
+        if t is None:
+            raise UnknownTicket(
+                f"Không có số {code} trong ngày {day:%d/%m/%Y}",
+                f"No ticket {code} today ({day:%d/%m/%Y})",
+            )
+        return t
+
+    def _bad_state(
+        self, t: TicketRow, verb_vi: str, verb_en: str, needed: str
+    ) -> InvalidTicketState:
+        state = TicketState(t.state)
+        return InvalidTicketState(
+            f"Không thể {verb_vi} số {t.code}: phiếu {_STATE_VI[state]}",
+            f"Cannot {verb_en} {t.code}: it is {state.value}, not {needed}",
+        )
+
+    def find_ticket(self, code: str, day: date | None = None) -> Ticket:
+        with self.store.read() as s:
+            return ticket_value(self._find(s, code, day or self.business_day()))
+
+    def ticket(self, ticket_id: int) -> Ticket:
+        with self.store.read() as s:
+            t = s.get(TicketRow, ticket_id)
+            if t is None:
+                raise UnknownTicket(f"Không có phiếu {ticket_id}", f"No ticket with id {ticket_id}")
+            return ticket_value(t)
+
+    def tickets(self, day: date | None = None) -> list[Ticket]:
+        """Every ticket of a business day (all days when None), in issue order."""
+        with self.store.read() as s:
+            stmt = select(TicketRow).where(TicketRow.site == self.site)
+            if day is not None:
+                stmt = stmt.where(TicketRow.business_day == day)
+            return [ticket_value(r) for r in s.scalars(stmt.order_by(TicketRow.id)).all()]
+
+    def waiting(
+        self, fields: Sequence[str] | None = None, *, counter: int | None = None
+    ) -> list[Ticket]:
+        """Waiting tickets in call order (of some fields, or those a counter may call)."""
+        day = self.business_day()
+        with self.store.read() as s:
+            stmt = select(TicketRow).where(
+                TicketRow.site == self.site,
+                TicketRow.business_day == day,
+                TicketRow.state == TicketState.WAITING.value,
+            )
+            if counter is not None:
+                own = self.config.fields_of_counter(counter)
+                stmt = stmt.where(
+                    or_(
+                        TicketRow.target_counter == counter,
+                        TicketRow.target_counter.is_(None) & TicketRow.queue_field.in_(own),
+                    )
+                )
+            elif fields is not None:
+                stmt = stmt.where(TicketRow.queue_field.in_(list(fields)))
+            rows = s.scalars(
+                stmt.order_by(TicketRow.priority.desc(), TicketRow.sort_at, TicketRow.id)
+            ).all()
+            return [ticket_value(r) for r in rows]
+
+    def skipped(self, counter: int | None = None) -> list[Ticket]:
+        """Today's skipped tickets (of a counter's fields), newest first."""
+        day = self.business_day()
+        with self.store.read() as s:
+            stmt = select(TicketRow).where(
+                TicketRow.site == self.site,
+                TicketRow.business_day == day,
+                TicketRow.state == TicketState.SKIPPED.value,
+            )
+            if counter is not None:
+                stmt = stmt.where(TicketRow.queue_field.in_(self.config.fields_of_counter(counter)))
+            return [ticket_value(r) for r in s.scalars(stmt.order_by(TicketRow.id.desc())).all()]
+
+    def events_after(self, after_id: int = 0, limit: int = 1000) -> list[Event]:
+        """The log after event id `after_id`, oldest first (the change feed reads this)."""
+        with self.store.read() as s:
+            rows = s.execute(
+                select(EventRow, TicketRow.code)
+                .outerjoin(TicketRow, TicketRow.id == EventRow.ticket_id)
+                .where(EventRow.site == self.site, EventRow.id > after_id)
+                .order_by(EventRow.id)
+                .limit(limit)
+            ).all()
+            return [event_value(e, code) for e, code in rows]
+
+    def last_event_id(self) -> int:
+        with self.store.read() as s:
+            return int(
+                s.scalar(select(func.max(EventRow.id)).where(EventRow.site == self.site)) or 0
+            )
+
+    def snapshot(self, recent: int = 10) -> Snapshot:
+        """Waiting per field, each counter's ticket and stats, the recent calls."""
+        now = self.clock.now()
+        day = self.business_day(now)
+        with self.store.read() as s:
+            last_id = int(
+                s.scalar(select(func.max(EventRow.id)).where(EventRow.site == self.site)) or 0
+            )
+            counts = {
+                (qf, bool(p)): int(n)
+                for qf, p, n in s.execute(
+                    select(TicketRow.queue_field, TicketRow.priority, func.count())
+                    .where(
+                        TicketRow.site == self.site,
+                        TicketRow.business_day == day,
+                        TicketRow.state == TicketState.WAITING.value,
+                    )
+                    .group_by(TicketRow.queue_field, TicketRow.priority)
+                ).all()
+            }
+            fields = []
+            for f in self.config.ordered_fields():
+                waiting = counts.get((f.code, False), 0) + counts.get((f.code, True), 0)
+                is_open, why_vi, why_en, opens = self._field_open_state(s, f, now, day)
+                issued = self._issued_count(s, f.code, day)
+                if is_open and f.daily_cap is not None and issued >= f.daily_cap:
+                    is_open = False
+                    why_vi, why_en = "Đã hết số thứ tự trong ngày", "No more numbers today"
+                fields.append(
+                    FieldStatus(
+                        code=f.code,
+                        name=f.name,
+                        name_en=f.name_en,
+                        prefix=f.prefix,
+                        waiting=waiting,
+                        priority_waiting=counts.get((f.code, True), 0),
+                        issued_today=issued,
+                        estimated_wait_minutes=estimate_wait_minutes(
+                            waiting, self._median_service(s, f), self._open_counters_for(s, f)
+                        ),
+                        open_now=is_open,
+                        closed_reason_vi=why_vi,
+                        closed_reason_en=why_en,
+                        opens_at=opens,
+                    )
+                )
+            counter_rows = {
+                c.number: c
+                for c in s.scalars(select(CounterRow).where(CounterRow.site == self.site)).all()
+            }
+            stats = {
+                n: (int(cnt), avg)
+                for n, cnt, avg in s.execute(
+                    select(
+                        TicketRow.counter,
+                        func.count(),
+                        func.avg(_seconds_between(s, TicketRow.serving_at, TicketRow.completed_at)),
+                    )
+                    .where(
+                        TicketRow.site == self.site,
+                        TicketRow.business_day == day,
+                        TicketRow.state == TicketState.COMPLETED.value,
+                    )
+                    .group_by(TicketRow.counter)
+                ).all()
+            }
+            counters = []
+            for cc in self.config.counters:
+                row = counter_rows.get(cc.number)
+                held = s.get(TicketRow, row.ticket_id) if row and row.ticket_id else None
+                served, avg = stats.get(cc.number, (0, None))
+                counters.append(
+                    CounterStatus(
+                        number=cc.number,
+                        name=cc.label_vi,
+                        name_en=cc.label_en,
+                        state=CounterState(row.state) if row else CounterState.CLOSED,
+                        reason=row.reason if row else "",
+                        fields=tuple(self.config.fields_of_counter(cc.number)),
+                        ticket=ticket_value(held) if held else None,
+                        served_today=served,
+                        avg_service_seconds=float(avg) if avg is not None else None,
+                    )
+                )
+            calls = s.execute(
+                select(EventRow, TicketRow.code)
+                .join(TicketRow, TicketRow.id == EventRow.ticket_id)
+                .where(
+                    EventRow.site == self.site,
+                    EventRow.business_day == day,
+                    EventRow.kind.in_([k.value for k in CALL_KINDS]),
+                )
+                .order_by(EventRow.id.desc())
+                .limit(recent)
+            ).all()
+            recent_calls = tuple(
+                CallRecord(
+                    event_id=e.id,
+                    at=e.at,
+                    code=code,
+                    counter=int(e.counter or 0),
+                    field=e.field or "",
+                    recall=e.kind == EventKind.RECALLED.value,
+                )
+                for e, code in calls
+            )
+            return Snapshot(
+                business_day=day,
+                at=now,
+                last_event_id=last_id,
+                fields=tuple(fields),
+                counters=tuple(counters),
+                recent_calls=recent_calls,
+            )
+
+
+def _candidate(row: TicketRow) -> Candidate:
+    return Candidate(id=row.id, priority=row.priority, sort_at=row.sort_at)
+
+
+def _seconds_between(s: Session, start: Any, end: Any) -> Any:
+    """SQL expression for (end - start) in seconds on the session's backend."""
+    if s.get_bind().dialect.name == "postgresql":
+        return func.extract("epoch", end - start)
+    return (func.julianday(end) - func.julianday(start)) * 86400.0

@@ -1,0 +1,123 @@
+"""Rebuild ticket states from the event log alone, to audit the `tickets` projection."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from kiosk.core.model import Event, EventKind, Ticket, TicketState
+
+
+@dataclass(frozen=True)
+class ReplayedTicket:
+    id: int
+    code: str
+    state: TicketState
+    queue_field: str
+    counter: int | None
+    called_at: datetime | None
+    completed_at: datetime | None
+    recalls: int
+    transfers: int
+    dossiers: int
+
+
+def replay(events: Iterable[Event]) -> dict[int, ReplayedTicket]:
+    """Fold the log, oldest first, into the state of every ticket it mentions."""
+    out: dict[int, ReplayedTicket] = {}
+    for e in events:
+        tid = e.ticket_id
+        if tid is None:
+            continue
+        if e.kind is EventKind.ISSUED:
+            out[tid] = ReplayedTicket(
+                tid,
+                e.ticket_code or "",
+                TicketState.WAITING,
+                e.field or "",
+                None,
+                None,
+                None,
+                0,
+                0,
+                0,
+            )
+            continue
+        t = out.get(tid)
+        if t is None:
+            continue
+        if e.kind is EventKind.CALLED:
+            t = replace(
+                t, state=TicketState.CALLED, counter=e.counter, called_at=t.called_at or e.at
+            )
+        elif e.kind is EventKind.RECALLED:
+            t = replace(t, recalls=t.recalls + 1)
+        elif e.kind is EventKind.SERVING:
+            t = replace(t, state=TicketState.SERVING)
+        elif e.kind is EventKind.SKIPPED:
+            t = replace(t, state=TicketState.SKIPPED, counter=None)
+        elif e.kind is EventKind.RETURNED:
+            t = replace(t, state=TicketState.WAITING)
+        elif e.kind is EventKind.COMPLETED:
+            t = replace(
+                t,
+                state=TicketState.COMPLETED,
+                completed_at=e.at,
+                dossiers=int(e.data.get("dossiers", 1)),
+            )
+        elif e.kind is EventKind.TRANSFERRED:
+            t = replace(
+                t,
+                state=TicketState.WAITING,
+                counter=None,
+                transfers=t.transfers + 1,
+                queue_field=e.data.get("to_field") or t.queue_field,
+            )
+        elif e.kind is EventKind.EXPIRED:
+            was_skipped = e.data.get("from") == TicketState.SKIPPED.value
+            t = replace(
+                t,
+                state=TicketState.NO_SHOW if was_skipped else TicketState.EXPIRED,
+                counter=None,
+            )
+        out[tid] = t
+    return out
+
+
+def mismatches(projection: Iterable[Ticket], replayed: dict[int, ReplayedTicket]) -> list[str]:
+    """Differences between the `tickets` table and the replayed log (empty when they agree)."""
+    problems: list[str] = []
+    seen: set[int] = set()
+    for t in projection:
+        seen.add(t.id)
+        r = replayed.get(t.id)
+        if r is None:
+            problems.append(f"{t.code}: in tickets but never issued in the log")
+            continue
+        ours = (
+            t.state,
+            t.queue_field,
+            t.counter,
+            t.called_at,
+            t.completed_at,
+            t.recalls,
+            t.transfers,
+            t.dossiers,
+        )
+        theirs = (
+            r.state,
+            r.queue_field,
+            r.counter,
+            r.called_at,
+            r.completed_at,
+            r.recalls,
+            r.transfers,
+            r.dossiers,
+        )
+        if ours != theirs:
+            problems.append(f"{t.code}: tickets say {ours}, the log says {theirs}")
+    problems.extend(
+        f"{r.code}: in the log but not in tickets" for i, r in replayed.items() if i not in seen
+    )
+    return problems
