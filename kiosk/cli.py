@@ -1,0 +1,544 @@
+"""The `kiosk` command: every role and admin task. Errors become one clear line, never a traceback.
+
+Exit codes: 0 ok, 1 refused by a queue rule (e.g. no one waiting) or database unreachable,
+2 a user mistake (bad argument, config, unknown field/counter/ticket).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from kiosk import __version__
+from kiosk.core.errors import ConfigError, KioskError
+
+log = logging.getLogger("kiosk")
+
+Handler = Callable[["Context", argparse.Namespace], int]
+
+
+# ------------------------------------------------------------------------------ context
+
+
+@dataclass
+class Context:
+    """What every command needs, opened lazily so `--help` and `config` stay fast."""
+
+    config_path: str | None
+    db_url: str | None
+    json: bool = False
+    lang: str = "en"
+    _config: Any = None
+    _service: Any = None
+
+    @property
+    def config(self) -> Any:
+        if self._config is None:
+            from kiosk.core.config import load_config
+
+            self._config = load_config(self.config_path)
+        return self._config
+
+    @property
+    def url(self) -> str:
+        from kiosk.core.database import resolve_db_url
+
+        return resolve_db_url(self.db_url)
+
+    @property
+    def service(self) -> Any:
+        if self._service is None:
+            from kiosk.core.queue import QueueService
+            from kiosk.core.store import Store
+
+            self._service = QueueService(Store.open(self.url), self.config)
+        return self._service
+
+    def out(self, value: Any, text: str) -> None:
+        print(json.dumps(value, ensure_ascii=False, indent=2) if self.json else text)
+
+
+# ------------------------------------------------------------------------------ JSON shapes
+
+
+def _iso(moment: datetime | None, zone: Any) -> str | None:
+    return moment.astimezone(zone).isoformat(timespec="seconds") if moment else None
+
+
+def ticket_json(t: Any, zone: Any) -> dict[str, Any]:
+    """Stable JSON form of a ticket (documented in docs/cli.md)."""
+    return {
+        "id": t.id,
+        "code": t.code,
+        "field": t.field,
+        "queue_field": t.queue_field,
+        "number": t.number,
+        "priority": t.priority,
+        "state": t.state.value,
+        "counter": t.counter,
+        "target_counter": t.target_counter,
+        "business_day": t.business_day.isoformat(),
+        "issued_at": _iso(t.issued_at, zone),
+        "called_at": _iso(t.called_at, zone),
+        "serving_at": _iso(t.serving_at, zone),
+        "completed_at": _iso(t.completed_at, zone),
+        "recalls": t.recalls,
+        "transfers": t.transfers,
+        "dossiers": t.dossiers,
+    }
+
+
+def snapshot_json(snap: Any, zone: Any) -> dict[str, Any]:
+    return {
+        "business_day": snap.business_day.isoformat(),
+        "at": _iso(snap.at, zone),
+        "last_event_id": snap.last_event_id,
+        "fields": [
+            {
+                "code": f.code,
+                "name": f.name,
+                "name_en": f.name_en,
+                "prefix": f.prefix,
+                "waiting": f.waiting,
+                "priority_waiting": f.priority_waiting,
+                "issued_today": f.issued_today,
+                "estimated_wait_minutes": f.estimated_wait_minutes,
+                "open_now": f.open_now,
+                "closed_reason": f.closed_reason_en,
+                "closed_reason_vi": f.closed_reason_vi,
+                "opens_at": _iso(f.opens_at, zone),
+            }
+            for f in snap.fields
+        ],
+        "counters": [
+            {
+                "number": c.number,
+                "name": c.name,
+                "state": c.state.value,
+                "reason": c.reason,
+                "fields": list(c.fields),
+                "ticket": ticket_json(c.ticket, zone) if c.ticket else None,
+                "served_today": c.served_today,
+                "avg_service_seconds": (
+                    round(c.avg_service_seconds, 1) if c.avg_service_seconds is not None else None
+                ),
+            }
+            for c in snap.counters
+        ],
+        "recent_calls": [
+            {
+                "event_id": r.event_id,
+                "at": _iso(r.at, zone),
+                "code": r.code,
+                "counter": r.counter,
+                "field": r.field,
+                "recall": r.recall,
+            }
+            for r in snap.recent_calls
+        ],
+    }
+
+
+def event_json(e: Any, zone: Any) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "at": _iso(e.at, zone),
+        "business_day": e.business_day.isoformat(),
+        "kind": e.kind.value,
+        "ticket_id": e.ticket_id,
+        "ticket_code": e.ticket_code,
+        "counter": e.counter,
+        "field": e.field,
+        "actor": e.actor,
+        "site": e.site,
+        "data": e.data,
+    }
+
+
+# ------------------------------------------------------------------------------ queue commands
+
+
+def _ticket_line(ctx: Context, verb: str, t: Any) -> int:
+    ctx.out(ticket_json(t, ctx.config.zone), f"{verb} {t.code}")
+    return 0
+
+
+def cmd_issue(ctx: Context, a: argparse.Namespace) -> int:
+    svc = ctx.service
+    issued = svc.issue(a.field, priority=a.priority, actor="cli")
+    t = issued.ticket
+    f = ctx.config.field(t.field)
+    data = {
+        "ticket": ticket_json(t, ctx.config.zone),
+        "people_ahead": issued.people_ahead,
+        "estimated_wait_minutes": issued.estimated_wait_minutes,
+    }
+    prio = " (priority)" if t.priority else ""
+    ctx.out(
+        data,
+        f"{t.code}{prio} – {f.name} / {f.name_en}: {issued.people_ahead} ahead, "
+        f"about {issued.estimated_wait_minutes} min",
+    )
+    return 0
+
+
+def cmd_call(ctx: Context, a: argparse.Namespace) -> int:
+    if a.ticket:
+        t = ctx.service.call_ticket(a.counter, a.ticket, actor="cli")
+        return _ticket_line(ctx, f"Counter {a.counter} called (out of turn)", t)
+    t = ctx.service.call_next(a.counter, actor="cli")
+    return _ticket_line(ctx, f"Counter {a.counter} called", t)
+
+
+def cmd_recall(ctx: Context, a: argparse.Namespace) -> int:
+    return _ticket_line(ctx, f"Counter {a.counter} recalled", ctx.service.recall(a.counter))
+
+
+def cmd_skip(ctx: Context, a: argparse.Namespace) -> int:
+    return _ticket_line(ctx, f"Counter {a.counter} skipped (no-show)", ctx.service.skip(a.counter))
+
+
+def cmd_start(ctx: Context, a: argparse.Namespace) -> int:
+    t = ctx.service.start_service(a.counter)
+    return _ticket_line(ctx, f"Counter {a.counter} serving", t)
+
+
+def cmd_complete(ctx: Context, a: argparse.Namespace) -> int:
+    t = ctx.service.complete(a.counter, dossiers=a.dossiers)
+    return _ticket_line(ctx, f"Counter {a.counter} completed ({t.dossiers} dossiers)", t)
+
+
+def cmd_transfer(ctx: Context, a: argparse.Namespace) -> int:
+    t = ctx.service.transfer(a.counter, to_field=a.to_field, to_counter=a.to_counter)
+    where = f"field {a.to_field}" if a.to_field else f"counter {a.to_counter}"
+    return _ticket_line(ctx, f"Counter {a.counter} transferred to {where}:", t)
+
+
+def cmd_return(ctx: Context, a: argparse.Namespace) -> int:
+    return _ticket_line(ctx, "Returned to the queue:", ctx.service.return_skipped(a.ticket))
+
+
+def cmd_open(ctx: Context, a: argparse.Namespace) -> int:
+    ctx.service.open_counter(a.counter)
+    ctx.out({"counter": a.counter, "state": "open"}, f"Counter {a.counter} open")
+    return 0
+
+
+def cmd_pause(ctx: Context, a: argparse.Namespace) -> int:
+    ctx.service.pause_counter(a.counter, a.reason or "")
+    ctx.out(
+        {"counter": a.counter, "state": "paused", "reason": a.reason or ""},
+        f"Counter {a.counter} paused" + (f": {a.reason}" if a.reason else ""),
+    )
+    return 0
+
+
+def cmd_close(ctx: Context, a: argparse.Namespace) -> int:
+    ctx.service.close_counter(a.counter)
+    ctx.out({"counter": a.counter, "state": "closed"}, f"Counter {a.counter} closed")
+    return 0
+
+
+def cmd_status(ctx: Context, a: argparse.Namespace) -> int:
+    snap = ctx.service.snapshot()
+    zone = ctx.config.zone
+    if ctx.json:
+        ctx.out(snapshot_json(snap, zone), "")
+        return 0
+    lines = [
+        f"{ctx.config.site.name} – {snap.business_day:%d/%m/%Y} {snap.at.astimezone(zone):%H:%M}"
+    ]
+    lines.append("Fields (waiting / issued today / estimated wait):")
+    for f in snap.fields:
+        state = "" if f.open_now else f"  [{f.closed_reason_en}]"
+        lines.append(
+            f"  {f.prefix:<2} {f.name_en:<45} {f.waiting:>3} / {f.issued_today:>3} / "
+            f"~{f.estimated_wait_minutes} min{state}"
+        )
+    lines.append("Counters:")
+    for c in snap.counters:
+        held = f"{c.ticket.code} ({c.ticket.state.value})" if c.ticket else "-"
+        reason = f" ({c.reason})" if c.reason else ""
+        lines.append(
+            f"  {c.number:>2} {c.state.value:<7}{reason:<12} holding {held:<18} "
+            f"served {c.served_today}"
+        )
+    ctx.out(None, "\n".join(lines))
+    return 0
+
+
+def cmd_events(ctx: Context, a: argparse.Namespace) -> int:
+    events = ctx.service.events_after(a.since, limit=a.limit)
+    zone = ctx.config.zone
+    if ctx.json:
+        ctx.out([event_json(e, zone) for e in events], "")
+        return 0
+    for e in events:
+        parts = [f"{e.id:>6}", f"{e.at.astimezone(zone):%d/%m %H:%M:%S}", f"{e.kind.value:<14}"]
+        parts.append(e.ticket_code or "")
+        if e.counter:
+            parts.append(f"counter {e.counter}")
+        print("  ".join(p for p in parts if p))
+    return 0
+
+
+# ------------------------------------------------------------------------------ admin commands
+
+
+def cmd_db_upgrade(ctx: Context, a: argparse.Namespace) -> int:
+    from kiosk.core.database import create_db_engine, describe_url, translated_errors, upgrade
+
+    engine = create_db_engine(ctx.url)
+    with translated_errors(ctx.url):
+        before, after = upgrade(engine)
+    engine.dispose()
+    msg = (
+        f"{describe_url(ctx.url)} is up to date (revision {after})"
+        if before == after
+        else f"{describe_url(ctx.url)} upgraded from {before or 'empty'} to {after}"
+    )
+    ctx.out({"url": describe_url(ctx.url), "before": before, "after": after}, msg)
+    return 0
+
+
+def cmd_config_init(ctx: Context, a: argparse.Namespace) -> int:
+    from kiosk.core.config import CONFIG_ENV, default_config_path, default_config_text
+
+    # Same order as every other command, so `config check` then finds the file written here.
+    chosen = a.path or ctx.config_path or os.environ.get(CONFIG_ENV) or default_config_path()
+    path = Path(chosen).expanduser()
+    if path.exists() and not a.force:
+        raise ConfigError(
+            f"{path} đã tồn tại; thêm --force để ghi đè",
+            f"{path} already exists; add --force to overwrite it",
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(default_config_text(), encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(
+            f"Không ghi được {path}: {exc.strerror}", f"Cannot write {path}: {exc.strerror}"
+        ) from None
+    print(f"Wrote {path}. Edit it, then run: kiosk config check {path}")
+    return 0
+
+
+def cmd_config_check(ctx: Context, a: argparse.Namespace) -> int:
+    from kiosk.core.config import load_config, resolve_config_path
+
+    explicit = a.path or ctx.config_path
+    cfg = load_config(explicit)
+    where = resolve_config_path(explicit) or "(built-in default)"
+    print(
+        f"{where}: OK – {len(cfg.fields)} fields, {len(cfg.counters)} counters, "
+        f"printer {cfg.printer.target.value}, time zone {cfg.site.timezone}"
+    )
+    return 0
+
+
+def cmd_config_set_pin(ctx: Context, a: argparse.Namespace) -> int:
+    from kiosk.core.config import parse_config, resolve_config_path
+    from kiosk.core.pin import hash_pin, set_pin_in_toml, valid_pin
+
+    path = resolve_config_path(a.path or ctx.config_path)
+    if path is None or not path.exists():
+        where = f" {path}" if path else ""
+        raise ConfigError(
+            f"Chưa có tệp cấu hình{where}; tạo bằng: kiosk config init{where}",
+            f"No config file{where} to store the PIN in; "
+            f"create one first with: kiosk config init{where}",
+        )
+    if not path.is_file():
+        raise ConfigError(
+            f"{path} không phải là một tệp cấu hình", f"{path} is not a file; give the config file"
+        )
+    try:
+        if a.pin_stdin:
+            pin = sys.stdin.readline().strip()
+        else:
+            pin = getpass.getpass("New admin PIN (4-12 digits): ")
+            if getpass.getpass("Repeat the PIN: ") != pin:
+                raise ConfigError(
+                    "Hai lần nhập PIN không khớp", "The two PINs differ; nothing changed"
+                )
+    except EOFError:
+        raise ConfigError(
+            "Không nhận được PIN", "No PIN was typed; nothing changed (or use --pin-stdin)"
+        ) from None
+    if not valid_pin(pin):
+        raise ConfigError("PIN phải gồm 4-12 chữ số", "The PIN must be 4 to 12 digits")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or "not UTF-8 text"
+        raise ConfigError(
+            f"Không đọc được {path}: {reason}", f"Cannot read {path}: {reason}"
+        ) from None
+    new_text = set_pin_in_toml(text, hash_pin(pin))
+    parse_config(new_text, str(path))  # never write a config that no longer loads
+    try:
+        path.write_text(new_text, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(
+            f"Không ghi được {path}: {exc.strerror}", f"Cannot write {path}: {exc.strerror}"
+        ) from None
+    print(f"Admin PIN stored (hashed) in {path}")
+    return 0
+
+
+# ------------------------------------------------------------------------------ parser
+
+
+def _add_common(p: argparse.ArgumentParser, *, top: bool) -> None:
+    default = None if top else argparse.SUPPRESS
+    p.add_argument("--db", metavar="URL", default=default, help="database URL (or KIOSK_DB)")
+    p.add_argument(
+        "--config", metavar="PATH", default=default, help="config file (or KIOSK_CONFIG)"
+    )
+    p.add_argument("--json", action="store_true", default=default or False, help="JSON output")
+    p.add_argument(
+        "--lang", choices=("vi", "en"), default=default, help="language of messages (default en)"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kiosk",
+        description="Queue ticketing for a one-stop public service point.",
+    )
+    parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    _add_common(parser, top=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    common = argparse.ArgumentParser(add_help=False)
+    _add_common(common, top=False)
+
+    def add(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, parents=[common], help=help_text, description=help_text)
+        p.set_defaults(handler=handler)
+        return p
+
+    p = add("issue", cmd_issue, "issue a ticket for a field")
+    p.add_argument("field", help="field code, e.g. hotich")
+    p.add_argument("--priority", action="store_true", help="priority ticket (elderly, …)")
+    p = add("call", cmd_call, "call the next ticket to a counter")
+    p.add_argument("counter", type=int)
+    p.add_argument("--ticket", metavar="CODE", help="call this waiting ticket out of turn")
+    for name, handler, text in (
+        ("recall", cmd_recall, "announce the counter's ticket again"),
+        ("skip", cmd_skip, "set the counter's ticket aside as a no-show"),
+        ("start", cmd_start, "mark the citizen as being served"),
+        ("open", cmd_open, "open a counter"),
+        ("close", cmd_close, "close a counter"),
+    ):
+        add(name, handler, text).add_argument("counter", type=int)
+    p = add("complete", cmd_complete, "complete the counter's ticket")
+    p.add_argument("counter", type=int)
+    p.add_argument("--dossiers", type=int, default=1, help="dossiers handled (default 1)")
+    p = add("transfer", cmd_transfer, "send the counter's ticket to another field or counter")
+    p.add_argument("counter", type=int)
+    dest = p.add_mutually_exclusive_group(required=True)
+    dest.add_argument("--to-field", metavar="FIELD")
+    dest.add_argument("--to-counter", metavar="N", type=int)
+    p = add("return", cmd_return, "put a skipped ticket back in the queue")
+    p.add_argument("ticket", metavar="CODE")
+    p = add("pause", cmd_pause, "pause a counter")
+    p.add_argument("counter", type=int)
+    p.add_argument("--reason", default="", help="e.g. lunch, meeting")
+    add("status", cmd_status, "waiting per field and each counter's ticket")
+    p = add("events", cmd_events, "the event log")
+    p.add_argument("--since", type=int, default=0, metavar="ID", help="events after this id")
+    p.add_argument("--limit", type=int, default=10000)
+
+    db = sub.add_parser("db", help="database tasks").add_subparsers(
+        dest="db_command", required=True
+    )
+    p = db.add_parser("upgrade", parents=[common], help="create or upgrade the schema")
+    p.set_defaults(handler=cmd_db_upgrade)
+
+    cfg = sub.add_parser("config", help="configuration tasks").add_subparsers(
+        dest="config_command", required=True
+    )
+    p = cfg.add_parser("init", parents=[common], help="write the default config")
+    p.add_argument("path", nargs="?")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.set_defaults(handler=cmd_config_init)
+    p = cfg.add_parser("check", parents=[common], help="list every problem of a config file")
+    p.add_argument("path", nargs="?")
+    p.set_defaults(handler=cmd_config_check)
+    p = cfg.add_parser("set-pin", parents=[common], help="set the kiosk admin PIN (hashed)")
+    p.add_argument("path", nargs="?")
+    p.add_argument("--pin-stdin", action="store_true", help="read the PIN from standard input")
+    p.set_defaults(handler=cmd_config_set_pin)
+
+    for register in _role_commands():
+        register(sub, common)
+    return parser
+
+
+def _role_commands() -> list[Callable[[Any, argparse.ArgumentParser], None]]:
+    """Commands contributed by the role packages (GUI imports stay lazy inside them)."""
+    registers: list[Callable[[Any, argparse.ArgumentParser], None]] = []
+    import importlib
+
+    for module in (
+        "kiosk.app.command",
+        "display.command",
+        "kiosk.counter.command",
+        "kiosk.manager.command",
+        "kiosk.demo",
+    ):
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue
+        registers.append(mod.register)
+    return registers
+
+
+def _configure_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _configure_logging(args.verbose)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    lang = args.lang or os.environ.get("KIOSK_LANG", "en")
+    ctx = Context(args.config, args.db, json=args.json, lang=lang if lang in ("vi", "en") else "en")
+    try:
+        return int(args.handler(ctx, args))
+    except KioskError as exc:
+        print(f"kiosk: {exc.message(ctx.lang)}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("kiosk: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def today_local(ctx: Context) -> date:
+    """Today in the site's zone (used by export/report defaults)."""
+    return datetime.now(ctx.config.zone).date()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
