@@ -1,0 +1,132 @@
+"""Stateful property test: random clerk and kiosk actions never break the queue invariants."""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+
+from kiosk.core.clock import ManualClock
+from kiosk.core.errors import QueueError
+from kiosk.core.model import HELD_STATES, TicketState
+from kiosk.core.queue import QueueService
+from kiosk.core.replay import mismatches, replay
+from kiosk.core.store import Store
+from tests.support import local, make_config
+
+FIELDS = ["hotich", "chungthuc", "datdai", "ketqua"]
+COUNTERS = [1, 2, 3, 4, 6]
+ALL_DAY = {'periods = ["07:30-11:30", "13:30-17:00"]': 'periods = ["00:00-24:00"]'}
+
+
+class QueueMachine(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tmp = tempfile.TemporaryDirectory()
+        self.store = Store.open(f"sqlite:///{Path(self.tmp.name) / 'k.db'}")
+        self.clock = ManualClock(local(2026, 11, 23, 8, 0))
+        self.svc = QueueService(self.store, make_config(**ALL_DAY), self.clock)
+        self.issued: Counter[tuple[object, str]] = Counter()
+
+    def teardown(self) -> None:
+        self.store.close()
+        self.tmp.cleanup()
+
+    def _try(self, fn, *args, **kw) -> None:  # type: ignore[no-untyped-def]
+        with contextlib.suppress(QueueError):  # refusals are fine; invariants still hold
+            fn(*args, **kw)
+
+    @rule(field=st.sampled_from(FIELDS), priority=st.booleans())
+    def issue(self, field: str, priority: bool) -> None:
+        t = self.svc.issue(field, priority=priority).ticket
+        self.issued[(t.business_day, field)] += 1
+
+    @rule(counter=st.sampled_from(COUNTERS))
+    def call_next(self, counter: int) -> None:
+        self._try(self.svc.call_next, counter)
+
+    @rule(counter=st.sampled_from(COUNTERS))
+    def recall(self, counter: int) -> None:
+        self._try(self.svc.recall, counter)
+
+    @rule(counter=st.sampled_from(COUNTERS))
+    def skip(self, counter: int) -> None:
+        self._try(self.svc.skip, counter)
+
+    @rule(counter=st.sampled_from(COUNTERS), dossiers=st.integers(0, 4))
+    def complete(self, counter: int, dossiers: int) -> None:
+        self._try(self.svc.complete, counter, dossiers=dossiers)
+
+    @rule(counter=st.sampled_from(COUNTERS), field=st.sampled_from(FIELDS))
+    def transfer_field(self, counter: int, field: str) -> None:
+        self._try(self.svc.transfer, counter, to_field=field)
+
+    @rule(counter=st.sampled_from(COUNTERS), to=st.sampled_from(COUNTERS))
+    def transfer_counter(self, counter: int, to: int) -> None:
+        self._try(self.svc.transfer, counter, to_counter=to)
+
+    @rule()
+    def return_a_skipped(self) -> None:
+        skipped = self.svc.skipped()
+        if skipped:
+            self.svc.return_skipped(skipped[-1].code)
+
+    @rule(counter=st.sampled_from(COUNTERS))
+    def pause(self, counter: int) -> None:
+        self.svc.pause_counter(counter, "họp")
+
+    @rule(minutes=st.integers(1, 30))
+    def time_passes(self, minutes: int) -> None:
+        self.clock.advance(minutes=minutes)
+
+    @rule()
+    def next_morning(self) -> None:
+        self.clock.advance(days=1)
+        self.svc.open_counter(1)  # any write closes yesterday's unfinished tickets
+
+    @invariant()
+    def a_ticket_is_held_by_at_most_one_counter(self) -> None:
+        snap = self.svc.snapshot()
+        held = [c.ticket.id for c in snap.counters if c.ticket is not None]
+        assert len(held) == len(set(held))
+        for c in snap.counters:
+            if c.ticket is not None:
+                assert c.ticket.state in HELD_STATES and c.ticket.counter == c.number
+        today = self.svc.business_day()
+        holding = {
+            t.id for t in self.svc.tickets() if t.state in HELD_STATES and t.business_day == today
+        }
+        assert holding == set(held)
+
+    @invariant()
+    def numbers_are_gapless_per_field(self) -> None:
+        by_field: dict[tuple[object, str], list[int]] = {}
+        for t in self.svc.tickets():
+            by_field.setdefault((t.business_day, t.field), []).append(t.number)
+        for key, numbers in by_field.items():
+            assert sorted(numbers) == list(range(1, self.issued[key] + 1))
+
+    @invariant()
+    def waiting_tickets_are_in_priority_then_age_order(self) -> None:
+        waiting = self.svc.waiting(FIELDS)
+        keys = [(not t.priority, t.issued_at, t.id) for t in waiting]
+        assert keys == sorted(keys)
+        assert all(t.state is TicketState.WAITING for t in waiting)
+
+    @invariant()
+    def the_projection_equals_the_replayed_log(self) -> None:
+        assert mismatches(self.svc.tickets(), replay(self.svc.events_after(0))) == []
+
+
+QueueMachine.TestCase.settings = settings(
+    max_examples=25,
+    stateful_step_count=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+TestQueueInvariants = QueueMachine.TestCase
