@@ -1,0 +1,1 @@
+"""Qt support shared by every screen: the qasync runtime, background operations, theme."""

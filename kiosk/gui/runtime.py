@@ -1,0 +1,88 @@
+"""Start a Qt screen with asyncio inside it (qasync), on the right monitor, and stop cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+import traceback
+from collections.abc import Callable
+from types import TracebackType
+
+import qasync
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QWidget
+
+from kiosk.gui.theme import apply_theme
+
+log = logging.getLogger(__name__)
+
+
+def application(name: str) -> QApplication:
+    """The QApplication (created once), themed with the shipped Vietnamese font."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(name)
+    app.setOrganizationName("kiosk")
+    apply_theme(app)
+    return app
+
+
+def place(window: QWidget, screen_index: int, fullscreen: bool) -> None:
+    """Show `window` on screen `screen_index` (falls back to the primary screen)."""
+    screens = QGuiApplication.screens()
+    if 0 <= screen_index < len(screens):
+        screen = screens[screen_index]
+    else:
+        screen = QGuiApplication.primaryScreen()
+        log.warning(
+            "screen %d not found (%d screen(s) connected); using the primary screen",
+            screen_index,
+            len(screens),
+        )
+    window.setScreen(screen)
+    window.setGeometry(screen.geometry())
+    if fullscreen:
+        window.showFullScreen()
+    else:
+        window.resize(min(1280, screen.size().width()), min(800, screen.size().height()))
+        window.show()
+
+
+def _log_unhandled(
+    kind: type[BaseException], value: BaseException, tb: TracebackType | None
+) -> None:
+    """Errors in slots only reach sys.excepthook: log them instead of dying silently."""
+    log.error("unhandled error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
+
+
+def run(build: Callable[[QApplication], QWidget], *, name: str) -> int:
+    """Create the app and its loop, build the main window, and run until it quits."""
+    app = application(name)
+    sys.excepthook = _log_unhandled
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    loop.set_exception_handler(
+        lambda _loop, ctx: log.error("async error: %s", ctx.get("exception") or ctx["message"])
+    )
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: app.quit())
+    # Let Python run its signal handlers while Qt sits in C++.
+    ticker = QTimer()
+    ticker.start(250)
+    ticker.timeout.connect(lambda: None)
+    window = build(app)
+    with loop:
+        loop.run_until_complete(_until_quit(app))
+    window.close()
+    return 0
+
+
+async def _until_quit(app: QApplication) -> None:
+    done = asyncio.Event()
+    app.aboutToQuit.connect(done.set)
+    await done.wait()
