@@ -8,14 +8,13 @@ subset of clips in `sound.clips_dir`; every other clip comes from the shipped `a
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.audio.errors import ClipMissing
+from kiosk.core.assets import assets_dir
 
-ASSETS_ENV = "KIOSK_ASSETS"
 CLIP_SUFFIX = ".wav"
 
 CHIME = "chime"
@@ -186,17 +185,6 @@ CLIP_SPECS: tuple[ClipSpec, ...] = _build_specs()
 def all_clip_names() -> list[str]:
     """Stems of every clip an announcement can use."""
     return [spec.stem for spec in CLIP_SPECS]
-
-
-def assets_dir() -> Path:
-    """The assets folder: $KIOSK_ASSETS, else the PyInstaller bundle, else the source tree."""
-    env = os.environ.get(ASSETS_ENV)
-    if env:
-        return Path(env).expanduser()
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        return Path(bundle) / "assets"
-    return Path(__file__).resolve().parents[2] / "assets"
 
 
 def shipped_sounds_dir() -> Path:
