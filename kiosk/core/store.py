@@ -22,7 +22,7 @@ from kiosk.core.database import explain_db_error, open_engine, read_engine
 from kiosk.core.schema import Base, SequenceRow
 
 log = logging.getLogger(__name__)
-T = TypeVar("T", bound=tuple[Any, ...])
+S = TypeVar("S", bound=Select[Any])
 
 
 class Store:
@@ -61,7 +61,7 @@ class Store:
         except (OperationalError, DBAPIError) as exc:
             raise explain_db_error(exc, self.url) from exc
 
-    def lock_rows(self, stmt: Select[T], *, skip_locked: bool = False) -> Select[T]:
+    def lock_rows(self, stmt: S, *, skip_locked: bool = False) -> S:
         """Row locks on PostgreSQL; SQLite already holds the database write lock."""
         if self.dialect == "postgresql":
             return stmt.with_for_update(skip_locked=skip_locked)
