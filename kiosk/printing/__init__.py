@@ -1,0 +1,1 @@
+"""Ticket printing: Pillow renderer, ESC/POS encoding and printer targets (no Qt)."""

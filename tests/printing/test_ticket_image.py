@@ -1,0 +1,241 @@
+"""The rendered ticket: exact width, pure 1-bit, within 8 cm, every Vietnamese letter intact."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+from PIL import Image, ImageChops
+
+from kiosk.core.config import Config
+from kiosk.core.model import IssuedTicket, Ticket, TicketState
+from kiosk.printing.errors import AssetMissing
+from kiosk.printing.fonts import ASSETS_ENV, BOLD_FONT, REGULAR_FONT, FontSet, assets_dir, font_path
+from kiosk.printing.ticket_image import (
+    TicketFace,
+    max_ticket_rows,
+    qr_text,
+    render_test_page,
+    render_ticket,
+    ticket_face,
+    wrap_text,
+)
+from tests.printing.samples import FIELD_VI, make_face
+
+VIETNAMESE_LETTERS = (
+    "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵ"
+)
+
+LONG_NAME = (
+    "Trung tâm phục vụ hành chính công liên thông cấp xã của Ủy ban nhân dân phường Trần Phú, "
+    "thành phố Hà Nội, cơ sở số hai tại tổ dân phố số mười bốn, nơi tiếp nhận và trả kết quả "
+    "thủ tục hành chính cho người dân và doanh nghiệp"
+)
+
+
+def _is_pure_black_and_white(image: Image.Image) -> bool:
+    colors = image.convert("L").getcolors()
+    return colors is not None and {value for _, value in colors} <= {0, 255}
+
+
+def _ink_box(image: Image.Image) -> tuple[int, int, int, int] | None:
+    """Bounding box of the black pixels."""
+    return ImageChops.invert(image.convert("L")).getbbox()
+
+
+@pytest.mark.parametrize("dots", [576, 384])
+def test_ticket_is_exactly_paper_wide_pure_black_white_and_within_8_cm(
+    face: TicketFace, dots: int
+) -> None:
+    image = render_ticket(face, dots)
+    assert image.mode == "1"
+    assert image.width == dots
+    assert _is_pure_black_and_white(image)
+    assert image.height <= max_ticket_rows(dots)
+    assert max_ticket_rows(576) == 640
+    assert image.width // 8 * image.height <= 64 * 1024
+
+
+@pytest.mark.parametrize("dots", [576, 384])
+def test_priority_ticket_with_long_texts_still_fits_8_cm(dots: int) -> None:
+    face = make_face(priority=True, field_name_en="Labour, war invalids and social affairs")
+    image = render_ticket(face, dots)
+    assert image.width == dots
+    assert image.height <= max_ticket_rows(dots)
+
+
+def test_shipped_fonts_draw_every_vietnamese_letter_and_the_ticket_symbols() -> None:
+    needed = VIETNAMESE_LETTERS + VIETNAMESE_LETTERS.upper() + "–·/:!0123456789\u00a0"
+    for name in (REGULAR_FONT, BOLD_FONT):
+        cmap = TTFont(font_path(name))["cmap"].getBestCmap()
+        missing = [c for c in needed if ord(c) not in cmap]
+        assert missing == [], f"{name} lacks {missing}"
+
+
+def test_field_name_keeps_its_diacritics_on_the_ticket(face: TicketFace) -> None:
+    stripped = "".join(
+        c for c in unicodedata.normalize("NFD", FIELD_VI) if not unicodedata.combining(c)
+    )
+    assert stripped == "Lao đong – Nguoi co cong – Xa hoi"
+    with_marks = render_ticket(face, 576)
+    without_marks = render_ticket(make_face(field_name=stripped), 576)
+    difference = ImageChops.difference(with_marks.convert("L"), without_marks.convert("L"))
+    assert difference.getbbox() is not None, "tone marks left no trace in the image"
+    line = wrap_text(FIELD_VI, FontSet().get(34, bold=True), 548)
+    assert " ".join(line) == FIELD_VI
+
+
+def test_decomposed_text_prints_the_same_as_precomposed(face: TicketFace) -> None:
+    nfd = make_face(
+        field_name=unicodedata.normalize("NFD", face.field_name),
+        site_name=unicodedata.normalize("NFD", face.site_name),
+        footer=unicodedata.normalize("NFD", face.footer),
+    )
+    assert nfd != face
+    assert render_ticket(nfd, 576).tobytes() == render_ticket(face, 576).tobytes()
+
+
+def test_very_long_office_name_wraps_within_the_margins_and_loses_no_word() -> None:
+    font = FontSet().get(25, bold=True)
+    lines = wrap_text(LONG_NAME.upper(), font, 548)
+    assert len(lines) > 3
+    assert " ".join(lines) == LONG_NAME.upper()
+    assert all(font.getlength(line) <= 548 for line in lines)
+
+    short = render_ticket(make_face(), 576)
+    long = render_ticket(make_face(site_name=LONG_NAME), 576)
+    assert long.width == 576
+    assert long.height <= max_ticket_rows(576)
+    # Wrapped lines stay inside the side margins: nothing runs off the paper.
+    box = _ink_box(long)
+    assert box is not None
+    assert box[0] >= 4
+    assert box[2] <= 576 - 4
+    # The heading took more room, so the rest of the ticket shrank to fit: the number still
+    # spans most of the width.
+    assert ImageChops.difference(short.convert("L"), long.convert("L")).getbbox() is not None
+
+
+def test_word_longer_than_a_line_is_split_not_cut() -> None:
+    font = FontSet().get(30)
+    word = "Zalo/Viber0768221221" * 4
+    lines = wrap_text(word, font, 200)
+    assert len(lines) > 1
+    assert "".join(lines) == word
+    assert all(font.getlength(line) <= 200 for line in lines)
+
+
+def test_ticket_code_dominates_the_ticket() -> None:
+    a = render_ticket(make_face(code="A105"), 576)
+    b = render_ticket(make_face(code="B286"), 576)
+    assert a.size == b.size
+    box = ImageChops.difference(a.convert("L"), b.convert("L")).getbbox()
+    assert box is not None
+    left, top, right, bottom = box
+    assert right - left >= 0.6 * 576, "the number should span most of the paper"
+    assert bottom - top >= 0.2 * a.height, "the number should be the tallest thing printed"
+
+
+def test_priority_ticket_carries_a_black_banner() -> None:
+    plain = render_ticket(make_face(priority=False), 576)
+    priority = render_ticket(make_face(priority=True), 576)
+
+    def solid_rows(image: Image.Image) -> int:
+        grey = image.convert("L")
+        return sum(
+            1
+            for y in range(grey.height)
+            if sum(1 for x in range(40, 536) if grey.getpixel((x, y)) == 0) > 0.8 * 496
+        )
+
+    assert solid_rows(priority) > solid_rows(plain) + 10
+
+
+def test_missing_wait_estimate_and_qr_are_left_out_not_blank_lines() -> None:
+    full = render_ticket(make_face(), 576)
+    bare = render_ticket(make_face(estimated_wait_minutes=None, qr_text="", hotlines=()), 576)
+    assert bare.width == 576
+    assert bare.height < full.height
+
+
+def test_test_page_is_paper_wide_and_marks_both_edges() -> None:
+    for dots in (576, 384):
+        page = render_test_page(dots, "USB printer 0416:5011 (TM-T20II)")
+        assert page.mode == "1"
+        assert page.width == dots
+        assert _is_pure_black_and_white(page)
+        grey = page.convert("L")
+        column = [grey.getpixel((dots - 1, y)) for y in range(grey.height)]
+        assert 0 in column, "the ruler reaches the last dot"
+        assert 0 in [grey.getpixel((0, y)) for y in range(grey.height)]
+
+
+def test_assets_dir_follows_the_environment_and_a_missing_font_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert (assets_dir() / "fonts" / REGULAR_FONT).is_file()
+    assert (assets_dir() / "fonts" / "OFL.txt").is_file()
+    monkeypatch.setenv(ASSETS_ENV, str(tmp_path))
+    assert assets_dir() == tmp_path
+    with pytest.raises(AssetMissing) as caught:
+        render_ticket(make_face(), 576)
+    assert REGULAR_FONT in caught.value.message("en")
+    assert REGULAR_FONT in caught.value.message("vi")
+
+
+def _issued(config: Config, *, field: str = "laodong", code: str = "C012") -> IssuedTicket:
+    ticket = Ticket(
+        id=1,
+        site=config.site.id,
+        business_day=date(2026, 11, 23),
+        field=field,
+        number=12,
+        code=code,
+        priority=True,
+        state=TicketState.WAITING,
+        queue_field=field,
+        target_counter=None,
+        counter=None,
+        issued_at=datetime(2026, 11, 23, 7, 5, tzinfo=UTC),
+        called_at=None,
+        serving_at=None,
+        completed_at=None,
+        recalls=0,
+        transfers=0,
+        dossiers=0,
+    )
+    return IssuedTicket(ticket=ticket, people_ahead=3, estimated_wait_minutes=12)
+
+
+def test_ticket_face_uses_the_points_names_local_time_and_qr_template(config: Config) -> None:
+    field = next(f for f in config.fields if f.name == FIELD_VI)
+    face = ticket_face(config, _issued(config, field=field.code))
+    assert face.field_name == FIELD_VI
+    assert face.field_name_en == field.name_en
+    assert face.site_name == config.site.name
+    assert face.hotlines == tuple(config.site.hotlines)
+    assert face.footer == config.printer.footer
+    assert face.priority
+    assert (face.issued_at.hour, face.issued_at.minute) == (14, 5)
+    assert face.qr_text == f"{config.site.id}|2026-11-23|C012"
+    assert render_ticket(face, 576).width == 576
+
+
+def test_qr_template_fills_known_names_and_keeps_unknown_ones() -> None:
+    day = date(2026, 11, 23)
+    fill = {"site": "tranphu", "day": day, "code": "A105", "field": "hotich"}
+    assert qr_text("{site}/{field}/{code}@{day}", **fill) == "tranphu/hotich/A105@2026-11-23"
+    assert qr_text("{site}|{counter}", **fill) == "tranphu|{counter}"
+    assert qr_text("{site", **fill) == "tranphu|2026-11-23|A105"
+
+
+def test_dense_or_impossible_qr_content_never_breaks_the_ticket() -> None:
+    dense = render_ticket(make_face(qr_text="https://dichvucong.gov.vn/?q=" + "x" * 200), 384)
+    assert dense.width == 384
+    assert dense.height <= max_ticket_rows(384)
+    too_long = render_ticket(make_face(qr_text="Z" * 5000), 576)
+    assert too_long.width == 576
+    assert too_long.height <= max_ticket_rows(576)
