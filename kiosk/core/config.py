@@ -78,13 +78,18 @@ def _parse_period(value: Any) -> Period:
 
 
 PeriodValue = Annotated[Period, BeforeValidator(_parse_period)]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+def _workdays() -> list[Weekday]:
+    return ["mon", "tue", "wed", "thu", "fri"]
 
 
 class OpeningHours(_Strict):
     """When tickets can be taken: weekdays and periods of the day (local time of the site)."""
 
-    days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(
-        default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"],
+    days: list[Weekday] = Field(
+        default_factory=_workdays,
         description="Weekdays open: mon tue wed thu fri sat sun.",
     )
     periods: list[PeriodValue] = Field(
@@ -259,7 +264,7 @@ class PrinterConfig(_Strict):
         description="none, dummy, file, usb, network, serial, cups or win32raw.",
     )
     paper_mm: Literal[58, 80] = Field(80, description="Paper width: 80 (576 dots) or 58 (384).")
-    profile: str = Field("TM-T88V", description="python-escpos printer profile (for cut).")
+    profile: str = Field("TM-T20II", description="python-escpos printer profile (width, cut).")
     usb_vendor_id: int = Field(0x0416, description="USB vendor id (write as 0x0416).")
     usb_product_id: int = Field(0x5011, description="USB product id.")
     host: str = Field("", description="Network printer address.")
@@ -325,7 +330,7 @@ class ReportsConfig(_Strict):
 
 
 class Config(_Strict):
-    site: SiteConfig = Field(default_factory=lambda: SiteConfig())  # type: ignore[call-arg]
+    site: SiteConfig = Field(default_factory=lambda: SiteConfig())
     hours: OpeningHours = Field(default_factory=lambda: OpeningHours())
     queue: QueueConfig = Field(default_factory=lambda: QueueConfig())
     counters: list[CounterConfig] = Field(default_factory=list)
@@ -397,11 +402,11 @@ def _known_keys(model: type[BaseModel]) -> list[str]:
 
 def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     """The pydantic model that owns the key at `loc` (for suggesting known keys)."""
-    model: Any = Config
+    model: type[BaseModel] = Config
     for part in loc[:-1]:
         if isinstance(part, int):
             continue
-        info = model.model_fields.get(part) if isinstance(model, type) else None
+        info = model.model_fields.get(part)
         if info is None:
             return None
         ann = info.annotation
@@ -417,7 +422,7 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
         if nxt is None:
             return None
         model = nxt
-    return model if isinstance(model, type) else None
+    return model
 
 
 def _key_path(loc: tuple[Any, ...]) -> str:
