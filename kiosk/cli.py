@@ -500,7 +500,8 @@ def _role_commands() -> list[Callable[[Any, argparse.ArgumentParser], None]]:
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:
-            if exc.name != module:
+            # The role (or its package) is not installed: its commands are simply absent.
+            if exc.name is None or not module.startswith(exc.name):
                 raise
             continue
         registers.append(mod.register)
