@@ -408,6 +408,23 @@ def _add_common(p: argparse.ArgumentParser, *, top: bool) -> None:
     p.add_argument(
         "--lang", choices=("vi", "en"), default=default, help="language of messages (default en)"
     )
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
+        help="log details to stderr",
+    )
+
+
+def _dossier_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value <= 99:
+        raise argparse.ArgumentTypeError(f"{value} is out of range; give 0 to 99 dossiers")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -416,7 +433,6 @@ def build_parser() -> argparse.ArgumentParser:
         description="Queue ticketing for a one-stop public service point.",
     )
     parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
     _add_common(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = argparse.ArgumentParser(add_help=False)
@@ -443,7 +459,9 @@ def build_parser() -> argparse.ArgumentParser:
         add(name, handler, text).add_argument("counter", type=int)
     p = add("complete", cmd_complete, "complete the counter's ticket")
     p.add_argument("counter", type=int)
-    p.add_argument("--dossiers", type=int, default=1, help="dossiers handled (default 1)")
+    p.add_argument(
+        "--dossiers", type=_dossier_count, default=1, help="dossiers handled, 0-99 (default 1)"
+    )
     p = add("transfer", cmd_transfer, "send the counter's ticket to another field or counter")
     p.add_argument("counter", type=int)
     dest = p.add_mutually_exclusive_group(required=True)

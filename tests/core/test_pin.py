@@ -1,0 +1,175 @@
+"""The admin PIN: salted hash in the config file, verification, and editing the TOML text."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+
+from kiosk.core.config import default_config_text, parse_config
+from kiosk.core.pin import hash_pin, set_pin_in_toml, valid_pin, verify_pin
+
+FAST = 1_000  # iterations: the real default is slow on purpose
+
+
+def test_hashed_pin_verifies_and_does_not_contain_the_pin() -> None:
+    stored = hash_pin("246810", iterations=FAST)
+
+    assert verify_pin("246810", stored)
+    algo, iterations, salt, digest = stored.split("$")
+    assert (algo, iterations) == ("pbkdf2_sha256", str(FAST))
+    assert len(bytes.fromhex(salt)) == 16
+    assert len(bytes.fromhex(digest)) == 32
+
+
+def test_default_iterations_roundtrip() -> None:
+    stored = hash_pin("1357")
+
+    assert stored.split("$")[1] == "200000"
+    assert verify_pin("1357", stored)
+    assert not verify_pin("1358", stored)
+
+
+@pytest.mark.parametrize("wrong", ["1235", "123", "12345", "", " 1234", "1234 "])
+def test_wrong_pin_is_refused(wrong: str) -> None:
+    assert not verify_pin(wrong, hash_pin("1234", iterations=FAST))
+
+
+def test_same_pin_hashes_differently_with_a_new_salt() -> None:
+    a, b = hash_pin("1234", iterations=FAST), hash_pin("1234", iterations=FAST)
+
+    assert a != b
+    assert verify_pin("1234", a) and verify_pin("1234", b)
+
+
+def test_fixed_salt_gives_a_reproducible_hash() -> None:
+    salt = bytes(range(16))
+
+    assert hash_pin("1234", salt=salt, iterations=FAST) == hash_pin(
+        "1234", salt=salt, iterations=FAST
+    )
+
+
+_GOOD = hash_pin("1234", iterations=FAST)
+_ALGO, _ITERS, _SALT, _DIGEST = _GOOD.split("$")
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        pytest.param("", id="empty"),
+        pytest.param("1234", id="plain-pin"),
+        pytest.param(f"md5${_ITERS}${_SALT}${_DIGEST}", id="other-algorithm"),
+        pytest.param(f"{_ALGO}$many${_SALT}${_DIGEST}", id="iterations-not-a-number"),
+        pytest.param(f"{_ALGO}$0${_SALT}${_DIGEST}", id="zero-iterations"),
+        pytest.param(f"{_ALGO}$-5${_SALT}${_DIGEST}", id="negative-iterations"),
+        pytest.param(f"{_ALGO}${'9' * 30}${_SALT}${_DIGEST}", id="absurd-iterations"),
+        pytest.param(f"{_ALGO}${_ITERS}$zz${_DIGEST}", id="salt-not-hex"),
+        pytest.param(f"{_ALGO}${_ITERS}${_SALT}${_DIGEST[:-2]}đđ", id="non-ascii-digest"),
+        pytest.param(f"{_ALGO}${_ITERS}${_SALT}", id="missing-part"),
+        pytest.param(_GOOD + "$extra", id="extra-part"),
+        pytest.param(_GOOD[:-2], id="truncated-digest"),
+    ],
+)
+def test_malformed_stored_hash_never_matches_and_never_raises(stored: str) -> None:
+    assert verify_pin("1234", stored) is False
+
+
+@pytest.mark.parametrize(
+    ("pin", "ok"),
+    [
+        ("1234", True),
+        ("123456789012", True),
+        ("0000", True),
+        ("123", False),
+        ("1234567890123", False),
+        ("12ab", False),
+        ("12 34", False),
+        ("", False),
+        ("１２３４", False),  # full-width digits cannot be typed on the kiosk pad
+        ("١٢٣٤", False),  # Arabic-Indic digits
+    ],
+)
+def test_pin_is_four_to_twelve_ascii_digits(pin: str, ok: bool) -> None:
+    assert valid_pin(pin) is ok
+
+
+# ------------------------------------------------------------------ editing the config text
+
+HASH = hash_pin("1234", iterations=FAST)
+
+
+def _without_pin_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if "admin_pin_hash" not in line]
+
+
+def test_set_pin_without_kiosk_section_appends_one() -> None:
+    text = '# my point\n[site]\nid = "abc"  # short id\n'
+
+    new = set_pin_in_toml(text, HASH)
+
+    assert new.startswith(text.rstrip("\n"))
+    assert tomllib.loads(new) == {"site": {"id": "abc"}, "kiosk": {"admin_pin_hash": HASH}}
+
+
+def test_set_pin_in_kiosk_section_without_the_key_adds_it_there() -> None:
+    text = "[kiosk]\nscreen = 0\n\n[reports]\nwait_target_minutes = 15\n"
+
+    new = set_pin_in_toml(text, HASH)
+
+    raw = tomllib.loads(new)
+    assert raw["kiosk"] == {"screen": 0, "admin_pin_hash": HASH}
+    assert raw["reports"] == {"wait_target_minutes": 15}
+    assert _without_pin_lines(new) == _without_pin_lines(text)
+
+
+def test_set_pin_replaces_an_existing_line_keeping_its_comment_and_blank_lines() -> None:
+    text = (
+        "[kiosk]\nscreen = 0\n\n"
+        'admin_pin_hash = "old"          # set with: kiosk config set-pin\n\n'
+        "[reports]\nwait_target_minutes = 15\n"
+    )
+
+    new = set_pin_in_toml(text, HASH)
+
+    assert new.count("admin_pin_hash") == 1
+    assert f'admin_pin_hash = "{HASH}"          # set with: kiosk config set-pin\n' in new
+    assert _without_pin_lines(new) == _without_pin_lines(text)
+    assert tomllib.loads(new)["kiosk"]["admin_pin_hash"] == HASH
+
+
+def test_set_pin_twice_keeps_a_single_line_with_the_newest_hash() -> None:
+    second = hash_pin("9999", iterations=FAST)
+
+    new = set_pin_in_toml(set_pin_in_toml("[kiosk]\nscreen = 1\n", HASH), second)
+
+    assert new.count("admin_pin_hash") == 1
+    assert tomllib.loads(new)["kiosk"] == {"screen": 1, "admin_pin_hash": second}
+
+
+def test_set_pin_finds_a_kiosk_header_with_a_comment() -> None:
+    text = "[kiosk]   # the touch screen\nscreen = 0\n"
+
+    new = set_pin_in_toml(text, HASH)
+
+    assert new.count("[kiosk]") == 1
+    assert tomllib.loads(new)["kiosk"] == {"screen": 0, "admin_pin_hash": HASH}
+
+
+def test_set_pin_leaves_other_tables_alone() -> None:
+    text = "[kiosk]\nscreen = 0\n[[fields]]\ncode = 'a'\n[[fields]]\ncode = 'b'\n"
+
+    raw = tomllib.loads(set_pin_in_toml(text, HASH))
+
+    assert raw["kiosk"]["admin_pin_hash"] == HASH
+    assert raw["fields"] == [{"code": "a"}, {"code": "b"}]
+
+
+def test_set_pin_in_the_shipped_config_gives_a_valid_config_with_that_hash() -> None:
+    text = default_config_text()
+
+    new = set_pin_in_toml(text, HASH)
+
+    assert parse_config(new).kiosk.admin_pin_hash == HASH
+    assert _without_pin_lines(new) == _without_pin_lines(text)
+    assert "# set with: kiosk config set-pin" in new
