@@ -84,3 +84,18 @@ def test_vietnamese_font_is_loaded(qapp: object) -> None:
     assert font_family() in ("Noto Sans", "DejaVu Sans")
     metrics = QFontMetrics(font(32))
     assert all(metrics.inFontUcs4(ord(ch)) for ch in "ệữặĐơưễỹ")
+
+
+def test_qt_calls_keep_none_and_bool_reference_counts(qapp: object) -> None:
+    """PySide6 6.12.0 on Python 3.11 lost a reference per call and aborted the screens."""
+    import sys
+
+    from PySide6.QtCore import QTimer
+
+    timer = QTimer()
+    before = sys.getrefcount(None), sys.getrefcount(False)
+    for _ in range(2000):
+        timer.setInterval(5)  # returns None
+        timer.isActive()  # returns False
+    after = sys.getrefcount(None), sys.getrefcount(False)
+    assert after[0] >= before[0] - 50 and after[1] >= before[1] - 50
