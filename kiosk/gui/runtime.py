@@ -32,8 +32,16 @@ def application(name: str) -> QApplication:
     return app
 
 
-def place(window: QWidget, screen_index: int, fullscreen: bool) -> None:
-    """Show `window` on screen `screen_index` (falls back to the primary screen)."""
+def place(
+    window: QWidget,
+    screen_index: int,
+    fullscreen: bool,
+    geometry: tuple[int, int, int, int] | None = None,
+) -> None:
+    """Show `window` on screen `screen_index` (falls back to the primary screen).
+
+    `geometry` (x, y, width, height: see `kiosk.gui.options`) places a normal window.
+    """
     screens = QGuiApplication.screens()
     if 0 <= screen_index < len(screens):
         screen = screens[screen_index]
@@ -46,7 +54,10 @@ def place(window: QWidget, screen_index: int, fullscreen: bool) -> None:
         )
     window.setScreen(screen)
     window.setGeometry(screen.geometry())
-    if fullscreen:
+    if geometry is not None:
+        window.setGeometry(*geometry)
+        window.show()
+    elif fullscreen:
         window.showFullScreen()
     else:
         window.resize(min(1280, screen.size().width()), min(800, screen.size().height()))

@@ -33,6 +33,9 @@ class Colours:
     danger: str = "#C62828"
     disabled: str = "#5B6B80"
     highlight: str = "#FFE082"
+    alert: str = "#7F1D1D"  # banner background under white text (10:1)
+    alert_text: str = "#FFB4AB"  # refusals on the dark background (9:1)
+    ok_text: str = "#9BE7B0"  # confirmations on the dark background (10.6:1)
 
 
 COLOURS = Colours()

@@ -47,6 +47,11 @@ class FeedWatcher(QObject):
     def stop(self) -> None:
         self._stop.set()
 
+    @property
+    def running(self) -> bool:
+        """True until the worker thread has ended (within `heartbeat` seconds of `stop`)."""
+        return self._thread is not None and self._thread.is_alive()
+
     def _loop(self) -> None:
         follower: Follower | None = None
         down = False
@@ -69,6 +74,8 @@ class FeedWatcher(QObject):
                 if not self._stop.is_set():
                     self.changed.emit(events)
             except KioskError as exc:
+                if self._stop.is_set():
+                    break
                 if not down:
                     log.warning("database unavailable: %s", exc.message_en)
                     down = True
@@ -78,6 +85,10 @@ class FeedWatcher(QObject):
                 follower = None
                 self._stop.wait(1.0)
             except Exception:
+                if self._stop.is_set():  # the screen went away while we were waiting
+                    break
                 log.exception("change feed failed; retrying")
                 follower = None
                 self._stop.wait(1.0)
+        if follower is not None:
+            follower.feed.close()

@@ -1,0 +1,35 @@
+"""Command-line options shared by the screens (Qt-free, so `kiosk --help` stays fast)."""
+
+from __future__ import annotations
+
+import argparse
+import re
+
+from kiosk.core.errors import KioskError
+
+_GEOMETRY = re.compile(r"^(\d+)x(\d+)\+(-?\d+)\+(-?\d+)$")
+
+
+class BadGeometry(KioskError):
+    exit_code = 2
+
+
+def parse_geometry(text: str) -> tuple[int, int, int, int]:
+    """ "1280x720+0+0" (WIDTHxHEIGHT+X+Y) -> (x, y, width, height)."""
+    m = _GEOMETRY.match(text.strip())
+    if not m:
+        raise BadGeometry(
+            f"Kích thước cửa sổ không hợp lệ: {text} (ví dụ 1280x720+0+0)",
+            f"Bad window geometry {text!r}; write WIDTHxHEIGHT+X+Y, e.g. 1280x720+0+0",
+        )
+    w, h, x, y = (int(g) for g in m.groups())
+    return x, y, w, h
+
+
+def add_window_options(p: argparse.ArgumentParser) -> None:
+    """`--windowed`, `--screen N`, `--geometry WxH+X+Y` for a screen's command."""
+    p.add_argument("--windowed", action="store_true", help="a normal window, not full screen")
+    p.add_argument("--screen", type=int, metavar="N", help="screen index (overrides the config)")
+    p.add_argument(
+        "--geometry", metavar="WxH+X+Y", help="window size and place (implies --windowed)"
+    )
