@@ -1,0 +1,149 @@
+"""What the wall display shows, computed from a core Snapshot (Qt-free, so tests read it too).
+
+The display never keeps its own idea of the queue: every render starts from a fresh
+snapshot, so a restarted display shows exactly what the log says.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from kiosk.core.config import Config
+from kiosk.core.model import CounterState, Snapshot
+
+WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
+WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+class TileState(StrEnum):
+    SERVING = "serving"  # holds a ticket (called or being served)
+    IDLE = "idle"  # open, between citizens
+    PAUSED = "paused"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class TileView:
+    counter: int
+    label_vi: str
+    label_en: str
+    state: TileState
+    code: str
+    field_vi: str
+    note_vi: str
+    note_en: str
+
+
+@dataclass(frozen=True)
+class CallView:
+    event_id: int
+    code: str
+    counter: int
+    counter_label_vi: str
+    field_vi: str
+    at: datetime
+    time: str
+    recall: bool
+
+
+@dataclass(frozen=True)
+class WaitingView:
+    field: str
+    name_vi: str
+    name_en: str
+    prefix: str
+    waiting: int
+    open_now: bool
+
+
+@dataclass(frozen=True)
+class Board:
+    business_day: date
+    last_event_id: int
+    tiles: tuple[TileView, ...]
+    newest: CallView | None
+    recent: tuple[CallView, ...]
+    waiting: tuple[WaitingView, ...]
+
+
+def counter_label(config: Config, number: int) -> tuple[str, str]:
+    """("QUẦY 3", "COUNTER 3"), or the configured names in capitals."""
+    c = config.counter(number)
+    vi = c.label_vi if c else f"Quầy {number}"
+    en = c.label_en if c else f"Counter {number}"
+    return vi.upper(), en.upper()
+
+
+def date_line(moment: datetime, zone: ZoneInfo) -> tuple[str, str]:
+    """("Thứ Hai, 23/11/2026", "Monday") in the site's zone."""
+    local = moment.astimezone(zone)
+    return f"{WEEKDAYS_VI[local.weekday()]}, {local:%d/%m/%Y}", WEEKDAYS_EN[local.weekday()]
+
+
+def build_board(snapshot: Snapshot, config: Config, recent_calls: int) -> Board:
+    """The display's content: one tile per counter, the newest call, recent calls, waiting."""
+    zone = config.zone
+    names = {f.code: f.name for f in config.fields}
+
+    tiles = []
+    for c in snapshot.counters:
+        label_vi, label_en = counter_label(config, c.number)
+        served = " · ".join(names.get(code, code) for code in c.fields)
+        if c.ticket is not None:
+            state = TileState.SERVING
+            code = c.ticket.code
+            field_vi = names.get(c.ticket.queue_field, c.ticket.queue_field)
+            note_vi, note_en = "", ""
+        elif c.state is CounterState.PAUSED:
+            state, code, field_vi = TileState.PAUSED, "", served
+            note_vi = f"Tạm dừng: {c.reason}" if c.reason else "Tạm dừng"
+            note_en = "Paused"
+        elif c.state is CounterState.CLOSED:
+            state, code, field_vi = TileState.CLOSED, "", served
+            note_vi, note_en = "Chưa mở", "Closed"
+        else:
+            state, code, field_vi = TileState.IDLE, "", served
+            note_vi, note_en = "", ""
+        tiles.append(
+            TileView(c.number, label_vi, label_en, state, code, field_vi, note_vi, note_en)
+        )
+
+    calls = []
+    for r in snapshot.recent_calls:
+        label_vi, _ = counter_label(config, r.counter)
+        calls.append(
+            CallView(
+                event_id=r.event_id,
+                code=r.code,
+                counter=r.counter,
+                counter_label_vi=label_vi,
+                field_vi=names.get(r.field, r.field),
+                at=r.at,
+                time=f"{r.at.astimezone(zone):%H:%M}",
+                recall=r.recall,
+            )
+        )
+    newest = calls[0] if calls else None
+    # The list under the newest call: earlier calls, each ticket once (a recall is not news).
+    seen = {(newest.code, newest.counter)} if newest else set()
+    earlier = []
+    for call in calls[1:]:
+        if (call.code, call.counter) in seen:
+            continue
+        seen.add((call.code, call.counter))
+        earlier.append(call)
+    waiting = tuple(
+        WaitingView(f.code, f.name, f.name_en, f.prefix, f.waiting, f.open_now)
+        for f in snapshot.fields
+    )
+    return Board(
+        business_day=snapshot.business_day,
+        last_event_id=snapshot.last_event_id,
+        tiles=tuple(tiles),
+        newest=newest,
+        recent=tuple(earlier[:recent_calls]),
+        waiting=waiting,
+    )
