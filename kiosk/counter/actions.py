@@ -1,0 +1,131 @@
+"""The console's operations: one small function each, run by `Operations` in a worker.
+
+Each returns an `Outcome` (a line to show the clerk) or raises a KioskError whose Vietnamese
+and English messages the console shows as a refusal ("Không còn ai chờ lĩnh vực Hộ tịch").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk.core.errors import NoOneWaiting, NoTicketAtCounter
+from kiosk.core.model import Ticket
+from kiosk.core.queue import QueueService
+
+
+@dataclass(frozen=True)
+class Outcome:
+    message_vi: str
+    message_en: str
+    ticket: Ticket | None = None
+
+
+def _complete_first(service: QueueService, counter: int, dossiers: int) -> Ticket | None:
+    """With `queue.complete_on_next`, finish the ticket in hand with the clerk's dossier count."""
+    if not service.config.queue.complete_on_next:
+        return None  # core refuses to call while holding: the clerk completes first
+    try:
+        return service.complete(counter, dossiers=dossiers)
+    except NoTicketAtCounter:
+        return None
+
+
+def _called(done: Ticket | None, t: Ticket, dossiers: int) -> Outcome:
+    before_vi = f"Đã hoàn thành {done.code} ({dossiers} hồ sơ). " if done else ""
+    before_en = f"Completed {done.code} ({dossiers} dossiers). " if done else ""
+    return Outcome(f"{before_vi}Đã gọi số {t.code}", f"{before_en}Called {t.code}", t)
+
+
+def _no_one(done: Ticket | None, exc: NoOneWaiting, dossiers: int) -> NoOneWaiting:
+    if done is None:
+        return exc
+    return NoOneWaiting(
+        f"Đã hoàn thành {done.code} ({dossiers} hồ sơ). {exc.message_vi}",
+        f"Completed {done.code} ({dossiers} dossiers). {exc.message_en}",
+    )
+
+
+def call_next(
+    service: QueueService, counter: int, *, dossiers: int = 1, holding: bool = False
+) -> Outcome:
+    """Call the next citizen (completing the one in hand first, as configured)."""
+    done = _complete_first(service, counter, dossiers) if holding else None
+    try:
+        t = service.call_next(counter)
+    except NoOneWaiting as exc:
+        raise _no_one(done, exc, dossiers) from None
+    return _called(done, t, dossiers)
+
+
+def call_ticket(
+    service: QueueService, counter: int, *, code: str, dossiers: int = 1, holding: bool = False
+) -> Outcome:
+    """Call a chosen waiting ticket out of turn."""
+    done = _complete_first(service, counter, dossiers) if holding else None
+    t = service.call_ticket(counter, code)
+    return _called(done, t, dossiers)
+
+
+def recall(service: QueueService, counter: int) -> Outcome:
+    t = service.recall(counter)
+    return Outcome(
+        f"Đã gọi lại số {t.code} (lần {t.recalls})", f"Recalled {t.code} (time {t.recalls})", t
+    )
+
+
+def skip(service: QueueService, counter: int) -> Outcome:
+    t = service.skip(counter)
+    return Outcome(f"Đã bỏ qua số {t.code} (vắng mặt)", f"Skipped {t.code} (no-show)", t)
+
+
+def return_skipped(service: QueueService, counter: int, *, code: str) -> Outcome:
+    t = service.return_skipped(code, actor=f"counter:{counter}")
+    return Outcome(f"Đã đưa số {t.code} trở lại hàng chờ", f"{t.code} is back in the queue", t)
+
+
+def complete(service: QueueService, counter: int, *, dossiers: int = 1) -> Outcome:
+    t = service.complete(counter, dossiers=dossiers)
+    return Outcome(
+        f"Đã hoàn thành số {t.code} ({dossiers} hồ sơ)",
+        f"Completed {t.code} ({dossiers} dossiers)",
+        t,
+    )
+
+
+def transfer(
+    service: QueueService,
+    counter: int,
+    *,
+    to_field: str | None = None,
+    to_counter: int | None = None,
+) -> Outcome:
+    t = service.transfer(counter, to_field=to_field, to_counter=to_counter)
+    if to_field is not None:
+        f = service.config.field(to_field)
+        name_vi, name_en = (f.name, f.name_en) if f else (to_field, to_field)
+        return Outcome(
+            f"Đã chuyển số {t.code} sang lĩnh vực {name_vi}",
+            f"Transferred {t.code} to {name_en}",
+            t,
+        )
+    return Outcome(
+        f"Đã chuyển số {t.code} sang quầy số {to_counter}",
+        f"Transferred {t.code} to counter {to_counter}",
+        t,
+    )
+
+
+def pause(service: QueueService, counter: int, *, reason: str = "") -> Outcome:
+    service.pause_counter(counter, reason)
+    why = f": {reason}" if reason else ""
+    return Outcome(f"Quầy đang tạm dừng{why}", f"Counter paused{why}")
+
+
+def resume(service: QueueService, counter: int) -> Outcome:
+    service.open_counter(counter)
+    return Outcome("Quầy đã mở lại", "Counter open again")
+
+
+def open_counter(service: QueueService, counter: int) -> Outcome:
+    service.open_counter(counter)
+    return Outcome(f"Quầy số {counter} đã mở", f"Counter {counter} is open")

@@ -1,0 +1,85 @@
+"""PNGs of a counter console on a busy morning (`make screenshots`)."""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from kiosk.core.clock import ManualClock
+from kiosk.core.config import default_config_text, parse_config
+from kiosk.core.errors import DatabaseUnavailable, NoOneWaiting
+from kiosk.core.queue import QueueService
+from kiosk.core.store import Store
+from kiosk.counter.state import load_state
+from kiosk.counter.window import CounterConsole
+from kiosk.gui.runtime import application
+
+#: (file name, width, height, what to show)
+SHOTS = (
+    ("counter-console.png", 1366, 768, "busy"),
+    ("counter-console-refused.png", 1366, 768, "refused"),
+    ("counter-console-offline.png", 1366, 768, "offline"),
+    ("counter-console-small.png", 800, 560, "busy"),
+)
+
+
+def _console(service: QueueService, counter: int, w: int, h: int) -> CounterConsole:
+    console = CounterConsole(service, counter, open_on_start=False)
+    console.resize(w, h)
+    console.show()
+    console._show_state(load_state(service, counter))
+    console._tick()
+    console.stop()
+    return console
+
+
+def save_screenshots(out_dir: Path) -> list[Path]:
+    """counter-console*.png: counter 2 mid-morning, a refusal, the database outage banner."""
+    from kiosk.demo import simulate_morning
+
+    app = application("kiosk-screenshots")
+    asyncio.set_event_loop(asyncio.new_event_loop())
+    out_dir.mkdir(parents=True, exist_ok=True)
+    cfg = parse_config(default_config_text())
+    zone = cfg.zone
+    clock = ManualClock(datetime(2026, 11, 23, 7, 30, tzinfo=zone))
+    written = []
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store.open(f"sqlite:///{Path(tmp) / 'kiosk.db'}")
+        try:
+            service = QueueService(store, cfg, clock)
+            simulate_morning(
+                service, clock, datetime(2026, 11, 23, 10, 14, tzinfo=zone), arrivals_per_minute=1.0
+            )
+            clock.advance(minutes=3, seconds=25)
+            for name, w, h, kind in SHOTS:
+                console = _console(service, 2, w, h)
+                if console.waiting_list.count() > 2:
+                    console.waiting_list.item(2).setSelected(True)
+                if kind == "refused":
+                    console.dossiers.setValue(2)
+                    err = NoOneWaiting(
+                        "Không còn ai chờ lĩnh vực Hộ tịch", "No one is waiting for Civil status"
+                    )
+                    console._say(err.message_vi, err.message_en, "refused")
+                elif kind == "offline":
+                    console._on_unavailable(DatabaseUnavailable("mất kết nối", "connection lost"))
+                    console._say(
+                        "Không kết nối được cơ sở dữ liệu",
+                        "Cannot reach the database",
+                        "refused",
+                    )
+                else:
+                    console._say("Đã gọi số A035", "Called A035", "ok")
+                for _ in range(3):
+                    app.processEvents()
+                    console.layout().activate()
+                path = out_dir / name
+                console.grab().save(str(path))
+                console.deleteLater()
+                written.append(path)
+        finally:
+            store.close()
+    return written
