@@ -20,9 +20,9 @@ system-deps:
 
 DEMO_DB ?= sqlite:///$(CURDIR)/.demo/kiosk.db
 
-## run: the main job (the point's status on a demo database until the screens exist)
+## run: the whole point (kiosk, wall display, six counter consoles) on a fresh demo database
 run: $(STAMP) system-deps
-	$(BIN)/kiosk --db $(DEMO_DB) status
+	$(if $(filter file,$(origin QT_QPA_PLATFORM)),env -u QT_QPA_PLATFORM) $(BIN)/kiosk demo
 
 ## test: lint, then the whole test suite (SQLite and a throwaway PostgreSQL)
 test: $(STAMP) system-deps lint
