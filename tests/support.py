@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from kiosk.core.config import Config, default_config_text, parse_config
 
@@ -26,3 +29,29 @@ def config_text(extra: str = "", **replace: str) -> str:
 
 def make_config(extra: str = "", **replace: str) -> Config:
     return parse_config(config_text(extra, **replace))
+
+
+BACKENDS = ("sqlite", "postgresql")
+BACKENDS_ENV = "KIOSK_TEST_BACKENDS"
+
+
+def wanted_backends() -> tuple[str, ...]:
+    """The backends to test (KIOSK_TEST_BACKENDS=sqlite runs without PostgreSQL)."""
+    chosen = os.environ.get(BACKENDS_ENV)
+    if not chosen:
+        return BACKENDS
+    return tuple(b for b in BACKENDS if b in chosen.split(","))
+
+
+def only_backend(*names: str) -> pytest.MarkDecorator:
+    """Run a test on these backends only: a parametrization filter, not a skip."""
+    return pytest.mark.parametrize("backend", [b for b in names if b in wanted_backends()])
+
+
+#: Replacements that open every field all day, every day (tests that use the real clock).
+ALWAYS_OPEN = {
+    'periods = ["07:30-11:30", "13:30-17:00"]': 'periods = ["00:00-24:00"]',
+    'days = ["mon", "tue", "wed", "thu", "fri", "sat"]': (
+        'days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]'
+    ),
+}

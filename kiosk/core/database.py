@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,12 +17,18 @@ from typing import Any
 
 import platformdirs
 from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from kiosk.core.config import APP_NAME
-from kiosk.core.errors import DatabaseError, DatabaseUnavailable
+from kiosk.core.errors import (
+    UNAVAILABLE_EN,
+    UNAVAILABLE_VI,
+    DatabaseError,
+    DatabaseUnavailable,
+    DatabaseUnreachable,
+)
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +51,8 @@ def describe_url(url: str) -> str:
     """The URL without its password, for messages and logs."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url
+    except (ArgumentError, ValueError):
+        return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
 
 
 def _sqlite_on_connect(dbapi_conn: Any, _record: ConnectionPoolEntry) -> None:
@@ -63,17 +70,90 @@ def _sqlite_on_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
-def create_db_engine(url: str) -> Engine:
-    """An engine for `url` with our concurrency settings; a bad URL raises DatabaseError."""
+#: libpq settings of every PostgreSQL connection, unless the URL sets them itself. They bound
+#: how long a call can hang when the server or the network goes away: connecting, an idle
+#: connection whose peer vanished (keepalives), unacknowledged writes (tcp_user_timeout), a
+#: row lock held by a stuck client (lock_timeout) and a transaction left open by a client that
+#: died (idle_in_transaction_session_timeout). Timeouts in seconds unless a unit is given.
+PG_CONNECT_DEFAULTS: dict[str, Any] = {
+    "connect_timeout": 5,
+    "application_name": "kiosk",
+    "keepalives": 1,
+    "keepalives_idle": 5,
+    "keepalives_interval": 2,
+    "keepalives_count": 2,
+    "tcp_user_timeout": 9000,  # milliseconds
+}
+PG_SESSION_SETTINGS = {
+    "lock_timeout": "5s",
+    "statement_timeout": "30s",
+    "idle_in_transaction_session_timeout": "60s",
+}
+
+_URL_EXAMPLES = "sqlite:///PATH/kiosk.db or postgresql+psycopg://USER:PASSWORD@HOST:5432/DB"
+
+
+def _bad_url(url: str, why: str) -> DatabaseError:
+    shown = describe_url(url)
+    return DatabaseError(
+        f"Địa chỉ cơ sở dữ liệu không hợp lệ: {shown} ({why})",
+        f"Not a usable database URL: {shown!r} ({why}). Use {_URL_EXAMPLES}",
+    )
+
+
+def parse_db_url(url: str) -> URL:
+    """Parse and normalise a URL: `postgres://` and `postgresql://` mean psycopg 3."""
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise DatabaseError(
-            f"Địa chỉ cơ sở dữ liệu không hợp lệ: {url}",
-            f"Not a database URL: {url!r}. Use sqlite:///PATH/kiosk.db or "
-            "postgresql+psycopg://USER:PASSWORD@HOST/DB",
-        ) from None
-    backend = parsed.get_backend_name()
+        raise _bad_url(url, "not a URL") from None
+    except ValueError as exc:
+        why = "the port must be a number" if "int()" in str(exc) else str(exc)
+        raise _bad_url(url, why) from None
+    backend, _, driver = parsed.drivername.partition("+")
+    if backend in ("postgres", "postgresql"):
+        if driver not in ("psycopg", ""):
+            raise DatabaseError(
+                "Chỉ hỗ trợ trình điều khiển psycopg 3",
+                f"Unsupported PostgreSQL driver {driver!r}; "
+                "write the URL as postgresql+psycopg://USER:PASSWORD@HOST/DB",
+            )
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def pg_connect_args(parsed: URL) -> dict[str, Any]:
+    """Our libpq defaults, leaving alone whatever the URL's query string sets."""
+    args = {k: v for k, v in PG_CONNECT_DEFAULTS.items() if k not in parsed.query}
+    if "options" not in parsed.query:
+        args["options"] = " ".join(f"-c {k}={v}" for k, v in PG_SESSION_SETTINGS.items())
+    return args
+
+
+def pg_dbapi_params(parsed: URL) -> dict[str, Any]:
+    """Keyword arguments for `psycopg.connect` equal to what the engine uses (feed, tools)."""
+    params: dict[str, Any] = {
+        k: ",".join(v) if isinstance(v, tuple) else v for k, v in parsed.query.items()
+    }
+    for key, value in (
+        ("host", parsed.host),
+        ("port", parsed.port),
+        ("user", parsed.username),
+        ("password", parsed.password),
+        ("dbname", parsed.database),
+    ):
+        if value is not None:
+            params[key] = value
+    return {**params, **pg_connect_args(parsed)}
+
+
+def create_db_engine(url: str) -> Engine:
+    """An engine for `url` with our concurrency settings; a bad URL raises DatabaseError."""
+    parsed = parse_db_url(url)
+    try:
+        backend = parsed.get_backend_name()
+    except ArgumentError:
+        backend = parsed.drivername.partition("+")[0]
     if backend == "sqlite":
         path = parsed.database
         if not path or path == ":memory:":
@@ -91,29 +171,27 @@ def create_db_engine(url: str) -> Engine:
                 f"Cannot create the database folder {folder}: {exc.strerror}. "
                 "Choose another path with --db or KIOSK_DB.",
             ) from None
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_MS / 1000})
+        try:
+            engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_MS / 1000})
+        except ArgumentError as exc:
+            raise _bad_url(url, str(exc)) from None
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
     if backend == "postgresql":
-        if parsed.get_driver_name() not in ("psycopg", ""):
-            raise DatabaseError(
-                "Chỉ hỗ trợ trình điều khiển psycopg 3",
-                f"Unsupported PostgreSQL driver {parsed.get_driver_name()!r}; "
-                "write the URL as postgresql+psycopg://USER:PASSWORD@HOST/DB",
-            )
-        if parsed.get_driver_name() == "":
-            parsed = parsed.set(drivername="postgresql+psycopg")
+        if not parsed.database:
+            raise _bad_url(url, "no database name after the host")
         return create_engine(
             parsed,
-            pool_pre_ping=True,
+            pool_pre_ping=True,  # a connection that died in an outage is replaced, not used
             pool_size=4,
             max_overflow=4,
-            connect_args={"connect_timeout": 5, "application_name": "kiosk"},
+            pool_timeout=10,
+            connect_args=pg_connect_args(parsed),
         )
     raise DatabaseError(
         f"Không hỗ trợ cơ sở dữ liệu {backend}",
-        f"Unsupported database {backend!r}: use sqlite:///PATH or postgresql+psycopg://…",
+        f"Unsupported database {backend!r}: use {_URL_EXAMPLES}",
     )
 
 
@@ -122,26 +200,90 @@ def read_engine(engine: Engine) -> Engine:
     return engine.execution_options(**{READ_OPTION: True})
 
 
-def explain_db_error(exc: BaseException, url: str) -> DatabaseError:
-    """Turn a driver error into a message that names what to check."""
-    text = str(getattr(exc, "orig", exc) or exc).strip().splitlines()[0] if str(exc) else ""
+def _server_of(url: str) -> str:
+    """ "host:port" (or the socket folder) of a PostgreSQL URL, for messages."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return "?"
+    host = parsed.host or str(parsed.query.get("host") or "localhost")
+    port = parsed.port or parsed.query.get("port") or 5432
+    return f"{host}:{port}"
+
+
+_UNREACHABLE = (
+    "connection refused",
+    "could not connect",
+    "could not translate host name",
+    "failed to resolve host",
+    "name or service not known",
+    "no route to host",
+    "network is unreachable",
+    "timeout expired",
+    "timed out",
+    "server closed the connection",
+    "terminating connection",
+    "connection is closed",
+    "connection already closed",
+    "the connection is lost",
+    "consuming input failed",
+    "ssl syscall",
+    "the database system is",  # … starting up / shutting down / in recovery mode
+    "connection to server",
+    "no such file or directory",  # Unix socket missing: server not running
+    "broken pipe",
+    "connection reset",
+)
+_BUSY_STATES = {"55P03", "40P01", "40001", "57014", "25P03"}
+
+
+def explain_db_error(exc: BaseException, url: str, *, opening: bool = False) -> DatabaseError:
+    """Turn a driver error into a message that names what to check.
+
+    Outages (server stopped, network down) become DatabaseUnavailable, which callers retry;
+    with `opening` (the first connection of a command) they become DatabaseUnreachable, whose
+    message names the host and port to check. Mistakes in the URL or the server's setup
+    (password, role, database, pg_hba.conf, privileges) are plain DatabaseError.
+    """
+    orig = getattr(exc, "orig", None) or exc
+    full = str(orig).strip()
+    text = full.splitlines()[0].strip() if full else type(orig).__name__
+    # libpq prefixes: "connection failed: connection to server at …, port … failed: FATAL:  …"
+    reason = re.split(r"(?:FATAL|ERROR):\s+|failed:\s+", text)[-1].strip()
+    low = full.lower()
+    sqlstate = getattr(orig, "sqlstate", None)
     where = describe_url(url)
-    low = text.lower()
-    if "password authentication failed" in low:
+    user = _user_of(url)
+    if sqlstate == "28P01" or "password authentication failed" in low:
         return DatabaseError(
-            "Sai mật khẩu cơ sở dữ liệu",
-            f"PostgreSQL rejected the password for {where}: check the user and password in "
-            "--db / KIOSK_DB.",
+            f"Sai tên người dùng hoặc mật khẩu cơ sở dữ liệu ({user})",
+            f"PostgreSQL rejected user {user!r} with this password at {_server_of(url)}: check "
+            "the user name and password in --db / KIOSK_DB (and that the role exists on the "
+            "server).",
         )
-    if "does not exist" in low and "database" in low:
+    if m := re.search(r'role "([^"]*)" does not exist', full):
         return DatabaseError(
-            "Cơ sở dữ liệu chưa được tạo",
-            f"The database in {where} does not exist: create it (createdb) or fix the name.",
+            f'Người dùng cơ sở dữ liệu "{m[1]}" không tồn tại',
+            f'The database user "{m[1]}" does not exist on {_server_of(url)}: create the role '
+            "(CREATE ROLE … LOGIN PASSWORD …, see docs/several-pcs.md) or fix the user in the URL.",
         )
-    if "role" in low and "does not exist" in low:
+    if m := re.search(r'database "([^"]*)" does not exist', full):
         return DatabaseError(
-            "Người dùng cơ sở dữ liệu không tồn tại",
-            f"The user in {where} does not exist on the server: create the role or fix the URL.",
+            f'Cơ sở dữ liệu "{m[1]}" chưa được tạo',
+            f'The database "{m[1]}" does not exist on {_server_of(url)}: create it '
+            "(CREATE DATABASE … OWNER …, see docs/several-pcs.md) or fix the name in the URL.",
+        )
+    if "pg_hba.conf" in low or sqlstate == "28000":
+        return DatabaseError(
+            "Máy chủ cơ sở dữ liệu từ chối kết nối từ máy này",
+            f"The server {_server_of(url)} refuses this PC ({reason}): allow it in the "
+            "server's pg_hba.conf (docs/several-pcs.md), then reload PostgreSQL.",
+        )
+    if sqlstate == "42501" or "permission denied" in low or "must be owner" in low:
+        return DatabaseError(
+            f"Người dùng {user} không đủ quyền trên cơ sở dữ liệu",
+            f"User {user!r} lacks a privilege on {where} ({reason}): run `kiosk db upgrade` "
+            "with the owner role and grant the app role its rights (docs/several-pcs.md).",
         )
     if "unable to open database file" in low or "readonly database" in low:
         return DatabaseError(
@@ -159,10 +301,33 @@ def explain_db_error(exc: BaseException, url: str) -> DatabaseError:
             "Cơ sở dữ liệu đang bận, vui lòng thử lại",
             f"{where} stayed locked for {SQLITE_BUSY_MS // 1000} s by another process; try again.",
         )
+    if sqlstate in _BUSY_STATES:
+        return DatabaseUnavailable(
+            "Cơ sở dữ liệu đang bận, vui lòng thử lại",
+            f"The database {where} is busy ({reason}); try again.",
+        )
+    if (
+        opening
+        and url.startswith("postgres")
+        and (sqlstate is None or any(s in low for s in _UNREACHABLE))
+    ):
+        return DatabaseUnreachable(
+            f"Không kết nối được máy chủ cơ sở dữ liệu {_server_of(url)}",
+            f"Cannot connect to the database server {_server_of(url)} ({reason}): check the "
+            "server is running, the host and port in --db / KIOSK_DB, the firewall, and "
+            "listen_addresses in postgresql.conf.",
+        )
     return DatabaseUnavailable(
-        "Hệ thống tạm thời gián đoạn, vui lòng chờ trong giây lát",
-        f"Cannot reach the database {where}: {text}. Check the server is running and reachable.",
+        UNAVAILABLE_VI,
+        f"{UNAVAILABLE_EN}: cannot reach the database {where} ({reason}); it reconnects by itself.",
     )
+
+
+def _user_of(url: str) -> str:
+    try:
+        return make_url(url).username or "?"
+    except (ArgumentError, ValueError):
+        return "?"
 
 
 # ------------------------------------------------------------------------------ migrations
@@ -210,18 +375,18 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
 
 
 @contextmanager
-def translated_errors(url: str) -> Iterator[None]:
+def translated_errors(url: str, *, opening: bool = False) -> Iterator[None]:
     """Raise our DatabaseError for driver failures, naming the database."""
     try:
         yield
     except (OperationalError, DBAPIError) as exc:
-        raise explain_db_error(exc, url) from exc
+        raise explain_db_error(exc, url, opening=opening) from exc
 
 
 def open_engine(url: str, *, migrate: bool = True) -> Engine:
     """Create the engine, check it answers, and upgrade the schema (on start, as designed)."""
     engine = create_db_engine(url)
-    with translated_errors(url):
+    with translated_errors(url, opening=True):
         if migrate:
             upgrade(engine)
         elif "queue_events" not in inspect(engine).get_table_names():

@@ -75,7 +75,33 @@ class DatabaseError(KioskError):
     exit_code = 2
 
 
+#: What the kiosk and consoles show while the database is away.
+UNAVAILABLE_VI = "Hệ thống tạm thời gián đoạn, vui lòng chờ trong giây lát"
+UNAVAILABLE_EN = "Temporarily unavailable, please wait a moment"
+
+
 class DatabaseUnavailable(DatabaseError):
-    """The database went away while running (server stopped, network down): retry later."""
+    """The database went away while running (server stopped, network down): retry later.
+
+    Every QueueService call raises this during an outage; the same call succeeds again by
+    itself once the server is back (the connection pool reconnects).
+    """
 
     exit_code = 1
+
+    def __init__(self, message_vi: str = UNAVAILABLE_VI, message_en: str | None = None) -> None:
+        super().__init__(message_vi, message_en or UNAVAILABLE_EN)
+
+
+class DatabaseUnreachable(DatabaseUnavailable):
+    """The first connection of a program failed: the message names the host to check.
+
+    Still a DatabaseUnavailable, so a screen that starts while the server is down can wait
+    and retry; the CLI exits 2 because the cause is usually the URL or the network.
+    """
+
+    exit_code = 2
+
+
+class CopyVerificationFailed(KioskError):
+    """`kiosk db copy` finished, but the copy does not equal the source."""

@@ -7,21 +7,29 @@ not a wake-up arrived.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 import threading
 import time
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
+from kiosk.core.database import parse_db_url, pg_dbapi_params
 from kiosk.core.model import Event
 from kiosk.core.queue import QueueService
 from kiosk.core.schema import EventRow
 from kiosk.core.store import Store
 
+if TYPE_CHECKING:
+    import psycopg
+
 log = logging.getLogger(__name__)
+
+#: The channel migration 0002 notifies on every new event (payload: the event's site).
+NOTIFY_CHANNEL = "kiosk_events"
 
 
 class ChangeFeed(Protocol):
@@ -100,10 +108,136 @@ class PollingFeed:
         pass
 
 
+class PostgresFeed:
+    """LISTENs for the NOTIFY of migration 0002, with a polling fallback and reconnects.
+
+    The LISTEN connection is a dedicated autocommit psycopg connection outside the pool (a
+    pooled one would be handed to other work and lose its LISTEN). If no notification came
+    for `fallback_interval` seconds it compares the newest event id, so a lost trigger or a
+    proxy that drops notifications costs at most that much delay. When the connection
+    breaks, `wait` reports a change (callers re-read and see whether the database is
+    back), then tries to reconnect every `retry_interval` seconds and LISTENs again;
+    after a reconnect it reports a change once, since events may have come meanwhile.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        site: str,
+        *,
+        fallback_interval: float = 1.0,
+        retry_interval: float = 1.0,
+    ) -> None:
+        import psycopg  # only PostgreSQL points pay for importing the driver
+
+        self._psycopg = psycopg
+        self._params = pg_dbapi_params(parse_db_url(store.url))
+        self._site = site
+        self._fallback = fallback_interval
+        self._retry = retry_interval
+        self._conn: psycopg.Connection[Any] | None = None
+        self._last_id = 0
+        self._next_check = 0.0
+        self._next_retry = 0.0
+        self._closed = False
+        self._failing = False
+        #: Wake-ups by NOTIFY, by the polling fallback, and successful reconnects.
+        self.notified = 0
+        self.polled = 0
+        self.reconnects = -1  # the first connection is not a reconnect
+        self._connect()
+
+    def _connect(self) -> bool:
+        self._next_retry = time.monotonic() + self._retry
+        try:
+            conn = self._psycopg.connect(**self._params, autocommit=True)
+            conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+            self._conn = conn
+            self._last_id = self._max_id()
+        except self._psycopg.Error as exc:
+            self._drop()
+            # One warning per outage; the retries every second only at debug level.
+            report = log.debug if self._failing else log.warning
+            report("change feed cannot connect to the database: %s", _first_line(exc))
+            self._failing = True
+            return False
+        self._failing = False
+        self.reconnects += 1
+        self._next_check = time.monotonic() + self._fallback
+        if self.reconnects:
+            log.info("change feed reconnected and listens again")
+        return True
+
+    def _drop(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                conn.close()
+
+    def _max_id(self) -> int:
+        assert self._conn is not None
+        row = self._conn.execute(
+            "SELECT max(id) FROM queue_events WHERE site = %s", (self._site,)
+        ).fetchone()
+        return int(row[0] or 0) if row else 0
+
+    def _notified(self, timeout: float) -> bool:
+        assert self._conn is not None
+        for note in self._conn.notifies(timeout=timeout):
+            if note.payload in (self._site, ""):
+                return True
+        return False
+
+    def wait(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while True:
+            now = time.monotonic()
+            if self._closed:
+                time.sleep(min(0.5, max(0.0, deadline - now)))
+                return True
+            if self._conn is None:
+                if now >= self._next_retry and self._connect():
+                    return True  # anything may have happened while we were away
+                if now >= deadline:
+                    return False
+                time.sleep(max(0.0, min(deadline, self._next_retry) - now))
+                continue
+            try:
+                if now >= self._next_check:
+                    self._next_check = now + self._fallback
+                    newest = self._max_id()
+                    if newest != self._last_id:
+                        self._last_id = newest
+                        self.polled += 1
+                        return True
+                if now >= deadline:
+                    return False
+                if self._notified(max(0.0, min(deadline, self._next_check) - now)):
+                    self.notified += 1
+                    self._next_check = time.monotonic() + self._fallback
+                    return True
+            except self._psycopg.Error as exc:
+                if self._closed:
+                    return True
+                log.warning("change feed lost the database: %s", _first_line(exc))
+                self._drop()
+                return True
+
+    def close(self) -> None:
+        self._closed = True
+        self._drop()
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
 def open_feed(store: Store, site: str) -> ChangeFeed:
     """The best feed for the store's backend."""
     if store.dialect == "sqlite":
         return SqliteFeed(store)
+    if store.dialect == "postgresql":
+        return PostgresFeed(store, site)
     return PollingFeed(store, site)
 
 

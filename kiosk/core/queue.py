@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import extract, func, or_, select
 from sqlalchemy.orm import Session
 
 from kiosk.core.clock import Clock, SystemClock
@@ -167,7 +167,7 @@ class QueueService:
             site=self.site,
             data=data or {},
         )
-        session.add(row)
+        self.store.add_event(session, row)
         return row
 
     def _begin(self, session: Session) -> tuple[datetime, date]:
@@ -181,13 +181,16 @@ class QueueService:
         """Close the unfinished tickets of earlier days with an `expired` event."""
         stale = session.scalars(
             self.store.lock_rows(
-                select(TicketRow).where(
+                select(TicketRow)
+                .where(
                     TicketRow.site == self.site,
                     TicketRow.state.in_(
                         [s.value for s in (*HELD_STATES, TicketState.WAITING, TicketState.SKIPPED)]
                     ),
                     TicketRow.business_day < day,
-                ),
+                )
+                # One lock order for every process, so two racing at rollover cannot deadlock.
+                .order_by(TicketRow.id),
                 skip_locked=False,
             )
         ).all()
@@ -212,7 +215,7 @@ class QueueService:
                 site=self.site,
                 data={"from": before.value, "code": t.code},
             )
-            session.add(ev)
+            self.store.add_event(session, ev)
         held = session.scalars(
             select(CounterRow).where(
                 CounterRow.site == self.site, CounterRow.ticket_id.is_not(None)
@@ -372,12 +375,14 @@ class QueueService:
             is_open, why_vi, why_en, _ = self._field_open_state(s, f, now, day)
             if not is_open:
                 raise FieldClosed(why_vi, why_en)
-            if f.daily_cap is not None and self._issued_count(s, f.code, day) >= f.daily_cap:
+            # Checked after taking the number (the row lock orders concurrent kiosks); raising
+            # rolls the increment back, so the cap is exact and leaves no gap.
+            number = self.store.next_number(s, self.site, day, f.code)
+            if f.daily_cap is not None and number > f.daily_cap:
                 raise DailyCapReached(
                     f"Lĩnh vực {f.name}: đã hết số thứ tự trong ngày",
                     f"{f.name_en}: no more numbers today (daily limit {f.daily_cap})",
                 )
-            number = self.store.next_number(s, self.site, day, f.code)
             code = f"{f.prefix}{number:0{self.config.queue.number_digits}d}"
             t = TicketRow(
                 site=self.site,
@@ -675,6 +680,7 @@ class QueueService:
                 t.target_counter = to_counter
             t.state = TicketState.WAITING.value
             t.counter = None
+            t.serving_at = None  # service time counts at the counter that completes it
             t.transfers += 1
             c.ticket_id = None
             c.updated_at = now
@@ -985,5 +991,5 @@ def _candidate(row: TicketRow) -> Candidate:
 def _seconds_between(s: Session, start: Any, end: Any) -> Any:
     """SQL expression for (end - start) in seconds on the session's backend."""
     if s.get_bind().dialect.name == "postgresql":
-        return func.extract("epoch", end - start)
+        return extract("epoch", end - start)
     return (func.julianday(end) - func.julianday(start)) * 86400.0

@@ -392,3 +392,19 @@ def test_projection_equals_replay_of_the_log(service: QueueService, clock: Manua
     clock.advance(minutes=1)
     service.call_next(2)
     assert mismatches(service.tickets(), replay(service.events_after(0))) == []
+
+
+def test_transfer_restarts_service_time_at_the_next_counter(
+    service: QueueService, clock: ManualClock
+) -> None:
+    service.issue("hotich")
+    service.call_next(1)
+    service.start_service(1)
+    clock.advance(minutes=3)
+    service.transfer(1, to_field="chungthuc")
+    clock.advance(minutes=20)  # waiting in the second queue is not service
+    service.call_next(3)
+    service.start_service(3)
+    clock.advance(minutes=5)
+    done = service.complete(3)
+    assert (done.completed_at - done.serving_at).total_seconds() == 5 * 60

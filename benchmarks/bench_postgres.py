@@ -1,0 +1,180 @@
+"""Several PCs: call-next with 6 processes and call → display latency, PostgreSQL beside SQLite.
+
+PostgreSQL is a throwaway durable cluster (fsync on) started on this machine and reached over
+TCP on 127.0.0.1; a LAN adds its round trip (typically 0.2-1 ms) to every statement.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.result import Result, percentile
+from kiosk.core.config import Config, default_config_text, parse_config
+from kiosk.core.errors import NoOneWaiting
+from kiosk.core.feed import Follower, open_feed
+from kiosk.core.model import EventKind
+from kiosk.core.queue import QueueService
+from kiosk.core.store import Store
+
+COUNTERS = 6
+TICKETS_PER_COUNTER = 200
+LATENCY_CALLS = 500
+CALL_SPACING = 0.01  # seconds between two calls of the latency run
+
+
+def bench_config() -> Config:
+    """The shipped config, open all week, with every counter serving the civil-status field."""
+    text = (
+        default_config_text()
+        .replace('periods = ["07:30-11:30", "13:30-17:00"]', 'periods = ["00:00-24:00"]')
+        .replace(
+            'days = ["mon", "tue", "wed", "thu", "fri", "sat"]',
+            'days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]',
+        )
+        .replace("counters = [1, 2]", "counters = [1, 2, 3, 4, 5, 6]")
+    )
+    return parse_config(text)
+
+
+def _counter(url: str, number: int, go: Any, out: Any) -> None:
+    svc = QueueService(Store.open(url), bench_config())
+    go.wait(120)
+    calls = 0
+    while True:
+        try:
+            svc.call_next(number)
+        except NoOneWaiting:
+            break
+        calls += 1
+    out.put((calls, time.monotonic()))
+
+
+def throughput(url: str) -> float:
+    """Calls per second of six counter processes emptying a shared queue."""
+    svc = QueueService(Store.open(url), bench_config())
+    for _ in range(COUNTERS * TICKETS_PER_COUNTER):
+        svc.issue("hotich")
+    ctx = mp.get_context("spawn")
+    go, out = ctx.Event(), ctx.Queue()
+    procs = [ctx.Process(target=_counter, args=(url, n, go, out)) for n in range(1, 7)]
+    for p in procs:
+        p.start()
+    time.sleep(3.0)  # let every process import and open its store
+    started = time.monotonic()
+    go.set()
+    results = [out.get(timeout=600) for _ in procs]
+    for p in procs:
+        p.join(timeout=60)
+    total = sum(n for n, _ in results)
+    assert total == COUNTERS * TICKETS_PER_COUNTER, total
+    svc.store.close()
+    return total / (max(end for _, end in results) - started)
+
+
+def _display(url: str, ready: Any, stop: Any, out: Any) -> None:
+    """A wall display: records when each CALLED event reached it (monotonic clock)."""
+    svc = QueueService(Store.open(url), bench_config())
+    follower = Follower(svc, open_feed(svc.store, svc.site), after_id=svc.last_event_id())
+    ready.set()
+    seen: dict[str, float] = {}
+    while not stop.is_set():
+        for e in follower.poll(0.5):
+            if e.kind is EventKind.CALLED and e.ticket_code:
+                seen[e.ticket_code] = time.monotonic()
+    out.put(seen)
+
+
+def latency(url: str) -> tuple[list[float], list[float], list[float]]:
+    """(call → display, commit → display, call-next) in ms, over LATENCY_CALLS calls that
+    another process's Follower receives.
+
+    CLOCK_MONOTONIC is system-wide on Linux, so both processes' readings compare.
+    """
+    svc = QueueService(Store.open(url), bench_config())
+    for _ in range(LATENCY_CALLS):
+        svc.issue("hotich")
+    ctx = mp.get_context("spawn")
+    ready, stop, out = ctx.Event(), ctx.Event(), ctx.Queue()
+    display = ctx.Process(target=_display, args=(url, ready, stop, out))
+    display.start()
+    assert ready.wait(120)
+    time.sleep(0.5)
+    started: dict[str, float] = {}
+    committed: dict[str, float] = {}
+    call_ms = []
+    for _ in range(LATENCY_CALLS):
+        t0 = time.monotonic()
+        code = svc.call_next(1).code
+        committed[code] = time.monotonic()
+        call_ms.append((committed[code] - t0) * 1000)
+        started[code] = t0
+        time.sleep(CALL_SPACING)
+    time.sleep(1.5)
+    stop.set()
+    seen = out.get(timeout=60)
+    display.join(timeout=30)
+    missing = set(started) - set(seen)
+    assert not missing, f"the display never saw {len(missing)} calls"
+    svc.store.close()
+    return (
+        [(seen[c] - t0) * 1000 for c, t0 in started.items()],
+        [(seen[c] - t1) * 1000 for c, t1 in committed.items()],
+        call_ms,
+    )
+
+
+def run() -> list[Result]:
+    from tests.pg_cluster import PgCluster
+
+    cluster = PgCluster.start_new(durable=True)
+    results: list[Result] = []
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            urls = {}
+            for name in ("PostgreSQL", "SQLite"):
+                for purpose in ("throughput", "latency"):
+                    if name == "PostgreSQL":
+                        cluster.execute(f"CREATE DATABASE bench_{purpose}")
+                        urls[name, purpose] = cluster.url(f"bench_{purpose}")
+                    else:
+                        urls[name, purpose] = f"sqlite:///{Path(tmp) / purpose}.db"
+            for name in ("PostgreSQL", "SQLite"):
+                rate = throughput(urls[name, "throughput"])
+                results.append(
+                    Result(
+                        f"{name}: call-next, 6 counter processes",
+                        rate,
+                        "calls/s",
+                        "≥ 10 calls/s",
+                        rate >= 10,
+                        f"{COUNTERS * TICKETS_PER_COUNTER} tickets, each call completes the last",
+                    )
+                )
+            for name in ("PostgreSQL", "SQLite"):
+                wake, after_commit, call = latency(urls[name, "latency"])
+                feed = "LISTEN/NOTIFY" if name == "PostgreSQL" else "PRAGMA data_version, 20 ms"
+                results += [
+                    Result(f"{name}: call → display p50", percentile(wake, 50), "ms", note=feed),
+                    Result(
+                        f"{name}: call → display p99",
+                        percentile(wake, 99),
+                        "ms",
+                        "≤ 50 ms",
+                        percentile(wake, 99) <= 50,
+                        f"{len(wake)} calls, another process's Follower",
+                    ),
+                    Result(
+                        f"{name}: commit → display p99",
+                        percentile(after_commit, 99),
+                        "ms",
+                        note="wake-up and re-read only",
+                    ),
+                    Result(f"{name}: call-next p50 (one process)", percentile(call, 50), "ms"),
+                ]
+    finally:
+        cluster.destroy()
+    return results
