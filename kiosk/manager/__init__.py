@@ -1,0 +1,1 @@
+"""Manager tools: wait-time history, exports, reports with charts, simulator, manager window."""

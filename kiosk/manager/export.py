@@ -1,0 +1,791 @@
+"""Exports of the ticket history (one row per ticket) or the raw event log: CSV, JSONL, XLSX.
+
+Everything streams: rows are read in batches and written straight out, so memory stays flat
+however many years are exported. The file appears only when complete: it is written to a
+temporary file in the same folder and renamed at the end (a failure or a cancel leaves
+nothing behind). `progress(done, total)` is called after every batch and `cancel` (a
+threading.Event) is checked between batches — the CLI draws a progress bar with the first,
+the manager window drives its progress bar and cancel button with both.
+
+XLSX uses XlsxWriter in constant-memory mode: data sheets of at most 1,048,575 rows each
+(Excel's limit below a header row), a summary sheet (the report of the same rows), and
+native Excel charts of waits by hour and by field. Data rows are appended to the sheet's
+constant-memory stream as ready XML (`_StreamSheet`), which is ten times faster than
+XlsxWriter's per-cell calls; a test checks both give the same cells.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, TextIO
+
+import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
+
+from kiosk.core.config import Config
+from kiosk.core.store import Store
+from kiosk.manager.history import (
+    BATCH,
+    EXPORT_COLUMNS,
+    OUTCOME_EN,
+    OUTCOME_VI,
+    T_CODE,
+    T_COUNTER,
+    T_DAY,
+    T_DOSSIERS,
+    T_FIELD,
+    T_FINAL_FIELD,
+    T_PRIORITY,
+    T_RECALLS,
+    T_SERVICE,
+    T_STATE,
+    T_TRANSFERS,
+    T_WAIT,
+    X_CALLED,
+    X_COMPLETED,
+    X_DAY,
+    X_ISSUED,
+    X_SERVING,
+    Cancelled,
+    EmptyRange,
+    EventRecord,
+    History,
+    HistoryFilter,
+    LocalTimes,
+    Outcome,
+    Progress,
+    outcome_of,
+)
+from kiosk.manager.report import (
+    STATS_COLUMNS,
+    GroupStats,
+    Report,
+    ReportBuilder,
+    empty_range,
+    hour_label,
+    stats_rows,
+)
+from kiosk.manager.staging import OutputError, StagedFile, check_target
+
+log = logging.getLogger(__name__)
+
+#: Data rows per sheet: Excel's 1,048,576 rows less the header.
+EXCEL_DATA_ROWS = 1_048_575
+
+
+class ExportFormat(StrEnum):
+    CSV = "csv"
+    JSONL = "jsonl"
+    XLSX = "xlsx"
+
+
+#: Kept for callers: an export that cannot be written.
+ExportError = OutputError
+
+
+#: Ticket columns: (key in CSV/JSONL, Vietnamese heading, English heading).
+TICKET_COLUMNS = EXPORT_COLUMNS
+#: Event columns: (key, Vietnamese heading, English heading).
+EVENT_COLUMNS = (
+    ("id", "Mã sự kiện", "Event id"),
+    ("at", "Thời điểm", "At"),
+    ("business_day", "Ngày", "Day"),
+    ("kind", "Loại", "Kind"),
+    ("ticket_code", "Số phiếu", "Ticket"),
+    ("counter", "Quầy", "Counter"),
+    ("field", "Lĩnh vực", "Field"),
+    ("actor", "Người/thiết bị", "Actor"),
+    ("site", "Điểm", "Site"),
+    ("data", "Dữ liệu", "Data"),
+)
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What to export, where, and how."""
+
+    filter: HistoryFilter
+    format: ExportFormat
+    path: Path
+    events: bool = False
+    #: Language of XLSX headings and labels ("vi" or "en"); CSV/JSONL keys are always English.
+    lang: str = "vi"
+    #: CSV separator: "," (default) or ";" for Excel set to Vietnamese regional settings.
+    delimiter: str = ","
+    #: Data rows per XLSX sheet (tests lower it to see the split).
+    rows_per_sheet: int = EXCEL_DATA_ROWS
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    rows: int
+    seconds: float
+    sheets: tuple[str, ...] = ()
+    report: Report | None = field(default=None, compare=False)
+
+    def text(self) -> str:
+        where = f" ({len(self.sheets)} sheets)" if self.sheets else ""
+        return f"Wrote {self.rows} rows to {self.path}{where} in {self.seconds:.1f} s"
+
+
+def _json_text(data: Any) -> str | None:
+    """Event data as JSON text (SQLite hands out text, PostgreSQL decoded objects)."""
+    return data if isinstance(data, str) or data is None else json.dumps(data)
+
+
+def _event_values(e: EventRecord, times: LocalTimes) -> list[Any]:
+    data = _json_text(e.data)
+    return [
+        e.id,
+        times.iso(e.at),
+        e.day,
+        e.kind,
+        e.code,
+        e.counter,
+        e.field,
+        e.actor,
+        e.site,
+        data,
+    ]
+
+
+# ------------------------------------------------------------------------------ CSV / JSONL
+
+
+def _open_text(path: Path, bom: bool) -> TextIO:
+    return open(path, "w", encoding="utf-8-sig" if bom else "utf-8", newline="")
+
+
+def _write_csv(
+    out: TextIO,
+    header: Sequence[str],
+    batches: Iterator[Sequence[Sequence[Any]]],
+    delimiter: str,
+    tick: Callable[[int], None],
+) -> int:
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(header)
+    n = 0
+    for rows in batches:
+        writer.writerows(rows)
+        n += len(rows)
+        tick(n)
+    return n
+
+
+def _write_lines(
+    out: TextIO,
+    header: Sequence[str],
+    batches: Iterator[list[str]],
+    delimiter: str,
+    tick: Callable[[int], None],
+) -> int:
+    csv.writer(out, delimiter=delimiter, lineterminator="\r\n").writerow(header)
+    n = 0
+    for lines in batches:
+        if lines:
+            out.write("\r\n".join(lines))
+            out.write("\r\n")
+        n += len(lines)
+        tick(n)
+    return n
+
+
+def _write_jsonl(
+    out: TextIO,
+    keys: Sequence[str],
+    batches: Iterator[list[list[Any]]],
+    tick: Callable[[int], None],
+    *,
+    bool_column: int | None = None,
+    raw_json_column: int | None = None,
+) -> int:
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    n = 0
+    for rows in batches:
+        lines = []
+        for values in rows:
+            if bool_column is not None:
+                values[bool_column] = bool(values[bool_column])
+            if raw_json_column is not None:
+                raw = values[raw_json_column]
+                obj = dict(zip(keys[:raw_json_column], values[:raw_json_column], strict=True))
+                text = dumps(obj)
+                lines.append(f'{text[:-1]}, "{keys[raw_json_column]}": {raw or "null"}}}\n')
+            else:
+                lines.append(dumps(dict(zip(keys, values, strict=True))) + "\n")
+        out.write("".join(lines))
+        n += len(rows)
+        tick(n)
+    return n
+
+
+# ------------------------------------------------------------------------------ XLSX
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xml_text(value: str) -> str:
+    """Inline-string XML for a cell (escaped; control characters as Excel's _xHHHH_)."""
+    text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if _CONTROL.search(text):
+        text = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+    if text != text.strip():
+        return f'<is><t xml:space="preserve">{text}</t></is>'
+    return f"<is><t>{text}</t></is>"
+
+
+_STR, _NUM, _STYLED = range(3)
+
+
+class _StreamSheet(Worksheet):  # type: ignore[misc]
+    """A constant-memory worksheet that can append whole rows of ready-made XML.
+
+    XlsxWriter's constant-memory mode writes each finished row to a temporary file; this
+    appends many rows at once to that same file and keeps the sheet's dimensions right, so
+    everything else (headers, widths, filters, the final assembly) stays XlsxWriter's.
+    """
+
+    def append_rows(self, first_row: int, rows_xml: str, count: int, last_col: int) -> None:
+        if not self.constant_memory:
+            raise RuntimeError("append_rows needs constant_memory mode")
+        if count == 0:
+            return
+        previous: int = self.previous_row  # type: ignore[has-type]
+        if first_row < previous or (first_row == previous and self.table):
+            raise ValueError("rows must be appended after the rows already written")
+        self._write_single_row(first_row)  # flush a pending row (the header)
+        self.fh.write(rows_xml)
+        last_row = first_row + count - 1
+        self._check_dimensions(first_row, 0)
+        self._check_dimensions(last_row, last_col)
+        self.previous_row = last_row
+
+
+class _XlsxRows:
+    """Builds row XML for a fixed column layout (strings, numbers, styled numbers)."""
+
+    def __init__(self, kinds: Sequence[tuple[int, int]]) -> None:
+        from xlsxwriter.utility import xl_col_to_name
+
+        self.spec = [(xl_col_to_name(i), kind, str(style)) for i, (kind, style) in enumerate(kinds)]
+        self.last_col = len(kinds) - 1
+
+    def xml(self, first_row: int, rows: Sequence[Sequence[Any]]) -> str:
+        out: list[str] = []
+        add = out.extend
+        spec = self.spec
+        for n, values in enumerate(rows, first_row + 1):
+            rs = str(n)
+            add(('<row r="', rs, '">'))
+            for (letter, kind, style), v in zip(spec, values, strict=True):
+                if v is None:
+                    continue
+                if kind == _STR:
+                    add(('<c r="', letter, rs, '" t="inlineStr">', v, "</c>"))
+                elif kind == _NUM:
+                    add(('<c r="', letter, rs, '"><v>', repr(v), "</v></c>"))
+                else:
+                    add(('<c r="', letter, rs, '" s="', style, '"><v>', repr(v), "</v></c>"))
+            out.append("</row>")
+        return "".join(out)
+
+
+class _XlsxBook:
+    """The workbook, its formats and the rolling data sheets."""
+
+    def __init__(self, path: Path, lang: str, rows_per_sheet: int) -> None:
+        self.lang = lang
+        self.rows_per_sheet = rows_per_sheet
+        self.book = xlsxwriter.Workbook(
+            str(path),
+            {"constant_memory": True, "tmpdir": str(path.parent), "strings_to_numbers": False},
+        )
+        b = self.book
+        self.f_title = b.add_format({"bold": True, "font_size": 16, "font_color": "#0B2545"})
+        self.f_sub = b.add_format({"font_color": "#3A4A5E"})
+        self.f_head = b.add_format(
+            {
+                "bold": True,
+                "font_color": "#FFFFFF",
+                "bg_color": "#0B2545",
+                "text_wrap": True,
+                "valign": "vcenter",
+                "border": 1,
+            }
+        )
+        self.f_section = b.add_format({"bold": True, "font_size": 12, "font_color": "#0B2545"})
+        self.f_day = b.add_format({"num_format": "dd/mm/yyyy"})
+        self.f_time = b.add_format({"num_format": "dd/mm/yyyy hh:mm:ss"})
+        self.f_min = b.add_format({"num_format": "0.0"})
+        self.f_pct = b.add_format({"num_format": "0%"})
+        self.f_bold = b.add_format({"bold": True})
+        self.sheets: list[str] = []
+        self.summary = b.add_worksheet(self._t("Tổng hợp", "Summary"))
+        self._data_sheet: _StreamSheet | None = None
+        self._row = 0
+
+    def _t(self, vi: str, en: str) -> str:
+        return vi if self.lang == "vi" else en
+
+    def new_data_sheet(self, base: str, headers: Sequence[str], widths: Sequence[float]) -> None:
+        index = sum(1 for s in self.sheets if s.startswith(base)) + 1
+        name = base if index == 1 else f"{base} ({index})"
+        sheet = self.book.add_worksheet(name, worksheet_class=_StreamSheet)
+        assert isinstance(sheet, _StreamSheet)
+        for i, w in enumerate(widths):
+            sheet.set_column(i, i, w)
+        sheet.set_row(0, 32)
+        sheet.write_row(0, 0, headers, self.f_head)
+        sheet.freeze_panes(1, 0)
+        self.sheets.append(name)
+        self._finish_data_sheet()
+        self._data_sheet = sheet
+        self._row = 1
+
+    def _finish_data_sheet(self) -> None:
+        sheet = self._data_sheet
+        if sheet is not None and self._row > 1:
+            sheet.autofilter(0, 0, self._row - 1, sheet.dim_colmax or 0)
+
+    def append(
+        self,
+        rows: Sequence[Sequence[Any]],
+        builder: _XlsxRows | _TicketCells,
+        base: str,
+        headers: Sequence[str],
+        widths: Sequence[float],
+    ) -> None:
+        start = 0
+        while start < len(rows):
+            if self._data_sheet is None or self._row > self.rows_per_sheet:
+                self.new_data_sheet(base, headers, widths)
+            assert self._data_sheet is not None
+            room = self.rows_per_sheet - self._row + 1
+            chunk = rows[start : start + room]
+            self._data_sheet.append_rows(
+                self._row, builder.xml(self._row, chunk), len(chunk), builder.last_col
+            )
+            self._row += len(chunk)
+            start += len(chunk)
+
+    def close(self) -> None:
+        self._finish_data_sheet()
+        self.summary.activate()
+        self.book.close()
+        self._remove_temporary_files()
+
+    def discard(self) -> None:
+        """Give up: close and delete XlsxWriter's row files without assembling anything."""
+        for sheet in self.book.worksheets():
+            fh = getattr(sheet, "row_data_fh", None)
+            if fh is not None and not fh.closed:
+                fh.close()
+        self._remove_temporary_files()
+        self.book.fileclosed = True
+
+    def _remove_temporary_files(self) -> None:
+        # XlsxWriter leaves the row file of a sheet without data; never leave litter behind.
+        for sheet in self.book.worksheets():
+            name = getattr(sheet, "row_data_filename", None)
+            if name:
+                Path(name).unlink(missing_ok=True)
+
+
+_TICKET_WIDTHS = (11, 9, 12, 30, 8, 19, 19, 7, 19, 19, 10, 10, 9, 9, 9, 12, 13)
+_EVENT_WIDTHS = (10, 19, 11, 13, 9, 7, 12, 14, 10, 50)
+
+
+class _TicketCells:
+    """Ticket rows (with Excel serials) as row XML of the data sheet."""
+
+    def __init__(self, config: Config, today: date, lang: str, book: _XlsxBook) -> None:
+        self.today = today.isoformat()
+        self.text: dict[str, str] = {}
+        self.names = {f.code: f.name if lang == "vi" else f.name_en for f in config.fields}
+        labels = OUTCOME_VI if lang == "vi" else OUTCOME_EN
+        self.outcomes = {o: _xml_text(labels[o]) for o in Outcome}
+        yes, no = ("Có", "Không") if lang == "vi" else ("Yes", "No")
+        self.priority = (_xml_text(no), _xml_text(yes))
+        self.day_style = str(book.f_day._get_xf_index())
+        self.time_style = str(book.f_time._get_xf_index())
+        self.last_col = len(TICKET_COLUMNS) - 1
+
+    def _s(self, value: str) -> str:
+        out = self.text.get(value)
+        if out is None:
+            out = self.text[value] = _xml_text(value)
+        return out
+
+    def xml(self, first_row: int, rows: Sequence[Sequence[Any]]) -> str:
+        """XML of `rows` starting at sheet row `first_row` (0-based); columns as TICKET_COLUMNS.
+
+        Written out by hand for speed; a test compares it with XlsxWriter's own cells.
+        """
+        s, names, outcomes, today = self._s, self.names, self.outcomes, self.today
+        ds, ts = self.day_style, self.time_style
+        out: list[str] = []
+        add = out.append
+        for n, r in enumerate(rows, first_row + 1):
+            k = str(n)
+            fld = r[T_FIELD]
+            add(
+                f'<row r="{k}"><c r="A{k}" s="{ds}"><v>{r[X_DAY]}</v></c>'
+                f'<c r="B{k}" t="inlineStr">{s(r[T_CODE])}</c>'
+                f'<c r="C{k}" t="inlineStr">{s(fld)}</c>'
+                f'<c r="D{k}" t="inlineStr">{s(names.get(fld, fld))}</c>'
+                f'<c r="E{k}" t="inlineStr">{self.priority[1 if r[T_PRIORITY] else 0]}</c>'
+                f'<c r="F{k}" s="{ts}"><v>{r[X_ISSUED]!r}</v></c>'
+            )
+            v = r[X_CALLED]
+            if v is not None:
+                add(f'<c r="G{k}" s="{ts}"><v>{v!r}</v></c>')
+            v = r[T_COUNTER]
+            if v is not None:
+                add(f'<c r="H{k}"><v>{v}</v></c>')
+            v = r[X_SERVING]
+            if v is not None:
+                add(f'<c r="I{k}" s="{ts}"><v>{v!r}</v></c>')
+            v = r[X_COMPLETED]
+            if v is not None:
+                add(f'<c r="J{k}" s="{ts}"><v>{v!r}</v></c>')
+            v = r[T_WAIT]
+            if v is not None:
+                add(f'<c r="K{k}"><v>{v}</v></c>')
+            v = r[T_SERVICE]
+            if v is not None:
+                add(f'<c r="L{k}"><v>{v}</v></c>')
+            add(
+                f'<c r="M{k}"><v>{r[T_DOSSIERS]}</v></c>'
+                f'<c r="N{k}"><v>{r[T_RECALLS]}</v></c>'
+                f'<c r="O{k}"><v>{r[T_TRANSFERS]}</v></c>'
+                f'<c r="P{k}" t="inlineStr">{s(r[T_FINAL_FIELD])}</c>'
+                f'<c r="Q{k}" t="inlineStr">'
+                f"{outcomes[outcome_of(r[T_STATE], r[T_DAY], today)]}</c></row>"
+            )
+        return "".join(out)
+
+
+def _write_summary(book: _XlsxBook, report: Report, config: Config) -> None:
+    """The summary sheet: key figures, the tables by field, hour, counter and day, charts."""
+    ws = book.summary
+    t = book._t
+    lang = book.lang
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 12, 11)
+    site = report.site_name if lang == "vi" else report.site_name_en
+    ws.write_string(0, 0, t("Báo cáo thời gian chờ", "Waiting time report"), book.f_title)
+    ws.write_string(1, 0, f"{site} · {report.filter.describe(lang)}", book.f_sub)
+    from kiosk.manager.report import generated_at
+
+    ws.write_string(
+        2,
+        0,
+        t(
+            f"Lập lúc {generated_at(config)}; mục tiêu chờ {report.target_minutes:g} phút",
+            f"Made {generated_at(config)}; wait target {report.target_minutes:g} min",
+        ),
+        book.f_sub,
+    )
+    total = report.total
+    figures: list[tuple[str, Any, Any]] = [
+        (t("Lượt công dân", "Citizens"), total.tickets, None),
+        (t("Hồ sơ", "Dossiers"), total.dossiers, None),
+        (t("Đã phục vụ", "Served"), total.served, None),
+        (t("Vắng mặt", "No-shows"), total.no_shows, None),
+        (t("Hết hạn", "Expired"), total.expired, None),
+        (t("Được chuyển", "Transferred"), total.transferred, None),
+        (t("Chờ trung vị (phút)", "Median wait (min)"), _minutes(total.wait_p50), book.f_min),
+        (t("Chờ p90 (phút)", "Wait p90 (min)"), _minutes(total.wait_p90), book.f_min),
+        (t("Chờ lâu nhất (phút)", "Longest wait (min)"), _minutes(total.wait_max), book.f_min),
+        (
+            t("Phục vụ trung vị (phút)", "Median service (min)"),
+            _minutes(total.service_p50),
+            book.f_min,
+        ),
+        (
+            t("Giờ đông nhất", "Busiest hour"),
+            hour_label(total.busiest_hour) if total.busiest_hour is not None else None,
+            None,
+        ),
+        (
+            t(
+                f"Chờ quá {report.target_minutes:g} phút",
+                f"Waited over {report.target_minutes:g} min",
+            ),
+            total.over_target_share,
+            book.f_pct,
+        ),
+    ]
+    row = 4
+    for label, value, fmt in figures:
+        ws.write_string(row, 0, label)
+        if value is not None:
+            ws.write(row, 1, value, fmt)
+        row += 1
+    row += 1
+    headers = [vi if lang == "vi" else en for vi, en in STATS_COLUMNS]
+    anchors: dict[str, tuple[int, int]] = {}
+    for key, title, first, rows in (
+        ("field", t("Theo lĩnh vực", "Per field"), t("Lĩnh vực", "Field"), report.fields),
+        ("hour", t("Theo giờ lấy số", "Per hour of issue"), t("Giờ", "Hour"), report.hours),
+        ("counter", t("Theo quầy", "Per counter"), t("Quầy", "Counter"), report.counters),
+        ("day", t("Theo ngày", "Per day"), t("Ngày", "Day"), report.days),
+    ):
+        ws.write_string(row, 0, title, book.f_section)
+        row += 1
+        ws.set_row(row, 32)
+        ws.write_row(row, 0, [first, *headers[1:]], book.f_head)
+        row += 1
+        anchors[key] = (row, row + len(rows) - 1)
+        _write_stats(book, ws, row, rows, lang)
+        row += len(rows) + 1
+    _charts(book, ws, anchors)
+
+
+def _minutes(seconds: int | None) -> float | None:
+    return None if seconds is None else round(seconds / 60, 1)
+
+
+def _write_stats(
+    book: _XlsxBook, ws: Worksheet, first_row: int, rows: Sequence[GroupStats], lang: str
+) -> None:
+    for i, (stats, values) in enumerate(zip(rows, stats_rows(rows), strict=True)):
+        values[0] = stats.name(lang)
+        for col, v in enumerate(values):
+            if v is None:
+                continue
+            fmt = book.f_pct if col == 12 else book.f_min if 7 <= col <= 10 else None
+            ws.write(first_row + i, col, v, fmt)
+
+
+def _charts(book: _XlsxBook, ws: Worksheet, anchors: dict[str, tuple[int, int]]) -> None:
+    t = book._t
+    name = ws.get_name()
+    first, last = anchors["hour"]
+    if last >= first:
+        chart = book.book.add_chart({"type": "column"})
+        for col, series, colour in ((7, "p50", "#2E9E5B"), (8, "p90", "#F28C28")):
+            chart.add_series(
+                {
+                    "name": t(f"Chờ {series} (phút)", f"Wait {series} (min)"),
+                    "categories": [name, first, 0, last, 0],
+                    "values": [name, first, col, last, col],
+                    "fill": {"color": colour},
+                }
+            )
+        chart.set_title({"name": t("Thời gian chờ theo giờ lấy số", "Waits by hour of issue")})
+        chart.set_y_axis({"name": t("phút", "minutes")})
+        chart.set_legend({"position": "bottom"})
+        chart.set_size({"width": 720, "height": 340})
+        ws.insert_chart(4, 14, chart)
+    first, last = anchors["field"]
+    if last >= first:
+        chart = book.book.add_chart({"type": "bar"})
+        for col, series, colour in ((7, "p50", "#2E9E5B"), (8, "p90", "#F28C28")):
+            chart.add_series(
+                {
+                    "name": t(f"Chờ {series} (phút)", f"Wait {series} (min)"),
+                    "categories": [name, first, 0, last, 0],
+                    "values": [name, first, col, last, col],
+                    "fill": {"color": colour},
+                }
+            )
+        chart.set_title({"name": t("Thời gian chờ theo lĩnh vực", "Waits by field")})
+        chart.set_x_axis({"name": t("phút", "minutes")})
+        chart.set_y_axis({"reverse": True})
+        chart.set_legend({"position": "bottom"})
+        chart.set_size({"width": 720, "height": 60 + 28 * (last - first + 1) + 80})
+        ws.insert_chart(23, 14, chart)
+
+
+def _write_event_summary(book: _XlsxBook, kinds: dict[str, int], flt: HistoryFilter) -> None:
+    ws = book.summary
+    t = book._t
+    ws.set_column(0, 0, 24)
+    ws.set_column(1, 1, 12)
+    ws.write_string(0, 0, t("Nhật ký sự kiện", "Event log"), book.f_title)
+    ws.write_string(1, 0, flt.describe(book.lang), book.f_sub)
+    ws.write_row(3, 0, [t("Loại", "Kind"), t("Số sự kiện", "Events")], book.f_head)
+    for i, (kind, n) in enumerate(sorted(kinds.items())):
+        ws.write_string(4 + i, 0, kind)
+        ws.write_number(4 + i, 1, n)
+
+
+# ------------------------------------------------------------------------------ entry point
+
+
+def export(
+    store: Store,
+    config: Config,
+    request: ExportRequest,
+    *,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+    today: date | None = None,
+    batch_size: int = BATCH,
+) -> ExportResult:
+    """Write the export described by `request`; see the module docstring."""
+    t0 = time.perf_counter()
+    flt = request.filter.check(config)
+    target = check_target(request.path)
+    if request.delimiter not in (",", ";", "\t"):
+        raise ExportError(
+            "Dấu phân cách CSV phải là , ; hoặc tab", "The CSV delimiter must be , ; or a tab"
+        )
+    history = History(store, config, today=today, batch_size=batch_size)
+    total = history.count_events(flt) if request.events else history.count_tickets(flt)
+    if total == 0:
+        if request.events:
+            raise EmptyRange(
+                f"Không có sự kiện nào trong {flt.describe('vi')}",
+                f"No events in {flt.describe('en')}; choose another range or filter",
+            )
+        raise empty_range(flt)
+    # XLSX spends a while assembling and compressing at the end: count it as a fifth more.
+    units = total + (total // 4 if request.format is ExportFormat.XLSX else 0)
+
+    def tick(done: int) -> None:
+        if progress is not None:
+            progress(min(done, total), units)
+
+    sheets: tuple[str, ...] = ()
+    report: Report | None = None
+    with StagedFile(target) as staged:
+        if request.format is ExportFormat.XLSX:
+            rows, sheets, report = _export_xlsx(
+                history, config, request, staged.path, tick, cancel, flt
+            )
+        else:
+            rows = _export_text(history, config, request, staged.path, tick, cancel, flt)
+        if cancel is not None and cancel.is_set():
+            raise Cancelled("Đã hủy; không có tệp nào được ghi", "Cancelled; no file was written")
+        staged.commit()
+    if progress is not None:
+        progress(units, units)
+    log.info("exported %d rows to %s", rows, target)
+    return ExportResult(target, rows, time.perf_counter() - t0, sheets, report)
+
+
+def _export_text(
+    history: History,
+    config: Config,
+    request: ExportRequest,
+    path: Path,
+    tick: Callable[[int], None],
+    cancel: threading.Event | None,
+    flt: HistoryFilter,
+) -> int:
+    csv_mode = request.format is ExportFormat.CSV
+    with _open_text(path, bom=csv_mode) as out:
+        if request.events:
+            times = LocalTimes(config.zone)
+            keys = [k for k, _, _ in EVENT_COLUMNS]
+            batches = (
+                [_event_values(e, times) for e in batch]
+                for batch in history.events(flt, cancel=cancel)
+            )
+            if csv_mode:
+                return _write_csv(out, keys, batches, request.delimiter, tick)
+            return _write_jsonl(out, keys, batches, tick, raw_json_column=len(keys) - 1)
+        names = {f.code: f.name for f in config.fields}
+        keys = [k for k, _, _ in TICKET_COLUMNS]
+        if csv_mode:
+            lines = history.export_csv_lines(flt, names, request.delimiter, cancel=cancel)
+            if lines is not None:
+                return _write_lines(out, keys, lines, request.delimiter, tick)
+        rows = history.export_rows(flt, names, cancel=cancel)
+        if csv_mode:
+            return _write_csv(out, keys, rows, request.delimiter, tick)
+        return _write_jsonl(out, keys, (list(map(list, b)) for b in rows), tick, bool_column=4)
+
+
+def _export_xlsx(
+    history: History,
+    config: Config,
+    request: ExportRequest,
+    path: Path,
+    tick: Callable[[int], None],
+    cancel: threading.Event | None,
+    flt: HistoryFilter,
+) -> tuple[int, tuple[str, ...], Report | None]:
+    lang = "en" if request.lang == "en" else "vi"
+    book = _XlsxBook(path, lang, request.rows_per_sheet)
+    n = 0
+    report: Report | None = None
+    try:
+        if request.events:
+            times = LocalTimes(config.zone)
+            tm = book.f_time._get_xf_index()
+            builder = _XlsxRows(
+                [
+                    (_NUM, 0),
+                    (_STYLED, tm),
+                    (_STR, 0),
+                    (_STR, 0),
+                    (_STR, 0),
+                    (_NUM, 0),
+                    (_STR, 0),
+                    (_STR, 0),
+                    (_STR, 0),
+                    (_STR, 0),
+                ]
+            )
+            headers = [vi if lang == "vi" else en for _, vi, en in EVENT_COLUMNS]
+            base = book._t("Sự kiện", "Events")
+            kinds: dict[str, int] = {}
+            for events in history.events(flt, cancel=cancel):
+                rows = []
+                for e in events:
+                    kinds[e.kind] = kinds.get(e.kind, 0) + 1
+                    data = (
+                        e.data if isinstance(e.data, str) or e.data is None else json.dumps(e.data)
+                    )
+                    rows.append(
+                        [
+                            e.id,
+                            times.excel(e.at),
+                            _xml_text(e.day),
+                            _xml_text(e.kind),
+                            _xml_text(e.code) if e.code else None,
+                            e.counter,
+                            _xml_text(e.field) if e.field else None,
+                            _xml_text(e.actor),
+                            _xml_text(e.site),
+                            _xml_text(data) if data else None,
+                        ]
+                    )
+                book.append(rows, builder, base, headers, _EVENT_WIDTHS)
+                n += len(rows)
+                tick(n)
+            _write_event_summary(book, kinds, flt)
+        else:
+            cells = _TicketCells(config, history.today, lang, book)
+            headers = [vi if lang == "vi" else en for _, vi, en in TICKET_COLUMNS]
+            base = book._t("Dữ liệu", "Data")
+            summary = ReportBuilder(config, flt, today=history.today)
+            for batch in history.ticket_rows(flt, cancel=cancel, excel=True):
+                summary.add(batch)
+                book.append(batch, cells, base, headers, _TICKET_WIDTHS)
+                n += len(batch)
+                tick(n)
+            report = summary.finish()
+            _write_summary(book, report, config)
+        if cancel is not None and cancel.is_set():
+            raise Cancelled("Đã hủy; không có tệp nào được ghi", "Cancelled; no file was written")
+    except BaseException:
+        book.discard()
+        raise
+    book.close()
+    return n, tuple(book.sheets), report

@@ -1,0 +1,163 @@
+"""`kiosk export / report / simulate` as real processes: results, and one-line refusals."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+Result = subprocess.CompletedProcess[str]
+
+
+def _env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
+    env.update(
+        XDG_CONFIG_HOME=str(home / "xdg-config"),
+        XDG_DATA_HOME=str(home / "xdg-data"),
+        PYTHONUTF8="1",
+        KIOSK_DB=f"sqlite:///{home / 'kiosk.db'}",
+    )
+    return env
+
+
+def _run_all(home: Path, *commands: Sequence[str]) -> list[Result]:
+    """Run commands at once (each process takes most of a second to start)."""
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "kiosk.cli", *args],
+            cwd=home,
+            env=_env(home),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        )
+        for args in commands
+    ]
+    results = []
+    for p in procs:
+        out, err = p.communicate(timeout=120)
+        results.append(subprocess.CompletedProcess(p.args, p.returncode, out, err))
+    return results
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database with five simulated days (written by `kiosk simulate --write --bulk`)."""
+    folder = tmp_path_factory.mktemp("cli")
+    (result,) = _run_all(
+        folder,
+        ["simulate", "--write", "--bulk", "--from", "2026-11-02", "--days", "5", "--seed", "3"],
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Simulated 5 day(s) 02/11/2026–06/11/2026 (bulk)" in result.stdout
+    return folder
+
+
+def test_export_report_and_capacity_plan(home: Path) -> None:
+    out = home / "out"
+    export_csv, export_xlsx, report, plan = _run_all(
+        home,
+        ["export", "--from", "2026-11-02", "--to", "06/11/2026", "-o", "t.csv"],
+        ["export", "--from", "2026-11-02", "--to", "2026-11-06", "--format", "xlsx", "-o",
+         "t.xlsx", "--field", "hotich"],
+        ["report", "--from", "2026-11-02", "--to", "2026-11-06", "-o", str(out)],
+        ["simulate", "--citizens", "110", "--counters", "6", "--days", "5"],
+    )  # fmt: skip
+    for r in (export_csv, export_xlsx, report, plan):
+        assert r.returncode == 0 and r.stderr == "", r.stderr
+    assert export_csv.stdout.startswith("Wrote ") and "t.csv" in export_csv.stdout
+    with (home / "t.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    book = openpyxl.load_workbook(home / "t.xlsx", read_only=True)
+    fields = {r[2] for r in book["Dữ liệu"].iter_rows(min_row=2, values_only=True)}
+    assert fields == {"hotich"}
+    lines = report.stdout.splitlines()
+    assert lines[1].startswith(f"{len(rows)} citizens, ")
+    assert " dossiers: " in lines[1]
+    names = sorted(p.name for p in out.iterdir())
+    assert "report-2026-11-02_2026-11-06.pdf" in names and len(names) == 6
+    assert "Capacity plan: 110 citizens a day over 5 working days" in plan.stdout
+    assert "7 counters: +1 for" in plan.stdout and "5 counters: −1: without counter" in plan.stdout
+
+
+def test_json_output_and_vietnamese_text(home: Path) -> None:
+    report, plan = _run_all(
+        home,
+        ["report", "--from", "2026-11-02", "--json"],
+        ["simulate", "--days", "2", "--lang", "vi"],
+    )
+    data = json.loads(report.stdout)
+    assert data["report"]["total"]["tickets"] > 0 and data["files"] == []
+    assert "Dự báo năng lực" in plan.stdout and "Hộ tịch" in plan.stdout
+
+
+#: Refusals checked in real processes (exit code, one stderr line, no traceback).
+IN_PROCESSES = [
+    (["export", "--from", "2026-11-06", "--to", "2026-11-02", "-o", "x.csv"], "swap them"),
+    (["export", "--from", "2026-13-01", "-o", "x.csv"], "is not a date"),
+    (["export", "--from", "2026-11-02", "--field", "hotic", "-o", "x.csv"], "Did you mean"),
+    (["export", "--from", "2026-11-02", "-o", "/nonexistent/x.csv"], "does not exist"),
+    (["export", "--from", "2020-01-01", "-o", "x.csv"], "No tickets in 01/01/2020"),
+]
+#: More refusals, checked through `kiosk.cli.main` in this process (faster).
+IN_THIS_PROCESS = [
+    (["export", "--from", "02-11-2026", "-o", "x.csv"], "write 2026-11-23 or 23/11/2026"),
+    (["export", "--from", "2026-11-02", "--counter", "12", "-o", "x.csv"], "No counter 12"),
+    (["export", "--from", "2026-11-02", "--format", "csv", "-o", "."], "is a folder"),
+    (["export", "--from", "2020-01-01", "--events", "-o", "x.csv"], "No events in 01/01/2020"),
+    (["export", "--from", "2026-11-02", "-o", "x.txt"], "give --format csv, xlsx or jsonl"),
+    (["report", "--from", "2026-11-06", "--to", "2026-11-02"], "swap them"),
+    (["report", "--from", "2026-11-02", "-o", "/nonexistent/dir"], "does not exist"),
+    (["report", "--from", "2026-11-02", "--target", "0"], "--target must be between"),
+    (["simulate", "--counters", "2"], "every field needs a counter"),
+    (["simulate", "--mix", "hotic=3"], 'Did you mean "hotich"'),
+    (["simulate", "--citizens", "0"], "--citizens must be between"),
+    (["simulate", "--bulk"], "only apply with --write"),
+    (["simulate", "--write", "--bulk", "--from", "2026-11-02", "--days", "1"], "already has"),
+]
+
+
+def test_mistakes_get_one_line_exit_2_and_leave_no_file(home: Path) -> None:
+    before = sorted(p.name for p in home.iterdir())
+    results = _run_all(home, *(args for args, _ in IN_PROCESSES))
+    for (args, words), result in zip(IN_PROCESSES, results, strict=True):
+        assert "Traceback" not in result.stderr, (args, result.stderr)
+        assert result.returncode == 2, (args, result.returncode, result.stderr)
+        lines = result.stderr.splitlines()
+        assert len(lines) == 1 and lines[0].startswith("kiosk: "), (args, result.stderr)
+        assert words in lines[0], (args, lines[0])
+        assert result.stdout == ""
+    assert sorted(p.name for p in home.iterdir()) == before
+
+
+@pytest.mark.parametrize(("args", "words"), IN_THIS_PROCESS)
+def test_more_mistakes_get_one_line_and_exit_2(
+    home: Path,
+    args: list[str],
+    words: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kiosk.cli import main
+
+    monkeypatch.chdir(home)
+
+    def files() -> list[str]:  # the database's -wal/-shm come and go with connections
+        return sorted(p.name for p in home.iterdir() if not p.name.startswith("kiosk.db"))
+
+    before = files()
+    code = main([*args, "--db", f"sqlite:///{home / 'kiosk.db'}"])
+    out, err = capsys.readouterr()
+    assert (code, out) == (2, "")
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("kiosk: ") and words in lines[0], err
+    assert files() == before
