@@ -234,11 +234,12 @@ class Child:
 
 
 def kiosk_argv(demo: DemoFolder, *args: str) -> list[str]:
-    """`python -m kiosk.cli --config … --db … ARGS` with this interpreter."""
+    """`kiosk --config … --db … ARGS`: this interpreter, or the bundled executable itself."""
+    program = (
+        [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "kiosk.cli"]
+    )
     return [
-        sys.executable,
-        "-m",
-        "kiosk.cli",
+        *program,
         "--config",
         str(demo.config_path),
         "--db",
