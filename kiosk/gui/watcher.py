@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 
 from kiosk.core.errors import KioskError
@@ -85,7 +86,8 @@ class FeedWatcher(QObject):
                 follower = None
                 self._stop.wait(1.0)
             except Exception:
-                if self._stop.is_set():  # the screen went away while we were waiting
+                # The screen went away while we were waiting (stopped, or deleted unstopped).
+                if self._stop.is_set() or not shiboken6.isValid(self):
                     break
                 log.exception("change feed failed; retrying")
                 follower = None
