@@ -1,0 +1,456 @@
+"""The hidden admin side: the PIN pad (with its lock after wrong PINs) and the admin panel."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QScrollArea,
+    QScroller,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.app import jobs, texts
+from kiosk.app.controls import TouchButton, label, paint
+from kiosk.app.home import field_face
+from kiosk.app.layout import TYPE
+from kiosk.app.texts import Language
+from kiosk.core.config import Config
+from kiosk.core.errors import KioskError
+from kiosk.core.model import FieldStatus, Snapshot, Ticket
+from kiosk.core.pin import verify_pin
+from kiosk.core.queue import QueueService
+from kiosk.gui.operations import Operations
+from kiosk.gui.theme import COLOURS
+from kiosk.printing.job import PrintOutcome
+from kiosk.printing.targets import PrinterStatus, describe_target
+
+PIN_ATTEMPTS = 5
+PIN_LOCK_SECONDS = 60.0
+
+
+@dataclass
+class PinGuard:
+    """Counts wrong PINs; after `attempts` in a row the pad is locked for `lock_seconds`.
+
+    `monotonic` is injectable so tests can move time instead of waiting a minute.
+    """
+
+    stored_hash: str
+    attempts: int = PIN_ATTEMPTS
+    lock_seconds: float = PIN_LOCK_SECONDS
+    monotonic: Callable[[], float] = time.monotonic
+    failures: int = 0
+    locked_until: float = 0.0
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.stored_hash.strip())
+
+    def locked_for(self) -> float:
+        """Seconds left of the lock (0 when the pad may be used)."""
+        left = self.locked_until - self.monotonic()
+        if left <= 0 and self.locked_until:
+            self.locked_until = 0.0
+            self.failures = 0
+        return max(0.0, left)
+
+    @property
+    def tries_left(self) -> int:
+        return max(0, self.attempts - self.failures)
+
+    def record(self, ok: bool) -> None:
+        if ok:
+            self.failures = 0
+            return
+        self.failures += 1
+        if self.failures >= self.attempts:
+            self.locked_until = self.monotonic() + self.lock_seconds
+
+
+def _clear(layout: QGridLayout) -> None:
+    """Remove and delete every widget of a layout that is filled again on each opening."""
+    while layout.count():
+        item = layout.takeAt(0)
+        if item is not None and item.widget() is not None:
+            item.widget().deleteLater()
+
+
+def _heading(text: str) -> QWidget:
+    return label(text, TYPE.admin, bold=True, colour=COLOURS.accent)
+
+
+class PinPad(QWidget):
+    """On-screen digits; `accepted` after the right PIN, `closed` when the admin leaves."""
+
+    accepted = Signal()
+    closed = Signal()
+
+    def __init__(
+        self, guard: PinGuard, ops: Operations, target_px: int, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.guard = guard
+        self._ops = ops
+        self._entered = ""
+        self._checking = False
+        centre = Qt.AlignmentFlag.AlignCenter
+        self.title = label(texts.PIN_PROMPT, TYPE.admin, bold=True, align=centre)
+        self.dots = label("", TYPE.pin_digit, bold=True, colour=COLOURS.accent, align=centre)
+        self.dots.setMinimumHeight(TYPE.pin_digit * 2)
+        self.message = label("", TYPE.admin, colour=COLOURS.highlight, align=centre)
+        self.keys: dict[str, TouchButton] = {}
+        keypad = QGridLayout()
+        keypad.setSpacing(16)
+        size = max(target_px, 110)
+        layout = ["1", "2", "3", "4", "5", "6", "7", "8", "9", texts.PIN_CLEAR, "0", texts.PIN_OK]
+        for i, key in enumerate(layout):
+            button = TouchButton(key, size, px=TYPE.pin_digit if key.isdigit() else TYPE.admin)
+            button.setMinimumWidth(int(size * 1.6))
+            button.clicked.connect(lambda _=False, k=key: self._key(k))
+            keypad.addWidget(button, i // 3, i % 3)
+            self.keys[key] = button
+        self.close_button = TouchButton(texts.CLOSE, target_px, px=TYPE.admin)
+        self.close_button.clicked.connect(self.closed)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(40, 30, 40, 30)
+        box.setSpacing(18)
+        box.addStretch(1)
+        box.addWidget(self.title)
+        box.addWidget(self.dots)
+        box.addLayout(keypad)
+        box.setAlignment(keypad, centre)
+        box.addWidget(self.message)
+        box.addStretch(1)
+        box.addWidget(self.close_button, 0, centre)
+        self._tick = QTimer(self)
+        self._tick.setInterval(500)
+        self._tick.timeout.connect(self._refresh)
+
+    def reset(self) -> None:
+        """Called each time the pad opens: nothing typed, current lock state shown."""
+        self._entered = ""
+        self.message.setText("")
+        self._refresh()
+        self._tick.start()
+
+    def stop(self) -> None:
+        self._tick.stop()
+
+    @property
+    def usable(self) -> bool:
+        return self.guard.configured and not self._checking and self.guard.locked_for() == 0
+
+    def _refresh(self) -> None:
+        self.dots.setText(" ".join("●" for _ in self._entered) or "–")
+        if not self.guard.configured:
+            self.message.setText(texts.PIN_NOT_SET)
+        elif (left := self.guard.locked_for()) > 0:
+            self.message.setText(texts.PIN_LOCKED.format(n=int(left + 0.999)))
+        elif self.message.text().startswith(texts.PIN_LOCKED.split("{")[0]):
+            self.message.setText("")
+        usable = self.usable
+        for button in self.keys.values():
+            button.setEnabled(usable)
+
+    def _key(self, key: str) -> None:
+        if not self.usable:
+            return
+        if key == texts.PIN_CLEAR:
+            self._entered = ""
+        elif key == texts.PIN_OK:
+            self._submit()
+            return
+        elif len(self._entered) < 12:
+            self._entered += key
+        self._refresh()
+
+    def _submit(self) -> None:
+        pin, self._entered = self._entered, ""
+        if not 4 <= len(pin) <= 12:
+            self.message.setText(texts.PIN_SHORT)
+            self._refresh()
+            return
+        self._checking = True
+        self.message.setText(texts.PIN_CHECKING)
+        self._refresh()
+        # PBKDF2 takes a noticeable moment: never on the GUI thread.
+        self._ops.run(
+            "verify pin",
+            verify_pin,
+            pin,
+            self.guard.stored_hash,
+            on_done=self._checked,
+            on_error=lambda _err: self._checked(False),
+        )
+
+    def _checked(self, ok: bool) -> None:
+        self._checking = False
+        self.guard.record(ok)
+        if ok:
+            self.message.setText("")
+            self._refresh()
+            self.accepted.emit()
+            return
+        if self.guard.locked_for() > 0:
+            self.message.setText(texts.PIN_LOCKED.format(n=int(self.guard.lock_seconds)))
+        else:
+            self.message.setText(texts.PIN_WRONG.format(n=self.guard.tries_left))
+        self._refresh()
+
+
+class AdminPanel(QWidget):
+    """Printer status and test page, reprint, open/close fields for today, quit."""
+
+    back = Signal()
+    quit_requested = Signal()
+    fields_changed = Signal()
+
+    def __init__(
+        self,
+        service: QueueService,
+        config: Config,
+        ops: Operations,
+        print_ops: Operations,
+        target_px: int,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._service = service
+        self._config = config
+        self._ops = ops
+        self._print_ops = print_ops
+        self._target = target_px
+        px = TYPE.admin
+
+        self.title = label(texts.ADMIN_TITLE, TYPE.title, bold=True)
+        # Printer
+        vi, _ = describe_target(config.printer)
+        printer = config.printer
+        self.printer_name = label(
+            f"{vi}\n{printer.profile} · {printer.paper_mm} mm", TYPE.admin_small
+        )
+        self.printer_state = label("", px, bold=True)
+        self.check_button = TouchButton(texts.CHECK_PRINTER, target_px, px=px)
+        self.check_button.clicked.connect(self.check_printer)
+        self.test_button = TouchButton(texts.TEST_PAGE, target_px, px=px)
+        self.test_button.clicked.connect(self.print_test_page)
+        printer_buttons = QHBoxLayout()
+        printer_buttons.setSpacing(16)
+        printer_buttons.addWidget(self.check_button)
+        printer_buttons.addWidget(self.test_button)
+        # Reprint: the newest tickets of today, three to a row
+        self.reprint_grid = QGridLayout()
+        self.reprint_grid.setSpacing(14)
+        self.reprint_buttons: dict[str, TouchButton] = {}
+        left = QVBoxLayout()
+        left.setSpacing(14)
+        left.addWidget(_heading(texts.PRINTER))
+        left.addWidget(self.printer_name)
+        left.addWidget(self.printer_state)
+        left.addLayout(printer_buttons)
+        left.addSpacing(12)
+        left.addWidget(_heading(texts.REPRINT))
+        left.addLayout(self.reprint_grid)
+        left.addStretch(1)
+        # Fields
+        self.fields_box = QGridLayout()
+        self.fields_box.setHorizontalSpacing(20)
+        self.fields_box.setVerticalSpacing(12)
+        self.field_buttons: dict[str, TouchButton] = {}
+        fields = QVBoxLayout()
+        fields.setSpacing(14)
+        fields.addWidget(_heading(texts.FIELDS_TODAY))
+        fields.addLayout(self.fields_box)
+        fields.addStretch(1)
+
+        self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.columns.setSpacing(48)
+        self.columns.addLayout(left, 1)
+        self.columns.addLayout(fields, 1)
+        content = QWidget()
+        content.setObjectName("admin-content")
+        content.setStyleSheet("#admin-content { background: transparent; }")
+        content.setLayout(self.columns)
+        scroll = QScrollArea()
+        scroll.setWidget(content)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setStyleSheet(
+            "QScrollArea { background: transparent; }"
+            f"QScrollBar:vertical {{ width: 30px; background: {COLOURS.surface}; }}"
+            f"QScrollBar::handle:vertical {{ background: {COLOURS.surface_alt}; min-height: 90px;"
+            " border-radius: 8px; }"
+        )
+        # Drag with a finger to scroll (a touchscreen has no wheel). Touch only: a mouse
+        # gesture would hold back every press and make the buttons feel dead.
+        QScroller.grabGesture(scroll.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+        scroll.viewport().setStyleSheet("background: transparent;")
+
+        self.message = label("", px, colour=COLOURS.highlight)
+        self.back_button = TouchButton(texts.BACK_HOME, target_px, px=px, background=COLOURS.ok)
+        self.back_button.clicked.connect(self.back)
+        self.quit_button = TouchButton(texts.QUIT, target_px, px=px, background=COLOURS.danger)
+        self.quit_button.clicked.connect(self.quit_requested)
+        bottom = QHBoxLayout()
+        bottom.setSpacing(24)
+        bottom.addWidget(self.back_button)
+        bottom.addStretch(1)
+        bottom.addWidget(self.quit_button)
+
+        box = QVBoxLayout(self)
+        box.setContentsMargins(40, 24, 40, 24)
+        box.setSpacing(18)
+        box.addWidget(self.title)
+        box.addWidget(scroll, 1)
+        box.addWidget(self.message)
+        box.addLayout(bottom)
+
+    # ---------------------------------------------------------------- loading
+
+    def open(self) -> None:
+        """Fresh data each time the panel opens."""
+        self._say("")
+        # Filled again by the answers below (tests wait on these for fresh data).
+        self.field_buttons = {}
+        self.reprint_buttons = {}
+        self.check_printer()
+        self._ops.run("recent tickets", jobs.recent_tickets, self._service, on_done=self._tickets)
+        self._ops.run("fields", self._service.snapshot, 0, on_done=self.show_snapshot)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        portrait = self.height() > self.width()
+        self.columns.setDirection(
+            QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
+        )
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def _error(self, err: KioskError) -> None:
+        self._say(f"{err.message_vi} / {err.message_en}")
+
+    # ---------------------------------------------------------------- printer
+
+    def check_printer(self) -> None:
+        self.printer_state.setText(texts.PRINTER_CHECKING)
+        paint(self.printer_state, COLOURS.muted)
+        self._print_ops.run(
+            "printer status",
+            jobs.check_printer,
+            self._config,
+            on_done=self.show_printer_status,
+            on_error=self._error,
+        )
+
+    def show_printer_status(self, status: PrinterStatus) -> None:
+        self.printer_state.setText(texts.PRINTER_STATES.get(status.value, status.value))
+        paint(self.printer_state, COLOURS.ok if status is PrinterStatus.OK else COLOURS.highlight)
+
+    def print_test_page(self) -> None:
+        self._say(texts.PRINTER_CHECKING)
+        self._print_ops.run(
+            "test page",
+            jobs.print_test_page,
+            self._config,
+            on_done=self._test_printed,
+            on_error=self._error,
+        )
+
+    def _test_printed(self, outcome: PrintOutcome) -> None:
+        self._say(f"{outcome.message_vi} / {outcome.message_en}")
+
+    # ---------------------------------------------------------------- reprint
+
+    def _tickets(self, tickets: list[Ticket]) -> None:
+        _clear(self.reprint_grid)
+        self.reprint_buttons = {}
+        if not tickets:
+            self.reprint_grid.addWidget(label(texts.NO_TICKETS, TYPE.admin, colour=COLOURS.muted))
+            return
+        for i, t in enumerate(tickets):
+            local = t.issued_at.astimezone(self._config.zone)
+            button = TouchButton(f"{t.code}\n{local:%H:%M}", self._target, px=TYPE.admin)
+            button.clicked.connect(lambda _=False, tid=t.id: self.reprint(tid))
+            self.reprint_grid.addWidget(button, i // 3, i % 3)
+            self.reprint_buttons[t.code] = button
+
+    def reprint(self, ticket_id: int) -> None:
+        self._print_ops.run(
+            "reprint",
+            jobs.reprint,
+            self._service,
+            self._config,
+            ticket_id,
+            on_done=self._reprinted,
+            on_error=self._error,
+        )
+
+    def _reprinted(self, done: jobs.Reprint) -> None:
+        code = done.ticket.code
+        if done.outcome.ok:
+            self._say(texts.PRINTED.format(code=code))
+        else:
+            self._say(texts.PRINT_FAILED.format(code=code, why=done.outcome.message_vi))
+
+    # ---------------------------------------------------------------- fields
+
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        _clear(self.fields_box)
+        self.field_buttons = {}
+        for row, status in enumerate(snapshot.fields):
+            field = self._config.field(status.code)
+            face = field_face(status, Language.VI, field.daily_cap if field else None)
+            name = label(f"{status.prefix} · {status.name}", TYPE.admin, bold=True)
+            state = label(
+                texts.FIELD_OPEN if status.open_now else face.detail,
+                TYPE.admin_small,
+                colour=COLOURS.muted if status.open_now else COLOURS.highlight,
+            )
+            text = QVBoxLayout()
+            text.setSpacing(0)
+            text.addWidget(name)
+            text.addWidget(state)
+            button = TouchButton(
+                texts.CLOSE_TODAY if status.open_now else texts.OPEN_TODAY,
+                self._target,
+                px=TYPE.admin_small,
+                background=COLOURS.surface_alt if status.open_now else COLOURS.ok,
+            )
+            button.setFixedWidth(max(300, self._target * 3))
+            button.clicked.connect(lambda _=False, s=status: self.toggle_field(s))
+            holder = QWidget()
+            holder.setLayout(text)
+            self.fields_box.addWidget(holder, row, 0)
+            self.fields_box.addWidget(button, row, 1)
+            self.field_buttons[status.code] = button
+        self.fields_box.setColumnStretch(0, 1)
+
+    def toggle_field(self, status: FieldStatus) -> None:
+        reason = "" if not status.open_now else texts.CLOSED_BY_ADMIN
+        self._ops.run(
+            "field today",
+            self._service.set_field_today,
+            status.code,
+            not status.open_now,
+            reason=reason,
+            actor="kiosk-admin",
+            on_done=lambda _none: self._field_toggled(),
+            on_error=self._error,
+        )
+
+    def _field_toggled(self) -> None:
+        self.fields_changed.emit()
+        self._ops.run("fields", self._service.snapshot, 0, on_done=self.show_snapshot)

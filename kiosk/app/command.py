@@ -1,0 +1,49 @@
+"""`kiosk run`: the citizen kiosk, full screen and locked down (`--windowed` during setup)."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+from typing import TYPE_CHECKING, Any
+
+from kiosk.gui.options import add_window_options, parse_geometry
+
+if TYPE_CHECKING:  # the CLI imports this module for every command: keep Qt out of it
+    from kiosk.cli import Context
+
+
+def cmd_run(ctx: Context, a: argparse.Namespace) -> int:
+    geometry = parse_geometry(a.geometry) if a.geometry else None
+    config = ctx.config
+    service = ctx.service  # opens (and upgrades) the database first: errors are one line
+    screen = config.kiosk.screen if a.screen is None else a.screen
+    # Lockdown (frameless, Esc and close refused) only when full screen: `--windowed` is for
+    # setting the kiosk up, where the window must be closable.
+    fullscreen = config.kiosk.fullscreen and not a.windowed and geometry is None
+
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from kiosk.app.window import KioskWindow
+    from kiosk.gui.runtime import place, run
+
+    def build(app: QApplication) -> QWidget:
+        window = KioskWindow(service, config, lockdown=fullscreen)
+        window.quit_requested.connect(app.quit)
+        app.aboutToQuit.connect(window.shutdown)
+        # Qt 6 cancels app.quit() when a window refuses to close, as the locked-down kiosk
+        # does: a stop signal (Ctrl+C, systemd, shutdown) quits through the window instead.
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: window.request_quit())
+        place(window, screen, fullscreen, geometry)
+        window.start()
+        return window
+
+    return run(build, name="kiosk")
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add `kiosk run` to the CLI."""
+    help_text = "the citizen kiosk: touchscreen ticket issuing and printing"
+    p = sub.add_parser("run", parents=[common], help=help_text, description=help_text)
+    add_window_options(p)
+    p.set_defaults(handler=cmd_run)

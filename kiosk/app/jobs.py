@@ -1,0 +1,102 @@
+"""What the kiosk's buttons do, as plain functions run in worker threads (no Qt here).
+
+Each function is one step a widget starts through `kiosk.gui.operations.Operations`: issue a
+ticket (committed before anything is shown or printed), render it, print it and log the
+outcome, and the admin tasks (reprint, test page, printer status).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from PIL import Image
+
+from kiosk.core.config import Config
+from kiosk.core.errors import KioskError
+from kiosk.core.model import IssuedTicket, Ticket, TicketState
+from kiosk.core.queue import QueueService
+from kiosk.printing.escpos_output import ticket_dots
+from kiosk.printing.job import PrintOutcome, print_ticket, printer_status
+from kiosk.printing.targets import PrinterStatus, describe_target
+from kiosk.printing.ticket_image import render_test_page, render_ticket, ticket_face
+
+log = logging.getLogger(__name__)
+
+
+def issue_ticket(service: QueueService, field: str, *, priority: bool) -> IssuedTicket:
+    """Commit a new ticket for `field` (the one database write of a tap)."""
+    return service.issue(field, priority=priority, actor="kiosk")
+
+
+def render_issued(config: Config, issued: IssuedTicket) -> Image.Image:
+    """The ticket image: the preview on screen is exactly what the printer receives."""
+    return render_ticket(ticket_face(config, issued), ticket_dots(config.printer))
+
+
+def print_and_log(
+    service: QueueService, config: Config, ticket_id: int, image: Image.Image
+) -> PrintOutcome:
+    """Print a rendered ticket within the printer timeout and log `printed` / `print_failed`.
+
+    Never raises for a printer fault. If the database is gone when logging, the outcome is
+    still returned (the citizen's screen matters more than the log line).
+    """
+    outcome = print_ticket(config.printer, image)
+    try:
+        service.record_print(ticket_id, ok=outcome.ok, message=outcome.message_en)
+    except KioskError as exc:
+        log.warning("could not log the print outcome of ticket %d: %s", ticket_id, exc.message_en)
+    return outcome
+
+
+@dataclass(frozen=True)
+class Reprint:
+    ticket: Ticket
+    image: Image.Image
+    outcome: PrintOutcome
+
+
+def recent_tickets(service: QueueService, limit: int = 6) -> list[Ticket]:
+    """Today's newest tickets, newest first (the admin's reprint list)."""
+    return service.tickets(service.business_day())[-limit:][::-1]
+
+
+def reissued_view(service: QueueService, ticket: Ticket) -> IssuedTicket:
+    """The ticket as it stands now: people ahead and estimated wait if it still waits."""
+    if ticket.state is not TicketState.WAITING:
+        return IssuedTicket(ticket, 0, 0)
+    queue = service.waiting([ticket.queue_field])
+    ahead = next((i for i, t in enumerate(queue) if t.id == ticket.id), 0)
+    status = service.snapshot(recent=0).field_status(ticket.queue_field)
+    # The estimate is linear in the position (position x median / counters), rounded up.
+    minutes = (
+        math.ceil(status.estimated_wait_minutes * ahead / status.waiting)
+        if status is not None and status.waiting and ahead
+        else 0
+    )
+    return IssuedTicket(ticket, ahead, minutes)
+
+
+def reprint(service: QueueService, config: Config, ticket_id: int) -> Reprint:
+    """Render a ticket again and print it, logging the outcome like the first print."""
+    ticket = service.ticket(ticket_id)
+    image = render_issued(config, reissued_view(service, ticket))
+    outcome = print_and_log(service, config, ticket.id, image)
+    return Reprint(ticket, image, outcome)
+
+
+def print_test_page(config: Config, now: datetime | None = None) -> PrintOutcome:
+    """Print the test page (every tone mark and a width ruler) on the configured printer."""
+    printer = config.printer
+    _, described = describe_target(printer)
+    dots = ticket_dots(printer)
+    page = render_test_page(dots, f"{described} · {printer.profile} · {printer.paper_mm} mm", now)
+    return print_ticket(printer, page)
+
+
+def check_printer(config: Config) -> PrinterStatus:
+    """The printer's state for the admin panel (unknown when it does not answer in time)."""
+    return printer_status(config.printer)

@@ -1,0 +1,161 @@
+"""PNGs of every kiosk screen for review (`make screenshots`), on a realistic morning.
+
+A temporary SQLite database holds a Monday at the Trần Phú point: people waiting in most
+fields, a few served (so estimates come from history), "Đất đai – Xây dựng" closed for the day.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import qasync
+from PySide6.QtWidgets import QApplication
+
+from kiosk.app.window import KioskWindow, Timings
+from kiosk.core.clock import ManualClock
+from kiosk.core.config import Config, default_config_text, parse_config
+from kiosk.core.errors import DatabaseUnavailable
+from kiosk.core.pin import hash_pin
+from kiosk.core.queue import QueueService
+from kiosk.core.store import Store
+from kiosk.gui.runtime import application
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+LANDSCAPE = (1920, 1080)
+PORTRAIT = (1080, 1920)
+#: (field, tickets issued this morning, of which served) for a believable 09:12 queue.
+MORNING = (
+    ("hotich", 14, 9),
+    ("chungthuc", 22, 17),
+    ("datdai", 3, 3),
+    ("xahoi", 6, 4),
+    ("tuphap", 2, 2),
+    ("kinhte", 5, 3),
+    ("ketqua", 9, 8),
+)
+
+
+def demo_config(printer_file: Path, *, printer_ok: bool = True) -> Config:
+    """The shipped default config with a PIN, a printer file and (optionally) a dead printer."""
+    text = default_config_text().replace(
+        'admin_pin_hash = ""', f'admin_pin_hash = "{hash_pin("2468", iterations=1000)}"'
+    )
+    if printer_ok:
+        text = text.replace('file_path = ""', f'file_path = "{printer_file.as_posix()}"')
+    else:  # a file where the printer's folder should be: writing fails at once
+        blocker = printer_file.parent / "no-printer"
+        blocker.write_text("not a folder")
+        text = text.replace('file_path = ""', f'file_path = "{(blocker / "x").as_posix()}"')
+    return parse_config(text)
+
+
+def fill_morning(service: QueueService, clock: ManualClock) -> None:
+    """Tickets issued, called and completed from 07:30, so counts and estimates look real."""
+    clock.set(datetime(2026, 11, 23, 7, 30, tzinfo=HANOI))
+    for counter in range(1, 7):
+        service.open_counter(counter)
+    served: list[tuple[str, int]] = []
+    for field, issued, done in MORNING:
+        for i in range(issued):
+            clock.advance(seconds=37)
+            service.issue(field, priority=i % 7 == 3)
+        served.append((field, done))
+    for field, done in served:
+        counters = service.config.field(field).counters  # type: ignore[union-attr]
+        for i in range(done):
+            counter = counters[i % len(counters)]
+            clock.advance(seconds=20)
+            service.call_ticket(counter, service.waiting([field])[0].code)
+            clock.advance(minutes=4 + i % 5)
+            service.complete(counter, dossiers=1 + i % 2)
+    clock.set(datetime(2026, 11, 23, 9, 12, tzinfo=HANOI))
+    service.set_field_today("datdai", False, reason="Cán bộ đi họp", actor="admin")
+
+
+@contextmanager
+def _kiosk(
+    app: QApplication, loop: asyncio.AbstractEventLoop, config: Config, db: Path, size: tuple
+) -> Iterator[KioskWindow]:
+    clock = ManualClock(datetime(2026, 11, 23, 9, 12, tzinfo=HANOI))
+    store = Store.open(f"sqlite:///{db.as_posix()}")
+    service = QueueService(store, config, clock)
+    if not service.tickets():
+        fill_morning(service, clock)
+    window = KioskWindow(service, config, timings=Timings(result_ms=10_000, idle_ms=45_000))
+    window.setFixedSize(*size)
+    window.show()
+    window.start()
+    _wait(loop, lambda: bool(window.home.grid.buttons[0].name.text()))
+    try:
+        yield window
+    finally:
+        window.shutdown()
+        window.close()
+        window.deleteLater()
+        store.close()
+
+
+def _wait(loop: asyncio.AbstractEventLoop, done: Callable[[], bool], timeout: float = 20) -> None:
+    async def until() -> None:
+        deadline = loop.time() + timeout
+        while not done():
+            if loop.time() > deadline:
+                raise TimeoutError("screen did not reach the expected state")
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.1)  # let the last layout and paint settle
+
+    loop.run_until_complete(until())
+
+
+def _save(window: KioskWindow, path: Path) -> Path:
+    window.grab().save(str(path))
+    return path
+
+
+def save_screenshots(out_dir: Path) -> list[Path]:
+    """kiosk-home-landscape/-portrait, -result, -printer-failure, -admin, -unavailable PNGs."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    app = application("kiosk")
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    written: list[Path] = []
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            work = Path(tmp)
+            db = work / "kiosk.db"
+            good = demo_config(work / "tickets.escpos")
+            with _kiosk(app, loop, good, db, LANDSCAPE) as w:
+                written.append(_save(w, out_dir / "kiosk-home-landscape.png"))
+                w.home.buttons["hotich"].click()
+                _wait(loop, lambda: w.result.outcome is not None)
+                written.append(_save(w, out_dir / "kiosk-result.png"))
+                w.go_home()
+                w.open_pin_pad()
+                for digit in "2468":
+                    w.pin_pad.keys[digit].click()
+                w.pin_pad.keys["OK"].click()
+                _wait(loop, lambda: w.screen_name == "admin")
+                _wait(loop, lambda: bool(w.admin.field_buttons) and bool(w.admin.reprint_buttons))
+                _wait(loop, lambda: "…" not in w.admin.printer_state.text())
+                written.append(_save(w, out_dir / "kiosk-admin.png"))
+                w.go_home()
+                w._go_unavailable(DatabaseUnavailable("Hệ thống tạm thời gián đoạn"))
+                written.append(_save(w, out_dir / "kiosk-unavailable.png"))
+            with _kiosk(app, loop, good, db, PORTRAIT) as w:
+                written.append(_save(w, out_dir / "kiosk-home-portrait.png"))
+            broken = demo_config(work / "tickets.escpos", printer_ok=False)
+            with _kiosk(app, loop, broken, db, LANDSCAPE) as w:
+                w.home.set_priority_mode(True)
+                w.home.buttons["xahoi"].click()
+                _wait(loop, lambda: w.result.outcome is not None)
+                written.append(_save(w, out_dir / "kiosk-printer-failure.png"))
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()  # now, while its Qt objects still exist (not at interpreter exit)
+    return written

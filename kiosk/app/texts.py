@@ -1,0 +1,134 @@
+"""Every citizen-facing text of the kiosk, Vietnamese first, in one place (see GLOSSARY.md)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import NamedTuple
+
+
+class Language(StrEnum):
+    VI = "vi"
+    EN = "en"
+
+
+class Text(NamedTuple):
+    vi: str
+    en: str
+
+    def get(self, lang: Language, **values: object) -> str:
+        """The text in `lang`, with `{names}` filled in."""
+        text = self.vi if lang is Language.VI else self.en
+        return text.format(**values) if values else text
+
+
+# ---------------------------------------------------------------- home
+CHOOSE_FIELD = Text(
+    "Mời ông/bà chọn lĩnh vực để lấy số thứ tự",
+    "Please choose a field to take a number",
+)
+SWITCH_LANGUAGE = Text("English", "Tiếng Việt")
+PRIORITY = Text("ƯU TIÊN", "PRIORITY")
+PRIORITY_WHO = (
+    Text("Người cao tuổi", "Elderly"),
+    Text("Người khuyết tật", "Disabled"),
+    Text("Phụ nữ mang thai", "Pregnant"),
+    Text("Người có con nhỏ", "Small children"),
+)
+PRIORITY_HINT = Text("Chạm vào đây, rồi chọn lĩnh vực", "Tap here, then choose a field")
+PRIORITY_ON = Text("ĐANG CHỌN ƯU TIÊN", "PRIORITY SELECTED")
+PRIORITY_ON_HINT = Text(
+    "Mời chọn lĩnh vực. Chạm lại vào đây để huỷ",
+    "Now choose a field. Tap here again to cancel",
+)
+WAITING = Text("Đang chờ: {n}", "Waiting: {n}")
+NO_ONE_WAITING = Text("Không còn ai chờ", "No one is waiting")
+ABOUT_MINUTES = Text("khoảng {n} phút", "about {n} min")
+PREVIOUS_PAGE = Text("◀  Trang trước", "◀  Previous")
+NEXT_PAGE = Text("Trang sau  ▶", "Next  ▶")
+PAGE = Text("Trang {n}/{total}", "Page {n} of {total}")
+CLOSED_TODAY = Text("Tạm ngừng tiếp nhận hôm nay", "Closed today")
+HOTLINE = Text("Tổng đài hỗ trợ: {numbers}", "Help line: {numbers}")
+WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
+WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+# ---------------------------------------------------------------- result
+TAKE_TICKET = Text("Mời ông/bà nhận phiếu", "Please take your ticket")
+PRIORITY_TICKET = Text("Phiếu ưu tiên", "Priority ticket")
+ISSUED_AT = Text("Giờ lấy số: {time}", "Issued at: {time}")
+PEOPLE_AHEAD = Text("Số người đang chờ trước ông/bà: {n}", "People ahead of you: {n}")
+ESTIMATED_WAIT = Text("Thời gian chờ dự kiến: {wait}", "Estimated wait: {wait}")
+SERVED_SOON = Text("dưới 1 phút", "under 1 minute")
+PRINTING = Text("Đang in phiếu…", "Printing your ticket…")
+NOT_PRINTED = Text("Phiếu chưa được in", "The ticket was not printed")
+PRINTER_FAULT = Text(
+    "Máy in đang gặp sự cố. Vui lòng ghi nhớ số thứ tự của ông/bà",
+    "The printer has a problem. Please remember your number",
+)
+DONE = Text("Xong", "Done")
+BACK_IN = Text("Tự động quay lại sau {n} giây", "Returning in {n} seconds")
+
+# ---------------------------------------------------------------- notices
+CANNOT_ISSUE = Text("Chưa lấy được số thứ tự", "No number was issued")
+TRY_AGAIN = Text(
+    "Vui lòng thử lại hoặc hỏi cán bộ tại quầy",
+    "Please try again or ask a clerk at a counter",
+)
+BACK = Text("Quay lại", "Back")
+UNAVAILABLE = Text(
+    "Hệ thống tạm thời gián đoạn, vui lòng chờ trong giây lát",
+    "Temporarily unavailable, please wait a moment",
+)
+UNAVAILABLE_HINT = Text(
+    "Màn hình sẽ tự trở lại khi hệ thống hoạt động",
+    "This screen comes back by itself when the system is ready",
+)
+
+
+def weekday_date(moment: datetime, lang: Language) -> str:
+    """ "Thứ Hai, 23/11/2026" or "Monday, 23/11/2026"."""
+    names = WEEKDAYS_VI if lang is Language.VI else WEEKDAYS_EN
+    return f"{names[moment.weekday()]}, {moment:%d/%m/%Y}"
+
+
+def wait_text(minutes: int, lang: Language) -> str:
+    """ "khoảng 15 phút", or "dưới 1 phút" when the citizen is next."""
+    return SERVED_SOON.get(lang) if minutes < 1 else ABOUT_MINUTES.get(lang, n=minutes)
+
+
+# ---------------------------------------------------------------- admin (installer and staff)
+ADMIN_TITLE = "Quản trị máy lấy số / Kiosk administration"
+PIN_PROMPT = "Nhập mã PIN quản trị / Enter the admin PIN"
+PIN_NOT_SET = (
+    "Chưa đặt mã PIN quản trị. Đặt bằng lệnh: kiosk config set-pin, rồi khởi động lại.\n"
+    "No admin PIN is set. Set it with: kiosk config set-pin, then restart the kiosk."
+)
+PIN_SHORT = "Mã PIN gồm 4–12 chữ số / The PIN has 4–12 digits"
+PIN_CHECKING = "Đang kiểm tra… / Checking…"
+PIN_WRONG = "Sai mã PIN, còn {n} lần thử / Wrong PIN, {n} tries left"
+PIN_LOCKED = "Nhập sai quá nhiều lần: thử lại sau {n} giây / Too many wrong PINs: wait {n} s"
+PIN_CLEAR = "Xoá"
+PIN_OK = "OK"
+CLOSE = "Đóng / Close"
+PRINTER = "Máy in / Printer"
+PRINTER_STATES = {
+    "ok": "Sẵn sàng / Ready",
+    "offline": "Không kết nối / Offline",
+    "paper_out": "Hết giấy / Out of paper",
+    "unknown": "Không rõ (máy in không trả lời) / Unknown (no answer)",
+    "disabled": "Đã tắt in (printer.target = none) / Printing disabled",
+}
+PRINTER_CHECKING = "Đang kiểm tra máy in… / Checking the printer…"
+CHECK_PRINTER = "Kiểm tra / Check"
+TEST_PAGE = "In trang thử / Test page"
+REPRINT = "In lại phiếu / Reprint a ticket"
+NO_TICKETS = "Hôm nay chưa có phiếu nào / No tickets today"
+FIELDS_TODAY = "Lĩnh vực hôm nay / Fields today"
+FIELD_OPEN = "Đang nhận / Open"
+CLOSE_TODAY = "Đóng hôm nay\nClose today"
+OPEN_TODAY = "Mở hôm nay\nOpen today"
+CLOSED_BY_ADMIN = "Đóng tại máy lấy số / Closed at the kiosk"
+BACK_HOME = "Về màn hình chính / Back to the kiosk"
+QUIT = "Thoát chương trình / Quit the kiosk"
+PRINTED = "Đã in {code} / Printed {code}"
+PRINT_FAILED = "In {code} không được / Printing {code} failed: {why}"

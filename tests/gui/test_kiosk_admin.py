@@ -1,0 +1,238 @@
+"""Lockdown and the hidden admin side: close refused, the PIN pad and its lock, admin tasks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from kiosk.app import texts
+from kiosk.app.admin import PinGuard
+from kiosk.app.window import ADMIN, HOME, PIN, KioskWindow
+from kiosk.core.clock import ManualClock
+from kiosk.core.config import Config
+from kiosk.core.model import EventKind
+from kiosk.core.pin import hash_pin
+from kiosk.core.queue import QueueService
+from kiosk.core.store import Store
+from kiosk.printing.escpos_output import decode_jobs, ticket_dots
+from tests.gui.test_kiosk_support import (
+    WAIT_MS,
+    count,
+    kiosk_config,
+    open_kiosk,
+    printed_jobs,
+    tap,
+)
+
+PIN_CODE = "2468"
+
+
+def _with_pin(tmp_path: Path) -> Config:
+    # Few PBKDF2 rounds: the same code path, without a slow test.
+    return kiosk_config(tmp_path, kiosk={"admin_pin_hash": hash_pin(PIN_CODE, iterations=1000)})
+
+
+@pytest.fixture
+def clock_now() -> list[float]:
+    return [1000.0]
+
+
+@pytest.fixture
+def kiosk(
+    qtbot: QtBot,
+    aloop: object,
+    tmp_path: Path,
+    store: Store,
+    clock: ManualClock,
+    clock_now: list[float],
+) -> KioskWindow:
+    service = QueueService(store, _with_pin(tmp_path), clock)
+    return open_kiosk(qtbot, service, monotonic=lambda: clock_now[0])
+
+
+def _long_press_corner(qtbot: QtBot, window: KioskWindow) -> None:
+    corner = window.corner
+    assert corner.geometry().topLeft() == QPoint(0, 0)
+    assert corner.width() >= window.target_px
+    qtbot.mousePress(corner, Qt.MouseButton.LeftButton, pos=QPoint(10, 10))
+    qtbot.waitUntil(lambda: window.screen_name == PIN, timeout=WAIT_MS)
+    qtbot.mouseRelease(corner, Qt.MouseButton.LeftButton, pos=QPoint(10, 10))
+
+
+def _type_pin(qtbot: QtBot, window: KioskWindow, pin: str) -> None:
+    for digit in pin:
+        tap(qtbot, window.pin_pad.keys[digit])
+    tap(qtbot, window.pin_pad.keys[texts.PIN_OK])
+
+
+# ------------------------------------------------------------------ lockdown
+
+
+def test_escape_alt_f4_and_close_do_not_quit(qtbot: QtBot, kiosk: KioskWindow) -> None:
+    quits: list[bool] = []
+    kiosk.quit_requested.connect(lambda: quits.append(True))
+    qtbot.keyClick(kiosk, Qt.Key.Key_Escape)
+    qtbot.keyClick(kiosk, Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(kiosk, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    assert kiosk.isVisible()
+    assert kiosk.close() is False  # the window refuses
+    event = QCloseEvent()
+    QApplication.sendEvent(kiosk, event)
+    assert not event.isAccepted()
+    assert kiosk.isVisible()
+    assert kiosk.screen_name == HOME
+    assert quits == []
+
+
+def test_a_short_press_in_the_corner_does_nothing(qtbot: QtBot, kiosk: KioskWindow) -> None:
+    tap(qtbot, kiosk.corner)
+    qtbot.wait(300)  # twice the (test) hold time
+    assert kiosk.screen_name == HOME
+
+
+# ------------------------------------------------------------------ the PIN pad
+
+
+def test_wrong_pin_is_refused_and_five_lock_the_pad_for_a_minute(
+    qtbot: QtBot, kiosk: KioskWindow, clock_now: list[float]
+) -> None:
+    _long_press_corner(qtbot, kiosk)
+    pad = kiosk.pin_pad
+    for attempt in range(1, 6):
+        _type_pin(qtbot, kiosk, "1111")
+        qtbot.waitUntil(lambda: not pad._checking, timeout=WAIT_MS)
+        assert kiosk.screen_name == PIN
+        if attempt < 5:
+            assert pad.message.text() == texts.PIN_WRONG.format(n=5 - attempt)
+    assert pad.message.text() == texts.PIN_LOCKED.format(n=60)
+    assert not pad.keys["1"].isEnabled()
+    # Locked: even the right PIN is not taken.
+    _type_pin(qtbot, kiosk, PIN_CODE)
+    qtbot.wait(100)
+    assert kiosk.screen_name == PIN
+    # Leaving and coming back does not lift the lock.
+    tap(qtbot, pad.close_button)
+    assert kiosk.screen_name == HOME
+    _long_press_corner(qtbot, kiosk)
+    assert not pad.keys["1"].isEnabled()
+    clock_now[0] += 59
+    pad._refresh()
+    assert not pad.keys["1"].isEnabled()
+    clock_now[0] += 2  # a minute has passed
+    qtbot.waitUntil(lambda: pad.keys["1"].isEnabled(), timeout=WAIT_MS)
+    _type_pin(qtbot, kiosk, PIN_CODE)
+    qtbot.waitUntil(lambda: kiosk.screen_name == ADMIN, timeout=WAIT_MS)
+
+
+def test_without_a_pin_the_pad_says_how_to_set_one_and_stays_closed(
+    qtbot: QtBot, aloop: object, tmp_path: Path, store: Store, clock: ManualClock
+) -> None:
+    service = QueueService(store, kiosk_config(tmp_path), clock)
+    window = open_kiosk(qtbot, service)
+    _long_press_corner(qtbot, window)
+    assert "kiosk config set-pin" in window.pin_pad.message.text()
+    assert not window.pin_pad.keys[texts.PIN_OK].isEnabled()
+    tap(qtbot, window.pin_pad.keys[texts.PIN_OK])
+    window.pin_pad.accepted.emit()  # even a forged acceptance opens nothing
+    qtbot.wait(100)
+    assert window.screen_name == PIN
+    tap(qtbot, window.pin_pad.close_button)
+    assert window.screen_name == HOME
+
+
+def test_pin_guard_counts_failures_and_unlocks_after_the_lock() -> None:
+    now = [0.0]
+    guard = PinGuard("x", monotonic=lambda: now[0])
+    for _ in range(4):
+        guard.record(False)
+    assert guard.locked_for() == 0 and guard.tries_left == 1
+    guard.record(False)
+    assert guard.locked_for() == 60
+    now[0] = 60.5
+    assert guard.locked_for() == 0 and guard.tries_left == 5
+
+
+def test_idle_closes_the_admin_side(
+    qtbot: QtBot, aloop: object, tmp_path: Path, store: Store, clock: ManualClock
+) -> None:
+    from dataclasses import replace
+
+    from tests.gui.test_kiosk_support import FAST
+
+    service = QueueService(store, _with_pin(tmp_path), clock)
+    window = open_kiosk(qtbot, service, timings=replace(FAST, idle_ms=600))
+    _long_press_corner(qtbot, window)
+    _type_pin(qtbot, window, PIN_CODE)
+    qtbot.waitUntil(lambda: window.screen_name == ADMIN, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.screen_name == HOME, timeout=WAIT_MS)
+
+
+# ------------------------------------------------------------------ the admin panel
+
+
+def _open_admin(qtbot: QtBot, window: KioskWindow) -> None:
+    _long_press_corner(qtbot, window)
+    _type_pin(qtbot, window, PIN_CODE)
+    qtbot.waitUntil(lambda: window.screen_name == ADMIN, timeout=WAIT_MS)
+    admin = window.admin
+    qtbot.waitUntil(lambda: bool(admin.field_buttons), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: admin.printer_state.text() != texts.PRINTER_CHECKING, timeout=WAIT_MS)
+
+
+def test_admin_sees_the_printer_and_prints_a_test_page(qtbot: QtBot, kiosk: KioskWindow) -> None:
+    _open_admin(qtbot, kiosk)
+    assert kiosk.admin.printer_state.text() == texts.PRINTER_STATES["ok"]
+    tap(qtbot, kiosk.admin.test_button)
+    qtbot.waitUntil(lambda: "Ticket printed" in kiosk.admin.message.text(), timeout=WAIT_MS)
+    jobs = printed_jobs(kiosk.config)
+    assert len(jobs) == 1 and jobs[0].width == ticket_dots(kiosk.config.printer)
+
+
+def test_admin_reprints_a_recent_ticket_and_logs_it(qtbot: QtBot, kiosk: KioskWindow) -> None:
+    service = kiosk.service
+    first = service.issue("hotich", actor="cli")
+    service.issue("chungthuc", actor="cli")
+    _open_admin(qtbot, kiosk)
+    qtbot.waitUntil(lambda: "A001" in kiosk.admin.reprint_buttons, timeout=WAIT_MS)
+    assert list(kiosk.admin.reprint_buttons) == ["B001", "A001"]  # newest first
+    tap(qtbot, kiosk.admin.reprint_buttons["A001"])
+    qtbot.waitUntil(lambda: "A001" in kiosk.admin.message.text(), timeout=WAIT_MS)
+    assert kiosk.admin.message.text() == texts.PRINTED.format(code="A001")
+    printed = [e for e in service.events_after(0) if e.kind is EventKind.PRINTED]
+    assert [e.ticket_id for e in printed] == [first.ticket.id]
+    jobs = decode_jobs(Path(kiosk.config.printer.file_path).read_bytes())
+    assert len(jobs) == 1
+
+
+def test_admin_closes_a_field_for_today_and_the_kiosk_follows(
+    qtbot: QtBot, kiosk: KioskWindow
+) -> None:
+    _open_admin(qtbot, kiosk)
+    tap(qtbot, kiosk.admin.field_buttons["tuphap"])
+    qtbot.waitUntil(
+        lambda: kiosk.admin.field_buttons["tuphap"].text() == texts.OPEN_TODAY, timeout=WAIT_MS
+    )
+    assert count(kiosk.service, EventKind.FIELD_CLOSED) == 1
+    tap(qtbot, kiosk.admin.back_button)
+    assert kiosk.screen_name == HOME
+    justice = kiosk.home.buttons["tuphap"]
+    qtbot.waitUntil(lambda: not justice.isEnabled(), timeout=WAIT_MS)
+    assert justice.detail.text() == "Tạm ngừng tiếp nhận hôm nay"
+    # And open again.
+    _open_admin(qtbot, kiosk)
+    tap(qtbot, kiosk.admin.field_buttons["tuphap"])
+    qtbot.waitUntil(lambda: count(kiosk.service, EventKind.FIELD_OPENED) == 1, timeout=WAIT_MS)
+    tap(qtbot, kiosk.admin.back_button)
+    qtbot.waitUntil(lambda: justice.isEnabled(), timeout=WAIT_MS)
+
+
+def test_admin_quit_is_the_way_out(qtbot: QtBot, kiosk: KioskWindow) -> None:
+    _open_admin(qtbot, kiosk)
+    with qtbot.waitSignal(kiosk.quit_requested, timeout=WAIT_MS):
+        tap(qtbot, kiosk.admin.quit_button)
+    assert not kiosk.isVisible()
