@@ -13,6 +13,7 @@ import itertools
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -152,3 +153,20 @@ def store(db_url: str) -> Iterator[Store]:
 @pytest.fixture
 def service(store: Store, config: Config, clock: ManualClock) -> QueueService:
     return QueueService(store, config, clock)
+
+
+@pytest.fixture
+def aloop(qapp: Any) -> Iterator[Any]:
+    """A qasync loop inside pytest-qt's QApplication, marked running, so background
+    operations (kiosk.gui.operations) advance while qtbot waits."""
+    import asyncio
+
+    import qasync
+
+    loop = qasync.QEventLoop(qapp, already_running=True)
+    asyncio.set_event_loop(loop)
+    yield loop
+    for task in asyncio.all_tasks(loop):
+        task.cancel()
+    asyncio.events._set_running_loop(None)
+    asyncio.set_event_loop(None)

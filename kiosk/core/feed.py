@@ -12,12 +12,14 @@ import logging
 import sqlite3
 import threading
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import quote
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from kiosk.core.database import parse_db_url, pg_dbapi_params
+from kiosk.core.database import explain_db_error, parse_db_url, pg_dbapi_params
 from kiosk.core.model import Event
 from kiosk.core.queue import QueueService
 from kiosk.core.schema import EventRow
@@ -46,10 +48,17 @@ class SqliteFeed:
     def __init__(self, store: Store, interval: float = 0.02) -> None:
         path = make_url(store.url).database
         assert path, "SQLite feed needs a file database"
-        self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._interval = interval
         self._lock = threading.Lock()
-        self._version = self._read()
+        try:
+            # mode=rw: a vanished database must be reported, never silently re-created empty.
+            uri = f"file:{quote(str(Path(path).expanduser().resolve()))}?mode=rw"
+            self._conn = sqlite3.connect(
+                uri, uri=True, isolation_level=None, check_same_thread=False
+            )
+            self._version = self._read()
+        except sqlite3.Error as exc:
+            raise explain_db_error(exc, store.url) from exc
 
     def _read(self) -> int:
         with self._lock:

@@ -12,6 +12,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from kiosk.core.feed import Follower, PollingFeed, PostgresFeed, SqliteFeed, open_feed
@@ -166,3 +167,19 @@ def test_a_closed_postgres_feed_does_not_hang(service: QueueService, store: Stor
     assert feed.wait(10.0) is True  # woken by the close, callers re-read
     assert time.monotonic() - started < 2.0
     closer.join()
+
+
+@only_backend("sqlite")
+def test_sqlite_feed_reports_a_vanished_database_and_never_recreates_it(
+    backend: str, tmp_path: Path
+) -> None:
+    from kiosk.core.errors import KioskError
+
+    folder = tmp_path / "db"
+    store = Store.open(f"sqlite:///{folder / 'k.db'}")
+    store.close()
+    folder.rename(tmp_path / "moved")
+    with pytest.raises(KioskError) as err:
+        SqliteFeed(store)
+    assert "k.db" in err.value.message_en
+    assert not (folder / "k.db").exists()

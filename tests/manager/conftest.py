@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
-import qasync
-from PySide6.QtWidgets import QApplication
 
 from kiosk.core.clock import ManualClock
 from kiosk.core.config import Config
@@ -79,15 +75,3 @@ def simulated(store: Store, config: Config) -> tuple[Store, Config, list[date]]:
     days = open_days(config, date(2026, 11, 2), 5)
     simulate_bulk(store, config, Profile(citizens_per_day=110), days, seed=3)
     return store, config, days
-
-
-@pytest.fixture
-def aloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
-    """A qasync loop marked running, so background operations advance while qtbot waits."""
-    loop = qasync.QEventLoop(qapp, already_running=True)
-    asyncio.set_event_loop(loop)
-    yield loop
-    for task in asyncio.all_tasks(loop):
-        task.cancel()
-    asyncio.events._set_running_loop(None)
-    asyncio.set_event_loop(None)
