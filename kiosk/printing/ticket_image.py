@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import math
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -576,12 +576,26 @@ def _layout_ticket(
     return sheet.finish()
 
 
-def _fit_budget(render: Callable[[Fit], Image.Image], dots: int, what: str) -> Image.Image:
+#: Index in FITS last chosen for a ticket shape (same texts, width and theme): the next
+#: ticket of that shape renders once instead of searching again.
+_FIT_CACHE: dict[Hashable, int] = {}
+
+
+def _fit_budget(
+    render: Callable[[Fit], Image.Image], dots: int, what: str, shape: Hashable = None
+) -> Image.Image:
     """The largest layout in FITS whose image fits the row budget of `dots` (binary search)."""
     budget = max_ticket_rows(dots)
     fits = [Fit(text, code) for text, code in FITS]
+    cached = _FIT_CACHE.get(shape) if shape is not None else None
+    if cached:
+        image = render(fits[cached])
+        if image.height <= budget:
+            return image
     first = render(fits[0])
     if first.height <= budget:
+        if shape is not None:
+            _FIT_CACHE[shape] = 0
         return first
     # Heights only shrink along FITS, so search for the first layout that fits.
     rendered: dict[int, Image.Image] = {0: first}
@@ -595,6 +609,10 @@ def _fit_budget(render: Callable[[Fit], Image.Image], dots: int, what: str) -> I
             low = mid + 1
     image = rendered[low] if low in rendered else render(fits[low])
     if image.height <= budget:
+        if shape is not None:
+            if len(_FIT_CACHE) > 256:
+                _FIT_CACHE.clear()
+            _FIT_CACHE[shape] = low
         return image
     # Never cut text off: an over-long text gets a longer ticket rather than a missing line.
     log.warning("%s is %d rows tall, over the budget of %d", what, image.height, budget)
@@ -604,8 +622,26 @@ def _fit_budget(render: Callable[[Fit], Image.Image], dots: int, what: str) -> I
 def render_ticket(face: TicketFace, dots: int, theme: TicketTheme = THEME) -> Image.Image:
     """The ticket as a mode "1" image exactly `dots` wide, within the row budget of `dots`."""
     fonts = FontSet()
+    # What decides the height: the texts and options, not the number or the counts.
+    shape = (
+        dots,
+        id(theme),
+        face.site_name,
+        face.site_address,
+        face.field_name,
+        face.field_name_en,
+        len(face.code),
+        face.priority,
+        face.estimated_wait_minutes is not None,
+        bool(face.qr_text),
+        face.hotlines,
+        face.footer,
+    )
     return _fit_budget(
-        lambda fit: _layout_ticket(face, dots, fit, fonts, theme), dots, f"ticket {face.code}"
+        lambda fit: _layout_ticket(face, dots, fit, fonts, theme),
+        dots,
+        f"ticket {face.code}",
+        shape,
     )
 
 

@@ -239,3 +239,19 @@ def test_dense_or_impossible_qr_content_never_breaks_the_ticket() -> None:
     too_long = render_ticket(make_face(qr_text="Z" * 5000), 576)
     assert too_long.width == 576
     assert too_long.height <= max_ticket_rows(576)
+
+
+def test_the_layout_cache_never_changes_the_ticket() -> None:
+    from dataclasses import replace
+
+    from kiosk.printing import ticket_image
+
+    face = make_face(priority=True)
+    ticket_image._FIT_CACHE.clear()
+    cold = render_ticket(face, 576)
+    warm = render_ticket(face, 576)  # rendered once, from the cached layout
+    assert warm.tobytes() == cold.tobytes()
+    later = replace(face, code="A106", people_ahead=12)
+    ticket_image._FIT_CACHE.clear()
+    assert render_ticket(later, 576).tobytes() != cold.tobytes()
+    assert render_ticket(later, 576).height <= ticket_image.max_ticket_rows(576)
