@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 import sys
 import traceback
@@ -11,7 +12,7 @@ from collections.abc import Callable
 from types import TracebackType
 
 import qasync
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -87,10 +88,34 @@ def run(build: Callable[[QApplication], QWidget], *, name: str) -> int:
     ticker.start(250)
     ticker.timeout.connect(lambda: None)
     window = build(app)
+    if os.environ.get(FIRST_FRAME_ENV):
+        _report_first_frame(window)
     with loop:
         loop.run_until_complete(_until_quit(app))
     window.close()
     return 0
+
+
+#: Benchmarks set this: the process prints "first-frame" once its window has painted, then exits.
+FIRST_FRAME_ENV = "KIOSK_EXIT_AFTER_FIRST_FRAME"
+
+
+class _FirstFrame(QObject):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            # Report after this paint has been flushed to the screen, then leave at once.
+            QTimer.singleShot(0, _exit_after_first_frame)
+        return False
+
+
+def _exit_after_first_frame() -> None:
+    print("first-frame", flush=True)
+    os._exit(0)
+
+
+def _report_first_frame(window: QWidget) -> None:
+    watcher = _FirstFrame(window)
+    window.installEventFilter(watcher)
 
 
 async def _until_quit(app: QApplication) -> None:
