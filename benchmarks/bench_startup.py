@@ -74,6 +74,13 @@ def run() -> list[Result]:
                 Result("bundle", 0, "", note="dist/kiosk not built: run `make bundle` first")
             )
         else:
-            size = sum(f.stat().st_size for f in BUNDLE.parent.rglob("*") if f.is_file()) / 1e6
+            size = (
+                sum(
+                    f.stat().st_size
+                    for f in BUNDLE.parent.rglob("*")
+                    if f.is_file() and not f.is_symlink()
+                )
+                / 1e6
+            )
             results.append(Result("bundle size on disk", size, "MB", "≤ 150 MB", size <= 150))
     return results
