@@ -103,13 +103,18 @@ def _tap_to_result(config: Config, url: str) -> tuple[list[float], int]:
 
 def _render_and_encode(
     config: Config, service: QueueService
-) -> tuple[list[float], bytes, tuple[int, int]]:
+) -> tuple[float, list[float], bytes, tuple[int, int]]:
     from kiosk.printing.escpos_output import encode_ticket, ticket_dots
     from kiosk.printing.ticket_image import render_ticket, ticket_face
 
     issued = service.issue("xahoi", priority=True)  # the longest field name, with the banner
     face = ticket_face(config, issued)
     dots = ticket_dots(config.printer)
+    # The first ticket of a field after start searches the layout that fits 8 cm; later
+    # ones reuse it. Measure that first one apart from the steady state.
+    start = time.perf_counter()
+    encode_ticket(render_ticket(face, dots), config.printer.profile)
+    first = (time.perf_counter() - start) * 1000
     times = []
     data, size = b"", (0, 0)
     for _ in range(RENDERS):
@@ -118,7 +123,7 @@ def _render_and_encode(
         data = encode_ticket(image, config.printer.profile)
         times.append((time.perf_counter() - start) * 1000)
         size = image.size
-    return times, data, size
+    return first, times, data, size
 
 
 def run() -> list[Result]:
@@ -131,7 +136,7 @@ def run() -> list[Result]:
             raise RuntimeError(f"{TAPS} taps issued {tickets} tickets")
         clock = ManualClock(datetime(2026, 11, 23, 10, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
         store = Store.open(url)
-        renders, data, (width, rows) = _render_and_encode(
+        first_render, renders, data, (width, rows) = _render_and_encode(
             config, QueueService(store, config, clock)
         )
         store.close()
@@ -148,6 +153,12 @@ def run() -> list[Result]:
             "≤ 50 ms",
             p99_tap <= 50,
             "offscreen, SQLite file; ticket committed before the screen changes",
+        ),
+        Result(
+            "render + ESC/POS encode, first ticket of a field",
+            first_render,
+            "ms",
+            note="once per field and priority after start (layout search)",
         ),
         Result("render + ESC/POS encode p50", percentile(renders, 50), "ms"),
         Result(
