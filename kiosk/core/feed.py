@@ -12,6 +12,7 @@ import logging
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
@@ -42,6 +43,21 @@ class ChangeFeed(Protocol):
     def close(self) -> None: ...
 
 
+def _poll_for_change(
+    read: Callable[[], int], seen: int, timeout: float, interval: float
+) -> tuple[bool, int]:
+    """Call `read` every `interval` s until it differs from `seen` or `timeout` s pass."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = read()
+        if value != seen:
+            return True, value
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False, seen
+        time.sleep(min(interval, left))
+
+
 class SqliteFeed:
     """Polls `PRAGMA data_version` on a dedicated autocommit connection (cheap, no lock)."""
 
@@ -65,21 +81,15 @@ class SqliteFeed:
             return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
 
     def wait(self, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                version = self._read()
-            except sqlite3.Error as exc:
-                log.warning("change feed cannot read the database: %s", exc)
-                time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
-                return True
-            if version != self._version:
-                self._version = version
-                return True
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return False
-            time.sleep(min(self._interval, left))
+        try:
+            changed, self._version = _poll_for_change(
+                self._read, self._version, timeout, self._interval
+            )
+        except sqlite3.Error as exc:
+            log.warning("change feed cannot read the database: %s", exc)
+            time.sleep(min(0.5, timeout))
+            return True
+        return changed
 
     def close(self) -> None:
         with self._lock:
@@ -102,16 +112,8 @@ class PollingFeed:
             )
 
     def wait(self, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        while True:
-            newest = self._max_id()
-            if newest != self._last:
-                self._last = newest
-                return True
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return False
-            time.sleep(min(self._interval, left))
+        changed, self._last = _poll_for_change(self._max_id, self._last, timeout, self._interval)
+        return changed
 
     def close(self) -> None:
         pass
