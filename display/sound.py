@@ -16,6 +16,7 @@ import logging
 import os
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -111,9 +112,13 @@ class FolderSink(AudioSink):
 class QtAudioSink(AudioSink):
     """QMediaPlayer + QAudioOutput on the default output device (checked before each call)."""
 
-    def __init__(self, volume: float = 1.0) -> None:
+    def __init__(
+        self, volume: float = 1.0, outputs: Callable[[], Sequence[Any]] | None = None
+    ) -> None:
+        """`outputs` lists the audio output devices (default: QMediaDevices.audioOutputs)."""
         super().__init__()
         self.volume = volume
+        self._outputs = outputs
         self._player: Any = None
         self._output: Any = None
         self._devices: Any = None
@@ -139,9 +144,11 @@ class QtAudioSink(AudioSink):
                 "calls are shown but not announced"
             )
             return False
+        if self._outputs is None:
+            self._outputs = QMediaDevices.audioOutputs
         self._devices = QMediaDevices(self)
         self._devices.audioOutputsChanged.connect(self._outputs_changed)
-        if not QMediaDevices.audioOutputs():
+        if not self._outputs():
             self._say_silent("no audio output device; calls are shown but not announced")
             return False
         self._output = QAudioOutput(self)
@@ -160,12 +167,11 @@ class QtAudioSink(AudioSink):
             log.warning("sound: %s", reason)
 
     def _outputs_changed(self) -> None:
-        from PySide6.QtMultimedia import QMediaDevices
-
-        if QMediaDevices.audioOutputs() and not self._available:
+        assert self._outputs is not None
+        if self._outputs() and not self._available:
             log.info("sound: an audio output device appeared")
             self._available = self._open()
-        elif not QMediaDevices.audioOutputs():
+        elif not self._outputs():
             self._say_silent("the audio output device went away; calls are not announced")
 
     def play(self, announcement: Announcement) -> None:

@@ -294,9 +294,8 @@ def test_without_an_audio_device_the_display_runs_silently_and_says_so_once(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     with caplog.at_level(logging.WARNING, logger="display.sound"):
-        sink = QtAudioSink(config.sound.volume)
-        if sink.available:
-            pytest.skip("this machine has an audio output device")
+        sink = QtAudioSink(config.sound.volume, outputs=list)  # a machine with no device
+        assert not sink.available
         ops = Operations()
         announcer = Announcer(config.sound, sink, ops)
         for i in range(3):
