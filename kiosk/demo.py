@@ -226,6 +226,7 @@ class Child:
     name: str
     argv: list[str]
     proc: subprocess.Popen[bytes] | None = None
+    env: dict[str, str] | None = None  # added to the group's environment
     reported: bool = False
 
     @property
@@ -292,6 +293,10 @@ def tile_geometry(
     return geo
 
 
+#: The screen the kiosk's layout is made for (landscape); see kiosk/app/layout.py.
+KIOSK_SCREEN = (1920, 1080)
+
+
 def demo_children(
     demo: DemoFolder, geometry: dict[str, tuple[int, int, int, int]], *, headless: bool = False
 ) -> list[Child]:
@@ -302,8 +307,19 @@ def demo_children(
     state = demo.folder / "state"
     children = []
     if has_kiosk_app() and not headless:
-        extra = geo("kiosk") if kiosk_takes_geometry() else []
-        children.append(Child("kiosk", kiosk_argv(demo, "run", "--windowed", *extra)))
+        extra: list[str] = []
+        scaled: dict[str, str] | None = None
+        tile = geometry.get("kiosk")
+        if tile and kiosk_takes_geometry():
+            # The kiosk's type scale is made for a real kiosk screen (1920×1080 or larger):
+            # in a smaller demo tile, Qt scales the whole kiosk down instead of cramping it.
+            x, y, w, h = tile
+            scale = min(1.0, w / KIOSK_SCREEN[0], h / KIOSK_SCREEN[1])
+            if scale < 1.0:
+                scaled = {"QT_SCALE_FACTOR": f"{scale:.4f}"}
+                tile = (round(x / scale), round(y / scale), round(w / scale), round(h / scale))
+            extra = ["--geometry", "{2}x{3}+{0}+{1}".format(*tile)]
+        children.append(Child("kiosk", kiosk_argv(demo, "run", "--windowed", *extra), env=scaled))
     children.append(
         Child(
             "display",
@@ -367,13 +383,14 @@ class ProcessGroup:
                 time.sleep(stagger)
             log.info("starting %s: %s", child.name, " ".join(child.argv))
             path = self.log_path(child)
+            env = {**(self.env or os.environ), **child.env} if child.env else self.env
             if path is None:
-                child.proc = subprocess.Popen(child.argv, env=self.env)
+                child.proc = subprocess.Popen(child.argv, env=env)
                 continue
             path.parent.mkdir(parents=True, exist_ok=True)
             with path.open("wb") as out:
                 child.proc = subprocess.Popen(
-                    child.argv, env=self.env, stdout=out, stderr=subprocess.STDOUT
+                    child.argv, env=env, stdout=out, stderr=subprocess.STDOUT
                 )
 
     def crashed(self) -> list[Child]:
