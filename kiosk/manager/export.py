@@ -570,21 +570,28 @@ def _write_stats(
             ws.write(first_row + i, col, v, fmt)
 
 
+def _add_wait_series(
+    chart: Any, t: Callable[[str, str], str], sheet: str, first: int, last: int
+) -> None:
+    """The p50 and p90 wait columns (7 and 8) of a summary block as two chart series."""
+    for col, series, colour in ((7, "p50", "#2E9E5B"), (8, "p90", "#F28C28")):
+        chart.add_series(
+            {
+                "name": t(f"Chờ {series} (phút)", f"Wait {series} (min)"),
+                "categories": [sheet, first, 0, last, 0],
+                "values": [sheet, first, col, last, col],
+                "fill": {"color": colour},
+            }
+        )
+
+
 def _charts(book: _XlsxBook, ws: Worksheet, anchors: dict[str, tuple[int, int]]) -> None:
     t = book._t
     name = ws.get_name()
     first, last = anchors["hour"]
     if last >= first:
         chart = book.book.add_chart({"type": "column"})
-        for col, series, colour in ((7, "p50", "#2E9E5B"), (8, "p90", "#F28C28")):
-            chart.add_series(
-                {
-                    "name": t(f"Chờ {series} (phút)", f"Wait {series} (min)"),
-                    "categories": [name, first, 0, last, 0],
-                    "values": [name, first, col, last, col],
-                    "fill": {"color": colour},
-                }
-            )
+        _add_wait_series(chart, t, name, first, last)
         chart.set_title({"name": t("Thời gian chờ theo giờ lấy số", "Waits by hour of issue")})
         chart.set_y_axis({"name": t("phút", "minutes")})
         chart.set_legend({"position": "bottom"})
@@ -593,15 +600,7 @@ def _charts(book: _XlsxBook, ws: Worksheet, anchors: dict[str, tuple[int, int]])
     first, last = anchors["field"]
     if last >= first:
         chart = book.book.add_chart({"type": "bar"})
-        for col, series, colour in ((7, "p50", "#2E9E5B"), (8, "p90", "#F28C28")):
-            chart.add_series(
-                {
-                    "name": t(f"Chờ {series} (phút)", f"Wait {series} (min)"),
-                    "categories": [name, first, 0, last, 0],
-                    "values": [name, first, col, last, col],
-                    "fill": {"color": colour},
-                }
-            )
+        _add_wait_series(chart, t, name, first, last)
         chart.set_title({"name": t("Thời gian chờ theo lĩnh vực", "Waits by field")})
         chart.set_x_axis({"name": t("phút", "minutes")})
         chart.set_y_axis({"reverse": True})
