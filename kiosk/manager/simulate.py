@@ -145,32 +145,28 @@ def _periods(config: Config, codes: Iterable[str], day: date) -> list[tuple[int,
     return merged
 
 
-def open_days(config: Config, start: date, count: int) -> list[date]:
-    """The first `count` days from `start` on which at least one field takes tickets."""
+def _walk_open_days(config: Config, first: date, count: int, step: int) -> list[date]:
+    """Up to `count` days on which a field takes tickets, from `first` in steps of `step`."""
     days: list[date] = []
-    day = start
+    day = first
     codes = [f.code for f in config.fields]
     for _ in range(count * 7 + 14):
         if len(days) == count:
             break
         if _periods(config, codes, day):
             days.append(day)
-        day += timedelta(days=1)
-    return days
+        day += timedelta(days=step)
+    return sorted(days)
+
+
+def open_days(config: Config, start: date, count: int) -> list[date]:
+    """The first `count` days from `start` on which at least one field takes tickets."""
+    return _walk_open_days(config, start, count, 1)
 
 
 def last_open_days(config: Config, until: date, count: int) -> list[date]:
     """The last `count` open days up to and including `until`."""
-    days: list[date] = []
-    day = until
-    codes = [f.code for f in config.fields]
-    for _ in range(count * 7 + 14):
-        if len(days) == count:
-            break
-        if _periods(config, codes, day):
-            days.append(day)
-        day -= timedelta(days=1)
-    return sorted(days)
+    return _walk_open_days(config, until, count, -1)
 
 
 def _arrival_weight(local_minutes: float) -> float:
