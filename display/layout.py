@@ -105,6 +105,29 @@ def compute_layout(width: int, height: int, counters: int) -> Layout:
     return _landscape(width, height, counters, gap)
 
 
+def _with_tiles(
+    width: int,
+    height: int,
+    orientation: Orientation,
+    area: Rect,
+    counters: int,
+    gap: int,
+    **panels: Rect,
+) -> Layout:
+    """The layout with the counter tiles gridded into `area` (the rest is placed already)."""
+    cols, rows = tile_grid(counters, area.w, area.h, gap)
+    return Layout(
+        width=width,
+        height=height,
+        orientation=orientation,
+        tiles=_grid_rects(area, counters, cols, rows, gap),
+        columns=cols,
+        rows=rows,
+        gap=gap,
+        **panels,
+    )
+
+
 def _landscape(width: int, height: int, counters: int, gap: int) -> Layout:
     header_h = round(height * 0.095)
     ticker_h = round(height * 0.062)
@@ -120,20 +143,18 @@ def _landscape(width: int, height: int, counters: int, gap: int) -> Layout:
     calling = Rect(side_x, body_y, side_w, calling_h)
     recent = Rect(side_x, body_y + calling_h + gap, side_w, body_h - calling_h - gap)
     area = Rect(gap, body_y, side_x - 2 * gap, body_h)
-    cols, rows = tile_grid(counters, area.w, area.h, gap)
-    return Layout(
-        width=width,
-        height=height,
-        orientation=Orientation.LANDSCAPE,
+    return _with_tiles(
+        width,
+        height,
+        Orientation.LANDSCAPE,
+        area,
+        counters,
+        gap,
         header=header,
         calling=calling,
-        tiles=_grid_rects(area, counters, cols, rows, gap),
-        columns=cols,
-        rows=rows,
         recent=recent,
         waiting=waiting,
         ticker=ticker,
-        gap=gap,
     )
 
 
@@ -151,18 +172,16 @@ def _portrait(width: int, height: int, counters: int, gap: int) -> Layout:
     waiting = Rect(2 * gap + half, bottom_y, width - 3 * gap - half, bottom_h)
     area_y = calling.bottom + gap
     area = Rect(gap, area_y, width - 2 * gap, bottom_y - gap - area_y)
-    cols, rows = tile_grid(counters, area.w, area.h, gap)
-    return Layout(
-        width=width,
-        height=height,
-        orientation=Orientation.PORTRAIT,
+    return _with_tiles(
+        width,
+        height,
+        Orientation.PORTRAIT,
+        area,
+        counters,
+        gap,
         header=header,
         calling=calling,
-        tiles=_grid_rects(area, counters, cols, rows, gap),
-        columns=cols,
-        rows=rows,
         recent=recent,
         waiting=waiting,
         ticker=ticker,
-        gap=gap,
     )
