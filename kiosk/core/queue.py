@@ -44,11 +44,10 @@ from kiosk.core.model import (
     TicketState,
 )
 from kiosk.core.rules import (
-    Candidate,
-    choose_next,
     estimate_wait_minutes,
     median_service_seconds,
     next_streak,
+    owes_normal_ticket,
 )
 from kiosk.core.schema import CounterRow, EventRow, FieldDayRow, TicketRow
 from kiosk.core.store import Store
@@ -464,7 +463,9 @@ class QueueService:
                 )
             chosen = first
             q = self.config.queue
-            if first.priority and c.priority_streak >= q.priority_burst:
+            if first.priority and owes_normal_ticket(
+                q.priority_policy, c.priority_streak, q.priority_burst
+            ):
                 normal = s.scalars(
                     self.store.lock_rows(
                         base.where(TicketRow.priority.is_(False))
@@ -473,13 +474,7 @@ class QueueService:
                         skip_locked=True,
                     )
                 ).first()
-                pick = choose_next(
-                    [_candidate(first)] + ([_candidate(normal)] if normal else []),
-                    q.priority_policy,
-                    c.priority_streak,
-                    q.priority_burst,
-                )
-                if normal is not None and pick is not None and pick.id == normal.id:
+                if normal is not None:
                     chosen = normal
             self._open_if_needed(s, c, now, actor)
             self._call(s, c, chosen, now, actor, out_of_turn=False)
@@ -982,10 +977,6 @@ class QueueService:
                 counters=tuple(counters),
                 recent_calls=recent_calls,
             )
-
-
-def _candidate(row: TicketRow) -> Candidate:
-    return Candidate(id=row.id, priority=row.priority, sort_at=row.sort_at)
 
 
 def _seconds_between(s: Session, start: Any, end: Any) -> Any:

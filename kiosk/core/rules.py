@@ -5,43 +5,17 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 
 from kiosk.core.config import PriorityPolicy
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A waiting ticket as call-next sees it."""
+def owes_normal_ticket(policy: PriorityPolicy, priority_streak: int, burst: int) -> bool:
+    """Whether a counter must now take the oldest normal ticket (if one waits).
 
-    id: int
-    priority: bool
-    sort_at: datetime
-
-
-def queue_order(c: Candidate) -> tuple[bool, datetime, int]:
-    """Priority tickets first, then the oldest place in the queue, then issue order."""
-    return (not c.priority, c.sort_at, c.id)
-
-
-def choose_next(
-    candidates: Sequence[Candidate], policy: PriorityPolicy, priority_streak: int, burst: int
-) -> Candidate | None:
-    """The ticket a counter should call next.
-
-    Strict: every priority ticket goes first. Interleaved: once a counter has called `burst`
-    priority tickets in a row, it takes the oldest normal ticket so nobody starves.
+    Strict: never, every priority ticket goes first. Interleaved: once a counter has called
+    `burst` priority tickets in a row, so nobody starves behind a stream of priority tickets.
     """
-    if not candidates:
-        return None
-    ordered = sorted(candidates, key=queue_order)
-    first = ordered[0]
-    if policy is PriorityPolicy.INTERLEAVED and first.priority and priority_streak >= burst:
-        normal = next((c for c in ordered if not c.priority), None)
-        if normal is not None:
-            return normal
-    return first
+    return policy is PriorityPolicy.INTERLEAVED and priority_streak >= burst
 
 
 def next_streak(current: int, called_priority: bool) -> int:

@@ -31,10 +31,11 @@ from typing import Any, Protocol
 from sqlalchemy import Table, bindparam, func, insert, select, text, update
 
 from kiosk.core.clock import ManualClock
-from kiosk.core.config import WEEKDAYS, Config, PriorityPolicy
+from kiosk.core.config import WEEKDAYS, Config
 from kiosk.core.errors import DailyCapReached, KioskError
 from kiosk.core.model import EventKind, TicketState
 from kiosk.core.queue import QueueService
+from kiosk.core.rules import next_streak, owes_normal_ticket
 from kiosk.core.schema import EventRow, SequenceRow, TicketRow
 from kiosk.core.store import EVENT_LOCK_KEY, Store
 
@@ -509,8 +510,7 @@ class ModelBackend:
         if (
             prio is not None
             and normal is not None
-            and self.policy is PriorityPolicy.INTERLEAVED
-            and streak >= self.burst
+            and owes_normal_ticket(self.policy, streak, self.burst)
         ):
             chosen, is_prio = normal, False
         if chosen is None:
@@ -531,7 +531,7 @@ class ModelBackend:
         if t.transfers:
             data["transfers"] = t.transfers
         self._log(at, EventKind.CALLED, t, counter, actor, data)
-        self._streak[counter] = streak + 1 if is_prio else 0
+        self._streak[counter] = next_streak(streak, is_prio)
         return t.id
 
     def recall(self, counter: int, at: int) -> None:
