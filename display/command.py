@@ -15,14 +15,16 @@ def cmd_display(ctx: Any, a: argparse.Namespace) -> int:
     config = ctx.config
     service = ctx.service  # opens (and migrates) the database before any window appears
     # Missing optional codec/VA libraries are not our problem; keep the log readable.
-    os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.symbolsresolver=false")
+    os.environ.setdefault(
+        "QT_LOGGING_RULES", "qt.multimedia.symbolsresolver=false;qt.multimedia.ffmpeg.info=false"
+    )
 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QWidget
 
     from display.announcer import Announcer
     from display.live import LiveDisplay
-    from display.sound import AudioSink, FolderSink, QtAudioSink
+    from display.sound import AudioSink, FolderSink, QtAudioSink, quiet_qt_messages
     from display.window import DisplayWindow
     from kiosk.gui.operations import Operations
     from kiosk.gui.runtime import place, run
@@ -32,6 +34,7 @@ def cmd_display(ctx: Any, a: argparse.Namespace) -> int:
         sound = sound.model_copy(update={"enabled": False})
 
     def build(app: QApplication) -> QWidget:
+        quiet_qt_messages()
         window = DisplayWindow(config, service.clock)
         ops = Operations(window)
         sink: AudioSink = (

@@ -1,11 +1,13 @@
 """Where announcements are played: the sound card (QtMultimedia) or a folder of WAV files.
 
 `AudioSink` is the small interface the announcer talks to: `play(announcement)` starts one
-WAV, `finished` says it is over. `QtAudioSink` plays through QMediaPlayer + QAudioOutput;
-without an audio device (or without QtMultimedia) it logs that once and finishes at once,
-so the display runs silently. `FolderSink` writes each WAV (real bytes) and a line of
-`announcements.jsonl` into a folder and "plays" for the WAV's duration: tests and
-`kiosk display --announce-dir DIR` use it to check what would be heard, and when.
+WAV, `finished` says it is over. `QtAudioSink` plays through QSoundEffect, which decodes WAV
+itself and talks to PulseAudio / WASAPI directly: it needs no QtMultimedia media backend, so
+the bundle ships without FFmpeg (~20 MB). Without an audio device (or without QtMultimedia)
+it logs that once and finishes at once, so the display runs silently. `FolderSink` writes
+each WAV (real bytes) and a line of `announcements.jsonl` into a folder and "plays" for the
+WAV's duration: tests and `kiosk display --announce-dir DIR` use it to check what would be
+heard, and when.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import contextlib
 import json
 import logging
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -29,6 +32,27 @@ log = logging.getLogger(__name__)
 
 #: A player that never reports the end is given this long beyond the WAV's duration.
 STALL_MARGIN_S = 3.0
+
+#: Qt messages that say nothing useful here. The bundle ships no media backend (FFmpeg) on
+#: purpose: QSoundEffect does not need one, yet QtMultimedia warns about it at start-up.
+QUIET_QT_MESSAGES = ("No QtMultimedia backends found",)
+
+
+def quiet_qt_messages() -> None:
+    """Drop the known-harmless QtMultimedia start-up warnings; everything else goes to stderr."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    previous: Any = None
+
+    def handler(mode: Any, context: Any, message: str) -> None:
+        if message.startswith(QUIET_QT_MESSAGES):
+            return
+        if previous is not None:
+            previous(mode, context, message)
+        else:
+            sys.stderr.write(message + "\n")
+
+    previous = qInstallMessageHandler(handler)
 
 
 @dataclass(frozen=True)
@@ -110,7 +134,7 @@ class FolderSink(AudioSink):
 
 
 class QtAudioSink(AudioSink):
-    """QMediaPlayer + QAudioOutput on the default output device (checked before each call)."""
+    """QSoundEffect on the default output device (checked before each call)."""
 
     def __init__(
         self, volume: float = 1.0, outputs: Callable[[], Sequence[Any]] | None = None
@@ -119,11 +143,11 @@ class QtAudioSink(AudioSink):
         super().__init__()
         self.volume = volume
         self._outputs = outputs
-        self._player: Any = None
-        self._output: Any = None
+        self._effect: Any = None
         self._devices: Any = None
         self._current: Announcement | None = None
         self._file: Path | None = None
+        self._started = False
         self._tmp = Path(tempfile.mkdtemp(prefix="kiosk-announce-"))
         self._silent_reason = ""
         self._stall = QTimer(self)
@@ -137,7 +161,7 @@ class QtAudioSink(AudioSink):
 
     def _open(self) -> bool:
         try:
-            from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
+            from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
         except ImportError:
             self._say_silent(
                 "QtMultimedia is not installed (pip install PySide6-Addons); "
@@ -146,17 +170,17 @@ class QtAudioSink(AudioSink):
             return False
         if self._outputs is None:
             self._outputs = QMediaDevices.audioOutputs
-        self._devices = QMediaDevices(self)
-        self._devices.audioOutputsChanged.connect(self._outputs_changed)
+        if self._devices is None:
+            self._devices = QMediaDevices(self)
+            self._devices.audioOutputsChanged.connect(self._outputs_changed)
         if not self._outputs():
             self._say_silent("no audio output device; calls are shown but not announced")
             return False
-        self._output = QAudioOutput(self)
-        self._output.setVolume(1.0)  # the configured volume is already in the WAV samples
-        self._player = QMediaPlayer(self)
-        self._player.setAudioOutput(self._output)  # silent without it (PITFALLS)
-        self._player.mediaStatusChanged.connect(self._on_status)
-        self._player.errorOccurred.connect(self._on_error)
+        if self._effect is None:
+            self._effect = QSoundEffect(self)
+            self._effect.setVolume(1.0)  # the configured volume is already in the WAV samples
+            self._effect.playingChanged.connect(self._on_playing)
+            self._effect.statusChanged.connect(self._on_status)
         self._silent_reason = ""
         log.info("announcing on %s", QMediaDevices.defaultAudioOutput().description())
         return True
@@ -175,34 +199,50 @@ class QtAudioSink(AudioSink):
             self._say_silent("the audio output device went away; calls are not announced")
 
     def play(self, announcement: Announcement) -> None:
-        if not self._available or self._player is None:
+        if not self._available or self._effect is None:
             QTimer.singleShot(0, lambda: self.finished.emit(announcement))
             return
         self._current = announcement
+        self._started = False
+        # A new file name each time: QSoundEffect keeps decoded samples cached by URL.
         self._file = announcement.wav.write(self._tmp / f"{announcement.seq:06d}.wav")
-        self._player.setSource(QUrl.fromLocalFile(str(self._file)))
-        self._player.play()
+        self._effect.setSource(QUrl.fromLocalFile(str(self._file)))
+        self._effect.play()  # starts once the sample is loaded
         self._stall.start(round((announcement.wav.duration_s + STALL_MARGIN_S) * 1000))
 
-    def _on_status(self, status: Any) -> None:
-        from PySide6.QtMultimedia import QMediaPlayer
-
-        if status in (QMediaPlayer.MediaStatus.EndOfMedia, QMediaPlayer.MediaStatus.InvalidMedia):
+    def _on_playing(self) -> None:
+        if self._effect.isPlaying():
+            self._started = True
+        elif self._started:
             self._finish()
 
-    def _on_error(self, _error: Any, message: str) -> None:
-        log.warning("sound: cannot play the announcement: %s", message)
-        self._finish()
+    def _on_status(self) -> None:
+        from PySide6.QtMultimedia import QSoundEffect
+
+        if self._current is not None and self._effect.status() == QSoundEffect.Status.Error:
+            log.warning(
+                "sound: cannot play the announcement %s on %s",
+                self._current.code,
+                self._device_name(),
+            )
+            self._finish()
+
+    @staticmethod
+    def _device_name() -> str:
+        from PySide6.QtMultimedia import QMediaDevices
+
+        return QMediaDevices.defaultAudioOutput().description() or "the default device"
 
     def _on_stall(self) -> None:
         log.warning("sound: the player did not finish in time; going on with the next call")
-        if self._player is not None:
-            self._player.stop()
+        if self._effect is not None:
+            self._effect.stop()
         self._finish()
 
     def _finish(self) -> None:
         self._stall.stop()
         announcement, self._current = self._current, None
+        self._started = False
         if self._file is not None:
             self._file.unlink(missing_ok=True)
             self._file = None
@@ -211,8 +251,8 @@ class QtAudioSink(AudioSink):
 
     def close(self) -> None:
         self._stall.stop()
-        if self._player is not None:
-            self._player.stop()
+        if self._effect is not None:
+            self._effect.stop()
         for f in self._tmp.glob("*.wav"):
             f.unlink(missing_ok=True)
         with contextlib.suppress(OSError):
