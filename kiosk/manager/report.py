@@ -4,8 +4,15 @@ Every group keeps exact counts and exact histograms of waits and service times i
 seconds, so percentiles are exact (nearest rank: the smallest value with at least q% of the
 values at or below it) while memory depends only on the longest wait, never on how many
 tickets the history holds. Days arrive in order and each day is closed as soon as the next
-one starts. Batches are aggregated with numpy, which keeps a year of a busy centre to a few
-seconds.
+one starts.
+
+Plain Python, and fast enough for a year of a busy centre (a million tickets in a few
+seconds): each batch is taken apart into columns once. The histograms of fields, counters and
+hours are lists indexed by seconds, filled in one tight loop over the batch (six increments
+a ticket, no tests: a missing duration lands in a slot never read). Everything else is
+counted at C speed by `Counter.update` over zipped columns with few distinct values (field,
+counter, hour, state, dossiers, transfers) and rolled up into the groups at the end, or when
+a day closes. Percentiles come from running sums by bisection.
 
 Definitions (docs/manager.md): tickets are counted once, in the field they were issued in and
 the hour (local) they were issued; a counter's tickets are those it served or last called.
@@ -15,12 +22,14 @@ the hour (local) they were issued; a counter's tickets are those it served or la
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import accumulate, islice, repeat
+from operator import floordiv, itemgetter
 from typing import Any
-
-import numpy as np
 
 from kiosk.core.config import Config
 from kiosk.core.store import Store
@@ -43,15 +52,6 @@ from kiosk.manager.history import (
     TicketTuple,
     outcome_of,
 )
-
-# Columns of the per-group count matrix.
-_TICKETS, _SERVED, _NO_SHOW, _EXPIRED, _OPEN, _DOSSIERS, _TRANSFERRED, _CALLED, _OVER = range(9)
-_OUTCOME_COLUMN = {
-    Outcome.SERVED: _SERVED,
-    Outcome.NO_SHOW: _NO_SHOW,
-    Outcome.EXPIRED: _EXPIRED,
-    Outcome.OPEN: _OPEN,
-}
 
 
 def nearest_rank(sorted_values: Sequence[int], q: int) -> int | None:
@@ -187,170 +187,152 @@ def _waits(t: GroupStats, target: float, vi: bool) -> str:
     )
 
 
-class _Groups:
-    """Counts, issue hours and exact second-resolution histograms for a set of groups."""
-
-    def __init__(self) -> None:
-        self.keys: dict[Any, int] = {}
-        self.counts = np.zeros((0, 9), dtype=np.int64)
-        self.hours = np.zeros((0, 24), dtype=np.int64)
-        self.waits = np.zeros((0, 1), dtype=np.int32)
-        self.services = np.zeros((0, 1), dtype=np.int32)
-
-    def index(self, key: Any) -> int:
-        i = self.keys.get(key)
-        if i is None:
-            i = self.keys[key] = len(self.keys)
-            self.counts = np.vstack([self.counts, np.zeros((1, 9), dtype=np.int64)])
-            self.hours = np.vstack([self.hours, np.zeros((1, 24), dtype=np.int64)])
-            width = self.waits.shape[1]
-            self.waits = np.vstack([self.waits, np.zeros((1, width), dtype=np.int32)])
-            self.services = np.vstack([self.services, np.zeros((1, width), dtype=np.int32)])
-        return i
-
-    def indices(self, keys: Sequence[Any]) -> np.ndarray:
-        """Group index of each key (new keys get a group)."""
-        get = self.keys.get
-        found = [get(k, -1) for k in keys]
-        if -1 in found:
-            found = [self.index(k) for k in keys]
-        return np.array(found, dtype=np.int64)
-
-    def _fit(self, largest: int) -> None:
-        width = self.waits.shape[1]
-        if largest < width:
-            return
-        grown = max(largest + 1, width * 2)
-        for name in ("waits", "services"):
-            old = getattr(self, name)
-            new = np.zeros((old.shape[0], grown), dtype=np.int32)
-            new[:, :width] = old
-            setattr(self, name, new)
-
-    def add(self, g: np.ndarray, cols: _Columns, rows: slice | None = None) -> None:
-        """Add the records `rows` of a batch, record i going to group g[i]."""
-        sel = rows or slice(None)
-        outcome = cols.outcome[sel]
-        n = len(self.keys)
-        counts = self.counts
-        counts[:, _TICKETS] += np.bincount(g, minlength=n)
-        for value, column in enumerate(cols.outcome_columns):
-            counts[:, column] += np.bincount(g, weights=outcome == value, minlength=n).astype(
-                np.int64
-            )
-        counts[:, _DOSSIERS] += np.bincount(g, weights=cols.dossiers[sel], minlength=n).astype(
-            np.int64
-        )
-        counts[:, _TRANSFERRED] += np.bincount(
-            g, weights=cols.transferred[sel], minlength=n
-        ).astype(np.int64)
-        wait = cols.wait[sel]
-        called = wait >= 0
-        counts[:, _CALLED] += np.bincount(g, weights=called, minlength=n).astype(np.int64)
-        counts[:, _OVER] += np.bincount(g, weights=wait > cols.target, minlength=n).astype(np.int64)
-        self.hours += np.bincount(g * 24 + cols.hour[sel], minlength=n * 24).reshape(n, 24)
-        service = cols.service[sel]
-        self._fit(max(int(wait.max(initial=0)), int(service.max(initial=0))))
-        _count_into(self.waits, g[called], wait[called])
-        done = service >= 0
-        _count_into(self.services, g[done], service[done])
-
-    def stats(self, i: int, key: str, label: str, label_en: str, *, hours: bool) -> GroupStats:
-        c = self.counts[i]
-        waits = self.waits[i]
-        services = self.services[i]
-        busiest = int(self.hours[i].argmax()) if hours and c[_TICKETS] else None
-        return GroupStats(
-            key=key,
-            label=label,
-            label_en=label_en,
-            tickets=int(c[_TICKETS]),
-            served=int(c[_SERVED]),
-            dossiers=int(c[_DOSSIERS]),
-            no_shows=int(c[_NO_SHOW]),
-            expired=int(c[_EXPIRED]),
-            open=int(c[_OPEN]),
-            transferred=int(c[_TRANSFERRED]),
-            called=int(c[_CALLED]),
-            wait_p50=_hist_rank(waits, 50),
-            wait_p90=_hist_rank(waits, 90),
-            wait_max=_hist_max(waits),
-            service_p50=_hist_rank(services, 50),
-            busiest_hour=busiest,
-            over_target=int(c[_OVER]),
-        )
-
-    def reset(self) -> None:
-        self.counts[:] = 0
-        self.hours[:] = 0
-        self.waits[:] = 0
-        self.services[:] = 0
-
-
-def _count_into(hist: np.ndarray, rows: np.ndarray, values: np.ndarray) -> None:
-    """hist[rows[i], values[i]] += 1 for every i (faster than np.add.at)."""
-    if not len(rows):
-        return
-    flat, counts = np.unique(rows * hist.shape[1] + values, return_counts=True)
-    hist.flat[flat] += counts.astype(hist.dtype)
-
-
-def _hist_rank(hist: np.ndarray, q: int) -> int | None:
-    total = int(hist.sum())
-    if not total:
-        return None
-    rank = max(1, (q * total + 99) // 100)
-    return int(np.searchsorted(np.cumsum(hist), rank))
-
-
-def _hist_max(hist: np.ndarray) -> int | None:
-    nonzero = np.flatnonzero(hist)
-    return int(nonzero[-1]) if len(nonzero) else None
-
-
-class _Columns:
-    """One batch of ticket rows as numpy columns."""
-
-    outcome_columns = tuple(_OUTCOME_COLUMN[o] for o in Outcome)
-
-    def __init__(
-        self, batch: Sequence[TicketTuple], times: LocalTimes, target: int, today: str
-    ) -> None:
-        cols = list(zip(*batch, strict=True))
-        self.target = target
-        order = {o: i for i, o in enumerate(Outcome)}
-        expired, open_ = order[Outcome.EXPIRED], order[Outcome.OPEN]
-        final = {st: order[o] for st, o in _FINAL_OUTCOMES.items()}
-        self.days: Sequence[str] = cols[T_DAY]
-        self.outcome = np.array(
-            [
-                final.get(st, expired if d < today else open_)
-                for st, d in zip(cols[T_STATE], self.days, strict=True)
-            ],
-            dtype=np.int8,
-        )
-        self.dossiers = np.array(cols[T_DOSSIERS], dtype=np.int64)
-        self.transferred = np.array(cols[T_TRANSFERS], dtype=np.int64) > 0
-        self.wait = _seconds(cols[T_WAIT])
-        self.service = _seconds(cols[T_SERVICE])
-        issued = np.array(cols[T_ISSUED], dtype=np.int64)
-        buckets, inverse = np.unique(issued // 900, return_inverse=True)
-        offsets = np.array([times.offset(int(b) * 900) for b in buckets], dtype=np.int64)
-        self.hour = (issued + offsets[inverse]) % 86400 // 3600
-        self.fields: Sequence[str] = cols[T_FIELD]
-        self.counters: Sequence[int | None] = cols[T_COUNTER]
-
-
 #: States final whatever the day, and their outcome (the rest depend on the day: outcome_of).
 _FINAL_OUTCOMES = {
     st: outcome_of(st, "", "") for st in ("completed", "no_show", "skipped", "expired")
 }
 
+#: Slot of a duration in a histogram list: a missing one (None) goes to the last slot, which
+#: is never read; negative clock steps count as 0 (steps under −999 s take a slower path).
+_SLOT: dict[int | None, int] = {None: -1, **{-s: 0 for s in range(1, 1000)}}
 
-def _seconds(values: Sequence[int | None]) -> np.ndarray:
-    """Durations as an int array, −1 where missing (negative clock steps count as 0)."""
-    arr = np.array(values, dtype=np.float64)  # None becomes NaN
-    return np.where(np.isnan(arr), -1, np.maximum(arr, 0)).astype(np.int64)
+
+def _outcome(state: str, past: bool) -> Outcome:
+    """`outcome_of` for a ticket of a day before today (past) or not."""
+    done = _FINAL_OUTCOMES.get(state)
+    if done is not None:
+        return done
+    return Outcome.EXPIRED if past else Outcome.OPEN
+
+
+class _Spread:
+    """What a report shows of a histogram: how many values, nearest-rank p50 and p90, the
+    largest, and how many exceed the target."""
+
+    __slots__ = ("count", "largest", "over", "p50", "p90")
+
+    def __init__(self, values: Sequence[int], counts: Iterable[int], target: int) -> None:
+        """`counts[i]` values equal `values[i]` (ascending)."""
+        running = list(accumulate(counts))
+        total = self.count = running[-1] if running else 0
+        self.p50 = self.p90 = self.largest = None
+        self.over = 0
+        if total:
+            # The value of rank r is the first whose running count reaches r.
+            self.p50 = values[bisect_left(running, max(1, (50 * total + 99) // 100))]
+            self.p90 = values[bisect_left(running, max(1, (90 * total + 99) // 100))]
+            self.largest = values[bisect_left(running, total)]
+            at_most = bisect_right(values, target)
+            self.over = total - (running[at_most - 1] if at_most else 0)
+
+    @classmethod
+    def of_list(cls, hist: list[int], target: int) -> _Spread:
+        """Of a histogram list (slot = seconds; the last slot is not read)."""
+        return cls(range(len(hist) - 1), islice(hist, len(hist) - 1), target)
+
+    @classmethod
+    def of_counter(cls, raw: Counter[Any], target: int) -> _Spread:
+        """Of a Counter of raw durations, which it consumes (None: missing, left out;
+        negative clock steps count as 0)."""
+        raw.pop(None, None)
+        if raw and min(raw) < 0:
+            for value in [v for v in raw if v < 0]:
+                raw[0] += raw.pop(value)
+        values = sorted(raw)
+        return cls(values, map(raw.__getitem__, values), target)
+
+
+class _Tally:
+    """One group's tickets by outcome, dossiers, transfers and issue hours."""
+
+    __slots__ = ("dossiers", "hours", "outcomes", "tickets", "transferred")
+
+    def __init__(self) -> None:
+        self.tickets = 0
+        self.outcomes = dict.fromkeys(Outcome, 0)
+        self.dossiers = 0
+        self.transferred = 0
+        self.hours = [0] * 24
+
+    def count(self, outcome: Outcome, dossiers: int, transfers: int, hour: int, n: int) -> None:
+        """Add n tickets alike."""
+        self.tickets += n
+        self.outcomes[outcome] += n
+        self.dossiers += dossiers * n
+        if transfers > 0:
+            self.transferred += n
+        self.hours[hour] += n
+
+    def stats(
+        self,
+        names: tuple[str, str, str],
+        durations: tuple[_Spread, _Spread],
+        target: int,
+        *,
+        hours: bool,
+    ) -> GroupStats:
+        """The row: `names` are key, label and English label; `durations` waits, services."""
+        key, label, label_en = names
+        waits, services = durations
+        over = waits.over
+        if target < -1:  # a missing wait counts as −1 (only a negative target reaches it)
+            over += self.tickets - waits.count
+        busiest = max(range(24), key=self.hours.__getitem__) if hours and self.tickets else None
+        return GroupStats(
+            key=key,
+            label=label,
+            label_en=label_en,
+            tickets=self.tickets,
+            served=self.outcomes[Outcome.SERVED],
+            dossiers=self.dossiers,
+            no_shows=self.outcomes[Outcome.NO_SHOW],
+            expired=self.outcomes[Outcome.EXPIRED],
+            open=self.outcomes[Outcome.OPEN],
+            transferred=self.transferred,
+            called=waits.count,
+            wait_p50=waits.p50,
+            wait_p90=waits.p90,
+            wait_max=waits.largest,
+            service_p50=services.p50,
+            busiest_hour=busiest,
+            over_target=over,
+        )
+
+
+class _Durations:
+    """Exact histograms of one duration (waits or service times) of every field, counter and
+    hour: lists indexed by whole seconds, as long as the longest duration seen. The last slot
+    of each list takes the tickets without that duration, so counting needs no test."""
+
+    def __init__(self, fields: int) -> None:
+        self.size = 1024
+        self.fields = [[0] * self.size for _ in range(fields)]
+        self.counters: list[list[int]] = []
+        self.hours = [[0] * self.size for _ in range(24)]
+
+    def slots(self, values: Sequence[int | None], fields: int, counters: int) -> list[int]:
+        """Each value's slot, after making room for it and for new groups."""
+        slots: list[int] = list(map(_SLOT.get, values, values))  # type: ignore[arg-type]
+        if min(slots) < -1:
+            slots = [-1 if v is None else max(v, 0) for v in values]
+        top = max(slots)
+        if top >= self.size - 1:
+            size = max(top + 2, self.size + self.size // 2)
+            for lists in (self.fields, self.counters, self.hours):
+                for i, old in enumerate(lists):
+                    lists[i] = old[:-1] + [0] * (size - len(old) + 1)
+            self.size = size
+        for lists, wanted in ((self.fields, fields), (self.counters, counters)):
+            while len(lists) < wanted:
+                lists.append([0] * self.size)
+        return slots
+
+
+_DAY = itemgetter(T_DAY)
+_COLUMNS = [
+    itemgetter(i)
+    for i in (T_FIELD, T_STATE, T_COUNTER, T_ISSUED, T_WAIT, T_SERVICE, T_DOSSIERS, T_TRANSFERS)
+]
 
 
 class ReportBuilder:
@@ -372,17 +354,21 @@ class ReportBuilder:
         )
         self._target = int(self.target_minutes * 60)
         self._times = LocalTimes(config.zone)
-        self._total = _Groups()
-        self._total.index("all")
-        self._day = _Groups()
-        self._day.index("day")
-        self._fields = _Groups()
-        for f in config.fields:
-            self._fields.index(f.code)
-        self._counters = _Groups()
-        self._hours = _Groups()
-        for h in range(24):
-            self._hours.index(h)
+        #: Local hour of each quarter hour seen (None: the offset is no whole quarter hour).
+        self._quarter_hours: dict[int, int | None] = {}
+        self._odd_quarters = False
+        #: Group numbers of fields (the config's first, in its order) and counters (None too).
+        self._fields: dict[str, int] = {f.code: i for i, f in enumerate(config.fields)}
+        self._counters: dict[int | None, int] = {}
+        #: (field number, counter number, hour, state, dossiers, transfers) → tickets, of
+        #: today and later [0] and of the days before today [1].
+        self._tickets: tuple[Counter[tuple[Any, ...]], ...] = (Counter(), Counter())
+        self._waits = _Durations(len(self._fields))
+        self._services = _Durations(len(self._fields))
+        #: The current day: (hour, state, dossiers, transfers) → tickets; raw durations.
+        self._day_tickets: Counter[tuple[Any, ...]] = Counter()
+        self._day_waits: Counter[int | None] = Counter()
+        self._day_services: Counter[int | None] = Counter()
         self._current: str | None = None
         self._days: list[GroupStats] = []
         self.records = 0
@@ -391,96 +377,179 @@ class ReportBuilder:
         """Add a batch of raw ticket rows (`History.ticket_rows`), days in order."""
         if not batch:
             return
-        cols = _Columns(batch, self._times, self._target, self.today)
-        n = len(batch)
-        self.records += n
-        self._total.add(np.zeros(n, dtype=np.int64), cols)
-        self._fields.add(self._fields.indices(cols.fields), cols)
-        self._hours.add(cols.hour, cols)
-        with_counter = [i for i, c in enumerate(cols.counters) if c is not None]
-        if with_counter:
-            idx = np.array(with_counter, dtype=np.int64)
-            sub = _Subset(cols, idx)
-            self._counters.add(
-                self._counters.indices([cols.counters[i] for i in with_counter]), sub
+        runs = self._day_runs(list(map(_DAY, batch)))
+        self.records += len(batch)
+        fields, states, counters, issued, waits, services, dossiers, transfers = (
+            list(map(column, batch)) for column in _COLUMNS
+        )
+        hours = self._hours(issued)
+        f_no = _numbers(self._fields, fields)
+        c_no = _numbers(self._counters, counters)
+        groups = len(self._fields), len(self._counters)
+        w = self._waits.slots(waits, *groups)
+        s = self._services.slots(services, *groups)
+        fw, cw, hw = self._waits.fields, self._waits.counters, self._waits.hours
+        fs, cs, hs = self._services.fields, self._services.counters, self._services.hours
+        for f, c, h, a, b in zip(f_no, c_no, hours, w, s, strict=True):
+            fw[f][a] += 1
+            cw[c][a] += 1
+            hw[h][a] += 1
+            fs[f][b] += 1
+            cs[c][b] += 1
+            hs[h][b] += 1
+        # Per day: the day's own counts, and the rest by the outcome of unfinished tickets.
+        columns: tuple[list[Any], ...] = (
+            f_no,
+            c_no,
+            hours,
+            states,
+            dossiers,
+            transfers,
+            waits,
+            services,
+        )
+        for day, start, end in runs:
+            if day != self._current:
+                self._close_day()
+                self._current = day
+            run = columns if len(runs) == 1 else tuple(col[start:end] for col in columns)
+            f_run, c_run, h_run, st_run, do_run, tr_run, w_run, s_run = run
+            self._day_tickets.update(zip(h_run, st_run, do_run, tr_run, strict=True))
+            self._day_waits.update(w_run)
+            self._day_services.update(s_run)
+            self._tickets[day < self.today].update(
+                zip(f_run, c_run, h_run, st_run, do_run, tr_run, strict=True)
             )
-        # Days arrive in order: split the batch where the day changes.
-        days = cols.days
+
+    def _day_runs(self, days: list[str]) -> list[tuple[str, int, int]]:
+        """(day, start, end) of each day of a batch; ValueError unless days are in order."""
+        first, n = days[0], len(days)
+        if (self._current is None or first >= self._current) and days.count(first) == n:
+            return [(first, 0, n)]
+        runs: list[tuple[str, int, int]] = []
         start = 0
-        for i in range(1, n + 1):
-            if i == n or days[i] != days[start]:
-                day = days[start]
-                if day != self._current:
-                    if self._current is not None and day < self._current:
-                        raise ValueError("records must arrive in business-day order")
-                    self._close_day()
-                    self._current = day
-                self._day.add(np.zeros(i - start, dtype=np.int64), cols, slice(start, i))
-                start = i
+        last = self._current
+        while start < n:
+            day = days[start]
+            end = bisect_right(days, day, start)
+            # Runs of one day each, in increasing order, one after the other: sorted.
+            if (last is not None and (day < last or (runs and day == last))) or days[
+                start:end
+            ].count(day) != end - start:
+                raise ValueError("records must arrive in business-day order")
+            runs.append((day, start, end))
+            last = day
+            start = end
+        return runs
+
+    def _hours(self, issued: list[int]) -> list[int]:
+        """Local hour of issue of each ticket (offsets looked up once per quarter hour)."""
+        known = self._quarter_hours
+        try:
+            hours = list(map(known.__getitem__, map(floordiv, issued, repeat(900))))
+        except KeyError:
+            for q in set(map(floordiv, issued, repeat(900))).difference(known):
+                offset = self._times.offset(q * 900)
+                if offset % 900:  # an old local mean time: the hour depends on the second
+                    known[q] = None
+                    self._odd_quarters = True
+                else:
+                    # Offsets move by whole quarter hours: all of a quarter is in one hour.
+                    known[q] = (q * 900 + offset) % 86400 // 3600
+            hours = list(map(known.__getitem__, map(floordiv, issued, repeat(900))))
+        if self._odd_quarters and None in hours:
+            return [self._times.hour(t) for t in issued]
+        return hours  # type: ignore[return-value]
 
     def _close_day(self) -> None:
         if self._current is None:
             return
         d = self._current
+        past = d < self.today
+        tally = _Tally()
+        for (hour, state, dossiers, transfers), n in self._day_tickets.items():
+            tally.count(_outcome(state, past), dossiers, transfers, hour, n)
+        durations = (
+            _Spread.of_counter(self._day_waits, self._target),
+            _Spread.of_counter(self._day_services, self._target),
+        )
         shown = f"{d[8:10]}/{d[5:7]}/{d[0:4]}"
-        self._days.append(self._day.stats(0, d, shown, shown, hours=True))
-        self._day.reset()
+        self._days.append(tally.stats((d, shown, shown), durations, self._target, hours=True))
+        self._day_tickets.clear()
+        self._day_waits.clear()
+        self._day_services.clear()
 
     def finish(self) -> Report:
         self._close_day()
         self._current = None
         cfg = self.config
-        fields = []
-        for code, i in self._fields.keys.items():
-            if not self._fields.counts[i, _TICKETS]:
-                continue
-            f = cfg.field(code)
-            fields.append(
-                self._fields.stats(
-                    i, code, f.name if f else code, f.name_en if f else code, hours=True
-                )
-            )
-        counters = []
-        for number, i in sorted(self._counters.keys.items()):
+        target = self._target
+        fields = [_Tally() for _ in self._fields]
+        counters = [_Tally() for _ in self._counters]
+        hours = [_Tally() for _ in range(24)]
+        total = _Tally()
+        for past, tickets in enumerate(self._tickets):
+            for (field, counter, hour, state, dossiers, transfers), n in tickets.items():
+                outcome = _outcome(state, bool(past))
+                for t in (fields[field], counters[counter], hours[hour], total):
+                    t.count(outcome, dossiers, transfers, hour, n)
+        w, s = self._waits, self._services
+
+        def durations(waits: list[int], services: list[int]) -> tuple[_Spread, _Spread]:
+            return _Spread.of_list(waits, target), _Spread.of_list(services, target)
+
+        field_rows = []
+        for code, i in self._fields.items():
+            if fields[i].tickets:
+                f = cfg.field(code)
+                names = (code, f.name if f else code, f.name_en if f else code)
+                spreads = durations(w.fields[i], s.fields[i])
+                field_rows.append(fields[i].stats(names, spreads, target, hours=True))
+        counter_rows = []
+        for number, i in sorted((k, i) for k, i in self._counters.items() if k is not None):
             c = cfg.counter(number)
-            counters.append(
-                self._counters.stats(
-                    i,
-                    str(number),
-                    c.label_vi if c else f"Quầy {number}",
-                    c.label_en if c else f"Counter {number}",
-                    hours=True,
-                )
+            names = (
+                str(number),
+                c.label_vi if c else f"Quầy {number}",
+                c.label_en if c else f"Counter {number}",
             )
-        hours = [
-            self._hours.stats(i, f"{h:02d}", hour_label(h), hour_label(h), hours=False)
-            for h, i in self._hours.keys.items()
-            if self._hours.counts[i, _TICKETS]
+            spreads = durations(w.counters[i], s.counters[i])
+            counter_rows.append(counters[i].stats(names, spreads, target, hours=True))
+        hour_rows = [
+            t.stats(
+                (f"{h:02d}", hour_label(h), hour_label(h)),
+                durations(w.hours[h], s.hours[h]),
+                target,
+                hours=False,
+            )
+            for h, t in enumerate(hours)
+            if t.tickets
         ]
+        # Every ticket has an hour: the total's histograms are the hours' added up.
+        everyone = durations(
+            list(map(sum, zip(*w.hours, strict=True))), list(map(sum, zip(*s.hours, strict=True)))
+        )
         return Report(
             site_name=cfg.site.name,
             site_name_en=cfg.site.name_en,
             filter=self.filter,
             target_minutes=self.target_minutes,
-            total=self._total.stats(0, "all", "Tổng cộng", "Total", hours=True),
+            total=total.stats(("all", "Tổng cộng", "Total"), everyone, target, hours=True),
             days=tuple(self._days),
-            fields=tuple(fields),
-            counters=tuple(counters),
-            hours=tuple(hours),
+            fields=tuple(field_rows),
+            counters=tuple(counter_rows),
+            hours=tuple(hour_rows),
         )
 
 
-class _Subset(_Columns):
-    """Some records of a batch (those with a counter), sharing the batch's arrays."""
-
-    def __init__(self, cols: _Columns, idx: np.ndarray) -> None:
-        self.target = cols.target
-        self.outcome = cols.outcome[idx]
-        self.dossiers = cols.dossiers[idx]
-        self.transferred = cols.transferred[idx]
-        self.wait = cols.wait[idx]
-        self.service = cols.service[idx]
-        self.hour = cols.hour[idx]
+def _numbers(numbers: dict[Any, int], keys: list[Any]) -> list[int]:
+    """The group number of each key; new keys get the next numbers (in order of appearance)."""
+    try:
+        return list(map(numbers.__getitem__, keys))
+    except KeyError:
+        for key in dict.fromkeys(keys):
+            numbers.setdefault(key, len(numbers))
+        return list(map(numbers.__getitem__, keys))
 
 
 def build_report(

@@ -1,0 +1,405 @@
+"""Reports against a slow, obvious reference, on random histories.
+
+The reference takes the ticket rows one by one with plain loops, sorts each group's waits and
+service times into lists and picks percentiles by nearest rank; the report must equal it in
+every field of every group (total, days, fields, counters, hours), whatever the batch size.
+
+Histories are random: tickets written straight to the database (so the SQL columns are real),
+with fields and counters the config does not know, tickets never called, called tickets whose
+counter comes from the log, transfers, negative clock steps, ties on the wait target, a day
+without tickets, a day nobody was called and today's open tickets. A second set feeds the
+builder rows of zones whose offset changes (daylight saving) or is no whole quarter hour.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import insert
+
+from kiosk.core.config import Config
+from kiosk.core.model import EventKind, TicketState
+from kiosk.core.schema import EventRow, TicketRow
+from kiosk.core.store import Store
+from kiosk.manager.history import (
+    T_COUNTER,
+    T_DAY,
+    T_DOSSIERS,
+    T_FIELD,
+    T_ISSUED,
+    T_SERVICE,
+    T_STATE,
+    T_TRANSFERS,
+    T_WAIT,
+    History,
+    HistoryFilter,
+    LocalTimes,
+    Outcome,
+    TicketTuple,
+    outcome_of,
+)
+from kiosk.manager.report import GroupStats, Report, ReportBuilder, build_report, hour_label
+from tests.support import make_config
+
+STATES = [s.value for s in TicketState]
+#: A field and a counter that are in the history but no longer in the config.
+OLD_FIELD, OLD_COUNTER = "cu", 9
+
+
+# ------------------------------------------------------------------------------ reference
+
+
+def _rank(values: list[int], q: int) -> int | None:
+    """Nearest rank: the smallest value with at least q% of the values at or below it."""
+    if not values:
+        return None
+    for v in values:
+        if 100 * sum(x <= v for x in values) >= q * len(values):
+            return v
+    raise AssertionError("unreachable")
+
+
+def _stats(
+    rows: list[TicketTuple],
+    key: str,
+    label: str,
+    label_en: str,
+    *,
+    today: str,
+    target: int,
+    times: LocalTimes,
+    busiest: bool = True,
+) -> GroupStats:
+    waits = sorted(max(r[T_WAIT], 0) for r in rows if r[T_WAIT] is not None)
+    services = sorted(max(r[T_SERVICE], 0) for r in rows if r[T_SERVICE] is not None)
+    outcomes = [outcome_of(r[T_STATE], r[T_DAY], today) for r in rows]
+    per_hour = [0] * 24
+    for r in rows:
+        per_hour[times.hour(r[T_ISSUED])] += 1
+    top = max(per_hour)
+    return GroupStats(
+        key=key,
+        label=label,
+        label_en=label_en,
+        tickets=len(rows),
+        served=outcomes.count(Outcome.SERVED),
+        dossiers=sum(r[T_DOSSIERS] for r in rows),
+        no_shows=outcomes.count(Outcome.NO_SHOW),
+        expired=outcomes.count(Outcome.EXPIRED),
+        open=outcomes.count(Outcome.OPEN),
+        transferred=sum(1 for r in rows if r[T_TRANSFERS] > 0),
+        called=len(waits),
+        wait_p50=_rank(waits, 50),
+        wait_p90=_rank(waits, 90),
+        wait_max=waits[-1] if waits else None,
+        service_p50=_rank(services, 50),
+        busiest_hour=per_hour.index(top) if busiest and rows else None,
+        over_target=sum(1 for w in waits if w > target),
+    )
+
+
+def reference_report(
+    config: Config,
+    flt: HistoryFilter,
+    rows: Sequence[TicketTuple],
+    *,
+    today: date,
+    target_minutes: float | None = None,
+) -> Report:
+    """The report of `rows` (ticket rows in day order) computed the slow, obvious way."""
+    minutes = target_minutes if target_minutes is not None else config.reports.wait_target_minutes
+    times = LocalTimes(config.zone)
+    common = {"today": today.isoformat(), "target": int(minutes * 60), "times": times}
+    rows = list(rows)
+
+    def where(test: object) -> list[TicketTuple]:
+        return [r for r in rows if test(r)]  # type: ignore[operator]
+
+    days = []
+    for d in sorted({r[T_DAY] for r in rows}):
+        shown = f"{d[8:10]}/{d[5:7]}/{d[0:4]}"
+        days.append(_stats(where(lambda r, d=d: r[T_DAY] == d), d, shown, shown, **common))
+    codes = [f.code for f in config.fields]
+    for r in rows:  # fields the config no longer has: in order of appearance
+        if r[T_FIELD] not in codes:
+            codes.append(r[T_FIELD])
+    fields = []
+    for code in codes:
+        mine = where(lambda r, c=code: r[T_FIELD] == c)
+        if mine:
+            f = config.field(code)
+            name, name_en = (f.name, f.name_en) if f else (code, code)
+            fields.append(_stats(mine, code, name, name_en, **common))
+    counters = []
+    for number in sorted({r[T_COUNTER] for r in rows if r[T_COUNTER] is not None}):
+        c = config.counter(number)
+        vi, en = (c.label_vi, c.label_en) if c else (f"Quầy {number}", f"Counter {number}")
+        mine = where(lambda r, n=number: r[T_COUNTER] == n)
+        counters.append(_stats(mine, str(number), vi, en, **common))
+    hours = []
+    for h in range(24):
+        mine = where(lambda r, h=h: times.hour(r[T_ISSUED]) == h)
+        if mine:
+            label = hour_label(h)
+            hours.append(_stats(mine, f"{h:02d}", label, label, busiest=False, **common))
+    return Report(
+        site_name=config.site.name,
+        site_name_en=config.site.name_en,
+        filter=flt,
+        target_minutes=minutes,
+        total=_stats(rows, "all", "Tổng cộng", "Total", **common),
+        days=tuple(days),
+        fields=tuple(fields),
+        counters=tuple(counters),
+        hours=tuple(hours),
+    )
+
+
+def assert_same(report: Report, expected: Report) -> None:
+    """Group by group first (a readable diff), then the whole report."""
+    assert report.total == expected.total
+    for name in ("days", "fields", "counters", "hours"):
+        got, want = getattr(report, name), getattr(expected, name)
+        assert [g.key for g in got] == [g.key for g in want], name
+        for g, w in zip(got, want, strict=True):
+            assert g == w, (name, g.key)
+    assert report == expected
+
+
+# ------------------------------------------------------------------------------ histories
+
+
+def _wait(rng: random.Random, target: int) -> int:
+    """Seconds from issue to call: spread, with ties, the target itself and clock steps."""
+    kind = rng.random()
+    if kind < 0.1:
+        return rng.choice([target - 1, target, target + 1])
+    if kind < 0.15:
+        return rng.randint(-40, -1)  # the clock stepped back: counts as 0
+    if kind < 0.3:
+        return rng.choice([0, 60, 300, 600])
+    return rng.randint(0, 5400)
+
+
+def write_history(store: Store, config: Config, seed: int, first: date) -> list[date]:
+    """Random tickets (and call events) over six days from `first`; the days that have tickets.
+
+    Day 3 has no tickets, day 4 has tickets nobody called, the last day is "today".
+    """
+    rng = random.Random(seed)
+    zone = config.zone
+    site = config.site.id
+    target = int(config.reports.wait_target_minutes * 60)
+    codes = [f.code for f in config.fields] + [OLD_FIELD]
+    numbers = [c.number for c in config.counters] + [OLD_COUNTER]
+    tickets: list[dict[str, object]] = []
+    events: list[dict[str, object]] = []
+    days = []
+    for offset in range(6):
+        day = first + timedelta(days=offset)
+        if offset == 2:
+            continue
+        days.append(day)
+        nobody_called = offset == 3
+        fields = rng.sample(codes, rng.randint(2, len(codes)))
+        for number_in_field, field in enumerate(
+            sorted(rng.choices(fields, k=rng.randint(15, 70))), start=1
+        ):
+            tid = len(tickets) + 1
+            midnight = datetime(day.year, day.month, day.day, tzinfo=zone)
+            issued = midnight + timedelta(
+                seconds=rng.choice([rng.randint(0, 86399), rng.randint(7 * 3600, 11 * 3600)]),
+                microseconds=rng.choice([0, 0, 250_000, 500_000, 999_999]),
+            )
+            called = serving = completed = None
+            state = rng.choice(STATES)
+            if not nobody_called and rng.random() < 0.8:
+                called = issued + timedelta(seconds=_wait(rng, target))
+                if rng.random() < 0.7:
+                    serving = called + timedelta(seconds=rng.randint(0, 120))
+                    if rng.random() < 0.85:
+                        step = rng.choice([-5, 0, 30, 180, 180, rng.randint(0, 3600)])
+                        completed = serving + timedelta(seconds=step, microseconds=500_000)
+            elif nobody_called:
+                state = rng.choice(["waiting", "expired"])
+            counter = rng.choice([*numbers, None, None]) if called else None
+            if called and counter is None:
+                for _ in range(rng.randint(0, 2)):  # the last call decides the counter
+                    events.append(
+                        {
+                            "at": called.astimezone(UTC),
+                            "business_day": day,
+                            "kind": EventKind.CALLED.value,
+                            "ticket_id": tid,
+                            "counter": rng.choice(numbers),
+                            "field": field,
+                            "actor": "test",
+                            "site": site,
+                            "data": {},
+                        }
+                    )
+            tickets.append(
+                {
+                    "id": tid,
+                    "site": site,
+                    "business_day": day,
+                    "field": field,
+                    "number": number_in_field,
+                    "code": f"{field[:1].upper()}{number_in_field:03d}",
+                    "priority": rng.random() < 0.1,
+                    "state": state,
+                    "queue_field": field,
+                    "target_counter": None,
+                    "counter": counter,
+                    "issued_at": issued.astimezone(UTC),
+                    "sort_at": issued.astimezone(UTC),
+                    "called_at": called.astimezone(UTC) if called else None,
+                    "last_called_at": called.astimezone(UTC) if called else None,
+                    "serving_at": serving.astimezone(UTC) if serving else None,
+                    "completed_at": completed.astimezone(UTC) if completed else None,
+                    "recalls": rng.randint(0, 2),
+                    "transfers": rng.choice([0, 0, 0, 1, 2]),
+                    "dossiers": rng.randint(0, 5),
+                }
+            )
+    with store.write() as s:
+        s.execute(insert(TicketRow), tickets)
+        if events:
+            s.execute(insert(EventRow), events)
+    return days
+
+
+def _rows(store: Store, config: Config, flt: HistoryFilter, today: date) -> list[TicketTuple]:
+    history = History(store, config, today=today)
+    return [r for batch in history.ticket_rows(flt) for r in batch]
+
+
+# ------------------------------------------------------------------------------ tests
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_report_equals_the_reference_on_a_random_history(
+    store: Store, config: Config, seed: int
+) -> None:
+    days = write_history(store, config, seed, date(2026, 3, 2))
+    today = days[-1]
+    flt = HistoryFilter(days[0], today)
+    rows = _rows(store, config, flt, today)
+    assert len({r[T_DAY] for r in rows}) == 5
+    assert any(r[T_WAIT] is None for r in rows) and any(r[T_TRANSFERS] for r in rows)
+    assert any(r[T_FIELD] == OLD_FIELD for r in rows)
+    report = build_report(store, config, flt, today=today)
+    assert_same(report, reference_report(config, flt, rows, today=today))
+    assert report.total.open > 0  # today's tickets still in progress
+    quiet = next(d for d in report.days if d.key == days[2].isoformat())
+    assert quiet.called == 0 and quiet.tickets > 0
+    assert (quiet.wait_p50, quiet.wait_max, quiet.service_p50) == (None, None, None)
+    for size in (1, 7, 64):  # batches of any size, and days split across batches
+        builder = ReportBuilder(config, flt, today=today)
+        for batch in History(store, config, today=today, batch_size=size).ticket_rows(flt):
+            builder.add(batch)
+        assert builder.finish() == report
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_filters_targets_and_viewing_days_equal_the_reference(
+    store: Store, config: Config, seed: int
+) -> None:
+    days = write_history(store, config, seed, date(2026, 6, 1))
+    for flt, today, target in (
+        (HistoryFilter(days[0], days[-1]), days[-1] + timedelta(days=1), None),
+        (HistoryFilter(days[0], days[-1], field="hotich"), days[-1], 7.25),
+        (HistoryFilter(days[0], days[-1], field=None, counter=2), days[-1], 0.5),
+        (HistoryFilter(days[1], days[1]), days[0], 90),
+        (HistoryFilter(days[0], days[-1]), days[-1], 1e-3),
+    ):
+        rows = _rows(store, config, flt, today)
+        if not rows:
+            continue
+        report = build_report(store, config, flt, today=today, target_minutes=target)
+        expected = reference_report(config, flt, rows, today=today, target_minutes=target)
+        assert_same(report, expected)
+
+
+def _random_rows(rng: random.Random, zone: ZoneInfo, first: datetime, days: int) -> list[tuple]:
+    """Lean ticket rows (as `History.ticket_rows` yields them) issued every few minutes."""
+    rows = []
+    fields = ["hotich", "chungthuc", OLD_FIELD, "xahoi"]
+    moment = first
+    end = first + timedelta(days=days)
+    while moment < end:
+        local = moment.astimezone(zone)
+        wait = rng.choice([None, None, -1, -3, -5000, 0, 900, 901, rng.randint(0, 4000)])
+        service = rng.choice([None, -1, -1000, 0, rng.randint(0, 2000)])
+        rows.append(
+            (
+                local.date().isoformat(),
+                None,
+                rng.choice(fields),
+                None,
+                rng.randint(0, 1),
+                rng.choice([*STATES, "unheard_of"]),
+                rng.choice([1, 2, 6, OLD_COUNTER, None]),
+                int(moment.timestamp()),
+                None,
+                None,
+                None,
+                wait,
+                service,
+                rng.randint(0, 4),
+                None,
+                rng.choice([0, 0, 1, 3]),
+            )
+        )
+        moment += timedelta(seconds=rng.randint(1, 1500))
+    rows.sort(key=lambda r: r[T_DAY])
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("zone", "first"),
+    [
+        ("Europe/Berlin", datetime(2026, 3, 28, tzinfo=UTC)),  # summer time starts
+        ("Europe/Berlin", datetime(2026, 10, 24, tzinfo=UTC)),  # and ends
+        ("Australia/Lord_Howe", datetime(2026, 4, 3, tzinfo=UTC)),  # half-hour DST
+        ("Asia/Ho_Chi_Minh", datetime(1905, 6, 1, tzinfo=UTC)),  # local mean time +7:06:30
+        ("Asia/Kolkata", datetime(2026, 1, 1, tzinfo=UTC)),  # +5:30
+    ],
+)
+def test_builder_equals_the_reference_across_offset_changes(zone: str, first: datetime) -> None:
+    config = make_config(**{'timezone = "Asia/Ho_Chi_Minh"': f'timezone = "{zone}"'})
+    rng = random.Random(zone + first.isoformat())
+    rows = _random_rows(rng, config.zone, first, 4)
+    today = date.fromisoformat(rows[len(rows) // 2][T_DAY])
+    flt = HistoryFilter(date.fromisoformat(rows[0][T_DAY]), date.fromisoformat(rows[-1][T_DAY]))
+    builder = ReportBuilder(config, flt, today=today, target_minutes=15)
+    i = 0
+    while i < len(rows):
+        size = rng.choice([1, 2, 50, 333])
+        builder.add(rows[i : i + size])
+        i += size
+    builder.add([])
+    assert builder.records == len(rows)
+    report = builder.finish()
+    assert_same(report, reference_report(config, flt, rows, today=today, target_minutes=15))
+    assert len(report.hours) == 24
+
+
+def test_days_out_of_order_are_refused() -> None:
+    config = make_config()
+    flt = HistoryFilter(date(2026, 11, 23), date(2026, 11, 24))
+    row = (
+        "2026-11-24", None, "hotich", None, 0, "completed", 1, 1_795_000_000, None, None, None,
+        60, 120, 1, None, 0,
+    )  # fmt: skip
+    builder = ReportBuilder(config, flt, today=date(2026, 11, 25))
+    builder.add([row])
+    with pytest.raises(ValueError, match="day order"):
+        builder.add([("2026-11-23", *row[1:])])
+    builder = ReportBuilder(config, flt, today=date(2026, 11, 25))
+    with pytest.raises(ValueError, match="day order"):
+        builder.add([row, ("2026-11-23", *row[1:])])
