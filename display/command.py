@@ -13,7 +13,11 @@ from kiosk.gui.options import add_window_options, parse_geometry
 def cmd_display(ctx: Any, a: argparse.Namespace) -> int:
     geometry = parse_geometry(a.geometry) if a.geometry else None
     config = ctx.config
-    service = ctx.service  # opens (and migrates) the database before any window appears
+    from kiosk.gui.waiting import open_or_unreachable
+
+    # Opens (and migrates) the database before any window appears; a server that cannot be
+    # reached yet is waited for on a "temporarily unavailable" screen.
+    first = open_or_unreachable(lambda: ctx.service)
     # Missing optional codec/VA libraries are not our problem; keep the log readable.
     os.environ.setdefault(
         "QT_LOGGING_RULES", "qt.multimedia.symbolsresolver=false;qt.multimedia.ffmpeg.info=false"
@@ -28,38 +32,50 @@ def cmd_display(ctx: Any, a: argparse.Namespace) -> int:
     from display.window import DisplayWindow
     from kiosk.gui.operations import Operations
     from kiosk.gui.runtime import place, run
+    from kiosk.gui.waiting import start_screen
 
     sound = config.sound
     if a.mute:
         sound = sound.model_copy(update={"enabled": False})
 
+    screen = a.screen if a.screen is not None else config.display.screen
+    fullscreen = config.display.fullscreen and not a.windowed and geometry is None
+
     def build(app: QApplication) -> QWidget:
         quiet_qt_messages()
-        window = DisplayWindow(config, service.clock)
-        ops = Operations(window)
-        sink: AudioSink = (
-            FolderSink(a.announce_dir) if a.announce_dir else QtAudioSink(sound.volume)
-        )
-        announcer = Announcer(sound, sink, ops, parent=window) if sound.enabled else None
-        live = LiveDisplay(
-            service,
-            window,
-            announcer,
-            ops,
-            snapshot_path=Path(a.snapshot) if a.snapshot else None,
-            screenshot_path=Path(a.screenshot) if a.screenshot else None,
-        )
-        screen = a.screen if a.screen is not None else config.display.screen
-        fullscreen = config.display.fullscreen and not a.windowed and geometry is None
-        place(window, screen, fullscreen, geometry)
-        QTimer.singleShot(0, live.start)
 
-        def stop() -> None:
-            live.stop()
-            ops.shutdown()
+        def display_window(service: Any) -> QWidget:
+            window = DisplayWindow(config, service.clock)
+            ops = Operations(window)
+            sink: AudioSink = (
+                FolderSink(a.announce_dir) if a.announce_dir else QtAudioSink(sound.volume)
+            )
+            announcer = Announcer(sound, sink, ops, parent=window) if sound.enabled else None
+            live = LiveDisplay(
+                service,
+                window,
+                announcer,
+                ops,
+                snapshot_path=Path(a.snapshot) if a.snapshot else None,
+                screenshot_path=Path(a.screenshot) if a.screenshot else None,
+            )
+            place(window, screen, fullscreen, geometry)
+            QTimer.singleShot(0, live.start)
 
-        app.aboutToQuit.connect(stop)
-        return window
+            def stop() -> None:
+                live.stop()
+                ops.shutdown()
+
+            app.aboutToQuit.connect(stop)
+            return window
+
+        return start_screen(
+            lambda w: place(w, screen, fullscreen, geometry),
+            first,
+            lambda: ctx.service,
+            display_window,
+            title="kiosk-display",
+        )
 
     return run(build, name="kiosk-display")
 

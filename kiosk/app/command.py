@@ -15,7 +15,11 @@ if TYPE_CHECKING:  # the CLI imports this module for every command: keep Qt out 
 def cmd_run(ctx: Context, a: argparse.Namespace) -> int:
     geometry = parse_geometry(a.geometry) if a.geometry else None
     config = ctx.config
-    service = ctx.service  # opens (and upgrades) the database first: errors are one line
+    from kiosk.gui.waiting import open_or_unreachable
+
+    # Opens (and upgrades) the database first: errors are one line, except a server that
+    # cannot be reached yet, which the kiosk waits for on its "unavailable" screen.
+    first = open_or_unreachable(lambda: ctx.service)
     screen = config.kiosk.screen if a.screen is None else a.screen
     # Lockdown (frameless, Esc and close refused) only when full screen: `--windowed` is for
     # setting the kiosk up, where the window must be closable.
@@ -25,18 +29,28 @@ def cmd_run(ctx: Context, a: argparse.Namespace) -> int:
 
     from kiosk.app.window import KioskWindow
     from kiosk.gui.runtime import place, run
+    from kiosk.gui.waiting import start_screen
 
     def build(app: QApplication) -> QWidget:
-        window = KioskWindow(service, config, lockdown=fullscreen)
-        window.quit_requested.connect(app.quit)
-        app.aboutToQuit.connect(window.shutdown)
-        # Qt 6 cancels app.quit() when a window refuses to close, as the locked-down kiosk
-        # does: a stop signal (Ctrl+C, systemd, shutdown) quits through the window instead.
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, lambda *_: window.request_quit())
-        place(window, screen, fullscreen, geometry)
-        window.start()
-        return window
+        def kiosk_window(service: Any) -> QWidget:
+            window = KioskWindow(service, config, lockdown=fullscreen)
+            window.quit_requested.connect(app.quit)
+            app.aboutToQuit.connect(window.shutdown)
+            # Qt 6 cancels app.quit() when a window refuses to close, as the locked-down
+            # kiosk does: a stop signal (Ctrl+C, systemd, shutdown) quits through the window.
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                signal.signal(sig, lambda *_: window.request_quit())
+            place(window, screen, fullscreen, geometry)
+            window.start()
+            return window
+
+        return start_screen(
+            lambda w: place(w, screen, fullscreen, geometry),
+            first,
+            lambda: ctx.service,
+            kiosk_window,
+            title="kiosk",
+        )
 
     return run(build, name="kiosk")
 

@@ -12,30 +12,43 @@ from kiosk.gui.options import add_window_options, parse_geometry
 def cmd_counter(ctx: Any, a: argparse.Namespace) -> int:
     geometry = parse_geometry(a.geometry) if a.geometry else None
     from kiosk.counter.state import check_counter
+    from kiosk.gui.waiting import open_or_unreachable
 
-    service = ctx.service
-    check_counter(service, a.number)  # a wrong number is a one-line error, not a window
+    check_counter(ctx.config, a.number)  # a wrong number is a one-line error, not a window
+    first = open_or_unreachable(lambda: ctx.service)  # an unreachable server is waited for
 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QWidget
 
     from kiosk.counter.window import CounterConsole
     from kiosk.gui.runtime import place, run
+    from kiosk.gui.waiting import start_screen
+
+    fullscreen = not a.windowed and geometry is None
 
     def build(app: QApplication) -> QWidget:
-        console = CounterConsole(
-            service, a.number, snapshot_path=Path(a.snapshot) if a.snapshot else None
+        def console_window(service: Any) -> QWidget:
+            console = CounterConsole(
+                service, a.number, snapshot_path=Path(a.snapshot) if a.snapshot else None
+            )
+            console.install_key_filter()
+            place(console, a.screen or 0, fullscreen, geometry)
+            QTimer.singleShot(0, console.start)
+
+            def stop() -> None:
+                console.stop()
+                console.ops.shutdown()
+
+            app.aboutToQuit.connect(stop)
+            return console
+
+        return start_screen(
+            lambda w: place(w, a.screen or 0, fullscreen, geometry),
+            first,
+            lambda: ctx.service,
+            console_window,
+            title=f"kiosk-counter-{a.number}",
         )
-        console.install_key_filter()
-        place(console, a.screen or 0, not a.windowed and geometry is None, geometry)
-        QTimer.singleShot(0, console.start)
-
-        def stop() -> None:
-            console.stop()
-            console.ops.shutdown()
-
-        app.aboutToQuit.connect(stop)
-        return console
 
     return run(build, name=f"kiosk-counter-{a.number}")
 

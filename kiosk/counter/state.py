@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from kiosk.core.config import Config
 from kiosk.core.errors import UnknownCounter
 from kiosk.core.model import CounterStatus, FieldStatus, Ticket
 from kiosk.core.queue import QueueService
@@ -28,7 +29,7 @@ class ConsoleState:
 
 def load_state(service: QueueService, counter: int) -> ConsoleState:
     """Snapshot, waiting list and skipped list of `counter` (runs in a worker thread)."""
-    check_counter(service, counter)
+    check_counter(service.config, counter)
     snap = service.snapshot(recent=0)
     status = snap.counter_status(counter)
     assert status is not None
@@ -43,10 +44,10 @@ def load_state(service: QueueService, counter: int) -> ConsoleState:
     )
 
 
-def check_counter(service: QueueService, counter: int) -> None:
+def check_counter(config: Config, counter: int) -> None:
     """UnknownCounter (naming the counters that exist) unless `counter` is configured."""
-    if service.config.counter(counter) is None:
-        known = ", ".join(str(c.number) for c in service.config.counters)
+    if config.counter(counter) is None:
+        known = ", ".join(str(c.number) for c in config.counters)
         raise UnknownCounter(
             f"Không có quầy số {counter}. Các quầy: {known}",
             f"No counter {counter}. Counters: {known}",
