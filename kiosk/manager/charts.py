@@ -704,6 +704,14 @@ def _chart_top(
     return QRectF(area.left(), top + 4, area.width(), area.bottom() - top - 4)
 
 
+def _target_key(report: Report, lang: str) -> _Key:
+    """The legend entry of the dashed wait-target line."""
+    minutes = report.target_minutes
+    return _Key(
+        _t(lang, f"Mục tiêu {minutes:g} phút", f"Target {minutes:g} min"), PALETTE.target, "dashed"
+    )
+
+
 def chart_hours(
     p: QPainter,
     area: QRectF,
@@ -718,15 +726,7 @@ def chart_hours(
         _Key(_t(lang, "Lượt công dân", "Citizens"), PALETTE.bars_light),
         _Key(_t(lang, "Chờ trung vị (p50)", "Median wait (p50)"), PALETTE.p50, "line", "circle"),
         _Key(_t(lang, "Chờ p90", "Wait p90"), PALETTE.p90, "line", "square"),
-        _Key(
-            _t(
-                lang,
-                f"Mục tiêu {report.target_minutes:g} phút",
-                f"Target {report.target_minutes:g} min",
-            ),
-            PALETTE.target,
-            "dashed",
-        ),
+        _target_key(report, lang),
     ]
     title = _t(lang, "Lượt lấy số và thời gian chờ theo giờ", "Citizens and waits by hour of day")
     rect = _chart_top(
@@ -782,15 +782,7 @@ def chart_fields(
     keys = [
         _Key(_t(lang, "Chờ trung vị (p50)", "Median wait (p50)"), PALETTE.p50),
         _Key(_t(lang, "Chờ p90", "Wait p90"), PALETTE.p90),
-        _Key(
-            _t(
-                lang,
-                f"Mục tiêu {report.target_minutes:g} phút",
-                f"Target {report.target_minutes:g} min",
-            ),
-            PALETTE.target,
-            "dashed",
-        ),
+        _target_key(report, lang),
     ]
     title = _t(lang, "Thời gian chờ theo lĩnh vực", "Waits by field")
     rect = _chart_top(
