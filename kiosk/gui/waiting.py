@@ -118,16 +118,12 @@ class WaitingScreen(QWidget):
         self.ready.emit(service)
 
     def _failed(self, err: KioskError) -> None:
-        if not isinstance(err, DatabaseUnreachable) and not _transient(err):
+        if not isinstance(err, DatabaseUnavailable):
             # Reached the server, but something a person must fix: say it and keep trying
             # (it may be a server still starting up, which refuses logins for a moment).
             log.error("database error while waiting: %s", err.message_en)
         self._show_cause(err)
         self._timer.start()
-
-
-def _transient(err: KioskError) -> bool:
-    return isinstance(err, DatabaseUnavailable)
 
 
 #: How the caller shows a window: its monitor, full screen or not (`kiosk.gui.runtime.place`).
