@@ -22,7 +22,6 @@ from PySide6.QtWidgets import QLabel, QLayout, QVBoxLayout, QWidget
 from kiosk.core.errors import (
     UNAVAILABLE_EN,
     UNAVAILABLE_VI,
-    DatabaseUnavailable,
     DatabaseUnreachable,
     KioskError,
 )
@@ -118,10 +117,9 @@ class WaitingScreen(QWidget):
         self.ready.emit(service)
 
     def _failed(self, err: KioskError) -> None:
-        if not isinstance(err, DatabaseUnavailable):
-            # Reached the server, but something a person must fix: say it and keep trying
-            # (it may be a server still starting up, which refuses logins for a moment).
-            log.error("database error while waiting: %s", err.message_en)
+        # Any cause is shown and logged when it changes (e.g. the server is up now but
+        # refuses the password: a person must fix that; a starting server also refuses
+        # logins for a moment, so the screen keeps trying).
         self._show_cause(err)
         self._timer.start()
 
