@@ -693,15 +693,26 @@ def _chart_top(
     report: Report,
     lang: str,
     keys: Sequence[_Key],
+    rows: Sequence[Any],
     *,
     subtitle: bool,
     compact: bool = False,
-) -> QRectF:
-    """Draw the header; the rectangle left for the plot."""
+) -> QRectF | None:
+    """Draw the header; the rectangle left for the plot, or None when there are no `rows`
+    (the legend is left out and a "no data" box drawn in its place)."""
     top = _header(
-        p, area, title, _subtitle(report, lang) if subtitle else None, keys, compact=compact
+        p,
+        area,
+        title,
+        _subtitle(report, lang) if subtitle else None,
+        keys if rows else [],
+        compact=compact,
     )
-    return QRectF(area.left(), top + 4, area.width(), area.bottom() - top - 4)
+    rect = QRectF(area.left(), top + 4, area.width(), area.bottom() - top - 4)
+    if not rows:
+        _no_data(p, rect, lang)
+        return None
+    return rect
 
 
 def _target_key(report: Report, lang: str) -> _Key:
@@ -730,17 +741,9 @@ def chart_hours(
     ]
     title = _t(lang, "Lượt lấy số và thời gian chờ theo giờ", "Citizens and waits by hour of day")
     rect = _chart_top(
-        p,
-        area,
-        title,
-        report,
-        lang,
-        keys if report.hours else [],
-        subtitle=subtitle,
-        compact=compact,
+        p, area, title, report, lang, keys, report.hours, subtitle=subtitle, compact=compact
     )
-    if not report.hours:
-        _no_data(p, rect, lang)
+    if rect is None:
         return
     by_hour = {int(h.key): h for h in report.hours}
     first, last = min(by_hour), max(by_hour)
@@ -785,12 +788,9 @@ def chart_fields(
         _target_key(report, lang),
     ]
     title = _t(lang, "Thời gian chờ theo lĩnh vực", "Waits by field")
-    rect = _chart_top(
-        p, area, title, report, lang, keys if report.fields else [], subtitle=subtitle
-    )
     rows = report.fields
-    if not rows:
-        _no_data(p, rect, lang)
+    rect = _chart_top(p, area, title, report, lang, keys, rows, subtitle=subtitle)
+    if rect is None:
         return
     p50 = _minutes([r.wait_p50 for r in rows])
     p90 = _minutes([r.wait_p90 for r in rows])
@@ -834,10 +834,9 @@ def chart_days(
         _Key(_t(lang, "Chờ p90", "Wait p90"), PALETTE.p90, "line", "square"),
     ]
     title = _t(lang, "Lượt công dân và hồ sơ theo ngày", "Citizens and dossiers per day")
-    rect = _chart_top(p, area, title, report, lang, keys if report.days else [], subtitle=subtitle)
     days = report.days
-    if not days:
-        _no_data(p, rect, lang)
+    rect = _chart_top(p, area, title, report, lang, keys, days, subtitle=subtitle)
+    if rect is None:
         return
     p90 = _minutes([d.wait_p90 for d in days])
     plot = _ColumnPlot(
@@ -907,12 +906,9 @@ def chart_counters(
         ),
     ]
     title = _t(lang, "Công dân được phục vụ theo quầy", "Citizens served per counter")
-    rect = _chart_top(
-        p, area, title, report, lang, keys if report.counters else [], subtitle=subtitle
-    )
     rows = report.counters
-    if not rows:
-        _no_data(p, rect, lang)
+    rect = _chart_top(p, area, title, report, lang, keys, rows, subtitle=subtitle)
+    if rect is None:
         return
     service = _minutes([r.service_p50 for r in rows])
     plot = _ColumnPlot(
@@ -946,12 +942,9 @@ def chart_outcomes(
         _Key(_t(lang, "Hết hạn / chưa xong", "Expired / open"), PALETTE.expired),
     ]
     title = _t(lang, "Kết quả theo lĩnh vực", "Outcome by field")
-    rect = _chart_top(
-        p, area, title, report, lang, keys if report.fields else [], subtitle=subtitle
-    )
     rows = report.fields
-    if not rows:
-        _no_data(p, rect, lang)
+    rect = _chart_top(p, area, title, report, lang, keys, rows, subtitle=subtitle)
+    if rect is None:
         return
     parts = [(r.served, r.no_shows, r.expired + r.open) for r in rows]
     plot = _BarPlot(
