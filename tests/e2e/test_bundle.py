@@ -7,18 +7,16 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from kiosk.audio import announce_call
 from kiosk.core.config import parse_config
 from kiosk.demo import demo_config_text
-from tests.e2e.test_display_processes import wait_json
-from tests.e2e.test_sound_device import assert_heard
-from tests.pulse_server import PulseServer, loud_spans
+from tests.e2e.test_sound_device import assert_heard, hear_a_call
+from tests.pulse_server import PulseServer
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Issue #8's goal for the one-folder bundle on disk.
@@ -121,36 +119,39 @@ def hear_a_call_from_the_bundle(
     (folder / "kiosk.toml").write_text(text, encoding="utf-8")
     point = ["--config", str(folder / "kiosk.toml"), "--db", f"sqlite:///{folder / 'k.db'}"]
     assert run(*point, "db", "upgrade").returncode == 0
-    pulse = PulseServer().start()
-    display: subprocess.Popen[bytes] | None = None
-    try:
-        snapshot = folder / "display.json"
+    snapshot = folder / "display.json"
+    processes: list[subprocess.Popen[bytes]] = []
+
+    def start_display() -> subprocess.Popen[bytes]:
+        argv = [str(exe), *point, "display", "--geometry", "1280x720+0+0"]
         with (folder / "display.log").open("wb") as log:
             display = subprocess.Popen(
-                [str(exe), *point, "display", "--geometry", "1280x720+0+0",
-                 "--snapshot", str(snapshot)],
-                cwd=folder, env={**env, "PULSE_SERVER": pulse.server}, stdout=log, stderr=log,
-            )  # fmt: skip
-        wait_json(snapshot, lambda d: d["renders"] >= 1, "the bundled display")
-        recorder = pulse.record(folder / "heard.raw")
-        try:
-            time.sleep(0.3)
-            issued = run(*point, "--json", "issue", "hotich")
-            assert issued.returncode == 0, issued.stderr
-            code = json.loads(issued.stdout)["ticket"]["code"]
-            assert run(*point, "call", "2").returncode == 0
-            expected = announce_call(parse_config(text).sound, code, 2).duration_s
-            time.sleep(expected + 2.5)
-        finally:
-            recorder.terminate()
-            recorder.wait(5)
-        assert display.poll() is None, (folder / "display.log").read_text(errors="replace")
+                [*argv, "--snapshot", str(snapshot)],
+                cwd=folder,
+                env={**env, "PULSE_SERVER": pulse.server},
+                stdout=log,
+                stderr=log,
+            )
+        processes.append(display)
+        return display
+
+    def cli(*args: str) -> dict[str, Any]:
+        done = run(*point, "--json", *args)
+        assert done.returncode == 0, done.stderr
+        return dict(json.loads(done.stdout))
+
+    pulse = PulseServer().start()
+    try:
+        expected, loud = hear_a_call(
+            pulse, parse_config(text).sound, snapshot, start_display, cli, folder / "heard.raw"
+        )
     finally:
-        if display is not None and display.poll() is None:
-            display.terminate()
-            display.wait(10)
+        for display in processes:
+            if display.poll() is None:
+                display.terminate()
+                display.wait(10)
         pulse.stop()
     log_text = (folder / "display.log").read_text(errors="replace")
-    assert_heard(expected, loud_spans((folder / "heard.raw").read_bytes()), log_text)
+    assert_heard(expected, loud, log_text)
     assert "No QtMultimedia backends" not in log_text  # filtered: expected without FFmpeg
     assert "Traceback" not in log_text, log_text

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from kiosk.audio import announce_call
+from kiosk.core.config import SoundConfig
 from tests.e2e.test_display_processes import Point, wait_json
 from tests.pulse_server import PulseServer, loud_spans
 
@@ -30,16 +31,17 @@ def pulse() -> Iterator[PulseServer]:
 
 def hear_a_call(
     pulse: PulseServer,
-    point: Point,
+    sound: SoundConfig,
+    snapshot: Path,
     start_display: Callable[[], subprocess.Popen[bytes]],
     cli: Callable[..., dict[str, Any]],
     record_to: Path,
 ) -> tuple[float, list[float]]:
-    """Start the display, issue and call one ticket, record until it has been said.
+    """Start the display (writing `snapshot`), issue and call one ticket with `cli` (JSON
+    answers), record until it has been said.
 
     Returns the announcement's length and the start times of its loud 20 ms windows.
     """
-    snapshot = point.folder / "display-snd.json"
     display = start_display()
     wait_json(snapshot, lambda d: d["renders"] >= 1, "the display")
     recorder = pulse.record(record_to)
@@ -47,7 +49,7 @@ def hear_a_call(
         time.sleep(0.3)  # the recorder is connected before the call
         code = cli("issue", "hotich")["ticket"]["code"]
         cli("call", "2")
-        expected = announce_call(point.config.sound, code, 2).duration_s
+        expected = announce_call(sound, code, 2).duration_s
         time.sleep(expected + 2.5)
     finally:
         recorder.terminate()
@@ -76,7 +78,14 @@ def test_the_display_process_says_the_call_on_the_sound_card(
                 "--snapshot", str(point.folder / "display-snd.json"), log="display-snd",
             )  # fmt: skip
 
-        expected, loud = hear_a_call(pulse, point, start, point.cli, tmp_path / "heard.raw")
+        expected, loud = hear_a_call(
+            pulse,
+            point.config.sound,
+            point.folder / "display-snd.json",
+            start,
+            point.cli,
+            tmp_path / "heard.raw",
+        )
     finally:
         point.stop_all()
     log = (point.folder / "display-snd.log").read_text(errors="replace")
