@@ -57,10 +57,6 @@ class Package:
     header: bytes  # MappedData + UDataInfo (+ copyright), `headerSize` bytes
     items: list[tuple[str, bytes]]  # sorted by name, as ICU binary-searches them
 
-    @property
-    def size(self) -> int:
-        return len(build_package(self.header, self.items))
-
 
 def wanted(name: str, locales: Sequence[str] = DEFAULT_LOCALES) -> bool:
     """Whether an item ("icudt73l/coll/vi.res") stays in the trimmed package."""
@@ -228,8 +224,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--locales", default=",".join(DEFAULT_LOCALES))
     args = parser.parse_args(argv)
     locales = tuple(x.strip() for x in args.locales.split(",") if x.strip())
-    if tools_missing():
-        print(f"needs binutils: {', '.join(tools_missing())} not found", file=sys.stderr)
+    missing = tools_missing()
+    if missing:
+        print(f"needs binutils: {', '.join(missing)} not found", file=sys.stderr)
         return 2
     before, after = trim_library(args.library, locales)
     print(f"{args.library}: {before / 1e6:.1f} MB -> {after / 1e6:.1f} MB")
