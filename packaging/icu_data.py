@@ -125,9 +125,14 @@ def trimmed(package: Package, locales: Sequence[str] = DEFAULT_LOCALES) -> Packa
 
 def _data_symbol(lib: Path) -> tuple[str, int, int]:
     """(name, file offset, size) of the exported icudtNN_dat symbol."""
-    out = subprocess.run(
-        ["nm", "-D", "--defined-only", "-S", str(lib)], capture_output=True, text=True, check=True
-    ).stdout
+    if not lib.is_file():
+        raise IcuDataError(f"{lib} does not exist")
+    done = subprocess.run(
+        ["nm", "-D", "--defined-only", "-S", str(lib)], capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise IcuDataError(f"{lib.name} is not a shared library ({done.stderr.strip()})")
+    out = done.stdout
     for line in out.splitlines():
         fields = line.split()
         if len(fields) == 4 and re.fullmatch(r"icudt\d+_dat", fields[3]):
@@ -228,7 +233,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if missing:
         print(f"needs binutils: {', '.join(missing)} not found", file=sys.stderr)
         return 2
-    before, after = trim_library(args.library, locales)
+    try:
+        before, after = trim_library(args.library, locales)
+    except (OSError, IcuDataError, subprocess.CalledProcessError) as err:
+        print(f"{args.library}: cannot trim: {err}", file=sys.stderr)
+        return 2
     print(f"{args.library}: {before / 1e6:.1f} MB -> {after / 1e6:.1f} MB")
     return 0
 
