@@ -1,0 +1,85 @@
+"""The two measures the clips are held to: loudness of the voiced part, and sounding alike."""
+
+from __future__ import annotations
+
+import math
+import random
+from array import array
+from pathlib import Path
+
+import pytest
+
+from kiosk.audio.likeness import ALIKE_BELOW, distance, sound_alike, voice_print
+from kiosk.audio.loudness import SILENT_DB, loudness_db, peak_db
+from kiosk.audio.pcm import read_wav, resample
+
+RATE = 22050
+
+
+def _tone(seconds: float, amplitude: float) -> array[int]:
+    n = round(seconds * RATE)
+    return array(
+        "h", (round(amplitude * 32767 * math.sin(2 * math.pi * 440 * i / RATE)) for i in range(n))
+    )
+
+
+def test_loudness_is_the_rms_of_the_voiced_part_not_of_the_silence_around_it() -> None:
+    tone = _tone(0.5, 0.5)
+    padded = array("h", bytes(2 * RATE)) + tone + array("h", bytes(2 * RATE))
+    expected = 20 * math.log10(0.5 / math.sqrt(2))  # a sine's RMS: -9.03 dBFS
+
+    assert loudness_db(tone) == pytest.approx(expected, abs=0.05)
+    assert loudness_db(padded) == pytest.approx(expected, abs=0.05)
+    whole_rms = 10 * math.log10(sum(x * x for x in padded) / len(padded) / 32767**2)
+    assert whole_rms < expected - 6  # what a plain RMS would have said
+    assert peak_db(tone) == pytest.approx(20 * math.log10(0.5), abs=0.01)
+
+
+def test_silence_has_the_floor_loudness() -> None:
+    assert loudness_db(array("h", bytes(2000))) == SILENT_DB
+    assert loudness_db(array("h")) == SILENT_DB
+    assert peak_db(array("h", bytes(20))) == SILENT_DB
+
+
+def test_a_copy_at_another_volume_rate_or_with_hiss_sounds_alike(
+    shipped: Path, tmp_path: Path, wavs
+) -> None:
+    noise = random.Random(12)
+    for stem in ("letter_d", "tram", "moi_so", "en_letter_g"):
+        original = read_wav(shipped / f"{stem}.wav")
+        heard = voice_print(original)
+        quieter = array("h", (x // 3 for x in original))
+        # saved again as a 44.1 kHz stereo recording, read back the way a replacement is
+        at_44k = [x / 32767 for x in resample(original, RATE, 44100) for _ in range(2)]
+        path = wavs.write(tmp_path / f"{stem}.wav", at_44k, rate=44100, channels=2)
+        hissy = array("h", (x + round(noise.gauss(0, 60)) for x in original))
+        for copy in (original, quieter, read_wav(path), hissy):
+            assert sound_alike(heard, voice_print(copy)), (stem, distance(heard, voice_print(copy)))
+        assert distance(heard, voice_print(original)) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("letter_b", "letter_p"),  # bê / pê: only the first consonant differs
+        ("letter_a", "letter_k"),  # a / ca
+        ("letter_e", "letter_o"),  # sample by sample these correlate at 0.88
+        ("nam", "lam"),
+        ("mot", "mot_sac"),
+        ("en_letter_s", "en_letter_x"),
+    ],
+)
+def test_different_words_do_not_sound_alike(shipped: Path, a: str, b: str) -> None:
+    first = voice_print(read_wav(shipped / f"{a}.wav"))
+    second = voice_print(read_wav(shipped / f"{b}.wav"))
+    assert distance(first, second) >= ALIKE_BELOW
+    assert distance(first, second) == pytest.approx(distance(second, first))
+    assert not sound_alike(first, second)
+
+
+def test_silence_is_like_silence_and_unlike_a_word(shipped: Path) -> None:
+    silent = voice_print(array("h", bytes(4000)))
+    word = voice_print(read_wav(shipped / "ba.wav"))
+    assert silent.frames == ()
+    assert distance(silent, silent) == 0.0
+    assert distance(silent, word) == math.inf
