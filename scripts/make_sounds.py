@@ -3,7 +3,9 @@
 
 One clip per word or short phrase, never whole calls: espeak-ng misreads number words in
 context (mốt, lăm, tư, linh, mười/mươi), so the sequence is assembled by kiosk.audio instead.
-Which clips exist and what they say comes from `kiosk.audio.clips.CLIP_SPECS`.
+Which clips exist and what they say comes from `kiosk.audio.clips.CLIP_SPECS`. Every clip is
+levelled to the same loudness (`kiosk.audio.loudness`) and the letters and number words are
+checked to sound different (`kiosk.audio.likeness`), the measures the tests hold them to.
 
 Usage (from the repository root):
     .venv/bin/python scripts/make_sounds.py            # regenerate every clip, then check them
@@ -16,7 +18,6 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -30,19 +31,29 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from kiosk.audio.clips import CHIME, CLIP_SPECS, CLIP_SUFFIX, ClipSpec  # noqa: E402
-from kiosk.audio.pcm import SAMPLE_RATE  # noqa: E402
+from kiosk.audio.clips import (  # noqa: E402
+    CHIME,
+    CLIP_SPECS,
+    CLIP_SUFFIX,
+    VIETNAMESE_LETTER_NAMES,
+    ClipSpec,
+    must_sound_different,
+)
+from kiosk.audio.likeness import ALIKE_BELOW, distance, voice_print  # noqa: E402
+from kiosk.audio.loudness import TARGET_DB, TOLERANCE_DB, loudness_db, peak_db  # noqa: E402
+from kiosk.audio.pcm import INT16_MAX, SAMPLE_RATE, read_wav, wav_bytes  # noqa: E402
 
 OUT_DIR = REPO / "assets" / "sounds"
 TOOLS = {"espeak-ng": "espeak-ng", "sox": "sox"}  # command -> Debian package
 SPEED_WPM = {"vi": 140, "en": 150}  # a little slower than espeak's 175 for a hall
-VOICE_PEAK_DB = -1.0
-CHIME_PEAK = 0.6  # about -4.4 dBFS: softer than the voice
+PEAK_CEILING_DB = -1.0  # no sample above this after levelling
+LOUDNESS_STEP_DB = 0.1  # levelling stops this close to TARGET_DB
+ATTACK_S = 0.004  # the limiter starts lowering the gain this long before a peak
+RELEASE_S = 0.060  # ... and gives it back over this long after
 CHIME_SECONDS = 1.2
 WORD_LENGTH_S = (0.15, 1.5)
 PHRASE_LENGTH_S = (0.3, 2.5)
 CHIME_LENGTH_S = (1.0, 1.5)
-MIN_RMS = 0.02  # of full scale: anything quieter is silence or noise
 
 
 def log(message: str) -> None:
@@ -81,25 +92,82 @@ def ensure_tools() -> None:
         sys.exit(f"Still missing after installing: {', '.join(still)}. {manual}.")
 
 
+def limit(samples: list[float], ceiling: float, rate: int = SAMPLE_RATE) -> list[float]:
+    """`samples` with no peak above `ceiling`: the gain dips smoothly around each peak only."""
+    need = [min(1.0, ceiling / abs(x)) if x else 1.0 for x in samples]
+    gain = list(need)
+    attack = 1.0 - math.exp(-1.0 / (ATTACK_S * rate))
+    release = 1.0 - math.exp(-1.0 / (RELEASE_S * rate))
+    # Both passes only lower the gain below what each sample needs, so no sample ends above
+    # the ceiling; backwards the dip starts before the peak, forwards it recovers after.
+    for i in range(len(gain) - 2, -1, -1):
+        gain[i] = min(gain[i], gain[i + 1] + (1.0 - gain[i + 1]) * attack)
+    for i in range(1, len(gain)):
+        gain[i] = min(gain[i], gain[i - 1] + (1.0 - gain[i - 1]) * release)
+    return [x * g for x, g in zip(samples, gain, strict=True)]
+
+
+def level(samples: Sequence[float]) -> array[int]:
+    """Samples brought to TARGET_DB loudness (voiced RMS) with peaks under PEAK_CEILING_DB."""
+    ceiling = INT16_MAX * 10 ** (PEAK_CEILING_DB / 20)
+    out = list(samples)
+    for _ in range(8):  # limiting takes a little loudness away: measure again and top up
+        missing = TARGET_DB - loudness_db(out)
+        if abs(missing) < LOUDNESS_STEP_DB:
+            break
+        gain = 10 ** (missing / 20)
+        out = limit([x * gain for x in out], ceiling)
+    return array("h", (max(-INT16_MAX, min(INT16_MAX, round(x))) for x in out))
+
+
+def phonemes(spec: ClipSpec) -> str:
+    """What espeak-ng will say for `spec`, as its phoneme mnemonics (`espeak-ng -x`)."""
+    result = subprocess.run(
+        ["espeak-ng", "-q", "-x", "-v", spec.voice, spec.text], capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        sys.exit(f"espeak-ng -x failed for {spec.text!r}: {result.stderr}")
+    return " ".join(result.stdout.split())
+
+
+def check_letter_names() -> None:
+    """Exit if espeak-ng would say two letter names with the same phonemes (as "dê", "giê")."""
+    specs = {spec.stem: spec for spec in CLIP_SPECS}
+    said: dict[str, str] = {}
+    for letter in VIETNAMESE_LETTER_NAMES:
+        spec = specs[f"letter_{letter.lower()}"]
+        sound = phonemes(spec)
+        if sound in said:
+            sys.exit(
+                f"the letter names {said[sound]!r} and {spec.text!r} are both said [{sound}]: "
+                "a citizen could not tell them apart; change one in "
+                "kiosk/audio/clips.py VIETNAMESE_LETTER_NAMES"
+            )
+        said[sound] = spec.text
+
+
 def speak(spec: ClipSpec, out: Path) -> None:
-    """Synthesise one word/phrase, trim the silence around it, normalise, 22050 Hz mono 16-bit."""
+    """Synthesise one word/phrase, trim the silence around it, level it, 22050 Hz mono 16-bit."""
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp) / "raw.wav"
+        trimmed = Path(tmp) / "trimmed.wav"
         _run(["espeak-ng", "-v", spec.voice, "-s", str(SPEED_WPM[spec.voice]), "-w", str(raw),
               spec.text])  # fmt: skip
         _run(
             [
-                "sox", "-D", str(raw), "-r", str(SAMPLE_RATE), "-c", "1", "-b", "16", str(out),
+                "sox", "-D", str(raw), "-r", str(SAMPLE_RATE), "-c", "1", "-b", "16",
+                str(trimmed),
                 # trim leading silence, then trailing (by reversing), at 0.3 % of full scale;
                 # the fades (15 ms at the end, 5 ms at the start) avoid clicks at the cuts
                 "silence", "1", "0.005", "0.3%", "reverse",
                 "silence", "1", "0.005", "0.3%", "fade", "t", "0.015", "reverse",
-                "fade", "t", "0.005", "norm", str(VOICE_PEAK_DB),
+                "fade", "t", "0.005", "norm", str(PEAK_CEILING_DB),
             ]
         )  # fmt: skip
+        out.write_bytes(wav_bytes(level(read_wav(trimmed))))
 
 
-def chime_samples(rate: int = SAMPLE_RATE) -> array[int]:
+def chime_samples(rate: int = SAMPLE_RATE) -> list[float]:
     """A two-tone ding-dong (E5 then C5), bell-like partials with exponential decay."""
     n = round(CHIME_SECONDS * rate)
     tones = [  # (start s, frequency Hz, decay time constant s)
@@ -120,46 +188,33 @@ def chime_samples(rate: int = SAMPLE_RATE) -> array[int]:
     fade = round(0.15 * rate)  # end at true silence, no click
     for k in range(fade):
         mix[n - 1 - k] *= k / fade
-    peak = max(abs(x) for x in mix)
-    return array("h", (round(x / peak * CHIME_PEAK * 32767) for x in mix))
+    return mix
 
 
 def write_chime(out: Path) -> None:
-    """Write the chime as 22050 Hz mono 16-bit PCM."""
-    samples = chime_samples()
-    if sys.byteorder == "big":
-        samples.byteswap()
-    with wave.open(str(out), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(SAMPLE_RATE)
-        w.writeframes(samples.tobytes())
+    """Write the chime, as loud as the voice, as 22050 Hz mono 16-bit PCM."""
+    out.write_bytes(wav_bytes(level(chime_samples())))
 
 
 def measure(path: Path) -> dict[str, float]:
-    """`sox FILE -n stat` numbers: length, maximum and RMS amplitude (0..1)."""
-    result = subprocess.run(["sox", str(path), "-n", "stat"], capture_output=True, text=True)
-    stats = {}
-    for line in result.stderr.splitlines():
-        m = re.match(r"^(.+?):\s+(-?[\d.]+)\s*$", line)
-        if m:
-            stats[m.group(1).strip()] = float(m.group(2))
+    """Length (s), peak and loudness (dBFS, RMS over the voiced part) of one clip."""
+    samples = read_wav(path)
     return {
-        "length": stats.get("Length (seconds)", 0.0),
-        "max": stats.get("Maximum amplitude", 0.0),
-        "rms": stats.get("RMS     amplitude", 0.0),
+        "length": len(samples) / SAMPLE_RATE,
+        "peak": peak_db(samples),
+        "loudness": loudness_db(samples),
     }
 
 
 def check(spec: ClipSpec, path: Path) -> list[str]:
-    """Problems of one generated clip: format, silence, implausible length."""
+    """Problems of one generated clip: format, loudness, implausible length."""
     if not path.is_file():
         return ["file missing"]
     problems = []
     with wave.open(str(path), "rb") as w:
         shape = (w.getframerate(), w.getnchannels(), w.getsampwidth())
     if shape != (SAMPLE_RATE, 1, 2):
-        problems.append(f"format {shape}, expected ({SAMPLE_RATE}, 1, 2)")
+        return [f"format {shape}, expected ({SAMPLE_RATE}, 1, 2)"]
     stats = measure(path)
     if spec.stem == CHIME:
         low, high = CHIME_LENGTH_S
@@ -167,8 +222,31 @@ def check(spec: ClipSpec, path: Path) -> list[str]:
         low, high = PHRASE_LENGTH_S if " " in spec.text else WORD_LENGTH_S
     if not low <= stats["length"] <= high:
         problems.append(f"length {stats['length']:.2f} s outside {low}-{high} s")
-    if stats["rms"] < MIN_RMS:
-        problems.append(f"nearly silent (RMS {stats['rms']:.3f})")
+    if abs(stats["loudness"] - TARGET_DB) > TOLERANCE_DB:
+        problems.append(
+            f"loudness {stats['loudness']:.1f} dBFS, not {TARGET_DB:+.0f} ± {TOLERANCE_DB}"
+        )
+    if stats["peak"] > PEAK_CEILING_DB + 0.05:
+        problems.append(f"peak {stats['peak']:.2f} dBFS above {PEAK_CEILING_DB}")
+    return problems
+
+
+def check_distinct(out_dir: Path) -> list[str]:
+    """Pairs of clips that must sound different yet are closer than the likeness threshold."""
+    problems = []
+    for group, stems in must_sound_different().items():
+        paths = {stem: out_dir / f"{stem}{CLIP_SUFFIX}" for stem in stems}
+        if not all(p.is_file() for p in paths.values()):
+            continue
+        prints = {stem: voice_print(read_wav(p)) for stem, p in paths.items()}
+        pairs = sorted(
+            (distance(prints[a], prints[b]), a, b)
+            for i, a in enumerate(stems)
+            for b in stems[i + 1 :]
+        )
+        closest = ", ".join(f"{a}/{b} {d:.2f}" for d, a, b in pairs[:3])
+        log(f"{group}: closest pairs {closest} (alike below {ALIKE_BELOW})")
+        problems += [f"{a} and {b} sound alike ({d:.2f})" for d, a, b in pairs if d < ALIKE_BELOW]
     return problems
 
 
@@ -200,7 +278,9 @@ The shipped clips are generated by `scripts/make_sounds.py` with espeak-ng (voic
    ```
    Each clip is taken from that folder when it is there, otherwise from this folder, so a
    point can replace only some clips (for example the chime, or "Mời số").
-4. Keep the loudness of the recordings similar to each other (peak around -1 dBFS).
+4. Keep the recordings equally loud: the shipped clips all measure -16 dBFS RMS over the
+   voiced part (`kiosk/audio/loudness.py`), peaks under -1 dBFS. Say the letters distinctly
+   (G is "gờ": "giê" sounds like D's "dê").
 
 ## Regenerating the shipped clips
 
@@ -208,8 +288,11 @@ The shipped clips are generated by `scripts/make_sounds.py` with espeak-ng (voic
     .venv/bin/python scripts/make_sounds.py --only mot_sac lam
     .venv/bin/python scripts/make_sounds.py --check   # measure only
 
-The script installs espeak-ng and sox with apt-get when they are missing. Every clip is
-checked with `sox FILE -n stat`: not silent, 0.15-1.5 s for a word, 0.3-2.5 s for a phrase.
+The script installs espeak-ng and sox with apt-get when they are missing. It refuses two
+letter names that espeak-ng says with the same phonemes, brings every clip to -16 dBFS (RMS over
+the voiced part, a smooth limiter keeping peaks under -1 dBFS), then checks every clip: length
+0.15-1.5 s for a word, 0.3-2.5 s for a phrase, loudness within 1.5 dB, and no two letters or
+number words that sound alike (`kiosk/audio/likeness.py`).
 
 ## The clips
 
@@ -262,6 +345,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ensure_tools()
     out_dir: Path = args.out
     if not args.check:
+        check_letter_names()
         out_dir.mkdir(parents=True, exist_ok=True)
         for spec in specs:
             path = out_dir / f"{spec.stem}{CLIP_SUFFIX}"
@@ -275,18 +359,32 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     failures = 0
     total = 0
+    loudness = []
     for spec in specs:
         path = out_dir / f"{spec.stem}{CLIP_SUFFIX}"
         problems = check(spec, path)
-        stats = measure(path) if path.is_file() else {"length": 0.0, "max": 0.0, "rms": 0.0}
+        stats = measure(path) if path.is_file() else {}
         total += path.stat().st_size if path.is_file() else 0
         status = "ok" if not problems else "PROBLEM: " + "; ".join(problems)
-        log(
-            f"{spec.stem:26} {stats['length']:5.2f} s  max {stats['max']:.2f}  "
-            f"rms {stats['rms']:.3f}  {spec.text!r:28} {status}"
-        )
+        if stats:
+            loudness.append(stats["loudness"])
+            log(
+                f"{spec.stem:26} {stats['length']:5.2f} s  peak {stats['peak']:6.2f}  "
+                f"loudness {stats['loudness']:6.2f} dBFS  {spec.text!r:28} {status}"
+            )
+        else:
+            log(f"{spec.stem:26} {status}")
         failures += bool(problems)
-    log(f"{len(specs)} clips, {total / 1024:.0f} KiB, {failures} with problems")
+    if loudness:
+        log(
+            f"loudness {min(loudness):.2f} .. {max(loudness):.2f} dBFS "
+            f"(spread {max(loudness) - min(loudness):.2f} dB, target {TARGET_DB:+.1f})"
+        )
+    if not args.only:
+        for problem in check_distinct(out_dir):
+            log(f"PROBLEM: {problem}")
+            failures += 1
+    log(f"{len(specs)} clips, {total / 1024:.0f} KiB, {failures} problems")
     return 1 if failures else 0
 
 

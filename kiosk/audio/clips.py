@@ -46,7 +46,9 @@ WORD_STEMS: dict[str, str] = {
     "nghìn": "nghin",
 }
 
-#: Letter names as a Vietnamese clerk says them when calling "A105", "B012"...
+#: Letter names as a Vietnamese clerk says them when calling "A105", "B012"... G is "gờ", not
+#: "giê": in Northern speech (and in espeak-ng) "giê" sounds exactly like "dê", and D012 must not
+#: be heard as G012.
 VIETNAMESE_LETTER_NAMES: dict[str, str] = {
     "A": "a",
     "B": "bê",
@@ -54,7 +56,7 @@ VIETNAMESE_LETTER_NAMES: dict[str, str] = {
     "D": "dê",
     "E": "e",
     "F": "ép phờ",
-    "G": "giê",
+    "G": "gờ",
     "H": "hát",
     "I": "i",
     "J": "di",
@@ -180,6 +182,15 @@ def _build_specs() -> tuple[ClipSpec, ...]:
 
 #: Every clip the announcements can use, in a stable order.
 CLIP_SPECS: tuple[ClipSpec, ...] = _build_specs()
+
+
+def must_sound_different() -> dict[str, list[str]]:
+    """Groups of clips that take each other's place in a call, so no two may sound alike."""
+    return {
+        "Vietnamese letters": [letter_stem(c) for c in _letters()],
+        "English letters": [english_letter_stem(c) for c in _letters()],
+        "Vietnamese number words": list(WORD_STEMS.values()),
+    }
 
 
 def all_clip_names() -> list[str]:
