@@ -1,6 +1,7 @@
 """Build the spoken call "Mời số A105 đến quầy số 3" as one WAV from per-word clips.
 
-`call_clip_names` decides what is said (the tested number reader picks the words);
+`call_clip_names` decides what is said (the tested number reader picks the words), and the
+Vietnamese phrase is said `sound.repeat` times after one chime, as halls do;
 `assemble_announcement` joins the clips with short pauses into a single 22050 Hz mono WAV
 that the display plays as it is.
 """
@@ -38,6 +39,8 @@ from kiosk.core.config import NumberStyle, SoundConfig
 CHIME_GAP_S = 0.30
 #: Pause between two words or phrases.
 WORD_GAP_S = 0.12
+#: Pause before the call is said again ("Mời số A105 đến quầy số 3. … Mời số A105 …").
+REPEAT_GAP_S = 0.80
 #: Pause before the English repeat of the call.
 LANGUAGE_GAP_S = 0.50
 
@@ -52,19 +55,25 @@ def _split_code(code: str) -> tuple[str, str]:
 
 
 def call_clip_names(
-    code: str, counter: int, style: NumberStyle, english: bool = False
+    code: str, counter: int, style: NumberStyle, english: bool = False, *, repeat: int = 1
 ) -> list[str]:
-    """Clip stems, in order, announcing ticket `code` at `counter` (plus English if asked)."""
+    """Clip stems, in order, announcing ticket `code` at `counter`.
+
+    One chime, the Vietnamese phrase `repeat` times, then the English phrase once if asked.
+    """
+    if repeat < 1:
+        raise ValueError(f"a call is said at least once, not {repeat} times")
     prefix, digits = _split_code(code)
     if style == NumberStyle.DIGITS:
         number_words = digit_words(digits)
     else:
         number_words = vietnamese_number_words(int(digits))
-    names = [CHIME, CALL_OPENING]
-    names += [letter_stem(c) for c in prefix]
-    names += [word_stem(w) for w in number_words]
-    names += [TO_COUNTER, COUNTER_NUMBER]
-    names += [word_stem(w) for w in vietnamese_number_words(counter)]
+    phrase = [CALL_OPENING]
+    phrase += [letter_stem(c) for c in prefix]
+    phrase += [word_stem(w) for w in number_words]
+    phrase += [TO_COUNTER, COUNTER_NUMBER]
+    phrase += [word_stem(w) for w in vietnamese_number_words(counter)]
+    names = [CHIME, *phrase * repeat]
     if english:
         names += [EN_CALL_OPENING]
         names += [english_letter_stem(c) for c in prefix]
@@ -81,6 +90,8 @@ def gap_after(name: str, next_name: str) -> float:
     """Seconds of silence between clip `name` and the clip `next_name` that follows it."""
     if name == CHIME:
         return CHIME_GAP_S
+    if next_name == CALL_OPENING:
+        return REPEAT_GAP_S
     if next_name.startswith("en_") and not name.startswith("en_"):
         return LANGUAGE_GAP_S
     return WORD_GAP_S
@@ -162,7 +173,7 @@ def announce_call(
     out_path: str | os.PathLike[str] | None = None,
 ) -> AssembledWav:
     """The announcement of ticket `code` at `counter` as the sound settings ask."""
-    names = call_clip_names(code, counter, sound.number_style, sound.english)
+    names = call_clip_names(code, counter, sound.number_style, sound.english, repeat=sound.repeat)
     return assemble_announcement(
         names, clip_search_dirs(sound.clips_dir), volume=sound.volume, out_path=out_path
     )

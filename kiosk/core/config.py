@@ -310,6 +310,9 @@ class SoundConfig(_Strict):
         description='words: "một trăm linh năm"; digits: "A, một, không, năm".',
     )
     english: bool = Field(False, description="Repeat the call in English after Vietnamese.")
+    repeat: int = Field(
+        2, ge=1, le=3, description="Times the Vietnamese call is said after one chime."
+    )
     clips_dir: str = Field("", description="Folder of replacement clips (recorded voice).")
 
 

@@ -14,6 +14,7 @@ import pytest
 from kiosk.audio.announcement import (
     CHIME_GAP_S,
     LANGUAGE_GAP_S,
+    REPEAT_GAP_S,
     WORD_GAP_S,
     announce_call,
     assemble_announcement,
@@ -51,6 +52,8 @@ def _expected(names: list[str], paths: list[Path], wavs) -> array[int]:
             prev = names[i - 1]
             if prev == "chime":
                 gap = CHIME_GAP_S
+            elif name == "moi_so":
+                gap = REPEAT_GAP_S
             elif name.startswith("en_") and not prev.startswith("en_"):
                 gap = LANGUAGE_GAP_S
             else:
@@ -88,6 +91,35 @@ def test_english_repeat_follows_a_longer_pause(shipped: Path, wavs) -> None:
     assert names.count("en_number") == 1
 
 
+def test_the_call_is_said_twice_with_a_pause_between_and_english_once(shipped: Path, wavs) -> None:
+    once = announce_call(SoundConfig(volume=1.0, repeat=1), "D012", 5)
+    twice = announce_call(SoundConfig(volume=1.0, repeat=2), "D012", 5)
+    one, two = _decode(once.wav), _decode(twice.wav)
+    chime = len(wavs.read(shipped / "chime.wav")[0]) + _frames(CHIME_GAP_S)
+    phrase = one[chime:]
+    pause = _frames(REPEAT_GAP_S)
+
+    # chime, phrase, pause of silence, the same phrase again: nothing else
+    assert len(two) == chime + len(phrase) + pause + len(phrase)
+    assert two[: chime + len(phrase)] == one
+    assert not any(two[chime + len(phrase) : chime + len(phrase) + pause])
+    assert two[chime + len(phrase) + pause :] == phrase
+    assert twice.duration_s == pytest.approx(
+        once.duration_s + REPEAT_GAP_S + len(phrase) / RATE, abs=1e-4
+    )
+    assert 0.5 <= REPEAT_GAP_S <= 1.5  # a short pause, not a new call
+
+    thrice = announce_call(SoundConfig(volume=1.0, repeat=3), "D012", 5)
+    assert len(_decode(thrice.wav)) == len(two) + pause + len(phrase)
+
+    english = announce_call(SoundConfig(volume=1.0, repeat=2, english=True), "D012", 5)
+    samples = _decode(english.wav)
+    assert samples[: len(two)] == two
+    assert english.clip_names.count("en_number") == 1
+    paths = [shipped / f"{n}.wav" for n in english.clip_names]
+    assert samples == _expected(list(english.clip_names), paths, wavs)
+
+
 def test_out_path_receives_the_same_wav(shipped: Path, tmp_path: Path) -> None:
     out = tmp_path / "calls" / "call.wav"
     result = assemble_announcement(["chime", "moi_so"], [shipped], out_path=out)
@@ -114,7 +146,8 @@ def test_announce_call_uses_the_sound_settings(shipped: Path, tmp_path: Path, wa
     wavs.write(tmp_path / "chime.wav", wavs.sine(880, 0.2, RATE))
     sound = SoundConfig(volume=1.0, english=True, clips_dir=str(tmp_path))
     result = announce_call(sound, "A105", 3)
-    assert result.clip_names == tuple(call_clip_names("A105", 3, NumberStyle.WORDS, True))
+    assert sound.repeat == 2  # the default: said twice, as halls do
+    assert result.clip_names == tuple(call_clip_names("A105", 3, NumberStyle.WORDS, True, repeat=2))
     assert result.clip_paths[0] == tmp_path / "chime.wav"
     assert result.clip_paths[1] == shipped / "moi_so.wav"
 

@@ -108,6 +108,28 @@ def test_english_reads_two_letter_prefixes_and_counters_above_twenty() -> None:
     assert call_clip_names("A1", 30, WORDS, english=True)[-1] == "en_30"
 
 
+def test_repeat_says_the_vietnamese_call_again_after_one_chime_and_english_once() -> None:
+    once = call_clip_names("D012", 5, WORDS)
+    phrase = once[1:]
+    assert phrase[0] == "moi_so" and "chime" not in phrase
+    assert call_clip_names("D012", 5, WORDS, repeat=2) == ["chime", *phrase, *phrase]
+    assert call_clip_names("D012", 5, WORDS, repeat=3) == ["chime", *phrase, *phrase, *phrase]
+    english = call_clip_names("D012", 5, WORDS, english=True)[len(once) :]
+    assert english[0] == "en_number"
+    assert call_clip_names("D012", 5, WORDS, english=True, repeat=2) == [
+        "chime",
+        *phrase,
+        *phrase,
+        *english,
+    ]
+
+
+@pytest.mark.parametrize("repeat", [0, -1])
+def test_a_call_is_said_at_least_once(repeat: int) -> None:
+    with pytest.raises(ValueError, match="at least once"):
+        call_clip_names("A1", 1, WORDS, repeat=repeat)
+
+
 def test_lower_case_codes_are_read_like_upper_case() -> None:
     assert call_clip_names("a105", 3, WORDS) == call_clip_names("A105", 3, WORDS)
 

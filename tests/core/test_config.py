@@ -13,12 +13,13 @@ from kiosk.core.config import (
     ConfigInvalid,
     ConfigProblem,
     OpeningHours,
+    SoundConfig,
     default_config_text,
     load_config,
     parse_config,
 )
 from kiosk.core.errors import ConfigError
-from tests.support import config_text, local
+from tests.support import config_text, local, make_config
 
 ALL_COUNTERS = "".join(f"[[counters]]\nnumber = {n}\n" for n in range(1, 7))
 
@@ -55,6 +56,13 @@ def test_shipped_default_describes_a_commune_point_with_seven_fields_and_six_cou
     assert "1900 1009" in cfg.site.hotlines
     assert cfg.site.timezone == "Asia/Ho_Chi_Minh"
     assert str(cfg.zone) == "Asia/Ho_Chi_Minh"
+
+
+def test_a_call_is_said_twice_by_default_and_up_to_three_times() -> None:
+    assert make_config().sound.repeat == 2
+    assert SoundConfig().repeat == 2
+    for n in (1, 3):
+        assert make_config(**{"repeat = 2 ": f"repeat = {n} "}).sound.repeat == n
 
 
 def test_shipped_default_gives_every_counter_a_field_and_every_field_its_own_prefix() -> None:
@@ -286,6 +294,18 @@ BAD_CONFIGS = [
         "sound.volume",
         "greater than or equal to 0",
         id="negative-volume",
+    ),
+    pytest.param(
+        config_text(**{"repeat = 2 ": "repeat = 0 "}),
+        "sound.repeat",
+        "greater than or equal to 1",
+        id="sound-repeat-0",
+    ),
+    pytest.param(
+        config_text(**{"repeat = 2 ": "repeat = 4 "}),
+        "sound.repeat",
+        "less than or equal to 3",
+        id="sound-repeat-4",
     ),
     pytest.param(
         config_text(**{'priority_policy = "interleaved"': 'priority_policy = "strickt"'}),

@@ -153,8 +153,10 @@ def test_cli_call_reaches_display_and_console_processes_and_survives_their_resta
     (played,) = manifest(voice)
     sound = point.config.sound
     expected = announce_call(sound, "A001", 1)
-    assert played["clips"] == call_clip_names("A001", 1, sound.number_style, sound.english)
-    assert played["clips"] == ["chime", "moi_so", "letter_a", "mot", "den_quay", "so", "mot"]
+    said = call_clip_names("A001", 1, sound.number_style, sound.english, repeat=sound.repeat)
+    assert played["clips"] == said
+    phrase = ["moi_so", "letter_a", "mot", "den_quay", "so", "mot"]
+    assert played["clips"] == ["chime", *phrase, *phrase]  # said twice by default
     assert played["duration_s"] == pytest.approx(expected.duration_s, abs=1e-3)
     assert (voice / played["file"]).read_bytes() == expected.wav
 

@@ -150,9 +150,12 @@ def test_calls_are_announced_in_order_never_overlapping_and_recalls_again(
     for before, after in itertools.pairwise(played):
         assert after["started"] >= before["ends"], "two announcements overlapped"
     cfg = service.config.sound
+    assert cfg.repeat == 2
     for p in played:
         expected = announce_call(cfg, str(p["code"]), int(p["counter"]))
-        assert p["clips"] == call_clip_names(str(p["code"]), int(p["counter"]), cfg.number_style)
+        said = call_clip_names(str(p["code"]), int(p["counter"]), cfg.number_style, repeat=2)
+        assert p["clips"] == said
+        assert said.count("chime") == 1 and said.count("moi_so") == 2  # said twice, one chime
         assert p["clips"] == list(expected.clip_names)
         assert p["duration_s"] == pytest.approx(expected.duration_s, abs=1e-3)
         wav = (folder / str(p["file"])).read_bytes()
@@ -166,19 +169,9 @@ def test_the_announcement_of_a105_at_counter_3_is_the_expected_clip_sequence(
     tmp_path: Path, service: QueueService
 ) -> None:
     wav = announce_call(service.config.sound, "A105", 3)
-    assert list(wav.clip_names) == [
-        "chime",
-        "moi_so",
-        "letter_a",
-        "mot",
-        "tram",
-        "linh",
-        "nam",
-        "den_quay",
-        "so",
-        "ba",
-    ]
-    assert 3.0 < wav.duration_s < 12.0
+    phrase = ["moi_so", "letter_a", "mot", "tram", "linh", "nam", "den_quay", "so", "ba"]
+    assert list(wav.clip_names) == ["chime", *phrase, *phrase]
+    assert 6.0 < wav.duration_s < 15.0
 
 
 def test_a_restarted_display_shows_the_same_state_and_does_not_repeat_old_calls(
