@@ -3,16 +3,18 @@
 `call_clip_names` decides what is said (the tested number reader picks the words), and the
 Vietnamese phrase is said `sound.repeat` times after one chime, as halls do;
 `assemble_announcement` joins the clips with short pauses into a single 22050 Hz mono WAV
-that the display plays as it is.
+that the display plays as it is. A replacement clip that cannot be read is logged (once per
+file and reason) and the shipped clip is used instead, so one bad file never silences calls.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import threading
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,17 +25,20 @@ from kiosk.audio.clips import (
     EN_CALL_OPENING,
     EN_TO_COUNTER,
     TO_COUNTER,
+    clip_candidates,
     clip_search_dirs,
     english_digit_stems,
     english_letter_stem,
     english_number_stems,
-    find_clip,
     letter_stem,
     word_stem,
 )
+from kiosk.audio.errors import ClipMissing, ClipUnreadable
 from kiosk.audio.numbers import digit_words, vietnamese_number_words
 from kiosk.audio.pcm import SAMPLE_RATE, check_volume, read_wav, scale, silence, wav_bytes
 from kiosk.core.config import NumberStyle, SoundConfig
+
+log = logging.getLogger(__name__)
 
 #: Pause after the chime before the voice starts.
 CHIME_GAP_S = 0.30
@@ -124,7 +129,10 @@ _CACHE_LIMIT = 512
 
 def load_clip(path: Path, volume: float = 1.0) -> array[int]:
     """Samples of a clip at 22050 Hz mono scaled by `volume`, decoded once per file version."""
-    st = path.stat()
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise ClipUnreadable(path, f"cannot read the file ({exc.strerror})") from None
     key = (str(path), st.st_mtime_ns, st.st_size, volume)
     with _cache_lock:
         cached = _cache.get(key)
@@ -137,6 +145,53 @@ def load_clip(path: Path, volume: float = 1.0) -> array[int]:
     return cached
 
 
+#: Called with a clip file that cannot be used and the file used instead (None: no other).
+UnusableClip = Callable[[ClipUnreadable, Path | None], None]
+
+_reported: set[tuple[str, str]] = set()
+
+
+def log_unusable_once(error: ClipUnreadable, instead: Path | None) -> None:
+    """Log a clip file that cannot be used, once per file and reason in this process."""
+    key = (str(error.path), error.reason)
+    with _cache_lock:
+        if key in _reported:
+            return
+        _reported.add(key)
+    if instead is not None:
+        log.warning("%s Using %s instead.", error.message_en, instead)
+    else:
+        log.error("%s", error.message_en)
+
+
+def usable_clip(
+    stem: str,
+    clips_dirs: Sequence[Path],
+    volume: float = 1.0,
+    on_unusable: UnusableClip = log_unusable_once,
+) -> tuple[Path, array[int]]:
+    """The first file of clip `stem` in `clips_dirs` order that can be read, and its samples.
+
+    A replacement that cannot be read is reported to `on_unusable` and the next folder's file
+    (in the end the shipped clip) is used; ClipMissing / ClipUnreadable only when none works.
+    """
+    failures: list[ClipUnreadable] = []
+    for path in clip_candidates(stem, clips_dirs):
+        try:
+            samples = load_clip(path, volume)
+        except ClipUnreadable as exc:
+            failures.append(exc)
+            continue
+        for failure in failures:
+            on_unusable(failure, path)
+        return path, samples
+    if not failures:
+        raise ClipMissing(stem, [Path(d) for d in clips_dirs])
+    for failure in failures[:-1]:
+        on_unusable(failure, None)
+    raise failures[-1]
+
+
 def assemble_announcement(
     clip_names: Sequence[str],
     clips_dirs: Sequence[Path],
@@ -144,16 +199,17 @@ def assemble_announcement(
     volume: float = 1.0,
     out_path: str | os.PathLike[str] | None = None,
 ) -> AssembledWav:
-    """Join the clips (first found in `clips_dirs` order) with pauses into one WAV."""
+    """Join the clips (the first usable one in `clips_dirs` order) with pauses into one WAV."""
     if not clip_names:
         raise ValueError("nothing to announce: no clips given")
     check_volume(volume)
-    paths = [find_clip(name, clips_dirs) for name in clip_names]
+    clips = {name: usable_clip(name, clips_dirs, volume) for name in dict.fromkeys(clip_names)}
+    paths = [clips[name][0] for name in clip_names]
     samples = array("h")
-    for i, (name, path) in enumerate(zip(clip_names, paths, strict=True)):
+    for i, name in enumerate(clip_names):
         if i:
             samples += silence(gap_after(clip_names[i - 1], name))
-        samples += load_clip(path, volume)
+        samples += clips[name][1]
     result = AssembledWav(
         wav=wav_bytes(samples),
         clip_names=tuple(clip_names),

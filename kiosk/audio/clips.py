@@ -12,7 +12,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.audio.errors import ClipMissing
 from kiosk.core.assets import assets_dir
 
 CLIP_SUFFIX = ".wav"
@@ -209,19 +208,14 @@ def clip_search_dirs(clips_dir: str | os.PathLike[str] = "") -> list[Path]:
     return [*dirs, shipped_sounds_dir()]
 
 
-def find_clip(stem: str, clips_dirs: Sequence[Path]) -> Path:
-    """The file of clip `stem` in the first folder that has it; ClipMissing if none has it."""
-    for folder in clips_dirs:
-        path = Path(folder) / f"{stem}{CLIP_SUFFIX}"
-        if path.is_file():
-            return path
-    raise ClipMissing(stem, [Path(d) for d in clips_dirs])
+def clip_candidates(stem: str, clips_dirs: Sequence[Path]) -> list[Path]:
+    """The files of clip `stem` in `clips_dirs`, in search order (empty if none has it)."""
+    files = (Path(folder) / f"{stem}{CLIP_SUFFIX}" for folder in clips_dirs)
+    return [path for path in files if path.is_file()]
 
 
 def clips_missing(clips_dirs: Sequence[Path]) -> list[str]:
     """File names of the clips no folder holds (empty when announcements can be built)."""
-    missing = []
-    for stem in all_clip_names():
-        if not any((Path(d) / f"{stem}{CLIP_SUFFIX}").is_file() for d in clips_dirs):
-            missing.append(f"{stem}{CLIP_SUFFIX}")
-    return missing
+    return [
+        f"{stem}{CLIP_SUFFIX}" for stem in all_clip_names() if not clip_candidates(stem, clips_dirs)
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import subprocess
 import sys
 import wave
@@ -245,6 +246,44 @@ def test_compressed_wav_is_refused(tmp_path: Path, wavs) -> None:
     path.write_bytes(bytes(data))
     with pytest.raises(ClipUnreadable, match="compressed"):
         assemble_announcement(["nam"], [tmp_path])
+
+
+def test_an_unreadable_recording_falls_back_to_the_shipped_clip_and_is_logged_once(
+    shipped: Path, tmp_path: Path, wavs, caplog: pytest.LogCaptureFixture
+) -> None:
+    recorded = tmp_path / "recorded"
+    recorded.mkdir()
+    (recorded / "mot.wav").write_bytes(b"ID3\x03\x00mp3 renamed to wav")
+    bad_rate = wavs.write(recorded / "tram.wav", wavs.sine(440, 0.1, 8000), rate=8000, kind="pcm8")
+    data = bytearray(bad_rate.read_bytes())
+    data[20:22] = (6).to_bytes(2, "little")  # A-law
+    bad_rate.write_bytes(bytes(data))
+    good = wavs.write(recorded / "linh.wav", wavs.sine(330, 0.3, RATE))
+    names = call_clip_names("A101", 1, NumberStyle.WORDS)  # một trăm linh một, quầy số một
+
+    with caplog.at_level(logging.WARNING, logger="kiosk.audio.announcement"):
+        first = assemble_announcement(names, [recorded, shipped])
+        second = assemble_announcement(names, [recorded, shipped])
+
+    paths = [
+        good if n == "linh" else shipped / f"{n}.wav" for n in names
+    ]  # mot and tram from the shipped voice, the good recording kept
+    assert list(first.clip_paths) == paths
+    assert _decode(first.wav) == _expected(names, paths, wavs)
+    assert second.wav == first.wav
+    messages = [r.getMessage() for r in caplog.records]
+    assert len(messages) == 2, messages  # one line per bad file, not per call or per use
+    mot, tram = sorted(messages, key=lambda m: "tram.wav" in m)
+    assert str(recorded / "mot.wav") in mot and "not a WAV file" in mot
+    assert str(recorded / "tram.wav") in tram and "compressed" in tram
+    assert f"Using {shipped / 'mot.wav'} instead" in mot
+    assert all(r.levelno == logging.WARNING for r in caplog.records)
+
+
+def test_an_unreadable_clip_with_nothing_to_fall_back_on_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "nam.wav").write_bytes(b"")
+    with pytest.raises(ClipUnreadable, match="not a WAV file"):
+        assemble_announcement(["nam"], [tmp_path, tmp_path / "no-such-folder"])
 
 
 def test_a_replaced_clip_file_is_read_again(tmp_path: Path, wavs) -> None:

@@ -279,6 +279,39 @@ def test_missing_clips_are_reported_once_and_the_queue_goes_on(
     ops.shutdown()
 
 
+def test_an_unreadable_recorded_clip_is_replaced_by_the_shipped_one_and_calls_go_on(
+    qtbot: QtBot,
+    aloop: asyncio.AbstractEventLoop,
+    config: Config,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    recorded = tmp_path / "giong-doc"
+    recorded.mkdir()
+    bad = recorded / "mot.wav"
+    bad.write_bytes(b"ID3\x03\x00 an mp3 renamed to .wav")
+    sound = config.sound.model_copy(update={"clips_dir": str(recorded)})
+    ops = Operations()
+    folder = tmp_path / "voice"
+    announcer = Announcer(sound, FolderSink(folder, pace=PACE), ops)
+    with caplog.at_level(logging.WARNING):
+        for i in range(3):
+            announcer.enqueue("A001", 1, event_id=i + 1)  # "một" in the number and the counter
+        qtbot.waitUntil(lambda: len(manifest(folder)) == 3, timeout=10000)
+        qtbot.waitUntil(lambda: not announcer.busy, timeout=5000)
+
+    shipped_voice = announce_call(config.sound, "A001", 1)  # the same call without clips_dir
+    for p in manifest(folder):
+        assert "mot" in p["clips"]
+        assert (folder / str(p["file"])).read_bytes() == shipped_voice.wav
+    about_bad = [r for r in caplog.records if str(bad) in r.getMessage()]
+    assert len(about_bad) == 1, [r.getMessage() for r in caplog.records]
+    assert "not a WAV file" in about_bad[0].getMessage()
+    assert "instead" in about_bad[0].getMessage()
+    assert not [r for r in caplog.records if "cannot build the announcement" in r.getMessage()]
+    ops.shutdown()
+
+
 @pytest.mark.qt_log_ignore(".*")  # QtMultimedia complains about missing PulseAudio/VA here
 def test_without_an_audio_device_the_display_runs_silently_and_says_so_once(
     qtbot: QtBot,
