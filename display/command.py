@@ -13,6 +13,10 @@ from kiosk.gui.options import add_window_options, parse_geometry
 def cmd_display(ctx: Any, a: argparse.Namespace) -> int:
     geometry = parse_geometry(a.geometry) if a.geometry else None
     config = ctx.config
+    if config.sound.enabled and not a.mute:
+        from kiosk.audio.sound_check import check_clips_dir
+
+        check_clips_dir(config.sound, ctx.config_path)
     from kiosk.gui.waiting import open_or_unreachable
 
     # Opens (and migrates) the database before any window appears; a server that cannot be

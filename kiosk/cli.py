@@ -357,11 +357,16 @@ def cmd_config_init(ctx: Context, a: argparse.Namespace) -> int:
 
 
 def cmd_config_check(ctx: Context, a: argparse.Namespace) -> int:
-    from kiosk.core.config import load_config, resolve_config_path
+    from kiosk.audio.sound_check import sound_problems
+    from kiosk.core.config import ConfigInvalid, load_config, resolve_config_path
 
     explicit = a.path or ctx.config_path
     cfg = load_config(explicit)
     where = resolve_config_path(explicit) or "(built-in default)"
+    # Checks that need the sound clips on disk (clips_dir, prefixes heard the same).
+    problems = sound_problems(cfg)
+    if problems:
+        raise ConfigInvalid(str(where), problems)
     print(
         f"{where}: OK – {len(cfg.fields)} fields, {len(cfg.counters)} counters, "
         f"printer {cfg.printer.target.value}, time zone {cfg.site.timezone}"

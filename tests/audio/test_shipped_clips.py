@@ -42,7 +42,7 @@ def test_no_two_letters_or_number_words_sound_alike(shipped: Path) -> None:
 
 
 def test_d012_and_g012_are_announced_with_different_letters(shipped: Path) -> None:
-    sound = SoundConfig()
+    sound = SoundConfig(repeat=1)
     d012 = announce_call(sound, "D012", 5)
     g012 = announce_call(sound, "G012", 5)
 
