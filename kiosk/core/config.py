@@ -128,8 +128,8 @@ class OpeningHours(_Strict):
 
 class SiteConfig(_Strict):
     id: str = Field("tranphu", description="Short id of the point, stored on every row.")
-    name: str = Field("Điểm phục vụ hành chính công phường Trần Phú", description="Name (VI).")
-    name_en: str = Field("Tran Phu Ward Public Administration Service Point", description="EN.")
+    name: str = Field("Điểm phục vụ hành chính công xã Trần Phú", description="Name (VI).")
+    name_en: str = Field("Tran Phu Commune Public Administration Service Point", description="EN.")
     address: str = Field("", description="Address printed on tickets and shown on screens.")
     timezone: str = Field("Asia/Ho_Chi_Minh", description="IANA time zone of the point.")
     hotlines: list[str] = Field(

@@ -11,8 +11,8 @@ from kiosk.printing.ticket_image import TicketFace, render_test_page, render_tic
 
 #: A realistic ticket of the Trần Phú point (fixed time, so the PNGs only change with the layout).
 SAMPLE = TicketFace(
-    site_name="Điểm phục vụ hành chính công phường Trần Phú",
-    site_address="Phường Trần Phú, Hà Nội",
+    site_name="Điểm phục vụ hành chính công xã Trần Phú",
+    site_address="Xã Trần Phú, Hà Nội",
     field_name="Hộ tịch",
     field_name_en="Civil status",
     code="A105",

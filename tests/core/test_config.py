@@ -107,7 +107,7 @@ def test_utf8_file_with_byte_order_mark_loads(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------ bad configs
 
-_SYNTAX_TEXT = config_text(**{'address = "Phường Trần Phú, Hà Nội"': 'address = "Phường Trần Phú'})
+_SYNTAX_TEXT = config_text(**{'address = "Xã Trần Phú, Hà Nội"': 'address = "Xã Trần Phú'})
 _NO_COUNTERS = config_text(**{ALL_COUNTERS: "", "[site]\n": "counters = 5\n\n[site]\n"})
 
 BAD_CONFIGS = [

@@ -24,8 +24,8 @@ PROFILE_58 = "POS-5890"
 def make_face(**changes: object) -> TicketFace:
     """A realistic ticket of the Trần Phú point; keyword arguments replace fields."""
     face = TicketFace(
-        site_name="Điểm phục vụ hành chính công phường Trần Phú",
-        site_address="Phường Trần Phú, thành phố Hà Nội",
+        site_name="Điểm phục vụ hành chính công xã Trần Phú",
+        site_address="Xã Trần Phú, thành phố Hà Nội",
         field_name=FIELD_VI,
         field_name_en="Labour – Meritorious people – Social affairs",
         code="C012",

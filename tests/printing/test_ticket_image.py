@@ -30,8 +30,8 @@ VIETNAMESE_LETTERS = (
 )
 
 LONG_NAME = (
-    "Trung tâm phục vụ hành chính công liên thông cấp xã của Ủy ban nhân dân phường Trần Phú, "
-    "thành phố Hà Nội, cơ sở số hai tại tổ dân phố số mười bốn, nơi tiếp nhận và trả kết quả "
+    "Trung tâm phục vụ hành chính công liên thông cấp xã của Ủy ban nhân dân xã Trần Phú, "
+    "thành phố Hà Nội, cơ sở số hai tại thôn Đồng Trì số mười bốn, nơi tiếp nhận và trả kết quả "
     "thủ tục hành chính cho người dân và doanh nghiệp"
 )
 
