@@ -357,7 +357,9 @@ class AdminPanel(QWidget):
 
     def show_printer_status(self, status: PrinterStatus) -> None:
         self.printer_state.setText(texts.PRINTER_STATES.get(status.value, status.value))
-        paint(self.printer_state, COLOURS.ok if status is PrinterStatus.OK else COLOURS.highlight)
+        paint(
+            self.printer_state, COLOURS.ok_text if status is PrinterStatus.OK else COLOURS.highlight
+        )
 
     def print_test_page(self) -> None:
         self._say(texts.PRINTER_CHECKING)
@@ -428,6 +430,7 @@ class AdminPanel(QWidget):
                 self._target,
                 px=TYPE.admin_small,
                 background=COLOURS.surface_alt if status.open_now else COLOURS.ok,
+                border=COLOURS.surface_alt if status.open_now else COLOURS.ok_text,
             )
             button.setFixedWidth(max(300, self._target * 3))
             button.clicked.connect(lambda _=False, s=status: self.toggle_field(s))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 from PIL import Image
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QMouseEvent, QResizeEvent
+from PySide6.QtGui import QFontMetrics, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.app import texts
@@ -59,10 +61,22 @@ class ResultScreen(QWidget):
         self.issued_at = label(px=TYPE.result_info, colour=COLOURS.muted, align=CENTRE)
         self.ahead = label(px=TYPE.result_info, align=CENTRE)
         self.wait = label(px=TYPE.result_info, align=CENTRE)
-        self.done = TouchButton("", target_px, px=TYPE.result_info, background=COLOURS.ok)
+        self.done = TouchButton(
+            "", target_px, px=TYPE.result_info, background=COLOURS.ok, border=COLOURS.ok_text
+        )
         self.done.setMinimumWidth(target_px * 3)
         self.done.clicked.connect(self.dismissed)
         self.countdown = label(px=TYPE.result_hint, colour=COLOURS.muted, wrap=False)
+        # As wide as its longest text, so "Xong" stays put while the seconds tick down.
+        metrics = QFontMetrics(self.countdown.font())
+        seconds = range(1, math.ceil(config.kiosk.result_seconds) + 1)
+        self.countdown.setFixedWidth(
+            max(
+                metrics.horizontalAdvance(texts.BACK_IN.get(lang, n=n))
+                for lang in Language
+                for n in seconds
+            )
+        )
         self.preview = TicketPreview()
         self.status = label(px=TYPE.result_hint, colour=COLOURS.muted, align=CENTRE)
 

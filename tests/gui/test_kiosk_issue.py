@@ -15,6 +15,7 @@ from kiosk.core.store import Store
 from kiosk.printing.ticket_image import render_ticket, ticket_face
 from tests.gui.test_kiosk_support import (
     WAIT_MS,
+    broken_printer_config,
     count,
     kiosk_config,
     open_kiosk,
@@ -116,9 +117,7 @@ def test_priority_ticket_takes_two_taps(
 def test_printer_failure_keeps_the_ticket_says_so_and_serves_the_next_citizen(
     qtbot: QtBot, aloop: object, tmp_path: Path, store: Store, clock: ManualClock
 ) -> None:
-    blocker = tmp_path / "not-a-folder"
-    blocker.write_text("a file where the printer's folder should be")
-    config = kiosk_config(tmp_path, printer={"file_path": (blocker / "t.escpos").as_posix()})
+    config = broken_printer_config(tmp_path)
     service = QueueService(store, config, clock)
     now = [100.0]
     window = open_kiosk(qtbot, service, monotonic=lambda: now[0])

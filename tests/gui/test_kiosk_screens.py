@@ -23,6 +23,7 @@ from tests.gui.test_kiosk_support import (
     LANDSCAPE,
     PORTRAIT,
     WAIT_MS,
+    broken_printer_config,
     has_words,
     kiosk_config,
     open_kiosk,
@@ -271,9 +272,7 @@ def test_home_fits_6_to_20_fields_in_both_orientations(
 def test_result_screen_fits_with_the_printer_warning(
     qtbot: QtBot, aloop: object, tmp_path: Path, store: Store, clock: ManualClock, size
 ) -> None:
-    blocker = tmp_path / "no-folder"
-    blocker.write_text("")
-    config = kiosk_config(tmp_path, printer={"file_path": (blocker / "t").as_posix()})
+    config = broken_printer_config(tmp_path)
     service = QueueService(store, config, clock)
     window = open_kiosk(qtbot, service, size=size)
     tap(qtbot, window.home.priority)

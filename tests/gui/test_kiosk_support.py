@@ -54,6 +54,13 @@ def kiosk_config(
     )
 
 
+def broken_printer_config(tmp_path: Path) -> Config:
+    """The kiosk config with a file where the printer's folder should be: printing fails."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the printer's folder should be")
+    return kiosk_config(tmp_path, printer={"file_path": (blocker / "t.escpos").as_posix()})
+
+
 def printer_file(config: Config) -> Path:
     return Path(config.printer.file_path)
 
