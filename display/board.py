@@ -6,6 +6,7 @@ snapshot, so a restarted display shows exactly what the log says.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -64,7 +65,7 @@ class Board:
     business_day: date
     last_event_id: int
     tiles: tuple[TileView, ...]
-    newest: CallView | None
+    newest: CallView | None  # the call on the card (see card_call)
     recent: tuple[CallView, ...]
     waiting: tuple[WaitingView, ...]
 
@@ -83,8 +84,18 @@ def date_line(moment: datetime, zone: ZoneInfo) -> tuple[str, str]:
     return f"{WEEKDAYS_VI[local.weekday()]}, {local:%d/%m/%Y}", WEEKDAYS_EN[local.weekday()]
 
 
+def card_call(calls: Sequence[CallView], snapshot: Snapshot) -> CallView | None:
+    """The call the big card announces: the newest one whose counter still holds that ticket.
+
+    A ticket skipped, transferred or completed is no longer announced; the card falls back to
+    the newest call still in hand at its counter, or to nothing.
+    """
+    held = {c.number: c.ticket.code for c in snapshot.counters if c.ticket is not None}
+    return next((call for call in calls if held.get(call.counter) == call.code), None)
+
+
 def build_board(snapshot: Snapshot, config: Config, recent_calls: int) -> Board:
-    """The display's content: one tile per counter, the newest call, recent calls, waiting."""
+    """The display's content: one tile per counter, the call on the card, recent calls, waiting."""
     zone = config.zone
     names = {f.code: f.name for f in config.fields}
 
@@ -126,11 +137,11 @@ def build_board(snapshot: Snapshot, config: Config, recent_calls: int) -> Board:
                 recall=r.recall,
             )
         )
-    newest = calls[0] if calls else None
-    # The list under the newest call: earlier calls, each ticket once (a recall is not news).
+    newest = card_call(calls, snapshot)
+    # The list beside the card: the other calls, each ticket once (a recall is not news).
     seen = {(newest.code, newest.counter)} if newest else set()
     earlier = []
-    for call in calls[1:]:
+    for call in calls:
         if (call.code, call.counter) in seen:
             continue
         seen.add((call.code, call.counter))

@@ -126,6 +126,45 @@ def test_waiting_counts_and_recent_calls_follow_the_log(
     assert tile(live, 4)["note"] == "Tạm dừng: Họp giao ban"
 
 
+def card(live: LiveDisplay) -> tuple[str, int] | None:
+    """What the big card announces ("MỜI SỐ code ĐẾN QUẦY counter"), as shown."""
+    shown = live.window.visible_state()["highlighted"]
+    return (shown["code"], shown["counter"]) if shown else None
+
+
+def test_the_card_stops_announcing_a_ticket_once_its_counter_lets_it_go(
+    open_display: Factory, qtbot: QtBot, service: QueueService
+) -> None:
+    for field in ("hotich", "hotich", "chungthuc", "datdai"):
+        service.issue(field)
+    live = open_display(service)
+    service.call_next(1)  # A001
+    service.call_next(3)  # B001
+    service.call_next(2)  # A002, the newest call
+    qtbot.waitUntil(lambda: card(live) == ("A002", 2), timeout=5000)
+    # A no-show: the card falls back to the newest call a counter still holds.
+    service.skip(2)
+    qtbot.waitUntil(lambda: tile(live, 2)["state"] == "idle", timeout=5000)
+    assert card(live) == ("B001", 3)
+    assert tile(live, 3)["highlighted"] is True
+    assert tile(live, 2)["highlighted"] is False
+    assert "A002" in [c["code"] for c in live.window.visible_state()["recent_calls"]]
+    # Transferred to another field, then completed: each time the next held call shows.
+    service.transfer(3, to_field="datdai")
+    qtbot.waitUntil(lambda: tile(live, 3)["state"] == "idle", timeout=5000)
+    assert card(live) == ("A001", 1)
+    service.complete(1)
+    qtbot.waitUntil(lambda: tile(live, 1)["state"] == "idle", timeout=5000)
+    assert card(live) is None  # no counter holds a called ticket: nothing is announced
+    assert not any(t["highlighted"] for t in live.window.visible_state()["tiles"])
+    live.window.grab()
+    assert "Mời ông/bà lấy số thứ tự" in [r.text for r in live.window.calling.runs]
+    # A new call takes the card again.
+    service.call_next(4)
+    qtbot.waitUntil(lambda: card(live) is not None, timeout=5000)
+    assert card(live) == (tile(live, 4)["code"], 4)
+
+
 def test_calls_are_announced_in_order_never_overlapping_and_recalls_again(
     open_display: Factory, qtbot: QtBot, service: QueueService, tmp_path: Path
 ) -> None:
