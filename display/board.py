@@ -16,6 +16,8 @@ from kiosk.core.config import Config
 from kiosk.core.model import CounterState, Snapshot
 
 WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
+#: Between the names of the fields a counter serves, on a tile without a ticket.
+FIELD_SEPARATOR = " · "
 WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -34,8 +36,9 @@ class TileView:
     state: TileState
     code: str
     field_vi: str
-    note_vi: str
+    note_vi: str  # "Tạm dừng: Nghỉ trưa", "Chưa mở"
     note_en: str
+    status_vi: str = ""  # the note without its reason, where the whole note does not fit
 
 
 @dataclass(frozen=True)
@@ -102,24 +105,27 @@ def build_board(snapshot: Snapshot, config: Config, recent_calls: int) -> Board:
     tiles = []
     for c in snapshot.counters:
         label_vi, label_en = counter_label(config, c.number)
-        served = " · ".join(names.get(code, code) for code in c.fields)
+        served = FIELD_SEPARATOR.join(names.get(code, code) for code in c.fields)
         if c.ticket is not None:
             state = TileState.SERVING
             code = c.ticket.code
             field_vi = names.get(c.ticket.queue_field, c.ticket.queue_field)
-            note_vi, note_en = "", ""
+            status_vi, note_en = "", ""
         elif c.state is CounterState.PAUSED:
             state, code, field_vi = TileState.PAUSED, "", served
-            note_vi = f"Tạm dừng: {c.reason}" if c.reason else "Tạm dừng"
-            note_en = "Paused"
+            status_vi, note_en = "Tạm dừng", "Paused"
         elif c.state is CounterState.CLOSED:
             state, code, field_vi = TileState.CLOSED, "", served
-            note_vi, note_en = "Chưa mở", "Closed"
+            status_vi, note_en = "Chưa mở", "Closed"
         else:
             state, code, field_vi = TileState.IDLE, "", served
-            note_vi, note_en = "", ""
+            status_vi, note_en = "", ""
+        paused_why = state is TileState.PAUSED and c.reason
+        note_vi = f"{status_vi}: {c.reason}" if paused_why else status_vi
         tiles.append(
-            TileView(c.number, label_vi, label_en, state, code, field_vi, note_vi, note_en)
+            TileView(
+                c.number, label_vi, label_en, state, code, field_vi, note_vi, note_en, status_vi
+            )
         )
 
     calls = []

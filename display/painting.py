@@ -13,6 +13,7 @@ from functools import lru_cache
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 
+from display.layout import TextNeeds
 from kiosk.gui.theme import font
 
 MIN_PX = 8
@@ -33,6 +34,11 @@ class TextRun:
     w: float
     h: float
     ink_height: float  # height of the glyphs actually drawn (capitals and digits for codes)
+    wrap: bool = False  # broken between words to the box's width
+    tight: bool = False  # placed by its ink (codes), not by its line height
+    elided: bool = False  # shortened with "…" because the box was too small
+    #: (x, y, w, h) of what was drawn: the lines of text, or the ink of a tight code.
+    drawn: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
 
 
 @lru_cache(maxsize=4096)
@@ -130,6 +136,7 @@ class TextPainter:
             self.p.drawText(QRectF(x, baseline - fm.ascent(), advance + 2, fm.height()), text)
             shown = text
             ink_h = ink.height()
+            drawn = QRectF(x + ink.left(), baseline + ink.top(), ink.width(), ink.height())
         else:
             flags = int(align)
             shown = text
@@ -139,6 +146,7 @@ class TextPainter:
                 shown = fm.elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
             self.p.drawText(rect, flags, shown)
             ink_h = fm.tightBoundingRect(shown).height() if shown else 0.0
+            drawn = fm.boundingRect(rect, flags, shown)
         self.runs.append(
             TextRun(
                 text=shown,
@@ -151,6 +159,10 @@ class TextPainter:
                 w=rect.width(),
                 h=rect.height(),
                 ink_height=ink_h,
+                wrap=wrap,
+                tight=tight,
+                elided=shown != text,
+                drawn=(drawn.x(), drawn.y(), drawn.width(), drawn.height()),
             )
         )
 
@@ -159,3 +171,70 @@ def samples_for_codes(prefixes: Sequence[str], digits: int) -> tuple[str, ...]:
     """The widest codes a point can show ("A888", "KB888"): fonts are fitted to these."""
     widest = "8" * digits
     return tuple(sorted({f"{p}{widest}" for p in prefixes} or {f"A{widest}"}))
+
+
+#: Measuring size: widths in ems are advances at this size divided by it.
+_EM_PX = 100
+
+
+def _em(metrics: QFontMetricsF, text: str) -> float:
+    return metrics.horizontalAdvance(text) / _EM_PX
+
+
+#: A line never starts with one of these: the break goes after it.
+DASHES = ("–", "—", "-", "·")
+
+
+def _two_line_splits(text: str) -> list[tuple[str, str]]:
+    """Every way to break `text` between words into two lines, no line starting with a dash."""
+    words = text.split()
+    splits = []
+    for i in range(1, len(words)):
+        first, second = words[:i], words[i:]
+        if second[0] in DASHES:
+            continue
+        splits.append((" ".join(first), " ".join(second)))
+    return splits
+
+
+def two_lines_em(metrics: QFontMetricsF, text: str) -> float:
+    """Width in ems of the wider line when `text` is broken evenly into two lines."""
+    splits = _two_line_splits(text)
+    if not splits:
+        return _em(metrics, text)
+    return min(max(_em(metrics, a), _em(metrics, b)) for a, b in splits)
+
+
+def balanced_lines(text: str, px: int, bold: bool, width: float) -> str:
+    """`text` broken into two even lines when it does not fit `width` on one (else as is)."""
+    fm = QFontMetricsF(font(px, bold=bold))
+    splits = _two_line_splits(text)
+    if fm.horizontalAdvance(text) <= width or not splits:
+        return text
+    a, b = min(splits, key=lambda s: max(fm.horizontalAdvance(s[0]), fm.horizontalAdvance(s[1])))
+    return f"{a}\n{b}"
+
+
+def measure_needs(field_names: Sequence[str], recent_calls: int) -> TextNeeds:
+    """How much room the point's field names need, in ems of the display font (for layout)."""
+    metrics = QFontMetricsF(font(_EM_PX))
+    names = list(field_names) or [""]
+    return TextNeeds(
+        field_em=max(_em(metrics, n) for n in names),
+        field_two_lines_em=max(two_lines_em(metrics, n) for n in names),
+        fields=len(field_names),
+        recent_calls=recent_calls,
+    )
+
+
+def fits_line(text: str, px: int, bold: bool, w: float, h: float) -> bool:
+    """Whether `text` fits one line of `w` x `h` at `px` pixels."""
+    fm = QFontMetricsF(font(px, bold=bold))
+    return fm.horizontalAdvance(text) <= w and fm.height() <= h
+
+
+def fits_wrapped(text: str, px: int, bold: bool, w: float, h: float) -> bool:
+    """Whether `text`, broken between words, fits `w` x `h` at `px` pixels."""
+    fm = QFontMetricsF(font(px, bold=bold))
+    r = fm.boundingRect(QRectF(0, 0, w, 1e6), Qt.TextFlag.TextWordWrap, text)
+    return r.width() <= w and r.height() <= h

@@ -1,11 +1,13 @@
 """The painted panels of the wall display: header, newest call, counter tiles, lists, ticker.
 
-Each panel paints itself from plain values (no child widgets), with font sizes derived from
-its own size, so the display scales with the screen and every string is recorded for tests.
+Each panel paints itself from plain values (no child widgets) and records every string it
+draws. Text is never smaller than the layout's `text_px` (what a citizen reads at 10 m) and
+never cut: a text that does not fit at that size is wrapped between words or left out whole.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Sequence
 
@@ -13,14 +15,40 @@ from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
-from display.board import CallView, TileState, TileView, WaitingView
-from display.painting import TextPainter, TextRun, fit_pixel_size
+from display.board import FIELD_SEPARATOR, CallView, TileState, TileView, WaitingView
+from display.layout import (
+    CODE_FILL,
+    CODE_FILL_HEIGHT,
+    LABEL_EM,
+    LINE_EM,
+    Rect,
+    line_px,
+    table_columns,
+    table_row_px,
+    table_title_bottom,
+    tile_parts,
+)
+from display.painting import (
+    TextPainter,
+    TextRun,
+    balanced_lines,
+    fit_pixel_size,
+    fits_line,
+    fits_wrapped,
+)
 from kiosk.gui.theme import COLOURS, font
 
 C = COLOURS
 Left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 Right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 Centre = Qt.AlignmentFlag.AlignCenter
+
+#: Share of the card's number box its number fills down (clear of the lines above and below).
+CARD_CODE_FILL = 0.9
+CALLING_VI, CALLING_EN = "MỜI SỐ", "NOW CALLING"
+IDLE_VI, IDLE_EN = "Mời ông/bà lấy số thứ tự", "Please take a number"
+RECENT_VI, RECENT_EN = "SỐ VỪA GỌI", "Recent calls"
+WAITING_VI, WAITING_EN = "ĐANG CHỜ", "Waiting"
 
 
 class Panel(QWidget):
@@ -29,7 +57,13 @@ class Panel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.runs: list[TextRun] = []
+        self.text_px = 32  # the smallest text, set from the layout
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+
+    def set_text_px(self, px: int) -> None:
+        if px != self.text_px:
+            self.text_px = px
+            self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         runs: list[TextRun] = []
@@ -46,18 +80,39 @@ class Panel(QWidget):
     def box(self) -> QRectF:
         return QRectF(0, 0, self.width(), self.height())
 
+    def fit(self, samples: Sequence[str], box: QRectF, bold: bool, cap: float, **kw: bool) -> int:
+        """The largest size up to `cap` at which the samples fit `box`, never under text_px."""
+        px = fit_pixel_size(
+            tuple(samples),
+            round(box.width(), 1),
+            round(box.height(), 1),
+            bold,
+            cap=max(self.text_px, round(cap)),
+            **kw,
+        )
+        return max(px, self.text_px)
 
-def _fit(samples: Sequence[str], w: float, h: float, bold: bool, **kw: bool | int) -> int:
-    return fit_pixel_size(tuple(samples), round(w, 1), round(h, 1), bold, **kw)  # type: ignore[arg-type]
+
+def _advance(text: str, px: int, bold: bool = False) -> float:
+    return QFontMetricsF(font(px, bold=bold)).horizontalAdvance(text)
+
+
+def _frame(tp: TextPainter, box: QRectF, colour: str, width: float, radius: float) -> None:
+    pen = QPen(QColor(colour))
+    pen.setWidthF(width)
+    tp.p.setPen(pen)
+    tp.p.setBrush(Qt.BrushStyle.NoBrush)
+    inset = width / 2
+    tp.p.drawRoundedRect(box.adjusted(inset, inset, -inset, -inset), radius, radius)
 
 
 class HeaderPanel(Panel):
-    """Office name (or the outage notice), date and clock."""
+    """Office name (or the outage notice), date and clock: one row, or two in portrait."""
 
-    def __init__(self, site_name: str, site_line: str, parent: QWidget | None = None) -> None:
+    def __init__(self, site_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.site_name = site_name
-        self.site_line = site_line
+        self.two_rows = False
         self.date_vi = ""
         self.clock = ""
         self.online = True
@@ -75,35 +130,51 @@ class HeaderPanel(Panel):
             self.update()
 
     def draw(self, tp: TextPainter) -> None:
-        w, h = self.width(), self.height()
+        w, h, t = self.width(), self.height(), self.text_px
         bg = C.surface if self.online else C.alert
         tp.fill(self.box(), bg)
-        pad = h * 0.16
-        clock_w = w * 0.13
-        date_w = w * 0.22
-        right = QRectF(w - pad - clock_w, 0, clock_w, h)
-        px_clock = _fit(["88:88"], clock_w, h * 0.72, True)
-        clock_fg = C.accent if self.online else C.text
-        tp.text(right, self.clock, px_clock, clock_fg, bg, bold=True, align=Right, tight=True)
-        date_box = QRectF(right.left() - pad - date_w, 0, date_w, h)
-        px_date = _fit(["Chủ Nhật, 28/12/2026"], date_w, h * 0.42, False)
-        date_fg = C.muted if self.online else C.text
-        tp.text(date_box, self.date_vi, px_date, date_fg, bg, align=Right)
-        name_box = QRectF(pad, h * 0.08, date_box.left() - 2 * pad, h * 0.54)
-        line_box = QRectF(pad, h * 0.6, date_box.left() - 2 * pad, h * 0.32)
-        if self.online:
-            px = min(
-                _fit([self.site_name], name_box.width(), name_box.height(), True), round(h * 0.4)
-            )
-            tp.text(name_box, self.site_name, px, C.text, bg, bold=True, align=Left)
-            px2 = min(_fit([self.site_line], line_box.width(), line_box.height(), False), px)
-            tp.text(line_box, self.site_line, px2, C.muted, bg, align=Left)
+        pad = t * 0.5
+        fg2 = C.muted if self.online else C.text
+        clock_px = round(t * 1.6)
+        clock_w = _advance("88:88", clock_px, True) + 2
+        date_w = _advance("Chủ Nhật, 28/12/2026", t) + 2
+        if self.two_rows:
+            top = QRectF(pad, t * 0.2, w - 2 * pad, line_px(t * 1.2))
+            low = QRectF(pad, top.bottom(), w - 2 * pad, h - top.bottom())
+            clock_box = QRectF(low.right() - clock_w, low.top(), clock_w, low.height())
+            words = low.adjusted(0, 0, -clock_w - pad, 0)
+            if self.online:
+                px = self.fit([self.site_name], top, True, t * 1.2)
+                tp.text(top, self.site_name, px, C.text, bg, bold=True, align=Left)
+                tp.text(words, self.date_vi, t, fg2, bg, align=Left)
+            else:
+                px = self.fit([self.offline_vi], top, True, t * 1.2)
+                tp.text(top, self.offline_vi, px, C.text, bg, bold=True, align=Left)
+                tp.text(words, self.offline_en, t, C.text, bg, align=Left)
         else:
-            px = min(
-                _fit([self.offline_vi], name_box.width(), name_box.height(), True), round(h * 0.4)
-            )
-            tp.text(name_box, self.offline_vi, px, C.text, bg, bold=True, align=Left)
-            tp.text(line_box, self.offline_en, round(px * 0.7), C.text, bg, align=Left)
+            clock_box = QRectF(w - pad - clock_w, 0, clock_w, h)
+            date_box = QRectF(clock_box.left() - pad - date_w, 0, date_w, h)
+            words = QRectF(pad, 0, date_box.left() - 2 * pad, h)
+            if self.online:
+                tp.text(date_box, self.date_vi, t, fg2, bg, align=Right)
+                self._name(tp, words, bg)
+            else:
+                half = words.height() / 2
+                top = QRectF(words.left(), 0, words.width() + date_w + pad, half)
+                low = QRectF(words.left(), half, top.width(), half)
+                tp.text(top, self.offline_vi, t, C.text, bg, bold=True, align=Left)
+                tp.text(low, self.offline_en, t, C.text, bg, align=Left)
+        clock_fg = C.accent if self.online else C.text
+        tp.text(clock_box, self.clock, clock_px, clock_fg, bg, bold=True, align=Right, tight=True)
+
+    def _name(self, tp: TextPainter, box: QRectF, bg: str) -> None:
+        """The office name on one line, or wrapped over two when it is too long for one."""
+        t = self.text_px
+        if fits_line(self.site_name, t, True, box.width(), box.height()):
+            px = self.fit([self.site_name], box, True, t * 1.4)
+            tp.text(box, self.site_name, px, C.text, bg, bold=True, align=Left)
+        else:
+            tp.text(box, self.site_name, t, C.text, bg, bold=True, align=Left, wrap=True)
 
 
 def _blink_colours(highlight: bool, blink_on: bool, base_bg: str) -> tuple[str, str, str]:
@@ -132,54 +203,62 @@ class CallingPanel(Panel):
             self.blink_on = on
             self.update()
 
+    def _pad(self) -> float:
+        return max(self.text_px * 0.4, min(self.width(), self.height()) * 0.04)
+
+    def _boxes(self, field: str) -> tuple[QRectF, QRectF, QRectF, QRectF, bool]:
+        """(top line, code, counter line, field line(s), field wrapped) for this size."""
+        w, h, t = self.width(), self.height(), self.text_px
+        pad = self._pad()
+        inner = w - 2 * pad
+        top = QRectF(pad, pad * 0.5, inner, line_px(t * 1.25))
+        wrap = not fits_line(field, t, False, inner, line_px(t))
+        field_h = line_px(t, 2 if wrap else 1)
+        field_box = QRectF(pad, h - pad * 0.5 - field_h, inner, field_h)
+        counter_h = max(line_px(t * 1.5), h * 0.17)
+        counter = QRectF(pad, field_box.top() - counter_h, inner, counter_h)
+        code = QRectF(pad, top.bottom(), inner, counter.top() - top.bottom())
+        return top, code, counter, field_box, wrap
+
     def code_pixel_size(self) -> int:
-        w, h = self.width(), self.height()
-        pad = min(w, h) * 0.06
-        return _fit(self.code_samples, w - 2 * pad, h * 0.46, True, tight=True)
+        _, code, _, _, _ = self._boxes(self.call.field_vi if self.call else "")
+        width, height = round(code.width(), 1), round(code.height() * CARD_CODE_FILL, 1)
+        return fit_pixel_size(self.code_samples, width, height, True, tight=True)
 
     def draw(self, tp: TextPainter) -> None:
-        w, h = self.width(), self.height()
+        w, h, t = self.width(), self.height(), self.text_px
         tp.fill(self.box(), C.background)
         radius = min(w, h) * 0.04
-        pad = min(w, h) * 0.06
+        pad = self._pad()
         if self.call is None:
             tp.fill(self.box(), C.surface, radius)
-            lines = QRectF(pad, h * 0.2, w - 2 * pad, h * 0.4)
-            px = _fit(["Mời ông/bà lấy số thứ tự"], lines.width(), lines.height(), True, wrap=True)
-            tp.text(lines, "Mời ông/bà lấy số thứ tự", px, C.text, C.surface, bold=True, wrap=True)
-            en = QRectF(pad, h * 0.62, w - 2 * pad, h * 0.16)
-            tp.text(en, "Please take a number", round(px * 0.6), C.muted, C.surface)
+            lines = QRectF(pad, h * 0.12, w - 2 * pad, h * 0.5)
+            px = self.fit([IDLE_VI], lines, True, h * 0.16, wrap=True)
+            tp.text(lines, IDLE_VI, px, C.text, C.surface, bold=True, wrap=True)
+            en = QRectF(pad, lines.bottom(), w - 2 * pad, line_px(max(t, px * 0.6)))
+            tp.text(en, IDLE_EN, self.fit([IDLE_EN], en, False, px * 0.6), C.muted, C.surface)
             return
         # Steady highlight: navy on amber; the blink swaps to amber on navy.
         if self.blink_on:
             bg, fg, fg2 = C.background, C.accent, C.accent
             tp.fill(self.box(), bg, radius)
-            pen = QPen(QColor(C.accent))
-            pen.setWidthF(max(3.0, h * 0.012))
-            tp.p.setPen(pen)
-            tp.p.setBrush(Qt.BrushStyle.NoBrush)
-            inset = pen.widthF() / 2
-            tp.p.drawRoundedRect(self.box().adjusted(inset, inset, -inset, -inset), radius, radius)
+            _frame(tp, self.box(), C.accent, max(3.0, h * 0.012), radius)
         else:
             bg, fg, fg2 = C.accent, C.background, C.background
             tp.fill(self.box(), bg, radius)
-        top = QRectF(pad, h * 0.03, w - 2 * pad, h * 0.15)
-        px_top = _fit(["MỜI SỐ"], top.width() * 0.5, top.height(), True)
-        tp.text(top, "MỜI SỐ", px_top, fg, bg, bold=True, align=Left)
-        tp.text(top, "NOW CALLING", round(px_top * 0.6), fg2, bg, bold=True, align=Right)
-        code_box = QRectF(pad, h * 0.19, w - 2 * pad, h * 0.5)
-        tp.text(code_box, self.call.code, self.code_pixel_size(), fg, bg, bold=True, tight=True)
-        counter_text = f"ĐẾN {self.call.counter_label_vi}"
-        counter_box = QRectF(pad, h * 0.7, w - 2 * pad, h * 0.17)
-        px_counter = _fit(
-            [f"ĐẾN {self.call.counter_label_vi}"], counter_box.width(), counter_box.height(), True
+        call = self.call
+        top, code, counter, field, wrap = self._boxes(call.field_vi)
+        px_top = self.fit([CALLING_VI], top, True, t * 1.25)
+        tp.text(top, CALLING_VI, px_top, fg, bg, bold=True, align=Left)
+        tp.text(top, CALLING_EN, t, fg2, bg, bold=True, align=Right)
+        tp.text(code, call.code, self.code_pixel_size(), fg, bg, bold=True, tight=True)
+        counter_text = f"ĐẾN {call.counter_label_vi}"
+        px_counter = self.fit([counter_text], counter, True, counter.height() / LINE_EM)
+        tp.text(counter, counter_text, px_counter, fg, bg, bold=True)
+        field_text = (
+            balanced_lines(call.field_vi, t, False, field.width()) if wrap else call.field_vi
         )
-        tp.text(counter_box, counter_text, px_counter, fg, bg, bold=True)
-        field_box = QRectF(pad, h * 0.87, w - 2 * pad, h * 0.11)
-        px_field = min(
-            _fit([self.call.field_vi], field_box.width(), field_box.height(), False), px_top
-        )
-        tp.text(field_box, self.call.field_vi, px_field, fg2, bg)
+        tp.text(field, field_text, t, fg2, bg, wrap=wrap)
 
 
 class TilePanel(Panel):
@@ -191,10 +270,16 @@ class TilePanel(Panel):
         self.view: TileView | None = None
         self.highlight = False
         self.blink_on = False
+        self.field_lines = 1  # set from the layout: lines the field gets under the number
 
     def set_view(self, view: TileView, highlight: bool) -> None:
         if (view, highlight) != (self.view, self.highlight):
             self.view, self.highlight = view, highlight
+            self.update()
+
+    def set_field_lines(self, lines: int) -> None:
+        if lines != self.field_lines:
+            self.field_lines = lines
             self.update()
 
     def set_blink(self, on: bool) -> None:
@@ -204,12 +289,12 @@ class TilePanel(Panel):
                 self.update()
 
     def code_pixel_size(self) -> int:
-        w, h = self.width(), self.height()
-        pad = min(w, h) * 0.06
-        return _fit(self.code_samples, w - 2 * pad, h * 0.44, True, tight=True)
+        code = tile_parts(self.width(), self.height(), self.text_px, self.field_lines).code
+        width, height = round(code.w * CODE_FILL, 1), round(code.h * CODE_FILL_HEIGHT, 1)
+        return fit_pixel_size(self.code_samples, width, height, True, tight=True)
 
     def draw(self, tp: TextPainter) -> None:
-        w, h = self.width(), self.height()
+        w, h, t = self.width(), self.height(), self.text_px
         tp.fill(self.box(), C.background)
         v = self.view
         if v is None:
@@ -218,50 +303,69 @@ class TilePanel(Panel):
         bg, fg, fg2 = _blink_colours(self.highlight, self.blink_on, C.surface)
         tp.fill(self.box(), bg, radius)
         if self.highlight:
-            pen = QPen(QColor(C.accent))
-            pen.setWidthF(max(3.0, min(w, h) * 0.025))
-            tp.p.setPen(pen)
-            tp.p.setBrush(Qt.BrushStyle.NoBrush)
-            inset = pen.widthF() / 2
-            tp.p.drawRoundedRect(self.box().adjusted(inset, inset, -inset, -inset), radius, radius)
-        pad = min(w, h) * 0.06
-        label_box = QRectF(pad, h * 0.04, w - 2 * pad, h * 0.17)
-        px_label = _fit([v.label_vi, "QUẦY 88"], label_box.width(), label_box.height(), True)
-        tp.text(
-            label_box,
-            v.label_vi,
-            px_label,
-            fg2 if v.state is TileState.CLOSED else fg,
-            bg,
-            bold=True,
-        )
-        code_box = QRectF(pad, h * 0.26, w - 2 * pad, h * 0.48)
-        field_box = QRectF(pad, h * 0.79, w - 2 * pad, h * 0.17)
-        px_field = min(
-            _fit(["Lao động – Xã hội"], field_box.width(), field_box.height(), False), px_label
-        )
+            _frame(tp, self.box(), C.accent, max(3.0, min(w, h) * 0.025), radius)
+        parts = tile_parts(w, h, t, self.field_lines)
+        label = _qrect(parts.label)
+        px_label = self.fit([v.label_vi, "QUẦY 88"], label, True, parts.label_px)
+        label_fg = fg2 if v.state is TileState.CLOSED else fg
+        tp.text(label, v.label_vi, px_label, label_fg, bg, bold=True)
         if v.state is TileState.SERVING:
-            tp.text(code_box, v.code, self.code_pixel_size(), fg, bg, bold=True, tight=True)
-            tp.text(field_box, v.field_vi, px_field, fg2, bg)
-        elif v.state is TileState.IDLE:
-            tp.text(code_box, "—", self.code_pixel_size() // 2, fg2, bg, bold=True, tight=True)
-            tp.text(field_box, v.field_vi, px_field, fg2, bg)
-        else:
-            note_fg = C.accent if v.state is TileState.PAUSED and bg == C.surface else fg2
-            px_note = _fit(
-                [v.note_vi, "Tạm dừng: Nghỉ trưa"], code_box.width(), code_box.height() * 0.4, True
-            )
-            tp.text(code_box, v.note_vi, px_note, note_fg, bg, bold=True)
-            tp.text(field_box, v.field_vi, px_field, fg2, bg)
+            code = _qrect(parts.code)
+            tp.text(code, v.code, self.code_pixel_size(), fg, bg, bold=True, tight=True)
+            if parts.field_lines:
+                field = _qrect(parts.field)
+                wrap = parts.field_lines > 1
+                text = balanced_lines(v.field_vi, t, False, field.width()) if wrap else v.field_vi
+                if fits_wrapped(text, t, False, field.width(), field.height()):
+                    tp.text(field, text, t, fg2, bg, wrap=wrap)
+            return
+        # Not serving: a note where the number goes, then the fields it serves if they fit.
+        rest = QRectF(parts.code.x, parts.code.y, parts.code.w, h - parts.code.y - parts.label.y)
+        note_fg = C.accent if v.state is TileState.PAUSED and bg == C.surface else fg2
+        note_box = self._note(tp, [v.note_vi or "—", v.status_vi], rest, note_fg, bg)
+        served = QRectF(
+            rest.left(), note_box.bottom(), rest.width(), rest.bottom() - note_box.bottom()
+        )
+        names = v.field_vi
+        if not fits_line(names, t, False, served.width(), line_px(t)):  # one field a line
+            split = names.split(FIELD_SEPARATOR)
+            names = "\n".join(balanced_lines(n, t, False, served.width()) for n in split)
+        if names and fits_wrapped(names, t, False, served.width(), served.height()):
+            tp.text(served, names, t, fg2, bg, wrap=True)
+
+    def _note(
+        self, tp: TextPainter, candidates: Sequence[str], area: QRectF, fg: str, bg: str
+    ) -> QRectF:
+        """The first of `candidates` that fits `area` (one large line, or wrapped); its box."""
+        t = self.text_px
+        for note in filter(None, candidates):
+            one = QRectF(area.left(), area.top(), area.width(), line_px(t * 1.3))
+            if fits_line(note, t, True, one.width(), min(one.height(), area.height())):
+                tp.text(one, note, self.fit([note], one, True, t * 1.3), fg, bg, bold=True)
+                return one
+            fm = QFontMetricsF(font(t, bold=True))
+            flags = Qt.TextFlag.TextWordWrap
+            laid = fm.boundingRect(QRectF(0, 0, area.width(), 1e6), flags, note)
+            if laid.width() <= area.width() and laid.height() <= area.height():
+                box = QRectF(area.left(), area.top(), area.width(), math.ceil(laid.height()))
+                tp.text(box, note, t, fg, bg, bold=True, wrap=True)
+                return box
+        return QRectF(area.left(), area.top(), area.width(), 0)
+
+
+def _qrect(r: Rect) -> QRectF:
+    return QRectF(r.x, r.y, r.w, r.h)
 
 
 class RecentPanel(Panel):
-    """The calls before the newest one: code and counter, newest first."""
+    """The calls before the one on the card, newest first: as many as fit, each code whole.
+
+    A strip of two-line cells (code over counter) when wide, else a list of one-line rows.
+    """
 
     def __init__(self, rows: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.limit = max(1, rows)
-        self.columns = 2
         self.calls: tuple[CallView, ...] = ()
 
     def set_calls(self, calls: Sequence[CallView]) -> None:
@@ -270,52 +374,97 @@ class RecentPanel(Panel):
             self.calls = calls
             self.update()
 
+    def shown(self) -> tuple[CallView, ...]:
+        """The calls the panel has room for at its current size."""
+        return self.calls[: len(self._slots())]
+
+    def _strip(self) -> bool:
+        return self.width() >= 2.2 * self.height()
+
+    def _title_box(self) -> QRectF:
+        """Where "SỐ VỪA GỌI / Recent calls" go: two lines, left (strip) or on top (list)."""
+        t, h = self.text_px, self.height()
+        pad = t * 0.4
+        width = max(_advance(RECENT_VI, t, True), _advance(RECENT_EN, t)) + 2
+        title_h = line_px(t, 2)
+        if self._strip():
+            return QRectF(pad, (h - title_h) / 2, width, title_h)
+        return QRectF(pad, pad, self.width() - 2 * pad, title_h)
+
+    def _slots(self) -> list[tuple[QRectF, QRectF, Qt.AlignmentFlag]]:
+        """(code box, counter box, alignment) of each call that fits, newest first."""
+        t, w, h = self.text_px, self.width(), self.height()
+        pad, gap, code_px = t * 0.4, t * 0.9, round(t * LABEL_EM)
+        codes = [c.code for c in self.calls] + ["A888"]
+        labels = [c.counter_label_vi for c in self.calls] + ["QUẦY 88"]
+        code_w = max(_advance(c, code_px, True) for c in codes) + 2
+        label_w = max(_advance(lb, t, True) for lb in labels) + 2
+        title = self._title_box()
+        slots = []
+        if self._strip():
+            cell_w, code_h, label_h = max(code_w, label_w), line_px(code_px), line_px(t)
+            top = (h - code_h - label_h) / 2
+            x = title.right() + gap
+            while x + cell_w <= w - pad and len(slots) < self.limit:
+                code = QRectF(x, top, cell_w, code_h)
+                slots.append((code, QRectF(x, code.bottom(), cell_w, label_h), Centre))
+                x += cell_w + gap
+            return slots
+        row_h, cell_w = line_px(code_px), code_w + label_w + t * 0.5
+        x, y = pad, title.bottom() + pad * 0.5
+        while x + cell_w <= w - pad and len(slots) < self.limit:
+            if y + row_h > h - pad * 0.5:  # next column
+                x, y = x + cell_w + gap, title.bottom() + pad * 0.5
+                continue
+            code = QRectF(x, y, code_w, row_h)
+            slots.append((code, QRectF(x + cell_w - label_w, y, label_w, row_h), Right))
+            y += row_h
+        return slots
+
     def draw(self, tp: TextPainter) -> None:
-        w, h = self.width(), self.height()
+        w, h, t = self.width(), self.height(), self.text_px
         tp.fill(self.box(), C.background)
-        radius = min(w, h) * 0.04
-        tp.fill(self.box(), C.surface, radius)
-        pad = min(w, h) * 0.05
-        title_h = min(h * 0.2, w * 0.09)
-        title = QRectF(pad, pad * 0.3, w - 2 * pad, title_h)
-        px_title = _fit(["SỐ VỪA GỌI"], title.width() * 0.55, title_h * 0.62, True)
-        tp.text(title, "SỐ VỪA GỌI", px_title, C.muted, C.surface, bold=True, align=Left)
-        tp.text(title, "Recent calls", round(px_title * 0.8), C.muted, C.surface, align=Right)
-        cols = self.columns
-        rows = -(-self.limit // cols)
-        area = QRectF(pad, title.bottom(), w - 2 * pad, h - title.bottom() - pad * 0.5)
-        cell_w, cell_h = area.width() / cols, area.height() / rows
-        code_w = cell_w * 0.5
-        px = _fit(["A888", "QUẦY 88"], code_w - pad * 0.5, cell_h * 0.58, True)
+        tp.fill(self.box(), C.surface, min(w, h) * 0.06)
+        title = self._title_box()
+        top, low = (
+            title.adjusted(0, 0, 0, -title.height() / 2),
+            title.adjusted(0, title.height() / 2, 0, 0),
+        )
+        tp.text(top, RECENT_VI, t, C.muted, C.surface, bold=True, align=Left)
+        tp.text(low, RECENT_EN, t, C.muted, C.surface, align=Left)
         line = QPen(QColor(C.surface_alt))
-        line.setWidthF(max(1.0, h * 0.004))
-        for i, call in enumerate(self.calls[: self.limit]):
-            r, c = divmod(i, cols)
-            x, y = area.left() + c * cell_w, area.top() + r * cell_h
-            if r:
-                tp.p.setPen(line)
-                tp.p.drawLine(QPointF(x, y), QPointF(x + cell_w - pad * 0.5, y))
-            code_box = QRectF(x, y, code_w, cell_h)
-            tp.text(code_box, call.code, px, C.text, C.surface, bold=True, align=Left)
-            counter_box = QRectF(x + code_w, y, cell_w - code_w - pad * 0.5, cell_h)
+        line.setWidthF(max(1.0, t * 0.08))
+        strip = self._strip()
+        for call, (code, label, align) in zip(self.calls, self._slots(), strict=False):
+            tp.p.setPen(line)
+            if strip:  # a rule before each cell
+                x = code.left() - t * 0.45
+                tp.p.drawLine(QPointF(x, h * 0.15), QPointF(x, h * 0.85))
+            elif code.top() > title.bottom() + t:  # a rule above each row but the first
+                tp.p.drawLine(code.topLeft(), QPointF(label.right(), code.top()))
+            code_align = Centre if strip else Left
             tp.text(
-                counter_box,
-                call.counter_label_vi,
-                round(px * 0.8),
-                C.muted,
-                C.surface,
-                bold=True,
-                align=Left,
+                code, call.code, round(t * LABEL_EM), C.text, C.surface, bold=True, align=code_align
             )
+            tp.text(label, call.counter_label_vi, t, C.muted, C.surface, bold=True, align=align)
 
 
 class WaitingPanel(Panel):
-    """How many people wait in each field: "A  Hộ tịch  12"."""
+    """How many people wait in each field, as a table: "A │ Hộ tịch │ 12".
 
-    def __init__(self, vertical: bool, parent: QWidget | None = None) -> None:
+    When the fields do not all fit at the smallest text size, the table turns pages.
+    """
+
+    PAGE_MS = 8000
+
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.vertical = vertical
         self.fields: tuple[WaitingView, ...] = ()
+        self.page = 0
+        self.pager = QTimer(self)
+        self.pager.setInterval(self.PAGE_MS)
+        self.pager.timeout.connect(self._turn)
+        self.pager.start()
 
     def set_fields(self, fields: Sequence[WaitingView]) -> None:
         fields = tuple(fields)
@@ -323,59 +472,66 @@ class WaitingPanel(Panel):
             self.fields = fields
             self.update()
 
-    def grid(self) -> tuple[int, int]:
-        n = max(1, len(self.fields))
-        if self.vertical:
-            return 1, n
-        rows = 1 if n <= 4 else 2 if n <= 10 else 3
-        return -(-n // rows), rows
+    def _turn(self) -> None:
+        if self.pages() > 1:
+            self.page = (self.page + 1) % self.pages()
+            self.update()
+
+    def stop(self) -> None:
+        self.pager.stop()
+
+    def _rows(self) -> tuple[int, int, bool]:
+        """(row height, rows per page, names wrapped) at the current size."""
+        t = self.text_px
+        name_w = table_columns(self.width(), t).name_w
+        wrap = not all(fits_line(f.name_vi, t, False, name_w, line_px(t)) for f in self.fields)
+        row_h = table_row_px(t, wrap)
+        room = self.height() - table_title_bottom(t) - round(t * 0.4)
+        return row_h, max(1, room // row_h), wrap
+
+    def pages(self) -> int:
+        _, per_page, _ = self._rows()
+        return max(1, math.ceil(len(self.fields) / per_page))
+
+    def shown(self) -> tuple[WaitingView, ...]:
+        """The fields on the current page."""
+        _, per_page, _ = self._rows()
+        first = (self.page % self.pages()) * per_page
+        return self.fields[first : first + per_page]
 
     def draw(self, tp: TextPainter) -> None:
-        w, h = self.width(), self.height()
+        w, h, t = self.width(), self.height(), self.text_px
         tp.fill(self.box(), C.background)
-        radius = min(w, h) * (0.04 if self.vertical else 0.08)
-        tp.fill(self.box(), C.surface, radius)
-        pad = min(w, h) * (0.05 if self.vertical else 0.1)
-        if self.vertical:
-            title_h = min(h * 0.2, w * 0.09)
-            title = QRectF(pad, pad * 0.3, w - 2 * pad, title_h)
-            px_title = _fit(["ĐANG CHỜ"], title.width() * 0.5, title_h * 0.62, True)
-            tp.text(title, "ĐANG CHỜ", px_title, C.muted, C.surface, bold=True, align=Left)
-            tp.text(title, "Waiting", round(px_title * 0.8), C.muted, C.surface, align=Right)
-            area = QRectF(pad, title.bottom(), w - 2 * pad, h - title.bottom() - pad * 0.5)
-        else:
-            title_w = min(w * 0.12, h * 1.5)
-            px_title = _fit(["ĐANG CHỜ"], title_w, h * 0.26, True)
-            top = QRectF(pad, h * 0.18, title_w, h * 0.36)
-            tp.text(top, "ĐANG CHỜ", px_title, C.muted, C.surface, bold=True, align=Left)
-            low = QRectF(pad, h * 0.5, title_w, h * 0.3)
-            tp.text(low, "Waiting", round(px_title * 0.8), C.muted, C.surface, align=Left)
-            area = QRectF(pad * 2 + title_w, pad * 0.5, w - title_w - 3 * pad, h - pad)
-        if not self.fields:
-            return
-        cols, rows = self.grid()
-        cell_w, cell_h = area.width() / cols, area.height() / rows
-        gap = cell_h * 0.15
-        badge = min(cell_h * 0.78, cell_w * 0.16)
-        count_w = min(cell_w * 0.22, badge * 1.7)
-        name_w = cell_w - badge - count_w - 3 * gap
-        px_count = _fit(["888"], count_w, cell_h * 0.8, True)
-        px_badge = _fit(["KB"], badge * 0.8, badge * 0.55, True)
-        names = [f.name_vi for f in self.fields]
-        px_name = min(
-            _fit(names, name_w, cell_h * 0.95, False, wrap=True), round(cell_h * 0.5), px_count
-        )
-        for i, f in enumerate(self.fields):
-            r, c = divmod(i, cols)
-            x, y = area.left() + c * cell_w, area.top() + r * cell_h
-            badge_box = QRectF(x, y + (cell_h - badge) / 2, badge, badge)
-            tp.fill(badge_box, C.surface_alt, badge * 0.18)
-            tp.text(badge_box, f.prefix, px_badge, C.text, C.surface_alt, bold=True)
-            name_box = QRectF(x + badge + gap, y, name_w, cell_h)
-            tp.text(name_box, f.name_vi, px_name, C.text, C.surface, align=Left, wrap=True)
-            count_box = QRectF(x + cell_w - count_w - gap, y, count_w, cell_h)
+        tp.fill(self.box(), C.surface, min(w, h) * 0.04)
+        cols = table_columns(w, t)
+        pad = cols.pad
+        title = QRectF(pad, pad, w - 2 * pad, line_px(t))
+        tp.text(title, WAITING_VI, t, C.muted, C.surface, bold=True, align=Left)
+        en = title.adjusted(_advance(WAITING_VI, t, True) + t * 0.6, 0, 0, 0)
+        tp.text(en, WAITING_EN, t, C.muted, C.surface, align=Left)
+        if self.pages() > 1:
+            page = f"{self.page % self.pages() + 1}/{self.pages()}"
+            tp.text(title, page, t, C.muted, C.surface, bold=True, align=Right)
+        row_h, _, wrap = self._rows()
+        y = table_title_bottom(t)
+        count_px = min(round(t * 1.25), max(t, int(row_h / 1.37)))
+        line = QPen(QColor(C.surface_alt))
+        line.setWidthF(max(1.0, t * 0.06))
+        inset = t * 0.12
+        for i, f in enumerate(self.shown()):
+            if i:
+                tp.p.setPen(line)
+                tp.p.drawLine(QPointF(pad, y), QPointF(w - pad, y))
+            badge = QRectF(pad, y + inset, cols.badge_w, row_h - 2 * inset)
+            tp.fill(badge, C.surface_alt, t * 0.25)
+            tp.text(badge, f.prefix, t, C.text, C.surface_alt, bold=True, tight=True)
+            name = QRectF(badge.right() + cols.gap, y, cols.name_w, row_h)
+            shown = balanced_lines(f.name_vi, t, False, name.width()) if wrap else f.name_vi
+            tp.text(name, shown, t, C.text, C.surface, align=Left, wrap=wrap)
+            count = QRectF(w - pad - cols.count_w, y, cols.count_w, row_h)
             fg = C.accent if f.waiting else C.muted
-            tp.text(count_box, str(f.waiting), px_count, fg, C.surface, bold=True, align=Right)
+            tp.text(count, str(f.waiting), count_px, fg, C.surface, bold=True, align=Right)
+            y += row_h
 
 
 class TickerPanel(Panel):
@@ -397,7 +553,7 @@ class TickerPanel(Panel):
             self._timer.start()
 
     def pixel_size(self) -> int:
-        return max(12, round(self.height() * 0.5))
+        return max(self.text_px, round(self.height() * 0.6))
 
     def _text_width(self) -> float:
         return QFontMetricsF(font(self.pixel_size())).horizontalAdvance(self.text)
@@ -418,7 +574,7 @@ class TickerPanel(Panel):
         tp.fill(self.box(), C.surface_alt)
         if not self.text:
             return
-        pad = h * 0.5
+        pad = self.text_px * 0.8
         box = QRectF(pad + self.offset, 0, self._text_width() + 4, h)
         tp.text(box, self.text, self.pixel_size(), C.text, C.surface_alt, align=Left, elide=False)
         # The runs must describe the whole text even when part of it is off screen.

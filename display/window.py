@@ -14,8 +14,8 @@ from PySide6.QtGui import QColor, QPalette, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
 from display.board import Board, date_line
-from display.layout import Layout, Rect, compute_layout
-from display.painting import samples_for_codes
+from display.layout import Layout, Orientation, Rect, compute_layout
+from display.painting import measure_needs, samples_for_codes
 from display.panels import (
     CallingPanel,
     HeaderPanel,
@@ -45,18 +45,18 @@ class DisplayWindow(QWidget):
         pal.setColor(QPalette.ColorRole.Window, QColor(COLOURS.background))
         self.setPalette(pal)
         samples = samples_for_codes([f.prefix for f in config.fields], config.queue.number_digits)
-        site_line = config.site.address or config.site.name_en
-        self.header = HeaderPanel(config.site.name, site_line, self)
+        self.needs = measure_needs([f.name for f in config.fields], config.display.recent_calls)
+        self.header = HeaderPanel(config.site.name, self)
         self.calling = CallingPanel(samples, self)
         self.tiles = [TilePanel(samples, self) for _ in config.counters]
         self.recent = RecentPanel(config.display.recent_calls, self)
-        self.waiting = WaitingPanel(vertical=False, parent=self)
+        self.waiting = WaitingPanel(self)
         self.ticker = TickerPanel(config.display.ticker, self)
         if config.display.recent_calls == 0:
             self.recent.hide()
         self.board: Board | None = None
         self.online = True
-        self.layout_: Layout = compute_layout(1280, 720, len(self.tiles))
+        self.layout_: Layout = compute_layout(1280, 720, len(self.tiles), self.needs)
         self._newest_id: int | None = None
         self._blink_until = 0.0
         self._blink_on = False
@@ -76,18 +76,21 @@ class DisplayWindow(QWidget):
         self._place()
 
     def _place(self) -> None:
-        lay = compute_layout(self.width(), self.height(), len(self.tiles))
+        """Lay the panels out for the window's size (also before a hidden window is shown)."""
+        lay = compute_layout(self.width(), self.height(), len(self.tiles), self.needs)
         self.layout_ = lay
 
-        def put(panel: QWidget, r: Rect) -> None:
+        def put(panel: Panel, r: Rect) -> None:
+            panel.set_text_px(lay.text_px)
             panel.setGeometry(r.x, r.y, r.w, r.h)
 
+        self.header.two_rows = lay.orientation is Orientation.PORTRAIT
         put(self.header, lay.header)
         put(self.calling, lay.calling)
         for tile, r in zip(self.tiles, lay.tiles, strict=True):
+            tile.set_field_lines(lay.tile_field_lines)
             put(tile, r)
         put(self.recent, lay.recent)
-        self.waiting.vertical = lay.orientation == "portrait"
         put(self.waiting, lay.waiting)
         put(self.ticker, lay.ticker)
 
@@ -95,6 +98,8 @@ class DisplayWindow(QWidget):
 
     def show_board(self, board: Board) -> None:
         """Show a new state; a newer call than the one shown starts the blink."""
+        if (self.layout_.width, self.layout_.height) != (self.width(), self.height()):
+            self._place()  # resized while hidden: Qt delivers the resize event only on show
         self.board = board
         newest = board.newest
         self.calling.set_call(newest)
@@ -157,6 +162,7 @@ class DisplayWindow(QWidget):
         self._stop_blink()
         self._clock_timer.stop()
         self.ticker.stop()
+        self.waiting.stop()
 
     # ------------------------------------------------------------------ what is shown
 
@@ -194,6 +200,8 @@ class DisplayWindow(QWidget):
                 "orientation": lay.orientation.value,
                 "columns": lay.columns,
                 "rows": lay.rows,
+                "text_px": lay.text_px,
+                "calling": [lay.calling.x, lay.calling.y, lay.calling.w, lay.calling.h],
             },
             "highlighted": (
                 {
@@ -211,11 +219,12 @@ class DisplayWindow(QWidget):
             "tiles": tiles,
             "recent_calls": [
                 {"code": c.code, "counter": c.counter, "time": c.time, "recall": c.recall}
-                for c in self.recent.calls
+                for c in (() if self.recent.isHidden() else self.recent.shown())
             ],
             "waiting": [
                 {"field": f.field, "name": f.name_vi, "waiting": f.waiting}
                 for f in self.waiting.fields
             ],
+            "waiting_page": [self.waiting.page % self.waiting.pages() + 1, self.waiting.pages()],
             "ticker": self.ticker.text,
         }

@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from display.layout import compute_layout
 from kiosk.audio import announce_call, call_clip_names
 from kiosk.core.config import parse_config
 from kiosk.demo import demo_config_text
@@ -170,8 +169,8 @@ def test_cli_call_reaches_display_and_console_processes_and_survives_their_resta
         time.sleep(0.05)
     with Image.open(png) as img:
         assert img.size == (1280, 720)
-        card = compute_layout(1280, 720, len(point.config.counters)).calling
-        corner = img.convert("RGB").getpixel((card.x + card.w // 2, card.y + 4))
+        x, y, w, _ = shown["layout"]["calling"]  # where the display placed its card
+        corner = img.convert("RGB").getpixel((x + w // 2, y + 8))  # inside the blink frame
     assert "#{:02X}{:02X}{:02X}".format(*corner) in (COLOURS.accent, COLOURS.background)
 
     # Kill both hard and start them again: same picture, and the old call is not repeated.
