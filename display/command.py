@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import argparse
 import os
-from pathlib import Path
 from typing import Any
 
-from kiosk.gui.options import add_window_options, parse_geometry
+from kiosk.gui.options import add_window_options, output_file, parse_geometry
 
 
 def cmd_display(ctx: Any, a: argparse.Namespace) -> int:
     geometry = parse_geometry(a.geometry) if a.geometry else None
+    snapshot, screenshot = output_file(a.snapshot), output_file(a.screenshot)
+    announce_dir = None
+    if a.announce_dir:
+        from kiosk.core.files import check_folder
+
+        announce_dir = check_folder(a.announce_dir, create=True, parents=True)
     config = ctx.config
     if config.sound.enabled and not a.mute:
         from kiosk.audio.sound_check import check_clips_dir
@@ -52,7 +57,7 @@ def cmd_display(ctx: Any, a: argparse.Namespace) -> int:
             window = DisplayWindow(config, service.clock)
             ops = Operations(window)
             sink: AudioSink = (
-                FolderSink(a.announce_dir) if a.announce_dir else QtAudioSink(sound.volume)
+                FolderSink(announce_dir) if announce_dir else QtAudioSink(sound.volume)
             )
             announcer = Announcer(sound, sink, ops, parent=window) if sound.enabled else None
             live = LiveDisplay(
@@ -60,8 +65,8 @@ def cmd_display(ctx: Any, a: argparse.Namespace) -> int:
                 window,
                 announcer,
                 ops,
-                snapshot_path=Path(a.snapshot) if a.snapshot else None,
-                screenshot_path=Path(a.screenshot) if a.screenshot else None,
+                snapshot_path=snapshot,
+                screenshot_path=screenshot,
             )
             place(window, screen, fullscreen, geometry)
             QTimer.singleShot(0, live.start)

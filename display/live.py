@@ -23,6 +23,7 @@ from display.announcer import Announcer
 from display.board import build_board
 from display.window import DisplayWindow
 from kiosk.core.errors import KioskError
+from kiosk.core.files import OutputError, write_atomic, write_atomic_with
 from kiosk.core.model import Event, Snapshot
 from kiosk.core.queue import QueueService
 from kiosk.gui.operations import Operations
@@ -31,14 +32,6 @@ from kiosk.gui.watcher import FeedWatcher
 log = logging.getLogger(__name__)
 
 SCREENSHOT_EVERY_S = 1.0
-
-
-def write_json_atomically(path: Path, data: dict[str, Any]) -> None:
-    """Readers never see half a file: write beside it, then rename over it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, path)
 
 
 class LiveDisplay(QObject):
@@ -152,9 +145,13 @@ class LiveDisplay(QObject):
         state["renders"] = self.renders
         state["pid"] = os.getpid()
         try:
-            write_json_atomically(self.snapshot_path, state)
-        except OSError as exc:
-            log.warning("cannot write %s: %s", self.snapshot_path, exc)
+            write_atomic(
+                self.snapshot_path,
+                json.dumps(state, ensure_ascii=False, indent=1),
+                folders=True,
+            )
+        except OutputError as exc:
+            log.warning("%s", exc.message_en)
 
     def _screenshot(self) -> None:
         path = self.screenshot_path
@@ -163,11 +160,15 @@ class LiveDisplay(QObject):
         self._last_shot = time.monotonic()
         image = self.window.grab().toImage()
 
+        def png(tmp: Path) -> None:
+            if not image.save(str(tmp), "PNG"):
+                raise OSError("cannot encode the screenshot as PNG")
+
         def save() -> None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.png")
-            if image.save(str(tmp), "PNG"):
-                os.replace(tmp, path)
+            try:
+                write_atomic_with(path, png, folders=True)
+            except OutputError as exc:
+                log.warning("%s", exc.message_en)
 
         loop = asyncio.get_event_loop()
         task = loop.run_in_executor(None, save)

@@ -27,6 +27,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
 
 from kiosk.audio import AssembledWav
+from kiosk.core.files import check_folder, check_target
 
 log = logging.getLogger(__name__)
 
@@ -89,10 +90,10 @@ class FolderSink(AudioSink):
 
     def __init__(self, folder: str | os.PathLike[str], *, pace: float = 1.0) -> None:
         super().__init__()
-        self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder = check_folder(folder, create=True, parents=True)
         self.pace = pace
-        self.manifest = self.folder / "announcements.jsonl"
+        # Appended to, not replaced: still never a pipe, device or link (check_target).
+        self.manifest = check_target(self.folder / "announcements.jsonl")
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)  # coarse timers fire up to 5 % early

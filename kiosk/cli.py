@@ -340,18 +340,16 @@ def cmd_config_init(ctx: Context, a: argparse.Namespace) -> int:
     # Same order as every other command, so `config check` then finds the file written here.
     chosen = a.path or ctx.config_path or os.environ.get(CONFIG_ENV) or default_config_path()
     path = Path(chosen).expanduser()
+    from kiosk.core.files import check_folder, check_target, write_atomic
+
+    check_folder(path.parent, create=True, parents=True)
+    check_target(path)  # a link, pipe or device there is refused even with --force
     if path.exists() and not a.force:
         raise ConfigError(
             f"{path} đã tồn tại; thêm --force để ghi đè",
             f"{path} already exists; add --force to overwrite it",
         )
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(default_config_text(), encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(
-            f"Không ghi được {path}: {exc.strerror}", f"Cannot write {path}: {exc.strerror}"
-        ) from None
+    write_atomic(path, default_config_text())
     print(f"Wrote {path}. Edit it, then run: kiosk config check {path}")
     return 0
 
@@ -390,6 +388,9 @@ def cmd_config_set_pin(ctx: Context, a: argparse.Namespace) -> int:
         raise ConfigError(
             f"{path} không phải là một tệp cấu hình", f"{path} is not a file; give the config file"
         )
+    from kiosk.core.files import check_target, write_atomic
+
+    check_target(path)  # before asking for the PIN: a link is refused, never replaced
     try:
         if a.pin_stdin:
             pin = sys.stdin.readline().strip()
@@ -414,12 +415,7 @@ def cmd_config_set_pin(ctx: Context, a: argparse.Namespace) -> int:
         ) from None
     new_text = set_pin_in_toml(text, hash_pin(pin))
     parse_config(new_text, str(path))  # never write a config that no longer loads
-    try:
-        path.write_text(new_text, encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(
-            f"Không ghi được {path}: {exc.strerror}", f"Cannot write {path}: {exc.strerror}"
-        ) from None
+    write_atomic(path, new_text)
     print(f"Admin PIN stored (hashed) in {path}")
     return 0
 

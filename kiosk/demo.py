@@ -184,14 +184,14 @@ def prepare_demo(folder: Path, *, seed: bool = True) -> DemoFolder:
     """Write the demo config and a fresh database (seeded with a morning unless told not)."""
     from kiosk.core.clock import ManualClock
     from kiosk.core.config import parse_config
+    from kiosk.core.files import check_folder, write_atomic
     from kiosk.core.queue import QueueService
     from kiosk.core.store import Store
 
-    folder = folder.expanduser().resolve()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = check_folder(folder.expanduser().resolve(), create=True, parents=True)
     cfg_path = folder / "kiosk.toml"
     text = demo_config_text(folder)
-    cfg_path.write_text(text, encoding="utf-8")
+    write_atomic(cfg_path, text)
     cfg = parse_config(text, str(cfg_path))
     db = folder / "kiosk.db"
     for suffix in ("", "-wal", "-shm", "-journal"):

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -55,3 +59,40 @@ ALWAYS_OPEN = {
         'days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]'
     ),
 }
+
+
+def run_kiosk_all(
+    cwd: Path,
+    env: dict[str, str],
+    *commands: Sequence[str],
+    stdin: str | None = None,
+    timeout: float = 120,
+) -> list[subprocess.CompletedProcess[str]]:
+    """Run `kiosk` commands at once (each takes most of a second to start).
+
+    One still running after `timeout` is killed and reported on its stderr (a failure,
+    not a hang: e.g. a screen that opened where it should have refused).
+    """
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "kiosk.cli", *args],
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        )
+        for args in commands
+    ]
+    results = []
+    for p in procs:
+        try:
+            out, err = p.communicate(stdin, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            out, err = p.communicate()
+            err += f"\n(still running after {timeout} s)"
+        results.append(subprocess.CompletedProcess(p.args, p.returncode, out, err))
+    return results

@@ -37,6 +37,7 @@ from kiosk.audio.errors import ClipMissing, ClipUnreadable
 from kiosk.audio.numbers import digit_words, vietnamese_number_words
 from kiosk.audio.pcm import SAMPLE_RATE, check_volume, read_wav, scale, silence, wav_bytes
 from kiosk.core.config import NumberStyle, SoundConfig
+from kiosk.core.files import write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -113,13 +114,8 @@ class AssembledWav:
     sample_rate: int = SAMPLE_RATE
 
     def write(self, path: str | os.PathLike[str]) -> Path:
-        """Write the WAV to `path` atomically (a player never sees half a file)."""
-        target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_bytes(self.wav)
-        os.replace(tmp, target)
-        return target
+        """Write the WAV to `path` atomically (a player never sees half a file), folders made."""
+        return write_atomic(path, self.wav, folders=True)
 
 
 _cache: dict[tuple[str, int, int, float], array[int]] = {}

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
-from kiosk.gui.options import add_window_options, parse_geometry
+from kiosk.gui.options import add_window_options, output_file, parse_geometry
 
 
 def cmd_counter(ctx: Any, a: argparse.Namespace) -> int:
     geometry = parse_geometry(a.geometry) if a.geometry else None
+    snapshot = output_file(a.snapshot)
     from kiosk.counter.state import check_counter
     from kiosk.gui.waiting import open_or_unreachable
 
@@ -28,9 +28,7 @@ def cmd_counter(ctx: Any, a: argparse.Namespace) -> int:
 
     def build(app: QApplication) -> QWidget:
         def console_window(service: Any) -> QWidget:
-            console = CounterConsole(
-                service, a.number, snapshot_path=Path(a.snapshot) if a.snapshot else None
-            )
+            console = CounterConsole(service, a.number, snapshot_path=snapshot)
             console.install_key_filter()
             place(console, a.screen or 0, fullscreen, geometry)
             QTimer.singleShot(0, console.start)

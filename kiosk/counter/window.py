@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -36,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.core.errors import DatabaseError, KioskError
+from kiosk.core.files import OutputError, write_atomic
 from kiosk.core.model import CounterState, Ticket
 from kiosk.core.queue import QueueService
 from kiosk.counter import actions
@@ -773,9 +773,7 @@ class CounterConsole(QWidget):
         if path is None:
             return
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(self.visible_state(), ensure_ascii=False, indent=1), "utf-8")
-            os.replace(tmp, path)
-        except OSError as exc:
-            log.warning("cannot write %s: %s", path, exc)
+            text = json.dumps(self.visible_state(), ensure_ascii=False, indent=1)
+            write_atomic(path, text, folders=True)
+        except OutputError as exc:
+            log.warning("%s", exc.message_en)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import re
+from pathlib import Path
 
 from kiosk.core.errors import KioskError
+from kiosk.core.files import check_folder, check_target
 
 _GEOMETRY = re.compile(r"^(\d+)x(\d+)\+(-?\d+)\+(-?\d+)$")
 
@@ -33,3 +35,16 @@ def add_window_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--geometry", metavar="WxH+X+Y", help="window size and place (implies --windowed)"
     )
+
+
+def output_file(text: str | None) -> Path | None:
+    """A screen's `--snapshot`/`--screenshot` PATH, checked before any window opens.
+
+    Missing folders on the way are made; a folder, device, pipe or link at PATH is refused
+    with one line (the screen would otherwise replace it on every render).
+    """
+    if not text:
+        return None
+    path = Path(text).expanduser()
+    check_folder(path.parent, create=True, parents=True)
+    return check_target(path)

@@ -53,8 +53,8 @@ from PySide6.QtGui import (
 )
 
 from kiosk.core.assets import assets_dir
+from kiosk.core.files import write_atomic_with
 from kiosk.manager.report import STATS_HEADINGS, GroupStats, Report, hour_label, stats_rows
-from kiosk.manager.staging import StagedFile
 
 log = logging.getLogger(__name__)
 
@@ -1303,13 +1303,6 @@ def _paint_page(
 # ------------------------------------------------------------------------------ output
 
 
-def _replace_atomically(target: Path, write: Callable[[Path], None]) -> None:
-    """Write through a temporary file in the same folder, then rename (never half a file)."""
-    with StagedFile(target) as staged:
-        write(staged.path)
-        staged.commit()
-
-
 def _painter(device: QImage | QPdfWriter) -> QPainter:
     p = QPainter()
     if not p.begin(device):
@@ -1353,7 +1346,7 @@ def _save_png(image: QImage, path: Path) -> None:
         if not image.save(str(tmp), "PNG"):
             raise OSError(f"cannot write {tmp}")
 
-    _replace_atomically(path, write)
+    write_atomic_with(path, write)
 
 
 def write_pdf(report: Report, path: Path, lang: str = "vi") -> int:
@@ -1382,18 +1375,21 @@ def write_pdf(report: Report, path: Path, lang: str = "vi") -> int:
         finally:
             p.end()
 
-    _replace_atomically(path, write)
+    write_atomic_with(path, write)
     return len(pages)
 
 
 def write_charts(report: Report, folder: Path, lang: str = "vi", *, prefix: str = "") -> list[Path]:
     """Every chart as a PNG in `folder` (file names after `prefix`); returns the paths."""
-    written = []
-    for name in CHARTS:
-        path = folder / f"{prefix}{name}"
+    written = chart_paths(folder, prefix)
+    for name, path in zip(CHARTS, written, strict=True):
         _save_png(render_chart(report, name, lang), path)
-        written.append(path)
     return written
+
+
+def chart_paths(folder: Path, prefix: str = "") -> list[Path]:
+    """Where `write_charts` puts each chart, in `CHARTS` order."""
+    return [folder / f"{prefix}{name}" for name in CHARTS]
 
 
 def render_page(report: Report, number: int = 1, lang: str = "vi", dpi: int = 100) -> QImage:

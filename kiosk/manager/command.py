@@ -130,9 +130,11 @@ def cmd_report(ctx: Any, a: argparse.Namespace) -> int:
     from kiosk.manager.report import build_report
 
     flt = _range(ctx, a)
-    folder = Path(a.output).expanduser() if a.output else None
-    if folder is not None:
-        _prepare_folder(folder)
+    folder = None
+    if a.output:
+        from kiosk.core.files import check_folder
+
+        folder = check_folder(a.output, create=True)
     if a.target is not None and not 0 < a.target <= 600:
         raise CommandError(
             "Mục tiêu chờ phải từ 0 đến 600 phút", "--target must be between 0 and 600 minutes"
@@ -163,30 +165,13 @@ def cmd_report(ctx: Any, a: argparse.Namespace) -> int:
     return 0
 
 
-def _prepare_folder(folder: Path) -> None:
-    if folder.exists() and not folder.is_dir():
-        raise CommandError(
-            f"{folder} không phải là thư mục", f"{folder} is a file; -o takes a folder"
-        )
-    try:
-        folder.mkdir(exist_ok=True)
-    except FileNotFoundError:
-        raise CommandError(
-            f"Thư mục {folder.parent} không tồn tại",
-            f"Folder {folder.parent} does not exist; create it first",
-        ) from None
-    except OSError as exc:
-        raise CommandError(
-            f"Không tạo được thư mục {folder}: {exc.strerror}",
-            f"Cannot create folder {folder}: {exc.strerror}",
-        ) from None
-    from kiosk.manager.staging import check_target
-
-    check_target(folder / "report.pdf")
-
-
 def write_report_files(report: Any, folder: Path, lang: str = "vi") -> list[Path]:
-    """The PDF and the PNG charts of a report in `folder` (names start with the range)."""
+    """The PDF and the PNG charts of a report in `folder` (names start with the range).
+
+    Every name is checked before the first file is written, so a refusal (a link or a pipe
+    under one of the names) leaves the folder as it was.
+    """
+    from kiosk.core.files import check_target
     from kiosk.manager import charts
 
     flt = report.filter
@@ -194,6 +179,8 @@ def write_report_files(report: Any, folder: Path, lang: str = "vi") -> list[Path
     if flt.end != flt.start:
         stem += f"_{flt.end.isoformat()}"
     pdf = folder / f"{stem}.pdf"
+    for path in [pdf, *charts.chart_paths(folder, f"{stem}-")]:
+        check_target(path)
     charts.write_pdf(report, pdf, lang)
     written = [pdf]
     written += charts.write_charts(report, folder, lang, prefix=f"{stem}-")

@@ -33,6 +33,7 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from kiosk.core.config import Config
+from kiosk.core.files import OutputError, StagedFile, check_target
 from kiosk.core.store import Store
 from kiosk.manager.history import (
     BATCH,
@@ -75,7 +76,6 @@ from kiosk.manager.report import (
     hour_label,
     stats_rows,
 )
-from kiosk.manager.staging import OutputError, StagedFile, check_target
 
 log = logging.getLogger(__name__)
 

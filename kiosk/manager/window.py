@@ -640,7 +640,7 @@ class ManagerWindow(QMainWindow):
         lang = self.lang
 
         def write() -> Path:
-            from kiosk.manager.staging import check_target
+            from kiosk.core.files import check_target
 
             charts.write_pdf(report, check_target(path), lang)
             return path

@@ -23,11 +23,11 @@ import pytest
 from PySide6.QtGui import QColor, QImage
 
 from kiosk.core.config import Config
+from kiosk.core.files import OutputError
 from kiosk.core.store import Store
 from kiosk.manager import charts
 from kiosk.manager.history import HistoryFilter
 from kiosk.manager.report import Report, ReportBuilder, build_report
-from kiosk.manager.staging import OutputError
 
 Simulated = tuple[Store, Config, list[date]]
 ROOT = Path(__file__).resolve().parents[2]

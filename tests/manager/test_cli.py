@@ -6,12 +6,13 @@ import csv
 import json
 import os
 import subprocess
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import openpyxl
 import pytest
+
+from tests.support import run_kiosk_all
 
 Result = subprocess.CompletedProcess[str]
 
@@ -28,25 +29,7 @@ def _env(home: Path) -> dict[str, str]:
 
 
 def _run_all(home: Path, *commands: Sequence[str]) -> list[Result]:
-    """Run commands at once (each process takes most of a second to start)."""
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "kiosk.cli", *args],
-            cwd=home,
-            env=_env(home),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-        )
-        for args in commands
-    ]
-    results = []
-    for p in procs:
-        out, err = p.communicate(timeout=120)
-        results.append(subprocess.CompletedProcess(p.args, p.returncode, out, err))
-    return results
+    return run_kiosk_all(home, _env(home), *commands)
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ import pytest
 import xlsxwriter
 
 from kiosk.core.config import Config
+from kiosk.core.files import OutputError
 from kiosk.core.store import Store
 from kiosk.manager.export import (
     EXCEL_DATA_ROWS,
@@ -29,7 +30,6 @@ from kiosk.manager.export import (
 )
 from kiosk.manager.history import Cancelled, EmptyRange, History, HistoryFilter, HistoryInputError
 from kiosk.manager.simulate import Profile, open_days, simulate_bulk
-from kiosk.manager.staging import OutputError
 from tests.support import make_config
 
 Simulated = tuple[Store, Config, list[date]]
