@@ -12,12 +12,13 @@ import itertools
 import os
 import re
 import tomllib
+import types
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeGuard
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import platformdirs
@@ -39,7 +40,15 @@ _PERIOD_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Unknown keys are errors, and TOML types are never converted into each other.
+
+    Strict mode: `true` is not the number 1, `"3"` is not 3 and `1.0` is not the integer 1
+    (pydantic would quietly convert them). A whole number is still accepted for a
+    decimal option (`service_minutes = 6`). Enum options take their text (`strict=False`
+    on those fields: a strict enum wants a Python enum member).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 @dataclass(frozen=True)
@@ -161,8 +170,7 @@ class SiteConfig(_Strict):
 
 
 class CounterConfig(_Strict):
-    # strict: `number = true` or `1.0` would otherwise pass here but not match fields' lists
-    number: int = Field(strict=True, description="Counter number shown to citizens, 1-99.")
+    number: int = Field(description="Counter number shown to citizens, 1-99.")
     name: str = Field("", description='Name (VI); default "Quầy N".')
     name_en: str = Field("", description='Name (EN); default "Counter N".')
 
@@ -231,6 +239,7 @@ class PriorityPolicy(StrEnum):
 class QueueConfig(_Strict):
     priority_policy: PriorityPolicy = Field(
         PriorityPolicy.INTERLEAVED,
+        strict=False,
         description="strict: every priority ticket first; interleaved: after `priority_burst` "
         "priority calls in a row a counter takes the oldest normal ticket.",
     )
@@ -261,9 +270,11 @@ class PrinterTarget(StrEnum):
 class PrinterConfig(_Strict):
     target: PrinterTarget = Field(
         PrinterTarget.FILE,
+        strict=False,
         description="none, dummy, file, usb, network, serial, cups or win32raw.",
     )
-    paper_mm: Literal[58, 80] = Field(80, description="Paper width: 80 (576 dots) or 58 (384).")
+    # An int checked below, not Literal[58, 80]: a literal would take 80.0 for 80.
+    paper_mm: int = Field(80, description="Paper width: 80 (576 dots) or 58 (384).")
     profile: str = Field("TM-T20II", description="python-escpos printer profile (width, cut).")
     usb_vendor_id: int = Field(0x0416, description="USB vendor id (write as 0x0416).")
     usb_product_id: int = Field(0x5011, description="USB product id.")
@@ -280,6 +291,13 @@ class PrinterConfig(_Strict):
         "{site}|{day}|{code}", description="QR text; {site} {day} {code} {field} are replaced."
     )
     footer: str = Field("Xin cảm ơn ông/bà!", description="Last line of the ticket.")
+
+    @field_validator("paper_mm")
+    @classmethod
+    def _paper(cls, v: int) -> int:
+        if v not in (58, 80):
+            raise ValueError("paper width in mm: use one of 58 or 80")
+        return v
 
     @property
     def dots(self) -> int:
@@ -307,6 +325,7 @@ class SoundConfig(_Strict):
     volume: float = Field(0.9, ge=0.0, le=1.0, description="0.0 (silent) to 1.0.")
     number_style: NumberStyle = Field(
         NumberStyle.WORDS,
+        strict=False,
         description='words: "một trăm linh năm"; digits: "A, một, không, năm".',
     )
     english: bool = Field(False, description="Repeat the call in English after Vietnamese.")
@@ -448,6 +467,35 @@ def _show(value: Any) -> str:
     return repr(value) if value is not None else ""
 
 
+#: What a TOML value of each type must look like, by pydantic's error type.
+_EXPECTED = {
+    "int_type": "a whole number without quotes, e.g. 3",
+    "float_type": "a number without quotes, e.g. 6 or 6.5",
+    "bool_type": "true or false, without quotes",
+    "string_type": 'text in quotes, e.g. "…"',
+    "list_type": "a list in square brackets, e.g. [1, 2]",
+    "model_type": "a table ([section] or { key = value })",
+    "dict_type": "a table ([section] or { key = value })",
+}
+
+
+#: TOML's types in the words of the type messages, bool before int (a bool is an int).
+_TOML_KINDS: tuple[tuple[type | types.UnionType, str], ...] = (
+    (bool, "true/false"),
+    (int, "a whole number"),
+    (float, "a decimal number"),
+    (str, "text"),
+    (list, "a list"),
+    (dict, "a table"),
+    (date | time, "a date or time"),  # a datetime is a date
+)
+
+
+def _toml_kind(value: Any) -> str:
+    """What a TOML value is, in the words of the type messages."""
+    return next((kind for t, kind in _TOML_KINDS if isinstance(value, t)), type(value).__name__)
+
+
 def _problems_from_validation(exc: ValidationError) -> list[ConfigProblem]:
     problems: list[ConfigProblem] = []
     for err in exc.errors(include_url=False):
@@ -476,12 +524,20 @@ def _problems_from_validation(exc: ValidationError) -> list[ConfigProblem]:
             )
             hint = f'; did you mean "{close[0]}"?' if close else ""
             problems.append(ConfigProblem(key, value, f"not allowed; use one of {expected}{hint}"))
+        elif kind in _EXPECTED:
+            given = _toml_kind(err.get("input"))
+            problems.append(ConfigProblem(key, value, f"must be {_EXPECTED[kind]}, not {given}"))
         elif kind == "value_error":
             msg = str(err.get("ctx", {}).get("error", err["msg"]))
             problems.append(ConfigProblem(key, value, msg))
         else:
             problems.append(ConfigProblem(key, value, err["msg"].lower().replace("input ", "")))
     return problems
+
+
+def _whole(value: Any) -> TypeGuard[int]:
+    """A TOML integer (`true` is a bool to TOML, although Python counts it as an int)."""
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _semantic_problems(raw: dict[str, Any]) -> list[ConfigProblem]:
@@ -505,7 +561,7 @@ def _semantic_problems(raw: dict[str, Any]) -> list[ConfigProblem]:
     seen_counters: dict[int, int] = {}
     for i, c in enumerate(counters):
         n = c.get("number")
-        if not isinstance(n, int):
+        if not _whole(n):
             continue
         if n in seen_counters:
             problems.append(
@@ -554,7 +610,7 @@ def _semantic_problems(raw: dict[str, Any]) -> list[ConfigProblem]:
                     )
                 )
             for k, n in enumerate(served):
-                if isinstance(n, int) and 1 <= n <= 99 and n not in seen_counters:
+                if _whole(n) and 1 <= n <= 99 and n not in seen_counters:
                     problems.append(
                         ConfigProblem(
                             f"fields[{i}].counters[{k}]",
@@ -563,7 +619,7 @@ def _semantic_problems(raw: dict[str, Any]) -> list[ConfigProblem]:
                             "add it under [[counters]] or fix the number",
                         )
                     )
-                elif isinstance(n, int) and not 1 <= n <= 99:
+                elif _whole(n) and not 1 <= n <= 99:
                     problems.append(
                         ConfigProblem(
                             f"fields[{i}].counters[{k}]", str(n), "counter numbers go from 1 to 99"

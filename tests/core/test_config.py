@@ -208,7 +208,7 @@ BAD_CONFIGS = [
     pytest.param(
         config_text(**{"[[counters]]\nnumber = 1\n": "[[counters]]\nnumber = true\n"}),
         "counters[0].number",
-        "valid integer",
+        "must be a whole number without quotes, e.g. 3, not true/false",
         id="counter-number-boolean",
     ),
     pytest.param(
@@ -274,13 +274,13 @@ BAD_CONFIGS = [
     pytest.param(
         config_text(**{"counters = [1, 2]": 'counters = "1,2"'}),
         "fields[0].counters",
-        "valid list",
+        "must be a list in square brackets, e.g. [1, 2], not text",
         id="counters-as-a-string",
     ),
     pytest.param(
         _NO_COUNTERS,
         "counters",
-        "valid list",
+        "must be a list in square brackets, e.g. [1, 2], not a whole number",
         id="top-level-counters-not-a-list",
     ),
     pytest.param(
