@@ -453,7 +453,9 @@ def _dossier_count(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    from kiosk.arguments import CommandParser  # every subparser inherits its one-line errors
+
+    parser = CommandParser(
         prog="kiosk",
         description="Queue ticketing for a one-stop public service point.",
     )
@@ -571,8 +573,15 @@ def _configure_logging(verbose: bool) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from kiosk.arguments import UsageError, usage_language
+
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as exc:
+        words = sys.argv[1:] if argv is None else argv
+        print(f"kiosk: {exc.message(usage_language(words))}", file=sys.stderr)
+        return exc.exit_code
     _configure_logging(args.verbose)
     if not getattr(args, "handler", None):
         parser.print_help()
