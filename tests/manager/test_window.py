@@ -147,6 +147,28 @@ def test_cancel_stops_the_export_and_leaves_no_file(
     assert list(out.iterdir()) == []
 
 
+def test_an_export_onto_a_link_is_refused_on_screen_and_the_link_kept(
+    qtbot: QtBot, aloop: asyncio.AbstractEventLoop, simulated: Simulated, tmp_path: Path
+) -> None:
+    real = tmp_path / "kept.csv"
+    real.write_text("my own file\n")
+    link = tmp_path / "exports.csv"
+    link.symlink_to(real)
+    window = ManagerWindow(_service(simulated), choose_path=lambda *_: str(link))
+    qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
+    window.setFixedSize(1280, 800)
+    window.show()
+    window.set_range(simulated[2][0], simulated[2][-1])
+
+    with qtbot.waitSignal(window.export_finished, timeout=30_000) as done:
+        window.export_buttons["export_csv"].click()
+
+    assert window.status.text() == done.args[0].message("vi")
+    assert window.status.text().startswith(f"{link} là liên kết tượng trưng tới {real}")
+    assert link.is_symlink() and real.read_text() == "my own file\n"
+    assert not window.busy
+
+
 def test_a_wrong_pin_is_refused_and_the_right_one_opens(
     qtbot: QtBot, aloop: asyncio.AbstractEventLoop, simulated: Simulated, out: Path
 ) -> None:
