@@ -181,6 +181,7 @@ def cmd_issue(ctx: Context, a: argparse.Namespace) -> int:
         "ticket": ticket_json(t, ctx.config.zone),
         "people_ahead": issued.people_ahead,
         "estimated_wait_minutes": issued.estimated_wait_minutes,
+        "page_url": ctx.config.web.page_url(t.page_token),
     }
     prio = " (priority)" if t.priority else ""
     ctx.out(

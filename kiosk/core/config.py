@@ -351,6 +351,88 @@ class ReportsConfig(_Strict):
     wait_target_minutes: float = Field(15.0, gt=0, le=600, description="Waits over this count.")
 
 
+_BIND_RE = re.compile(
+    r"^(?:\[(?P<v6>[0-9A-Fa-f:.]+)\]|(?P<host>[A-Za-z0-9.-]+)):(?P<port>\d{1,5})$"
+)
+
+
+class WebConfig(_Strict):
+    """`kiosk web`: the citizens' ticket pages, the board page and the manager's dashboard."""
+
+    bind: str = Field(
+        "127.0.0.1:8080",
+        description='Address and port to listen on; "0.0.0.0:8080" on the point\'s Wi-Fi.',
+    )
+    public_url: str = Field(
+        "",
+        description="Address the ticket's QR code points at, e.g. http://192.168.1.10:8080; "
+        "empty: tickets keep the plain QR text of printer.qr_content.",
+    )
+    manager_password_hash: str = Field(
+        "", description="Set with `kiosk config set-web-password`; empty: /manage is off."
+    )
+    requests_per_minute: int = Field(
+        300, ge=10, le=1_000_000, description="Requests one client address may make per minute."
+    )
+    streams_per_address: int = Field(
+        50, ge=1, le=100_000, description="Live pages one client address may keep open at once."
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses of reverse proxies whose X-Forwarded-For is believed.",
+    )
+    paused_alert_minutes: float = Field(
+        20.0, gt=0, le=600, description="The dashboard warns about a counter paused this long."
+    )
+
+    @field_validator("bind")
+    @classmethod
+    def _bind_shape(cls, v: str) -> str:
+        m = _BIND_RE.match(v.strip())
+        if m is None or not 1 <= int(m["port"]) <= 65535:
+            raise ValueError('write HOST:PORT, e.g. "127.0.0.1:8080" or "0.0.0.0:8080"')
+        return v.strip()
+
+    @field_validator("public_url")
+    @classmethod
+    def _url_shape(cls, v: str) -> str:
+        v = v.strip().rstrip("/")
+        if v and not re.fullmatch(r"https?://[A-Za-z0-9.\-\[\]:]+(?:/[A-Za-z0-9._~\-/]*)?", v):
+            raise ValueError(
+                'write the address citizens\' phones open, e.g. "http://192.168.1.10:8080" '
+                'or "https://xephang.example.gov.vn" (no query, no spaces)'
+            )
+        return v
+
+    @property
+    def host(self) -> str:
+        m = _BIND_RE.match(self.bind)
+        assert m is not None
+        return m["v6"] or m["host"]
+
+    @property
+    def port(self) -> int:
+        m = _BIND_RE.match(self.bind)
+        assert m is not None
+        return int(m["port"])
+
+    @property
+    def base_url(self) -> str:
+        """`public_url`, or else the server's own address on this PC (from `bind`)."""
+        if self.public_url:
+            return self.public_url
+        host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(self.host, self.host)
+        return f"http://{f'[{host}]' if ':' in host else host}:{self.port}"
+
+    def page_url(self, token: str | None) -> str | None:
+        """The address of a ticket's page, `{base_url}/t/{token}` (None without a token)."""
+        return f"{self.base_url}/t/{token}" if token else None
+
+    def qr_page_url(self, token: str | None) -> str | None:
+        """What the printed QR encodes: the page's address once `public_url` is set."""
+        return self.page_url(token) if self.public_url else None
+
+
 class Config(_Strict):
     site: SiteConfig = Field(default_factory=lambda: SiteConfig())
     hours: OpeningHours = Field(default_factory=lambda: OpeningHours())
@@ -362,6 +444,7 @@ class Config(_Strict):
     sound: SoundConfig = Field(default_factory=lambda: SoundConfig())
     kiosk: KioskConfig = Field(default_factory=lambda: KioskConfig())
     reports: ReportsConfig = Field(default_factory=lambda: ReportsConfig())
+    web: WebConfig = Field(default_factory=lambda: WebConfig())
 
     @property
     def zone(self) -> ZoneInfo:

@@ -73,6 +73,10 @@ class Ticket:
     recalls: int
     transfers: int
     dossiers: int
+    #: The latest call or recall (the web page announces each one once).
+    last_called_at: datetime | None = None
+    #: Random address of the ticket's web page; None for tickets older than migration 0004.
+    page_token: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,21 @@ class IssuedTicket:
     ticket: Ticket
     people_ahead: int
     estimated_wait_minutes: int
+
+
+@dataclass(frozen=True)
+class TicketView:
+    """A ticket as its citizen's web page shows it now (people ahead only while it waits today)."""
+
+    ticket: Ticket
+    today: bool
+    people_ahead: int | None
+    estimated_wait_minutes: int | None
+
+    @property
+    def expired(self) -> bool:
+        """Pages of earlier business days (and of tickets closed at day end) are over."""
+        return not self.today or self.ticket.state in (TicketState.EXPIRED, TicketState.NO_SHOW)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import difflib
 import logging
-from collections.abc import Iterable, Sequence
+import secrets
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -42,6 +43,7 @@ from kiosk.core.model import (
     Snapshot,
     Ticket,
     TicketState,
+    TicketView,
 )
 from kiosk.core.rules import (
     estimate_wait_minutes,
@@ -85,7 +87,19 @@ def ticket_value(row: TicketRow) -> Ticket:
         recalls=row.recalls,
         transfers=row.transfers,
         dossiers=row.dossiers,
+        last_called_at=row.last_called_at,
+        page_token=row.page_token,
     )
+
+
+def new_page_token() -> str:
+    """128 random bits, URL-safe: the address of a ticket's page, unguessable from its number."""
+    return secrets.token_urlsafe(16)
+
+
+def _position(queue: Sequence[TicketRow], ticket_id: int) -> int:
+    """How many tickets come before `ticket_id` in a queue listed in call order."""
+    return next((i for i, t in enumerate(queue) if t.id == ticket_id), len(queue))
 
 
 def event_value(row: EventRow, code: str | None) -> Event:
@@ -351,18 +365,8 @@ class QueueService:
         return int(n or 0) or len(f.counters)
 
     def _people_ahead(self, session: Session, t: TicketRow) -> int:
-        conds = [
-            TicketRow.site == self.site,
-            TicketRow.business_day == t.business_day,
-            TicketRow.state == TicketState.WAITING.value,
-            TicketRow.queue_field == t.queue_field,
-            TicketRow.id != t.id,
-        ]
-        if t.priority:
-            conds += [TicketRow.priority.is_(True), TicketRow.sort_at <= t.sort_at]
-        else:
-            conds.append(or_(TicketRow.priority.is_(True), TicketRow.sort_at <= t.sort_at))
-        return int(session.scalar(select(func.count()).select_from(TicketRow).where(*conds)) or 0)
+        """Tickets before `t` in its field's call order (the kiosk, the ticket and its page)."""
+        return _position(self._waiting_rows(session, t.business_day, [t.queue_field]), t.id)
 
     # ------------------------------------------------------------------ kiosk
 
@@ -397,6 +401,7 @@ class QueueService:
                 recalls=0,
                 transfers=0,
                 dossiers=0,
+                page_token=new_page_token(),
             )
             s.add(t)
             s.flush()
@@ -797,6 +802,45 @@ class QueueService:
             if t is None:
                 raise UnknownTicket(f"Không có phiếu {ticket_id}", f"No ticket with id {ticket_id}")
             return ticket_value(t)
+
+    def ticket_views(self, tokens: Collection[str]) -> dict[str, TicketView]:
+        """Tickets by page token as their web pages show them, in one read (unknown: absent).
+
+        People ahead and the estimate are the kiosk's (`_people_ahead`, the same estimate as
+        `issue`), computed once per field however many pages follow it.
+        """
+        wanted = [t for t in dict.fromkeys(tokens) if t]
+        if not wanted:
+            return {}
+        day = self.business_day()
+        views: dict[str, TicketView] = {}
+        with self.store.read() as s:
+            rows: list[TicketRow] = []
+            for i in range(0, len(wanted), 500):
+                rows.extend(
+                    s.scalars(
+                        select(TicketRow).where(
+                            TicketRow.site == self.site,
+                            TicketRow.page_token.in_(wanted[i : i + 500]),
+                        )
+                    ).all()
+                )
+            queues: dict[str, list[TicketRow]] = {}
+            pace: dict[str, tuple[float, int]] = {}
+            for r in rows:
+                ahead = wait = None
+                f = self.config.field(r.queue_field)
+                if r.business_day == day and r.state == TicketState.WAITING.value and f:
+                    if f.code not in queues:
+                        queues[f.code] = self._waiting_rows(s, day, [f.code])
+                        pace[f.code] = (self._median_service(s, f), self._open_counters_for(s, f))
+                    ahead = _position(queues[f.code], r.id)
+                    wait = estimate_wait_minutes(ahead, *pace[f.code])
+                assert r.page_token is not None
+                views[r.page_token] = TicketView(
+                    ticket_value(r), r.business_day == day, ahead, wait
+                )
+        return views
 
     def tickets(self, day: date | None = None) -> list[Ticket]:
         """Every ticket of a business day (all days when None), in issue order."""

@@ -74,12 +74,15 @@ class TicketRow(Base):
     recalls: Mapped[int] = mapped_column(Integer, default=0)
     transfers: Mapped[int] = mapped_column(Integer, default=0)
     dossiers: Mapped[int] = mapped_column(Integer, default=0)
+    #: Random address of the ticket's web page (migration 0004); never derived from the number.
+    page_token: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
     __table_args__ = (
         UniqueConstraint("site", "business_day", "field", "number", name="uq_ticket_number"),
         Index("ix_tickets_queue", "site", "business_day", "state", "queue_field"),
         Index("ix_tickets_open", "site", "state", "business_day"),
         Index("ix_tickets_done", "site", "queue_field", "completed_at"),
+        Index("ix_tickets_page_token", "page_token", unique=True),
     )
 
 

@@ -482,7 +482,8 @@ def ticket_face(config: Config, issued: IssuedTicket) -> TicketFace:
         issued_at=ticket.issued_at.astimezone(config.zone),
         people_ahead=issued.people_ahead,
         estimated_wait_minutes=issued.estimated_wait_minutes,
-        qr_text=qr_text(
+        qr_text=config.web.qr_page_url(ticket.page_token)
+        or qr_text(
             printer.qr_content,
             site=ticket.site,
             day=ticket.business_day,

@@ -243,7 +243,7 @@ def test_config_check_of_a_bad_file_lists_every_problem_without_traceback(kiosk:
 
 def test_issue_call_pause_open_close_and_status_print_stable_json(kiosk: Kiosk) -> None:
     first = kiosk.json("issue", "hotich")
-    assert set(first) == {"ticket", "people_ahead", "estimated_wait_minutes"}
+    assert set(first) == {"ticket", "people_ahead", "estimated_wait_minutes", "page_url"}
     assert set(first["ticket"]) == TICKET_KEYS
     assert first["ticket"]["code"] == "A001"
     assert first["ticket"]["state"] == "waiting"

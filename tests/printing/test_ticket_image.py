@@ -206,6 +206,7 @@ def _issued(config: Config, *, field: str = "laodong", code: str = "C012") -> Is
         recalls=0,
         transfers=0,
         dossiers=0,
+        page_token="q0Xb7yJ3kPz-mN4sT9vW1a",
     )
     return IssuedTicket(ticket=ticket, people_ahead=3, estimated_wait_minutes=12)
 
@@ -222,6 +223,12 @@ def test_ticket_face_uses_the_points_names_local_time_and_qr_template(config: Co
     assert (face.issued_at.hour, face.issued_at.minute) == (14, 5)
     assert face.qr_text == f"{config.site.id}|2026-11-23|C012"
     assert render_ticket(face, 576).width == 576
+
+
+def test_with_a_public_url_the_qr_opens_the_tickets_page(config: Config) -> None:
+    web = config.web.model_copy(update={"public_url": "http://192.168.1.10:8080"})
+    face = ticket_face(config.model_copy(update={"web": web}), _issued(config, field="hotich"))
+    assert face.qr_text == "http://192.168.1.10:8080/t/q0Xb7yJ3kPz-mN4sT9vW1a"
 
 
 def test_qr_template_fills_known_names_and_keeps_unknown_ones() -> None:
