@@ -132,6 +132,8 @@ class FieldStatus:
     closed_reason_vi: str = ""
     closed_reason_en: str = ""
     opens_at: datetime | None = None
+    #: Issue time of the longest-waiting ticket (None when no one waits).
+    oldest_waiting_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,8 @@ class CounterStatus:
     ticket: Ticket | None
     served_today: int
     avg_service_seconds: float | None
+    #: When the counter last changed state (opened, paused, closed) or ticket.
+    since: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import difflib
 import logging
 import secrets
 from collections.abc import Collection, Iterable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import extract, func, or_, select
@@ -915,18 +915,25 @@ class QueueService:
             last_id = int(
                 s.scalar(select(func.max(EventRow.id)).where(EventRow.site == self.site)) or 0
             )
-            counts = {
-                (qf, bool(p)): int(n)
-                for qf, p, n in s.execute(
-                    select(TicketRow.queue_field, TicketRow.priority, func.count())
-                    .where(
-                        TicketRow.site == self.site,
-                        TicketRow.business_day == day,
-                        TicketRow.state == TicketState.WAITING.value,
-                    )
-                    .group_by(TicketRow.queue_field, TicketRow.priority)
-                ).all()
-            }
+            counts: dict[tuple[str, bool], int] = {}
+            oldest: dict[str, datetime] = {}
+            for qf, p, n, first in s.execute(
+                select(
+                    TicketRow.queue_field,
+                    TicketRow.priority,
+                    func.count(),
+                    func.min(TicketRow.issued_at),
+                )
+                .where(
+                    TicketRow.site == self.site,
+                    TicketRow.business_day == day,
+                    TicketRow.state == TicketState.WAITING.value,
+                )
+                .group_by(TicketRow.queue_field, TicketRow.priority)
+            ).all():
+                counts[(qf, bool(p))] = int(n)
+                first = _utc(first)
+                oldest[qf] = min(oldest.get(qf, first), first)
             fields = []
             for f in self.config.ordered_fields():
                 waiting = counts.get((f.code, False), 0) + counts.get((f.code, True), 0)
@@ -951,6 +958,7 @@ class QueueService:
                         closed_reason_vi=why_vi,
                         closed_reason_en=why_en,
                         opens_at=opens,
+                        oldest_waiting_at=oldest.get(f.code),
                     )
                 )
             counter_rows = {
@@ -989,6 +997,7 @@ class QueueService:
                         ticket=ticket_value(held) if held else None,
                         served_today=served,
                         avg_service_seconds=float(avg) if avg is not None else None,
+                        since=row.updated_at if row else None,
                     )
                 )
             calls = s.execute(
@@ -1021,6 +1030,13 @@ class QueueService:
                 counters=tuple(counters),
                 recent_calls=recent_calls,
             )
+
+
+def _utc(moment: Any) -> datetime:
+    """An aggregate's datetime as aware UTC (min() bypasses the column type on SQLite)."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _seconds_between(s: Session, start: Any, end: Any) -> Any:
