@@ -373,40 +373,51 @@ def cmd_config_check(ctx: Context, a: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_config_set_pin(ctx: Context, a: argparse.Namespace) -> int:
-    from kiosk.core.config import parse_config, resolve_config_path
-    from kiosk.core.pin import hash_pin, set_pin_in_toml, valid_pin
+def _config_file_to_edit(ctx: Context, a: argparse.Namespace, what: str) -> Path:
+    """The existing config file a `config set-…` command writes `what` into."""
+    from kiosk.core.config import resolve_config_path
+    from kiosk.core.files import check_target
 
     path = resolve_config_path(a.path or ctx.config_path)
     if path is None or not path.exists():
         where = f" {path}" if path else ""
         raise ConfigError(
             f"Chưa có tệp cấu hình{where}; tạo bằng: kiosk config init{where}",
-            f"No config file{where} to store the PIN in; "
+            f"No config file{where} to store the {what} in; "
             f"create one first with: kiosk config init{where}",
         )
     if not path.is_file():
         raise ConfigError(
             f"{path} không phải là một tệp cấu hình", f"{path} is not a file; give the config file"
         )
-    from kiosk.core.files import check_target, write_atomic
+    check_target(path)  # before asking for the secret: a link is refused, never replaced
+    return path
 
-    check_target(path)  # before asking for the PIN: a link is refused, never replaced
+
+def _read_secret(from_stdin: bool, prompt: str, name: str, name_vi: str) -> str:
+    """One line from stdin, or typed twice at the terminal (must match)."""
     try:
-        if a.pin_stdin:
-            pin = sys.stdin.readline().strip()
-        else:
-            pin = getpass.getpass("New admin PIN (4-12 digits): ")
-            if getpass.getpass("Repeat the PIN: ") != pin:
-                raise ConfigError(
-                    "Hai lần nhập PIN không khớp", "The two PINs differ; nothing changed"
-                )
+        if from_stdin:
+            return sys.stdin.readline().strip()
+        secret = getpass.getpass(prompt)
+        if getpass.getpass(f"Repeat the {name}: ") != secret:
+            raise ConfigError(
+                f"Hai lần nhập {name_vi} không khớp", f"The two {name}s differ; nothing changed"
+            )
+        return secret
     except EOFError:
         raise ConfigError(
-            "Không nhận được PIN", "No PIN was typed; nothing changed (or use --pin-stdin)"
+            f"Không nhận được {name_vi}",
+            f"No {name} was typed; nothing changed (or use --{name.lower()}-stdin)",
         ) from None
-    if not valid_pin(pin):
-        raise ConfigError("PIN phải gồm 4-12 chữ số", "The PIN must be 4 to 12 digits")
+
+
+def _store_in_config(path: Path, section: str, key: str, value: str) -> None:
+    """Set `[section] key` in the file, keeping the rest; never write a config that won't load."""
+    from kiosk.core.config import parse_config
+    from kiosk.core.files import write_atomic
+    from kiosk.core.pin import set_string_in_toml
+
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -414,10 +425,44 @@ def cmd_config_set_pin(ctx: Context, a: argparse.Namespace) -> int:
         raise ConfigError(
             f"Không đọc được {path}: {reason}", f"Cannot read {path}: {reason}"
         ) from None
-    new_text = set_pin_in_toml(text, hash_pin(pin))
-    parse_config(new_text, str(path))  # never write a config that no longer loads
+    new_text = set_string_in_toml(text, section, key, value)
+    parse_config(new_text, str(path))
     write_atomic(path, new_text)
+
+
+def cmd_config_set_pin(ctx: Context, a: argparse.Namespace) -> int:
+    from kiosk.core.pin import hash_pin, valid_pin
+
+    path = _config_file_to_edit(ctx, a, "PIN")
+    pin = _read_secret(a.pin_stdin, "New admin PIN (4-12 digits): ", "PIN", "PIN")
+    if not valid_pin(pin):
+        raise ConfigError("PIN phải gồm 4-12 chữ số", "The PIN must be 4 to 12 digits")
+    _store_in_config(path, "kiosk", "admin_pin_hash", hash_pin(pin))
     print(f"Admin PIN stored (hashed) in {path}")
+    return 0
+
+
+#: The web manager's password travels over a network: longer than a kiosk PIN.
+WEB_PASSWORD_MIN = 10
+
+
+def cmd_config_set_web_password(ctx: Context, a: argparse.Namespace) -> int:
+    from kiosk.core.pin import hash_pin
+
+    path = _config_file_to_edit(ctx, a, "password")
+    password = _read_secret(
+        a.password_stdin,
+        f"New /manage password ({WEB_PASSWORD_MIN}+ characters): ",
+        "password",
+        "mật khẩu",
+    )
+    if not WEB_PASSWORD_MIN <= len(password) <= 200:
+        raise ConfigError(
+            f"Mật khẩu phải dài {WEB_PASSWORD_MIN}-200 ký tự",
+            f"The password must be {WEB_PASSWORD_MIN} to 200 characters long; nothing changed",
+        )
+    _store_in_config(path, "web", "manager_password_hash", hash_pin(password))
+    print(f"Web manager password stored (hashed) in {path}; restart `kiosk web` to use it")
     return 0
 
 
@@ -537,6 +582,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", nargs="?")
     p.add_argument("--pin-stdin", action="store_true", help="read the PIN from standard input")
     p.set_defaults(handler=cmd_config_set_pin)
+    p = cfg.add_parser(
+        "set-web-password", parents=[common], help="set the password of kiosk web's /manage"
+    )
+    p.add_argument("path", nargs="?")
+    p.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    p.set_defaults(handler=cmd_config_set_web_password)
 
     for register in _role_commands():
         register(sub, common)
@@ -553,6 +606,7 @@ def _role_commands() -> list[Callable[[Any, argparse.ArgumentParser], None]]:
         "display.command",
         "kiosk.counter.command",
         "kiosk.manager.command",
+        "kiosk.web.command",
         "kiosk.demo",
     ):
         try:

@@ -41,26 +41,34 @@ def valid_pin(pin: str) -> bool:
     return re.fullmatch(r"[0-9]{4,12}", pin) is not None
 
 
-_SECTION = re.compile(r"(?m)^[ \t]*\[[ \t]*kiosk[ \t]*\][ \t]*(?:#.*)?$")
-_NEXT_TABLE = re.compile(r"(?m)^[ \t]*\[")
-_PIN_LINE = re.compile(r'(?m)^([ \t]*)admin_pin_hash[ \t]*=[ \t]*(?:"[^"\n]*"|\'[^\'\n]*\')(.*)$')
-_ANY_PIN_LINE = re.compile(r"(?m)^([ \t]*)admin_pin_hash[ \t]*=.*$")
-
-
 def set_pin_in_toml(text: str, pin_hash: str) -> str:
     """Return the config text with `kiosk.admin_pin_hash` set, keeping comments and layout."""
-    line = f'admin_pin_hash = "{pin_hash}"'
-    section = _SECTION.search(text)
-    if section is None:
-        return text.rstrip("\n") + f"\n\n[kiosk]\n{line}\n"
-    start = section.end()
-    nxt = _NEXT_TABLE.search(text, start)
+    return set_string_in_toml(text, "kiosk", "admin_pin_hash", pin_hash)
+
+
+def set_string_in_toml(text: str, section: str, key: str, value: str) -> str:
+    """Return the config text with `[section] key = "value"` set, keeping comments and layout.
+
+    `value` must need no TOML escaping (hashes are hex and `$`).
+    """
+    line = f'{key} = "{value}"'
+    header = re.compile(rf"(?m)^[ \t]*\[[ \t]*{re.escape(section)}[ \t]*\][ \t]*(?:#.*)?$")
+    next_table = re.compile(r"(?m)^[ \t]*\[")
+    quoted = re.compile(
+        rf"""(?m)^([ \t]*){re.escape(key)}[ \t]*=[ \t]*(?:"[^"\n]*"|'[^'\n]*')(.*)$"""
+    )
+    any_value = re.compile(rf"(?m)^([ \t]*){re.escape(key)}[ \t]*=.*$")
+    found = header.search(text)
+    if found is None:
+        return text.rstrip("\n") + f"\n\n[{section}]\n{line}\n"
+    start = found.end()
+    nxt = next_table.search(text, start)
     end = nxt.start() if nxt else len(text)
     body = text[start:end]
-    existing = _PIN_LINE.search(body)
+    existing = quoted.search(body)
     if existing:  # keep the indentation and a trailing comment
         body = body[: existing.start()] + existing[1] + line + existing[2] + body[existing.end() :]
-    elif (other := _ANY_PIN_LINE.search(body)) is not None:
+    elif (other := any_value.search(body)) is not None:
         body = body[: other.start()] + other[1] + line + body[other.end() :]
     else:
         body = "\n" + line + body

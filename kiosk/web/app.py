@@ -1,0 +1,516 @@
+"""The ASGI application of `kiosk web` (Starlette): pages, event streams and the JSON API.
+
+Read-only: every page reads through core (`snapshot`, `ticket_views`, the manager's report
+for today) via the one `LiveHub`, and nothing here changes the queue.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import re
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
+from functools import partial
+from importlib import resources
+from typing import Any
+from urllib.parse import parse_qs
+
+import anyio
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import StreamingResponse as _StreamingResponse
+from starlette.routing import Route
+
+from kiosk.cli import snapshot_json
+from kiosk.core.alerts import live_alerts
+from kiosk.core.config import Config
+from kiosk.core.errors import KioskError
+from kiosk.core.feed import ChangeFeed, open_feed
+from kiosk.core.model import Snapshot, TicketView
+from kiosk.core.queue import QueueService
+from kiosk.gui.colours import COLOURS
+from kiosk.web import pages
+from kiosk.web.guard import RateLimiter, SecurityHeaders, client_address
+from kiosk.web.hub import LiveHub, LiveState
+from kiosk.web.login import SESSION_COOKIE, ManagerLogin
+from kiosk.web.texts import TEXTS, pick_language
+
+log = logging.getLogger(__name__)
+
+TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+NO_STORE = {"Cache-Control": "no-store"}
+#: A comment line keeps idle streams open through proxies and detects gone phones.
+KEEPALIVE_SECONDS = 20.0
+MAX_FORM_BYTES = 4096
+
+
+class EventStream(_StreamingResponse):
+    """text/event-stream that always watches for the client leaving (ends the stream at once,
+    so its slot in the per-address limit is freed without waiting for the next message)."""
+
+    media_type = "text/event-stream"
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        async with anyio.create_task_group() as group:
+
+            async def run(work: Callable[[], Any]) -> None:
+                with contextlib.suppress(OSError):
+                    await work()
+                group.cancel_scope.cancel()
+
+            group.start_soon(run, partial(self.stream_response, send))
+            await run(partial(self.listen_for_disconnect, receive))
+
+
+def summarize_today(service: QueueService) -> Callable[[Snapshot], Any]:
+    """Today so far as the manager's report counts it (citizens, dossiers, wait p50/p90)."""
+    from kiosk.manager.history import EmptyRange, HistoryFilter
+    from kiosk.manager.report import build_report
+
+    def summary(snap: Snapshot) -> Any:
+        day = snap.business_day
+        try:
+            return build_report(
+                service.store, service.config, HistoryFilter(day, day), today=day
+            ).total
+        except EmptyRange:
+            return None
+
+    return summary
+
+
+class WebApp:
+    """The pages and streams of one server (one service, one hub, one set of limits)."""
+
+    def __init__(
+        self,
+        service: QueueService,
+        *,
+        feed: Callable[[], ChangeFeed] | None = None,
+        login: ManagerLogin | None = None,
+    ) -> None:
+        self.service = service
+        self.config: Config = service.config
+        web = self.config.web
+        self.hub = LiveHub(
+            service,
+            feed or (lambda: open_feed(service.store, service.site)),
+            summarize=summarize_today(service),
+        )
+        self.limits = RateLimiter(web.requests_per_minute, web.streams_per_address)
+        self.login = login or ManagerLogin(web.manager_password_hash)
+        self.secure_cookie = web.public_url.startswith("https://")
+        self.css = _stylesheet()
+        self.js = _asset("live.js")
+
+    # ------------------------------------------------------------------ plumbing
+
+    def asgi(self) -> Any:
+        routes = [
+            Route("/", self.home),
+            Route("/t/{token}", self.ticket_page),
+            Route("/t/{token}/events", self.ticket_events),
+            Route("/board", self.board_page),
+            Route("/board/events", self.board_events),
+            Route("/manage", self.manage_page),
+            Route("/manage/login", self.manage_login, methods=["POST"]),
+            Route("/manage/logout", self.manage_logout, methods=["POST"]),
+            Route("/manage/events", self.manage_events),
+            Route("/api/v1/status", self.api_status),
+            Route("/api/v1/tickets/{token}", self.api_ticket),
+            Route("/static/web.css", self.static_css),
+            Route("/static/live.js", self.static_js),
+        ]
+
+        @contextlib.asynccontextmanager
+        async def lifespan(_: Starlette) -> AsyncIterator[None]:
+            await self.hub.start()
+            await self.hub.refresh()
+            try:
+                yield
+            finally:
+                await self.hub.stop()
+
+        app = Starlette(routes=routes, lifespan=lifespan)
+        app.add_middleware(SecurityHeaders)  # type: ignore[arg-type]
+        return _Limited(app, self)
+
+    def _lang(self, request: Request) -> str:
+        return pick_language(request.query_params.get("lang"))
+
+    def _page(
+        self, body: str, *, lang: str, title: str, status: int = 200, **shell: Any
+    ) -> HTMLResponse:
+        html = pages.shell(self.config, lang=lang, title=title, body=body, **shell)
+        return HTMLResponse(html, status_code=status, headers=NO_STORE)
+
+    async def _stream(
+        self,
+        request: Request,
+        render: Callable[[LiveState], pages.Fragment | None],
+        *,
+        opened: Callable[[], None] = lambda: None,
+        closed: Callable[[], None] = lambda: None,
+    ) -> Response:
+        """An event stream sending `render(state)` whenever it differs from the last sent."""
+        address = client_address(request.scope)
+        if not self.limits.open_stream(address):
+            return self._too_many(request, self.limits.retry_after(address))
+        hub = self.hub
+        opened()
+
+        async def events() -> AsyncIterator[str]:
+            try:
+                yield "retry: 3000\n\n"
+                state = hub.state
+                last = ""
+                while True:
+                    fragment = render(state)
+                    if fragment is None:  # nothing to show any more (e.g. signed out)
+                        yield "event: end\ndata: {}\n\n"
+                        return
+                    data = json.dumps(
+                        {"html": fragment.html, "alert": fragment.alert}, ensure_ascii=False
+                    )
+                    if data != last:
+                        yield f"data: {data}\n\n"
+                        last = data
+                    try:
+                        state = await hub.next_state(state.version, KEEPALIVE_SECONDS)
+                    except TimeoutError:
+                        yield ": keepalive\n\n"
+                    if hub.stopped:
+                        return
+            finally:
+                closed()
+                self.limits.close_stream(address)
+
+        return EventStream(
+            events(), headers={**NO_STORE, "X-Accel-Buffering": "no", "Connection": "keep-alive"}
+        )
+
+    def _too_many(self, request: Request, retry: int) -> Response:
+        lang = self._lang(request)
+        headers = {**NO_STORE, "Retry-After": str(retry)}
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": "too_many_requests"}, 429, headers=headers)
+        body = f'<p class="status">{pages._e(TEXTS[lang]["too_many"])}</p>'
+        html = pages.shell(self.config, lang=lang, title="429", body=body, kind="error")
+        return HTMLResponse(html, status_code=429, headers=headers)
+
+    # ------------------------------------------------------------------ ticket pages
+
+    async def home(self, request: Request) -> Response:
+        return RedirectResponse("/board", status_code=302)
+
+    async def _view(self, token: str) -> TicketView | None:
+        if not TOKEN_RE.fullmatch(token):
+            return None
+        return await self.hub.view(token)
+
+    async def ticket_page(self, request: Request) -> Response:
+        lang = self._lang(request)
+        token = request.path_params["token"]
+        title = TEXTS[lang]["title_ticket"]
+        path = f"/t/{token}"
+        try:
+            view = await self._view(token)
+        except KioskError:
+            return self._page(
+                pages.unavailable_body(lang),
+                lang=lang,
+                title=title,
+                status=503,
+                kind="ticket",
+                path=path,
+                stream=f"{path}/events?lang={lang}",
+            )
+        if view is None:
+            return self._page(
+                pages.unknown_ticket_body(lang), lang=lang, title=title, status=404, kind="ticket"
+            )
+        fragment = pages.ticket_fragment(
+            self.config, view, lang, available=self.hub.state.available
+        )
+        return self._page(
+            fragment.html,
+            lang=lang,
+            title=f"{view.ticket.code} – {title}",
+            kind="ticket",
+            stream=f"{path}/events?lang={lang}",
+            alert=fragment.alert,
+            path=path,
+            sound=not view.expired,
+        )
+
+    async def ticket_events(self, request: Request) -> Response:
+        lang = self._lang(request)
+        token = request.path_params["token"]
+        try:
+            first = await self._view(token)
+        except KioskError:
+            first = None
+            if TOKEN_RE.fullmatch(token):  # database away: follow it, the page says so
+                return await self._ticket_stream(request, token, lang, None)
+        if first is None:
+            return JSONResponse({"error": "unknown_ticket"}, 404, headers=NO_STORE)
+        return await self._ticket_stream(request, token, lang, first)
+
+    async def _ticket_stream(
+        self, request: Request, token: str, lang: str, first: TicketView | None
+    ) -> Response:
+        seen: list[TicketView | None] = [first]
+
+        def render(state: LiveState) -> pages.Fragment | None:
+            view = state.views.get(token) or seen[0]
+            if view is None:
+                return pages.Fragment(pages.unavailable_body(lang))
+            seen[0] = view
+            return pages.ticket_fragment(self.config, view, lang, available=state.available)
+
+        def opened() -> None:
+            self.hub.watch(token)
+            if first is None or token not in self.hub.state.views:
+                self.hub._dirty.set()  # include it in the next read
+
+        return await self._stream(
+            request, render, opened=opened, closed=lambda: self.hub.unwatch(token)
+        )
+
+    # ------------------------------------------------------------------ board
+
+    def _board(self, state: LiveState, lang: str) -> pages.Fragment:
+        if state.snapshot is None:
+            return pages.Fragment(pages.unavailable_body(lang))
+        return pages.board_fragment(self.config, state.snapshot, lang, available=state.available)
+
+    async def board_page(self, request: Request) -> Response:
+        lang = self._lang(request)
+        fragment = self._board(self.hub.state, lang)
+        return self._page(
+            fragment.html,
+            lang=lang,
+            title=TEXTS[lang]["title_board"],
+            kind="board",
+            stream=f"/board/events?lang={lang}",
+            alert=fragment.alert,
+            path="/board",
+            sound=True,
+        )
+
+    async def board_events(self, request: Request) -> Response:
+        lang = self._lang(request)
+        return await self._stream(request, lambda state: self._board(state, lang))
+
+    # ------------------------------------------------------------------ manager
+
+    def _session(self, request: Request) -> str | None:
+        session = request.cookies.get(SESSION_COOKIE)
+        return session if self.login.valid(session) else None
+
+    def _dashboard(self, state: LiveState, lang: str) -> pages.Fragment:
+        snap = state.snapshot
+        if snap is None:
+            return pages.Fragment(pages.unavailable_body(lang))
+        alerts = live_alerts(
+            snap,
+            snap.at,
+            wait_target_minutes=self.config.reports.wait_target_minutes,
+            paused_minutes=self.config.web.paused_alert_minutes,
+        )
+        return pages.manage_fragment(
+            self.config, snap, state.summary, alerts, lang, available=state.available
+        )
+
+    async def manage_page(self, request: Request) -> Response:
+        lang = self._lang(request)
+        title = TEXTS[lang]["title_manage"]
+        if self._session(request) is None:
+            body = pages.login_body(lang, enabled=self.login.enabled)
+            return self._page(
+                body, lang=lang, title=title, kind="manage", path="/manage", refresh=False
+            )
+        if self.hub.state.summary is None:
+            self.hub.summary_watchers += 1
+            try:
+                await self.hub.refresh()
+            finally:
+                self.hub.summary_watchers -= 1
+        fragment = self._dashboard(self.hub.state, lang)
+        return self._page(
+            fragment.html,
+            lang=lang,
+            title=title,
+            kind="manage",
+            stream=f"/manage/events?lang={lang}",
+            path="/manage",
+        )
+
+    async def manage_login(self, request: Request) -> Response:
+        lang = self._lang(request)
+        body = await _small_body(request)
+        password = (parse_qs(body.decode("utf-8", "replace")).get("password") or [""])[0]
+        result = await self.login.attempt(password)
+        if result.ok:
+            response = RedirectResponse(f"/manage?lang={lang}", status_code=303)
+            response.set_cookie(
+                SESSION_COOKIE,
+                result.session,
+                httponly=True,
+                samesite="strict",
+                secure=self.secure_cookie,
+                path="/manage",
+            )
+            return response
+        if result.locked_seconds > 0:
+            minutes = max(1, int(result.locked_seconds / 60 + 0.999))
+            message = TEXTS[lang]["locked"].format(n=minutes)
+            status = 429
+        else:
+            message = TEXTS[lang]["wrong_password"]
+            status = 401 if self.login.enabled else 403
+        body_html = pages.login_body(lang, message=message, enabled=self.login.enabled)
+        return self._page(
+            body_html,
+            lang=lang,
+            title=TEXTS[lang]["title_manage"],
+            status=status,
+            kind="manage",
+            path="/manage",
+            refresh=False,
+        )
+
+    async def manage_logout(self, request: Request) -> Response:
+        self.login.logout(request.cookies.get(SESSION_COOKIE))
+        response = RedirectResponse(f"/manage?lang={self._lang(request)}", status_code=303)
+        response.delete_cookie(SESSION_COOKIE, path="/manage")
+        return response
+
+    async def manage_events(self, request: Request) -> Response:
+        lang = self._lang(request)
+        session = self._session(request)
+        if session is None:
+            return JSONResponse({"error": "sign_in"}, 401, headers=NO_STORE)
+        hub = self.hub
+
+        def render(state: LiveState) -> pages.Fragment | None:
+            if not self.login.valid(session):
+                return None
+            return self._dashboard(state, lang)
+
+        def opened() -> None:
+            hub.summary_watchers += 1
+
+        def closed() -> None:
+            hub.summary_watchers -= 1
+
+        return await self._stream(request, render, opened=opened, closed=closed)
+
+    # ------------------------------------------------------------------ JSON
+
+    async def api_status(self, request: Request) -> Response:
+        state = self.hub.state
+        if state.snapshot is None:
+            return JSONResponse({"error": "unavailable"}, 503, headers=NO_STORE)
+        body = snapshot_json(state.snapshot, self.config.zone)
+        body["available"] = state.available
+        return JSONResponse(body, headers=NO_STORE)
+
+    async def api_ticket(self, request: Request) -> Response:
+        token = request.path_params["token"]
+        try:
+            view = await self._view(token)
+        except KioskError:
+            return JSONResponse({"error": "unavailable"}, 503, headers=NO_STORE)
+        if view is None:
+            return JSONResponse({"error": "unknown_ticket"}, 404, headers=NO_STORE)
+        return JSONResponse(self.ticket_json(view), headers=NO_STORE)
+
+    def ticket_json(self, view: TicketView) -> dict[str, Any]:
+        """The shape of /api/v1/tickets/{token} (docs/web.md)."""
+        t = view.ticket
+        f = self.config.field(t.field)
+        zone = self.config.zone
+
+        def iso(moment: datetime | None) -> str | None:
+            return moment.astimezone(zone).isoformat(timespec="seconds") if moment else None
+
+        return {
+            "code": t.code,
+            "field": t.field,
+            "field_name": f.name if f else t.field,
+            "field_name_en": f.name_en if f else t.field,
+            "queue_field": t.queue_field,
+            "priority": t.priority,
+            "state": "expired" if view.expired else t.state.value,
+            "business_day": t.business_day.isoformat(),
+            "counter": t.counter,
+            "target_counter": t.target_counter,
+            "people_ahead": view.people_ahead,
+            "estimated_wait_minutes": view.estimated_wait_minutes,
+            "issued_at": iso(t.issued_at),
+            "called_at": iso(t.called_at),
+            "last_called_at": iso(t.last_called_at),
+            "recalls": t.recalls,
+            "available": self.hub.state.available,
+        }
+
+    # ------------------------------------------------------------------ static
+
+    async def static_css(self, request: Request) -> Response:
+        return Response(self.css, media_type="text/css", headers=_STATIC)
+
+    async def static_js(self, request: Request) -> Response:
+        return Response(self.js, media_type="text/javascript", headers=_STATIC)
+
+
+_STATIC = {"Cache-Control": "public, max-age=86400"}
+
+
+def _asset(name: str) -> str:
+    return resources.files("kiosk.web").joinpath("static", name).read_text("utf-8")
+
+
+def _stylesheet() -> str:
+    """web.css with the screens' palette (kiosk/gui/colours.py) as CSS variables."""
+    names = {f"--{k.replace('_', '-')}": v for k, v in vars(COLOURS).items()}
+    root = ":root{" + ";".join(f"{k}:{v}" for k, v in names.items()) + "}\n"
+    return root + _asset("web.css")
+
+
+async def _small_body(request: Request) -> bytes:
+    """The request body, at most MAX_FORM_BYTES (a login form is tiny)."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_FORM_BYTES:
+            break
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+class _Limited:
+    """Outermost layer: one request of the client's bucket per request (429 when empty)."""
+
+    def __init__(self, app: Any, web: WebApp) -> None:
+        self.app = app
+        self.web = web
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            address = client_address(scope)
+            if not self.web.limits.allow_request(address):
+                request = Request(scope, receive)
+                response = self.web._too_many(request, self.web.limits.retry_after(address))
+                await SecurityHeaders(response)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def create_app(service: QueueService, **options: Any) -> Any:
+    """The ASGI app for `service` (its hub starts with the app's lifespan)."""
+    return WebApp(service, **options).asgi()

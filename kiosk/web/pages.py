@@ -1,0 +1,312 @@
+"""HTML of the pages: one renderer serves the first load, the no-JavaScript refresh and the
+live updates (the event stream sends the same fragments, which the page swaps in)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+from typing import Any
+
+from kiosk import __version__
+from kiosk.core.alerts import Alert
+from kiosk.core.config import Config
+from kiosk.core.model import CounterState, Snapshot, TicketState, TicketView
+from kiosk.web.texts import TEXTS
+
+#: Refresh period of pages opened without JavaScript.
+NO_SCRIPT_REFRESH_SECONDS = 15
+
+
+def _t(lang: str, key: str, **values: Any) -> str:
+    text = TEXTS[lang][key]
+    return text.format(**values) if values else text
+
+
+def _e(value: object) -> str:
+    return escape(str(value), quote=True)
+
+
+def shell(
+    config: Config,
+    *,
+    lang: str,
+    title: str,
+    body: str,
+    kind: str,
+    stream: str = "",
+    alert: str = "",
+    path: str = "/",
+    sound: bool = False,
+    refresh: bool = True,
+) -> str:
+    """A whole page: header with the language switch, the live fragment, the footer."""
+    other = "en" if lang == "vi" else "vi"
+    site = config.site.name if lang == "vi" else config.site.name_en
+    refresh_tag = (
+        f'<noscript><meta http-equiv="refresh" content="{NO_SCRIPT_REFRESH_SECONDS}"></noscript>'
+        if refresh
+        else ""
+    )
+    sound_button = (
+        f'<button id="sound" class="sound" type="button" hidden '
+        f'data-on="{_e(_t(lang, "sound_is_on"))}">{_e(_t(lang, "sound_on"))}</button>'
+        if sound
+        else ""
+    )
+    hotlines = " – ".join(config.site.hotlines)
+    return (
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        f'<meta name="referrer" content="no-referrer"><title>{_e(title)}</title>'
+        f'<link rel="stylesheet" href="/static/web.css?v={__version__}">{refresh_tag}'
+        f'<script src="/static/live.js?v={__version__}" defer></script></head>'
+        f'<body class="{kind}" data-stream="{_e(stream)}" data-alert="{_e(alert)}">'
+        f'<header class="top"><span class="site">{_e(site)}</span>'
+        f'<a class="lang" href="{_e(path)}?lang={other}" hreflang="{other}">'
+        f"{_e(_t(lang, 'other_lang'))}</a></header>"
+        f'<main id="live">{body}</main>{sound_button}'
+        f'<p id="conn" class="conn" hidden>{_e(_t(lang, "reconnecting"))}</p>'
+        f'<footer class="foot">{_e(_t(lang, "hotline"))}: {_e(hotlines)}</footer>'
+        "</body></html>"
+    )
+
+
+def _down(lang: str, available: bool) -> str:
+    return "" if available else f'<p class="down" role="alert">{_e(_t(lang, "unavailable"))}</p>'
+
+
+# ---------------------------------------------------------------------------- ticket page
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """What a live page swaps in, and the key of the call it announces ("" when none)."""
+
+    html: str
+    alert: str = ""
+
+
+def ticket_fragment(config: Config, view: TicketView, lang: str, *, available: bool) -> Fragment:
+    """The ticket page's content for the ticket's state, in `lang`."""
+    t = view.ticket
+    f = config.field(t.field)
+    field_name = (f.name if lang == "vi" else f.name_en) if f else t.field
+    head = (
+        f'<p class="label">{_e(_t(lang, "your_number"))}</p>'
+        f'<p class="code">{_e(t.code)}</p><p class="field">{_e(field_name)}</p>'
+        + (f'<p class="badge">{_e(_t(lang, "priority"))}</p>' if t.priority else "")
+    )
+    alert = ""
+    if view.expired:
+        state = "expired"
+        body = _message(lang, "expired", "expired_hint", day=f"{t.business_day:%d/%m/%Y}")
+    elif t.state is TicketState.WAITING:
+        state = "waiting"
+        if view.estimated_wait_minutes:
+            wait = _t(lang, "wait_value", n=view.estimated_wait_minutes)
+        else:
+            wait = _t(lang, "wait_soon")
+        body = (
+            f'<p class="status">{_e(_t(lang, "waiting"))}</p>'
+            f'<dl class="facts"><div><dt>{_e(_t(lang, "ahead"))}</dt>'
+            f'<dd class="ahead">{view.people_ahead or 0}</dd></div>'
+            f'<div><dt>{_e(_t(lang, "wait"))}</dt><dd class="wait">{_e(wait)}</dd></div></dl>'
+            + (
+                f'<p class="hint">{_e(_t(lang, "to_counter", n=t.target_counter))}</p>'
+                if t.target_counter
+                else ""
+            )
+            + f'<p class="hint">{_e(_t(lang, "waiting_hint"))}</p>'
+        )
+    elif t.state is TicketState.CALLED:
+        state = "called"
+        alert = f"{t.id}:{(t.last_called_at or t.called_at or t.issued_at).isoformat()}"
+        recall = f'<p class="recall">{_e(_t(lang, "recall", n=t.recalls))}</p>' if t.recalls else ""
+        body = (
+            f'<p class="call" role="alert">{_call_words(lang, t.code, t.counter)}</p>{recall}'
+            f'<p class="hint">{_e(_t(lang, "call_hint", n=t.counter))}</p>'
+        )
+    elif t.state is TicketState.SERVING:
+        state = "serving"
+        body = _message(lang, "serving", "serving_hint", n=t.counter)
+    elif t.state is TicketState.SKIPPED:
+        state = "skipped"
+        body = _message(lang, "skipped", "skipped_hint", code=t.code)
+    else:
+        state = "completed"
+        body = _message(lang, "completed", "completed_hint")
+    html = (
+        f'{_down(lang, available)}<section class="ticket st-{state}" data-state="{state}">'
+        f"{head}{body}</section>"
+    )
+    return Fragment(html, alert)
+
+
+def _call_words(lang: str, code: str, counter: int | None) -> str:
+    """ "Mời số <b>A105</b> đến quầy <b>3</b>": the number and counter stand out."""
+    text = _e(_t(lang, "call", code="\x00", n="\x01"))
+    return text.replace("\x00", f"<b>{_e(code)}</b>").replace("\x01", f"<b>{counter}</b>")
+
+
+def _message(lang: str, title: str, hint: str, **values: Any) -> str:
+    return (
+        f'<p class="status">{_e(_t(lang, title, **values))}</p>'
+        f'<p class="hint">{_e(_t(lang, hint, **values))}</p>'
+    )
+
+
+def unknown_ticket_body(lang: str) -> str:
+    return (
+        f'<section class="ticket st-unknown" data-state="unknown">'
+        f"{_message(lang, 'unknown', 'unknown_hint')}</section>"
+    )
+
+
+def unavailable_body(lang: str) -> str:
+    return _down(lang, False)
+
+
+# ---------------------------------------------------------------------------- board
+
+
+def board_fragment(config: Config, snap: Snapshot, lang: str, *, available: bool) -> Fragment:
+    """The wall display as a page: the newest call large, counters, recent calls, queues."""
+    zone = config.zone
+    now = snap.at.astimezone(zone)
+    calls = snap.recent_calls
+    if calls:
+        c = calls[0]
+        big = _e(_t(lang, "board_call", code="\x00", n="\x01"))
+        big = big.replace("\x00", f"<b>{_e(c.code)}</b>").replace("\x01", f"<b>{c.counter}</b>")
+        other = "en" if lang == "vi" else "vi"
+        now_call = (
+            f'<p class="bigcall" role="alert">{big}</p>'
+            f'<p class="bigcall-alt">{_e(_t(other, "call", code=c.code, n=c.counter))}</p>'
+        )
+        alert = str(c.event_id)
+    else:
+        now_call = f'<p class="bigcall idle">{_e(_t(lang, "no_call"))}</p>'
+        alert = ""
+    tiles = []
+    for counter in snap.counters:
+        code = counter.ticket.code if counter.ticket else "—"
+        state = counter.state.value
+        note = ""
+        if counter.state is CounterState.PAUSED:
+            note = f'<span class="note">{_e(_t(lang, "paused"))}</span>'
+        elif counter.state is CounterState.CLOSED and not counter.ticket:
+            note = f'<span class="note">{_e(_t(lang, "closed"))}</span>'
+        tiles.append(
+            f'<div class="tile c-{state}"><span class="n">'
+            f"{_e(_t(lang, 'counter', n=counter.number))}</span>"
+            f'<span class="c">{_e(code)}</span>{note}</div>'
+        )
+    recent = "".join(
+        f"<li><b>{_e(c.code)}</b> → {_e(_t(lang, 'counter', n=c.counter))}</li>" for c in calls[1:7]
+    )
+    queues = "".join(
+        f"<li><span>{_e(f.name if lang == 'vi' else f.name_en)}</span><b>{f.waiting}</b></li>"
+        for f in snap.fields
+    )
+    html = (
+        f'{_down(lang, available)}<div class="board">'
+        f'<p class="clock" data-clock>{now:%H:%M}  {now:%d/%m/%Y}</p>'
+        f'<section class="now">{now_call}</section>'
+        f'<section class="tiles">{"".join(tiles)}</section>'
+        f'<section class="lists"><div><h2>{_e(_t(lang, "recent"))}</h2><ol>{recent}</ol></div>'
+        f'<div><h2>{_e(_t(lang, "queue"))}</h2><ul class="queues">{queues}</ul></div></section>'
+        "</div>"
+    )
+    return Fragment(html, alert)
+
+
+# ---------------------------------------------------------------------------- dashboard
+
+
+def _minutes(lang: str, seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    return _t(lang, "minutes", n=round(seconds / 60))
+
+
+def manage_fragment(
+    config: Config,
+    snap: Snapshot,
+    summary: Any,
+    alerts: list[Alert],
+    lang: str,
+    *,
+    available: bool,
+) -> Fragment:
+    """The head's live dashboard: today's numbers, alerts, queues and counters."""
+    zone = config.zone
+    now = snap.at
+    tiles = [
+        (_t(lang, "citizens"), str(summary.tickets) if summary else "0"),
+        (_t(lang, "dossiers"), str(summary.dossiers) if summary else "0"),
+        (_t(lang, "wait_p50"), _minutes(lang, summary.wait_p50 if summary else None)),
+        (_t(lang, "wait_p90"), _minutes(lang, summary.wait_p90 if summary else None)),
+    ]
+    kpis = "".join(f"<div><span>{_e(k)}</span><b>{_e(v)}</b></div>" for k, v in tiles)
+    alert_items = "".join(f"<li>{_e(a.message(lang))}</li>" for a in alerts)
+    alerts_html = (
+        f'<ul class="alerts" role="alert">{alert_items}</ul>'
+        if alerts
+        else f'<p class="ok">{_e(_t(lang, "no_alerts"))}</p>'
+    )
+    field_rows = "".join(
+        f"<tr><td>{_e(f.name if lang == 'vi' else f.name_en)}</td><td>{f.waiting}</td>"
+        f"<td>{_e(_minutes(lang, _since(now, f.oldest_waiting_at)))}</td></tr>"
+        for f in snap.fields
+    )
+    counter_rows = []
+    for c in snap.counters:
+        state = {
+            CounterState.OPEN: _t(lang, "open"),
+            CounterState.PAUSED: _t(lang, "paused"),
+            CounterState.CLOSED: _t(lang, "closed"),
+        }[c.state]
+        if c.since is not None and c.state is not CounterState.OPEN:
+            state += " " + _t(lang, "since", t=f"{c.since.astimezone(zone):%H:%M}")
+        if c.reason:
+            state += f" ({c.reason})"
+        counter_rows.append(
+            f'<tr class="c-{c.state.value}"><td>{c.number}</td><td>{_e(state)}</td>'
+            f"<td>{_e(c.ticket.code if c.ticket else '—')}</td><td>{c.served_today}</td></tr>"
+        )
+    html = (
+        f'{_down(lang, available)}<div class="dash">'
+        f'<p class="clock">{now.astimezone(zone):%H:%M %d/%m/%Y}</p>'
+        f'<section class="kpis">{kpis}</section>'
+        f"<section><h2>{_e(_t(lang, 'alerts'))}</h2>{alerts_html}</section>"
+        f"<section><table><thead><tr><th>{_e(_t(lang, 'field'))}</th>"
+        f"<th>{_e(_t(lang, 'queue'))}</th><th>{_e(_t(lang, 'longest'))}</th></tr></thead>"
+        f"<tbody>{field_rows}</tbody></table></section>"
+        f"<section><table><thead><tr><th>{_e(_t(lang, 'counters'))}</th>"
+        f"<th>{_e(_t(lang, 'state'))}</th><th>{_e(_t(lang, 'ticket'))}</th>"
+        f"<th>{_e(_t(lang, 'served'))}</th></tr></thead>"
+        f"<tbody>{''.join(counter_rows)}</tbody></table></section>"
+        f'<form method="post" action="/manage/logout"><button type="submit">'
+        f"{_e(_t(lang, 'logout'))}</button></form></div>"
+    )
+    return Fragment(html)
+
+
+def _since(now: datetime, moment: datetime | None) -> float | None:
+    return None if moment is None else max(0.0, (now - moment).total_seconds())
+
+
+def login_body(lang: str, *, message: str = "", enabled: bool = True) -> str:
+    """The password form of /manage (or why it is off)."""
+    if not enabled:
+        return f'<p class="status">{_e(_t(lang, "manage_off"))}</p>'
+    note = f'<p class="error" role="alert">{_e(message)}</p>' if message else ""
+    return (
+        f'<form class="login" method="post" action="/manage/login?lang={lang}">'
+        f"<h1>{_e(_t(lang, 'title_manage'))}</h1>{note}"
+        f'<label for="pw">{_e(_t(lang, "password"))}</label>'
+        '<input id="pw" name="password" type="password" autocomplete="current-password" '
+        'required maxlength="200" autofocus>'
+        f'<button type="submit">{_e(_t(lang, "login"))}</button></form>'
+    )
