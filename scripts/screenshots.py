@@ -17,6 +17,7 @@ ROLES = (
     "display.screenshots",
     "kiosk.counter.screenshots",
     "kiosk.manager.screenshots",
+    "kiosk.web.screenshots",
 )
 
 

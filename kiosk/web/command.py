@@ -4,42 +4,17 @@ from __future__ import annotations
 
 import argparse
 import logging
-import socket
 import sys
 from typing import Any
 
-from kiosk.core.errors import ConfigError, KioskError
+from kiosk.core.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
 
-class PortInUse(KioskError):
-    exit_code = 2
-
-
-def listening_socket(host: str, port: int) -> socket.socket:
-    """Bind the server's socket ourselves, so a busy port is one clear line, not a log dump."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-    except OSError as exc:
-        sock.close()
-        raise PortInUse(
-            f"Không mở được cổng {host}:{port} ({exc.strerror}); chọn cổng khác trong [web] bind",
-            f"Cannot listen on {host}:{port} ({exc.strerror}): another program uses it or the "
-            "address is not this PC's; choose another with [web] bind or --bind",
-        ) from None
-    sock.listen(2048)
-    sock.set_inheritable(True)
-    return sock
-
-
 def cmd_web(ctx: Any, a: argparse.Namespace) -> int:
-    import uvicorn
-
     from kiosk.web.app import create_app
+    from kiosk.web.server import listening_socket, uvicorn_server
 
     config = ctx.config
     if a.bind:
@@ -53,20 +28,7 @@ def cmd_web(ctx: Any, a: argparse.Namespace) -> int:
         ctx._config = config
     web = config.web
     sock = listening_socket(web.host, web.port)
-    app = create_app(ctx.service)
-    trusted = ",".join(web.trusted_proxies)
-    server = uvicorn.Server(
-        uvicorn.Config(
-            app,
-            log_level="warning",
-            access_log=False,
-            proxy_headers=bool(trusted),
-            forwarded_allow_ips=trusted or None,
-            server_header=False,
-            timeout_graceful_shutdown=2,
-            timeout_keep_alive=20,
-        )
-    )
+    server = uvicorn_server(create_app(ctx.service), web)
     print(
         f"kiosk web: listening on {web.host}:{web.port}; board {web.base_url}/board, "
         f"dashboard {web.base_url}/manage, ticket pages {web.base_url}/t/…",

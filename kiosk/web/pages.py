@@ -227,7 +227,7 @@ def board_fragment(config: Config, snap: Snapshot, lang: str, *, available: bool
 def _minutes(lang: str, seconds: float | None) -> str:
     if seconds is None:
         return "—"
-    return _t(lang, "minutes", n=round(seconds / 60))
+    return _t(lang, "minutes", n=int(seconds // 60))  # whole minutes, as the alerts count
 
 
 def manage_fragment(
@@ -280,13 +280,13 @@ def manage_fragment(
         f'<p class="clock">{now.astimezone(zone):%H:%M %d/%m/%Y}</p>'
         f'<section class="kpis">{kpis}</section>'
         f"<section><h2>{_e(_t(lang, 'alerts'))}</h2>{alerts_html}</section>"
-        f"<section><table><thead><tr><th>{_e(_t(lang, 'field'))}</th>"
+        f'<div class="tables"><section><table><thead><tr><th>{_e(_t(lang, "field"))}</th>'
         f"<th>{_e(_t(lang, 'queue'))}</th><th>{_e(_t(lang, 'longest'))}</th></tr></thead>"
         f"<tbody>{field_rows}</tbody></table></section>"
         f"<section><table><thead><tr><th>{_e(_t(lang, 'counters'))}</th>"
         f"<th>{_e(_t(lang, 'state'))}</th><th>{_e(_t(lang, 'ticket'))}</th>"
         f"<th>{_e(_t(lang, 'served'))}</th></tr></thead>"
-        f"<tbody>{''.join(counter_rows)}</tbody></table></section>"
+        f"<tbody>{''.join(counter_rows)}</tbody></table></section></div>"
         f'<form method="post" action="/manage/logout"><button type="submit">'
         f"{_e(_t(lang, 'logout'))}</button></form></div>"
     )

@@ -6,22 +6,21 @@ the same file, like the kiosk and counters would from their processes.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from kiosk.core.config import Config, parse_config
 from kiosk.core.queue import QueueService
 from kiosk.core.store import Store
 from kiosk.web.app import WebApp
-from kiosk.web.command import listening_socket
+from kiosk.web.server import serve_in_thread
 from tests.support import ALWAYS_OPEN, config_text
 
 
@@ -51,36 +50,20 @@ class Served:
 @pytest.fixture
 def serve(tmp_path: Path) -> Iterator[Callable[..., Served]]:
     """Start servers for this test: `serve('requests_per_minute = 10')`."""
-    started: list[tuple[uvicorn.Server, threading.Thread, Store, Store]] = []
+    with ExitStack() as stack:
 
-    def start(web: str = "", **replace: str) -> Served:
-        config = parse_config(web_config_text(web, **replace))
-        url = f"sqlite:///{tmp_path / 'kiosk.db'}"
-        store, writer_store = Store.open(url), Store.open(url)
-        service = QueueService(store, config)
-        app = WebApp(service)
-        sock = listening_socket("127.0.0.1", 0)
-        port = sock.getsockname()[1]
-        server = uvicorn.Server(
-            uvicorn.Config(app.asgi(), log_level="warning", timeout_graceful_shutdown=1)
-        )
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not server.started:
-            assert time.monotonic() < deadline, "the web server did not start"
-            time.sleep(0.01)
-        started.append((server, thread, store, writer_store))
-        return Served(
-            f"http://127.0.0.1:{port}", app, service, QueueService(writer_store, config), config
-        )
+        def start(web: str = "", **replace: str) -> Served:
+            config = parse_config(web_config_text(web, **replace))
+            url = f"sqlite:///{tmp_path / 'kiosk.db'}"
+            store, writer_store = Store.open(url), Store.open(url)
+            stack.callback(store.close)
+            stack.callback(writer_store.close)
+            service = QueueService(store, config)
+            app = WebApp(service)
+            base = stack.enter_context(serve_in_thread(app.asgi(), config.web))
+            return Served(base, app, service, QueueService(writer_store, config), config)
 
-    yield start
-    for server, thread, store, writer_store in started:
-        server.should_exit = True
-        thread.join(10)
-        store.close()
-        writer_store.close()
+        yield start
 
 
 def sse_messages(response: httpx.Response) -> Iterator[dict[str, Any]]:

@@ -1,0 +1,127 @@
+"""PNGs of every web page and ticket state, taken by headless Chromium (`make screenshots`).
+
+A temporary point after a busy morning (Mon 07/12/2026, 09:40) is served by the real app in
+a thread; Chromium opens the pages at 360×800 (phones), 1920×1080 (/board on a TV) and
+1366×768 (/manage).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from kiosk.core.clock import ManualClock
+from kiosk.core.config import default_config_text, parse_config
+from kiosk.core.pin import hash_pin
+from kiosk.core.queue import QueueService
+from kiosk.core.store import Store
+from kiosk.web.app import WebApp
+from kiosk.web.browser import launch_chromium
+from kiosk.web.server import serve_in_thread
+
+PHONE = {"width": 360, "height": 800}
+PASSWORD = "screenshots-only"
+
+
+@contextmanager
+def busy_point() -> Iterator[tuple[WebApp, QueueService, ManualClock, str]]:
+    """A served point after a busy morning; yields the app, a writer service, clock, URL."""
+    from kiosk.demo import simulate_morning
+
+    text = default_config_text()
+    text = text[: text.index("\n[web]")] + (
+        '\n[web]\npublic_url = "http://192.168.1.10:8080"\n'
+        f'manager_password_hash = "{hash_pin(PASSWORD, iterations=1000)}"\n'
+    )
+    config = parse_config(text)
+    zone = config.zone
+    clock = ManualClock(datetime(2026, 12, 7, 7, 30, tzinfo=zone))
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store.open(f"sqlite:///{Path(tmp) / 'kiosk.db'}")
+        try:
+            service = QueueService(store, config, clock)
+            simulate_morning(service, clock, datetime(2026, 12, 7, 9, 40, tzinfo=zone))
+            service.pause_counter(5, "họp giao ban")
+            clock.advance(minutes=25)
+            app = WebApp(service)
+            with serve_in_thread(app.asgi(), config.web) as url:
+                yield app, service, clock, url
+        finally:
+            store.close()
+
+
+def _shot(page: Any, url: str, path: Path) -> Path:
+    page.goto(url)
+    page.wait_for_function("() => Number(document.body.dataset.updates || 0) >= 1")
+    page.screenshot(path=str(path))
+    return path
+
+
+def save_screenshots(out_dir: Path) -> list[Path]:
+    """web-ticket-*.png (each state), web-board*.png and web-manage*.png in `out_dir`."""
+    from playwright.sync_api import sync_playwright
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    with busy_point() as (app, service, clock, url), sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        phone = browser.new_page(viewport=PHONE, is_mobile=True, has_touch=True)
+
+        def ticket(name: str, token: str | None, lang: str = "vi") -> None:
+            written.append(_shot(phone, f"{url}/t/{token}?lang={lang}", out_dir / name))
+
+        for _ in range(3):
+            service.issue("datdai")
+        waiting = service.issue("datdai").ticket
+        ticket("web-ticket-waiting.png", waiting.page_token)
+        ticket("web-ticket-waiting-en.png", waiting.page_token, "en")
+        called = service.issue("ketqua").ticket
+        while service.call_next(6).id != called.id:
+            pass
+        phone.goto(f"{url}/t/{called.page_token}")
+        phone.click("#sound")
+        phone.wait_for_selector(".st-called")
+        phone.screenshot(path=str(out_dir / "web-ticket-called.png"))
+        written.append(out_dir / "web-ticket-called.png")
+        service.start_service(6)
+        ticket("web-ticket-serving.png", called.page_token)
+        service.complete(6)
+        ticket("web-ticket-completed.png", called.page_token)
+        skipped = service.issue("ketqua").ticket
+        service.call_next(6)
+        service.skip(6)
+        ticket("web-ticket-skipped.png", skipped.page_token)
+        friday = QueueService(
+            service.store, service.config, ManualClock(clock.now() - timedelta(days=3))
+        )
+        ticket("web-ticket-expired.png", friday.issue("hotich").ticket.page_token)
+        phone.goto(f"{url}/t/AbCdEfGhIjKlMnOpQrStUv")
+        phone.screenshot(path=str(out_dir / "web-ticket-unknown.png"))
+        written.append(out_dir / "web-ticket-unknown.png")
+        state = app.hub.state
+        phone.goto(f"{url}/t/{waiting.page_token}")
+        app.hub._publish(replace(state, version=state.version + 1, available=False))
+        phone.wait_for_selector(".down")
+        phone.screenshot(path=str(out_dir / "web-ticket-unavailable.png"))
+        written.append(out_dir / "web-ticket-unavailable.png")
+        app.hub._dirty.set()
+
+        tv = browser.new_page(viewport={"width": 1920, "height": 1080})
+        written.append(_shot(tv, f"{url}/board", out_dir / "web-board.png"))
+        written.append(_shot(phone, f"{url}/board", out_dir / "web-board-phone.png"))
+
+        desk = browser.new_page(viewport={"width": 1366, "height": 768})
+        desk.goto(f"{url}/manage")
+        desk.screenshot(path=str(out_dir / "web-manage-login.png"))
+        written.append(out_dir / "web-manage-login.png")
+        desk.fill("#pw", PASSWORD)
+        desk.click("button[type=submit]")
+        desk.wait_for_selector(".dash")
+        written.append(_shot(desk, f"{url}/manage", out_dir / "web-manage.png"))
+        browser.close()
+    return written
