@@ -97,11 +97,6 @@ def new_page_token() -> str:
     return secrets.token_urlsafe(16)
 
 
-def _position(queue: Sequence[TicketRow], ticket_id: int) -> int:
-    """How many tickets come before `ticket_id` in a queue listed in call order."""
-    return next((i for i, t in enumerate(queue) if t.id == ticket_id), len(queue))
-
-
 def event_value(row: EventRow, code: str | None) -> Event:
     return Event(
         id=row.id,
@@ -324,19 +319,26 @@ class QueueService:
         )
         return int(n or 0)
 
-    def _waiting_rows(self, session: Session, day: date, fields: Iterable[str]) -> list[TicketRow]:
-        return list(
-            session.scalars(
-                select(TicketRow)
-                .where(
-                    TicketRow.site == self.site,
-                    TicketRow.business_day == day,
-                    TicketRow.state == TicketState.WAITING.value,
-                    TicketRow.queue_field.in_(list(fields)),
-                )
-                .order_by(TicketRow.priority.desc(), TicketRow.sort_at, TicketRow.id)
-            ).all()
+    def _waiting(self, columns: Any, day: date, fields: Iterable[str]) -> Any:
+        """SELECT `columns` of the day's waiting tickets of `fields`, in call order."""
+        return (
+            select(columns)
+            .where(
+                TicketRow.site == self.site,
+                TicketRow.business_day == day,
+                TicketRow.state == TicketState.WAITING.value,
+                TicketRow.queue_field.in_(list(fields)),
+            )
+            .order_by(TicketRow.priority.desc(), TicketRow.sort_at, TicketRow.id)
         )
+
+    def _waiting_rows(self, session: Session, day: date, fields: Iterable[str]) -> list[TicketRow]:
+        return list(session.scalars(self._waiting(TicketRow, day, fields)).all())
+
+    def _queue_places(self, session: Session, day: date, field: str) -> dict[int, int]:
+        """Ticket id → people ahead of it, for every ticket waiting in `field` (ids only)."""
+        ids = session.scalars(self._waiting(TicketRow.id, day, [field])).all()
+        return {ticket_id: place for place, ticket_id in enumerate(ids)}
 
     def _median_service(self, session: Session, f: FieldConfig) -> float:
         rows = session.execute(
@@ -366,7 +368,8 @@ class QueueService:
 
     def _people_ahead(self, session: Session, t: TicketRow) -> int:
         """Tickets before `t` in its field's call order (the kiosk, the ticket and its page)."""
-        return _position(self._waiting_rows(session, t.business_day, [t.queue_field]), t.id)
+        places = self._queue_places(session, t.business_day, t.queue_field)
+        return places.get(t.id, len(places))
 
     # ------------------------------------------------------------------ kiosk
 
@@ -825,16 +828,16 @@ class QueueService:
                         )
                     ).all()
                 )
-            queues: dict[str, list[TicketRow]] = {}
+            queues: dict[str, dict[int, int]] = {}
             pace: dict[str, tuple[float, int]] = {}
             for r in rows:
                 ahead = wait = None
                 f = self.config.field(r.queue_field)
                 if r.business_day == day and r.state == TicketState.WAITING.value and f:
                     if f.code not in queues:
-                        queues[f.code] = self._waiting_rows(s, day, [f.code])
+                        queues[f.code] = self._queue_places(s, day, f.code)
                         pace[f.code] = (self._median_service(s, f), self._open_counters_for(s, f))
-                    ahead = _position(queues[f.code], r.id)
+                    ahead = queues[f.code].get(r.id, len(queues[f.code]))
                     wait = estimate_wait_minutes(ahead, *pace[f.code])
                 assert r.page_token is not None
                 views[r.page_token] = TicketView(

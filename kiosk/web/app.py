@@ -271,13 +271,11 @@ class WebApp:
             seen[0] = view
             return pages.ticket_fragment(self.config, view, lang, available=state.available)
 
-        def opened() -> None:
-            self.hub.watch(token)
-            if first is None or token not in self.hub.state.views:
-                self.hub._dirty.set()  # include it in the next read
-
         return await self._stream(
-            request, render, opened=opened, closed=lambda: self.hub.unwatch(token)
+            request,
+            render,
+            opened=lambda: self.hub.watch(token),
+            closed=lambda: self.hub.unwatch(token),
         )
 
     # ------------------------------------------------------------------ board

@@ -17,11 +17,11 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from kiosk.core.errors import KioskError
+from kiosk.core.errors import DatabaseUnavailable, KioskError
 from kiosk.core.feed import ChangeFeed
 from kiosk.core.model import Snapshot, TicketView
 from kiosk.core.queue import QueueService
@@ -44,6 +44,8 @@ class LiveState:
     views: dict[str, TicketView] = field(default_factory=dict)
     summary: Any = None
     read_at: float = 0.0
+    #: Every page that asked before this read began (`LiveHub.view`) is in `views` if known.
+    covers: int = 0
 
 
 class LiveHub:
@@ -69,6 +71,7 @@ class LiveHub:
         self._watched: dict[str, int] = {}
         self._recent: OrderedDict[str, float] = OrderedDict()
         self.summary_watchers = 0
+        self._asked = 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._task: asyncio.Task[None] | None = None
@@ -139,26 +142,21 @@ class LiveHub:
 
     async def refresh(self) -> LiveState:
         """Read the database now and publish the result to every waiting page."""
+        covers = self._asked
         tokens = self._tokens()
         summarize = self._summarize if self.summary_watchers else None
+        old = self.state
         try:
             snapshot, views, summary = await asyncio.to_thread(self._read, tokens, summarize)
         except KioskError as exc:
-            if self.state.available:
+            if old.available:
                 log.warning("database unavailable: %s", exc.message_en)
-            state = LiveState(
-                self.state.version + 1,
-                False,
-                self.state.snapshot,
-                self.state.views,
-                self.state.summary,
-                self.state.read_at,
-            )
+            state = replace(old, version=old.version + 1, available=False)
         else:
-            if not self.state.available:
+            if not old.available:
                 log.warning("database available again")
             state = LiveState(
-                self.state.version + 1, True, snapshot, views, summary, time.monotonic()
+                old.version + 1, True, snapshot, views, summary, time.monotonic(), covers
             )
         self._publish(state)
         return state
@@ -212,17 +210,29 @@ class LiveHub:
             self._watched.pop(token, None)
             self.touch(token)
 
-    async def view(self, token: str) -> TicketView | None:
-        """The page's ticket from the last read, or read now if it is not in it yet.
+    async def view(self, token: str, timeout: float = 10.0) -> TicketView | None:
+        """The page's ticket from the last read, or from the next one (None: no such ticket).
 
-        Raises KioskError when the database is away and the ticket is not in the last read.
+        Pages opened at the same moment share that next read. Raises DatabaseUnavailable when
+        the database is away and the ticket is not in the last read.
         """
         self.touch(token)
         known = self.state.views.get(token)
         if known is not None:
             return known
-        views = await asyncio.to_thread(self.service.ticket_views, [token])
-        return views.get(token)
+        self._asked += 1
+        asked = self._asked
+        self._dirty.set()
+        state = self.state
+        while True:
+            try:
+                state = await self.next_state(state.version, timeout)
+            except TimeoutError:
+                raise DatabaseUnavailable() from None
+            if not state.available:
+                raise DatabaseUnavailable()
+            if state.covers >= asked or self.stopped:
+                return state.views.get(token)
 
     def now(self) -> datetime:
         return self.service.clock.now()
