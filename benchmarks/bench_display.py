@@ -12,8 +12,9 @@ from itertools import cycle
 from pathlib import Path
 from typing import Any
 
+from benchmarks.point import always_open_config_text
 from benchmarks.result import Result, percentile
-from kiosk.core.config import default_config_text, parse_config
+from kiosk.core.config import parse_config
 from kiosk.core.queue import QueueService
 from kiosk.core.store import Store
 
@@ -23,14 +24,7 @@ TIMEOUT_S = 10.0
 
 
 def _config_text() -> str:
-    return (
-        default_config_text()
-        .replace('periods = ["07:30-11:30", "13:30-17:00"]', 'periods = ["00:00-24:00"]')
-        .replace(
-            'days = ["mon", "tue", "wed", "thu", "fri", "sat"]',
-            'days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]',
-        )
-    )
+    return always_open_config_text()
 
 
 def _read(path: Path, last_mtime: int) -> tuple[int, dict[str, Any] | None]:

@@ -12,8 +12,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.point import always_open_config_text
 from benchmarks.result import Result, percentile
-from kiosk.core.config import Config, default_config_text, parse_config
+from kiosk.core.config import Config, parse_config
 from kiosk.core.errors import NoOneWaiting
 from kiosk.core.feed import Follower, open_feed
 from kiosk.core.model import EventKind
@@ -28,15 +29,7 @@ CALL_SPACING = 0.01  # seconds between two calls of the latency run
 
 def bench_config() -> Config:
     """The shipped config, open all week, with every counter serving the civil-status field."""
-    text = (
-        default_config_text()
-        .replace('periods = ["07:30-11:30", "13:30-17:00"]', 'periods = ["00:00-24:00"]')
-        .replace(
-            'days = ["mon", "tue", "wed", "thu", "fri", "sat"]',
-            'days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]',
-        )
-        .replace("counters = [1, 2]", "counters = [1, 2, 3, 4, 5, 6]")
-    )
+    text = always_open_config_text().replace("counters = [1, 2]", "counters = [1, 2, 3, 4, 5, 6]")
     return parse_config(text)
 
 

@@ -6,22 +6,16 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.point import always_open_config_text
 from benchmarks.result import Result, percentile
-from kiosk.core.config import default_config_text, parse_config
+from kiosk.core.config import parse_config
 from kiosk.core.errors import NoOneWaiting
 from kiosk.core.queue import QueueService
 from kiosk.core.store import Store
 
 
 def run() -> list[Result]:
-    text = (
-        default_config_text()
-        .replace('periods = ["07:30-11:30", "13:30-17:00"]', 'periods = ["00:00-24:00"]')
-        .replace(
-            'days = ["mon", "tue", "wed", "thu", "fri", "sat"]',
-            'days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]',
-        )
-    )
+    text = always_open_config_text()
     cfg = parse_config(text)
     with tempfile.TemporaryDirectory() as tmp:
         svc = QueueService(Store.open(f"sqlite:///{Path(tmp) / 'k.db'}"), cfg)

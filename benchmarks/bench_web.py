@@ -20,8 +20,9 @@ from pathlib import Path
 
 import psutil
 
+from benchmarks.point import always_open_config_text
 from benchmarks.result import Result, percentile
-from kiosk.core.config import default_config_text, parse_config
+from kiosk.core.config import parse_config
 from kiosk.core.queue import QueueService
 from kiosk.core.store import Store
 
@@ -36,14 +37,7 @@ PORT = 18931
 
 
 def _config_text() -> str:
-    text = (
-        default_config_text()
-        .replace('periods = ["07:30-11:30", "13:30-17:00"]', 'periods = ["00:00-24:00"]')
-        .replace(
-            'days = ["mon", "tue", "wed", "thu", "fri", "sat"]',
-            'days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]',
-        )
-    )
+    text = always_open_config_text()
     # All requests come from 127.0.0.1 here: lift the per-address limits for the benchmark.
     return text[: text.index("\n[web]")] + (
         f'\n[web]\nbind = "127.0.0.1:{PORT}"\nrequests_per_minute = 1000000\n'
