@@ -155,8 +155,27 @@ def simulate_morning(
 # ---------------------------------------------------------------------------- demo folder
 
 
-def demo_config_text(folder: Path) -> str:
-    """The shipped config, open around the clock, printing into the demo folder."""
+#: `kiosk web` of the demo listens on the first free port from here (on this PC only).
+DEMO_WEB_PORT = 8080
+
+
+def free_web_port(first: int = DEMO_WEB_PORT, tries: int = 20) -> int:
+    """The first port from `first` that nothing on this PC listens on (loopback)."""
+    import socket
+
+    for port in range(first, first + tries):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    return first
+
+
+def demo_config_text(folder: Path, web_port: int = DEMO_WEB_PORT) -> str:
+    """The shipped config, open around the clock, printing into the demo folder, its ticket
+    pages served on this PC (the printed QR codes open them)."""
     from kiosk.core.config import default_config_text
 
     text = default_config_text()
@@ -169,6 +188,9 @@ def demo_config_text(folder: Path) -> str:
     target = (folder / "tickets.escpos").as_posix()
     text = text.replace('file_path = ""', f'file_path = "{target}"')
     text = text.replace("fullscreen = true", "fullscreen = false")
+    web = f"http://127.0.0.1:{web_port}"
+    text = text.replace('bind = "127.0.0.1:8080"', f'bind = "127.0.0.1:{web_port}"', 1)
+    text = text.replace('public_url = ""', f'public_url = "{web}"', 1)
     return text
 
 
@@ -178,6 +200,8 @@ class DemoFolder:
     config_path: Path
     db_url: str
     config: Config
+    #: The page of a ticket still waiting in the seeded morning (None when empty).
+    sample_page: str | None = None
 
 
 def prepare_demo(folder: Path, *, seed: bool = True) -> DemoFolder:
@@ -190,7 +214,7 @@ def prepare_demo(folder: Path, *, seed: bool = True) -> DemoFolder:
 
     folder = check_folder(folder.expanduser().resolve(), create=True, parents=True)
     cfg_path = folder / "kiosk.toml"
-    text = demo_config_text(folder)
+    text = demo_config_text(folder, free_web_port())
     write_atomic(cfg_path, text)
     cfg = parse_config(text, str(cfg_path))
     db = folder / "kiosk.db"
@@ -201,6 +225,7 @@ def prepare_demo(folder: Path, *, seed: bool = True) -> DemoFolder:
     (folder / "tickets.escpos").unlink(missing_ok=True)
     url = f"sqlite:///{db.as_posix()}"
     store = Store.open(url)
+    sample = None
     try:
         if seed:
             # A morning that ends a minute ago: the live processes carry on from there.
@@ -213,9 +238,12 @@ def prepare_demo(folder: Path, *, seed: bool = True) -> DemoFolder:
                 now - timedelta(minutes=1),
                 arrivals_per_minute=0.6,
             )
+            waiting = QueueService(store, cfg).waiting()
+            if waiting:
+                sample = cfg.web.page_url(waiting[-1].page_token)
     finally:
         store.close()
-    return DemoFolder(folder, cfg_path, url, cfg)
+    return DemoFolder(folder, cfg_path, url, cfg, sample)
 
 
 # ---------------------------------------------------------------------------- processes
@@ -336,6 +364,7 @@ def demo_children(
             ),
         )
     )
+    children.append(Child("web", kiosk_argv(demo, "web")))
     for c in demo.config.counters:
         children.append(
             Child(
@@ -448,8 +477,25 @@ def _wait_for(path: Path, test: Any, timeout: float) -> dict[str, Any] | None:
     return None
 
 
+def _page_shows(url: str, text: str, timeout: float) -> bool:
+    """Whether the web page at `url` shows `text` within `timeout` (kiosk web may be starting)."""
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if text in response.read().decode("utf-8"):
+                    return True
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.2)
+    return False
+
+
 def run_smoke(demo: DemoFolder, timeout: float = 45.0) -> int:
-    """Headless: the display and consoles run; a ticket goes issue → call → shown → done."""
+    """Headless: display, consoles and web run; a ticket goes issue → call → shown → done."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     children = demo_children(demo, {}, headless=True)
     state = demo.folder / "state"
@@ -476,7 +522,8 @@ def run_smoke(demo: DemoFolder, timeout: float = 45.0) -> int:
         if any(c is None for c in consoles):
             problems.append("a counter console never wrote its state")
         if not problems:
-            issued = cli("issue", "ketqua")["ticket"]["code"]
+            ticket = cli("issue", "ketqua")
+            issued, page = ticket["ticket"]["code"], ticket["page_url"]
             # Counter 6 serves "Nhận kết quả" only: complete what it holds until it calls ours.
             called = ""
             for _ in range(200):
@@ -500,6 +547,8 @@ def run_smoke(demo: DemoFolder, timeout: float = 45.0) -> int:
             )
             if console is None:
                 problems.append(f"console 6 did not show {issued} in hand")
+            if not _page_shows(page, f"Mời số <b>{issued}</b> đến quầy <b>6</b>", timeout):
+                problems.append(f"the ticket's page {page} did not show the call")
             cli("complete", "6", "--dossiers", "2")
             status = cli("status")
             counter6 = next(c for c in status["counters"] if c["number"] == 6)
@@ -619,6 +668,11 @@ def cmd_demo(ctx: Any, a: argparse.Namespace) -> int:
     # The smoke check starts empty: its one ticket is then the next one counter 6 calls.
     demo = prepare_demo(folder, seed=not (a.empty or a.smoke))
     print(f"Demo folder {demo.folder}: config {demo.config_path.name}, database kiosk.db")
+    base = demo.config.web.base_url
+    print(
+        f"Web (kiosk web): board {base}/board, dashboard {base}/manage; each printed ticket's "
+        "QR opens its page" + (f", e.g. {demo.sample_page}" if demo.sample_page else "")
+    )
     if a.smoke:
         return run_smoke(demo)
     return run_launcher(demo)

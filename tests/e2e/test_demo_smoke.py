@@ -21,6 +21,9 @@ def test_demo_config_is_open_around_the_clock_and_prints_into_its_folder(tmp_pat
     assert len(cfg.hours.days) == 7
     assert Path(cfg.printer.file_path).parent == tmp_path
     assert not cfg.display.fullscreen
+    # Its ticket pages are served on this PC, and the printed QR codes open them.
+    assert cfg.web.public_url == f"http://127.0.0.1:{cfg.web.port}" == cfg.web.base_url
+    assert cfg.web.qr_page_url("tok") == f"{cfg.web.public_url}/t/tok"
 
 
 def test_demo_windows_are_tiled_on_the_screen() -> None:
