@@ -1035,11 +1035,10 @@ class QueueService:
             )
 
 
-def _utc(moment: Any) -> datetime:
+def _utc(moment: datetime | str) -> datetime:
     """An aggregate's datetime as aware UTC (min() bypasses the column type on SQLite)."""
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    value = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _seconds_between(s: Session, start: Any, end: Any) -> Any:
