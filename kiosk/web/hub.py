@@ -93,7 +93,7 @@ class LiveHub:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        self._publish(self.state)  # wake every stream so it can end
+        self.publish(self.state)  # wake every stream so it can end
         if self._thread is not None:
             await asyncio.to_thread(self._thread.join, 3.0)
 
@@ -124,6 +124,10 @@ class LiveHub:
                 self._wake()
         if feed is not None:
             feed.close()
+
+    def request_refresh(self) -> None:
+        """Read the database again soon (from the event loop's thread)."""
+        self._dirty.set()
 
     def _wake(self) -> None:
         loop = self._loop
@@ -158,7 +162,7 @@ class LiveHub:
             state = LiveState(
                 old.version + 1, True, snapshot, views, summary, time.monotonic(), covers
             )
-        self._publish(state)
+        self.publish(state)
         return state
 
     def _read(
@@ -169,7 +173,8 @@ class LiveHub:
         views = self.service.ticket_views(tokens)
         return snapshot, views, summarize(snapshot) if summarize else None
 
-    def _publish(self, state: LiveState) -> None:
+    def publish(self, state: LiveState) -> None:
+        """Hand `state` to every waiting page (also how the screenshots show an outage)."""
         self.state = state
         changed, self._changed = self._changed, asyncio.Event()
         changed.set()
@@ -222,7 +227,7 @@ class LiveHub:
             return known
         self._asked += 1
         asked = self._asked
-        self._dirty.set()
+        self.request_refresh()
         state = self.state
         while True:
             try:

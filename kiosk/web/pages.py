@@ -65,7 +65,7 @@ def shell(
         f'<header class="top"><span class="site">{_e(site)}</span>'
         f'<a class="lang" href="{_e(path)}?lang={other}" hreflang="{other}">'
         f"{_e(_t(lang, 'other_lang'))}</a></header>"
-        f'<main id="live">{body}</main>{sound_button}'
+        f'<main id="live" aria-live="polite">{body}</main>{sound_button}'
         f'<p id="conn" class="conn" hidden>{_e(_t(lang, "reconnecting"))}</p>'
         f'<footer class="foot">{_e(_t(lang, "hotline"))}: {_e(hotlines)}</footer>'
         "</body></html>"

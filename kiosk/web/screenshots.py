@@ -105,11 +105,11 @@ def save_screenshots(out_dir: Path) -> list[Path]:
         written.append(out_dir / "web-ticket-unknown.png")
         state = app.hub.state
         phone.goto(f"{url}/t/{waiting.page_token}")
-        app.hub._publish(replace(state, version=state.version + 1, available=False))
+        app.hub.publish(replace(state, version=state.version + 1, available=False))
         phone.wait_for_selector(".down")
         phone.screenshot(path=str(out_dir / "web-ticket-unavailable.png"))
         written.append(out_dir / "web-ticket-unavailable.png")
-        app.hub._dirty.set()
+        app.hub.request_refresh()
 
         tv = browser.new_page(viewport={"width": 1920, "height": 1080})
         written.append(_shot(tv, f"{url}/board", out_dir / "web-board.png"))

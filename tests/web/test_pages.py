@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import httpx
 import pytest
+from sqlalchemy import event
 
 from kiosk.cli import snapshot_json
 from kiosk.gui.colours import COLOURS
@@ -198,3 +199,28 @@ def test_board_page_shows_the_newest_call_large(serve: Callable[..., Served]) ->
     assert f"MỜI SỐ <b>{code}</b> ĐẾN QUẦY <b>1</b>" in message["html"]
     assert f"NUMBER <b>{code}</b> TO COUNTER <b>1</b>" in page
     assert "Counter 6" in page
+
+
+def test_pages_opened_together_share_the_next_read(serve: Callable[..., Served]) -> None:
+    import asyncio
+
+    s = serve()
+    tokens = [s.token_of()[0] for _ in range(30)]
+
+    async def open_all() -> list[int]:
+        async with httpx.AsyncClient(base_url=s.url, timeout=10) as http:
+            pages = await asyncio.gather(*(http.get(f"/t/{t}") for t in tokens))
+        return [p.status_code for p in pages]
+
+    lookups: list[str] = []
+
+    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if "page_token IN" in statement:
+            lookups.append(statement)
+
+    event.listen(s.service.store.engine, "before_cursor_execute", count)
+    try:
+        assert asyncio.run(open_all()) == [200] * 30
+    finally:
+        event.remove(s.service.store.engine, "before_cursor_execute", count)
+    assert 1 <= len(lookups) <= 4  # the server looked tickets up together, not once a page
