@@ -239,6 +239,7 @@ class WebApp:
             fragment.html,
             lang=lang,
             title=f"{view.ticket.code} – {title}",
+            status=404 if view.expired else 200,  # a friendly page, but no live ticket here
             kind="ticket",
             stream=f"{path}/events?lang={lang}",
             alert=fragment.alert,

@@ -220,7 +220,8 @@ def test_wrong_address_and_expired_ticket_say_what_to_do(point: Any, browser: An
     assert "Không tìm thấy số thứ tự" in page.inner_text("main")
     yesterday = ManualClock(p.service.clock.now() - timedelta(days=1))
     old = QueueService(p.store, p.config, yesterday).issue("hotich").ticket
-    page.goto(f"{p.base}/t/{old.page_token}")
+    expired = page.goto(f"{p.base}/t/{old.page_token}")
+    assert expired is not None and expired.status == 404
     text = page.inner_text("main")
     assert "Số thứ tự này đã hết hạn" in text and "lấy số mới" in text
     assert page.locator("#sound").count() == 0
