@@ -197,7 +197,7 @@ class WebApp:
         headers = {**NO_STORE, "Retry-After": str(retry)}
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": "too_many_requests"}, 429, headers=headers)
-        body = f'<p class="status">{pages._e(TEXTS[lang]["too_many"])}</p>'
+        body = pages.notice_body(lang, "too_many")
         html = pages.shell(self.config, lang=lang, title="429", body=body, kind="error")
         return HTMLResponse(html, status_code=429, headers=headers)
 

@@ -156,6 +156,11 @@ def _message(lang: str, title: str, hint: str, **values: Any) -> str:
     )
 
 
+def notice_body(lang: str, key: str) -> str:
+    """A one-line page body (e.g. "too many requests")."""
+    return f'<p class="status">{_e(_t(lang, key))}</p>'
+
+
 def unknown_ticket_body(lang: str) -> str:
     return (
         f'<section class="ticket st-unknown" data-state="unknown">'
