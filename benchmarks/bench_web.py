@@ -184,6 +184,7 @@ def run() -> list[Result]:
                     raise RuntimeError((Path(tmp) / "web.log").read_text())
                 time.sleep(0.1)
             cpu0 = proc.cpu_times()
+            rss_idle = proc.memory_info().rss / 2**20
             delays, opened, page_latencies, failures = asyncio.run(
                 _streams(service, tokens[:STREAMS])
             )
@@ -225,6 +226,8 @@ def run() -> list[Result]:
             "MB",
             "≤ 300 MB",
             rss <= 300,
+            f"{rss_idle:.0f} MB before the streams opened, so about "
+            f"{(rss - rss_idle) * 1024 / STREAMS:.0f} KB per open stream; "
             f"server CPU {cpu:.1f} s over the whole run",
         ),
     ]
