@@ -169,6 +169,14 @@ def phone(browser: Any) -> Any:
     return page
 
 
+def live_phone(browser: Any, url: str) -> Any:
+    """A phone showing `url` once its live stream delivered the first update."""
+    page = phone(browser)
+    page.goto(url)
+    page.wait_for_function("() => Number(document.body.dataset.updates || 0) >= 1", timeout=5000)
+    return page
+
+
 def test_from_the_printed_qr_to_the_call_on_the_phone(
     point: Any, browser: Any, tmp_path: Path
 ) -> None:
@@ -232,9 +240,7 @@ def test_wrong_address_and_expired_ticket_say_what_to_do(point: Any, browser: An
 def test_the_page_reconnects_by_itself_after_a_server_restart(point: Any, browser: Any) -> None:
     p = point()
     url, code = p.print_ticket()
-    page = phone(browser)
-    page.goto(url)
-    page.wait_for_function("() => Number(document.body.dataset.updates || 0) >= 1", timeout=5000)
+    page = live_phone(browser, url)
     p.stop()
     page.wait_for_selector("#conn:not([hidden])", timeout=5000)
     assert page.inner_text("#conn") == "Đang kết nối lại…"
@@ -304,9 +310,7 @@ def test_a_database_outage_shows_the_notice_and_heals_by_itself(
 ) -> None:
     p = point()
     url, code = p.print_ticket()
-    page = phone(browser)
-    page.goto(url)
-    page.wait_for_function("() => Number(document.body.dataset.updates || 0) >= 1", timeout=5000)
+    page = live_phone(browser, url)
     pg_cluster.stop()
     try:
         page.wait_for_selector(".down", timeout=10000)
