@@ -95,6 +95,7 @@ def base_config() -> dict[str, Any]:
     raw.setdefault("kiosk", {})["field_order"] = ["hotich"]
     raw["fields"][0]["hours"] = {"days": ["mon", "tue"], "periods": ["07:30-11:30"]}
     raw["fields"][0]["daily_cap"] = 120
+    raw["web"]["trusted_proxies"] = ["127.0.0.1"]
     return raw
 
 
