@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter as Tally
 from pathlib import Path
 
@@ -72,8 +73,9 @@ def test_done_button_stays_put_while_the_countdown_ticks(
     countdown = window.result.countdown
     assert "10" in countdown.text()
     before = done_place(window)
-    # The real one-second timer takes the countdown from 10 to 9 (one digit fewer).
-    qtbot.waitUntil(lambda: " 9 " in countdown.text(), timeout=3000)
+    # The real one-second timer takes the countdown from 10 to one digit (9, or 8 when a
+    # loaded machine delays the tick: the countdown follows the clock, not the tick count).
+    qtbot.waitUntil(lambda: re.search(r"\b[1-9]\b", countdown.text()) is not None, timeout=5000)
     assert done_place(window) == before
     # Nor does it move when the citizen switches the language.
     tap(qtbot, window.header.language)
