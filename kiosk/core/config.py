@@ -250,6 +250,14 @@ class QueueConfig(_Strict):
     complete_on_next: bool = Field(
         True, description="Calling next while holding a ticket completes it first."
     )
+    call_guard_seconds: float = Field(
+        2.0,
+        ge=0,
+        le=30,
+        description="After call next, a counter console refuses another call next for this "
+        "long while the counter still holds the ticket it just called (a bounced or held key "
+        "never calls two citizens); 0 turns the guard off.",
+    )
     number_digits: int = Field(3, ge=2, le=4, description="Zero padding: 3 gives A001.")
     estimate_window: int = Field(
         20, ge=3, le=500, description="Recent completed services used for the median."

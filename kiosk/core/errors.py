@@ -55,6 +55,10 @@ class CounterBusy(QueueError):
     pass
 
 
+class CallTooSoon(QueueError):
+    """Call next again within `queue.call_guard_seconds` of the counter's last call."""
+
+
 class CounterNotServingField(QueueError):
     pass
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import math
 import secrets
 from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, date, datetime
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.config import Config, FieldConfig
 from kiosk.core.errors import (
+    CallTooSoon,
     CounterBusy,
     CounterNotServingField,
     DailyCapReached,
@@ -46,6 +48,7 @@ from kiosk.core.model import (
     TicketView,
 )
 from kiosk.core.rules import (
+    call_guard_remaining,
     estimate_wait_minutes,
     median_service_seconds,
     next_streak,
@@ -431,21 +434,23 @@ class QueueService:
 
     # ------------------------------------------------------------------ counters
 
-    def call_next(self, counter: int, *, actor: str | None = None) -> Ticket:
-        """Call the next ticket for `counter`: priority first, then the oldest place."""
+    def call_next(
+        self, counter: int, *, actor: str | None = None, dossiers: int = 1, guard: bool = False
+    ) -> Ticket:
+        """Call the next ticket for `counter`: priority first, then the oldest place.
+
+        A ticket the counter holds is completed first with `dossiers` (`queue.complete_on_next`).
+        With `guard` (the counter consoles), a call within `queue.call_guard_seconds` of the
+        counter's call of the ticket it still holds is refused (CallTooSoon), so a bounced or
+        held key never completes a citizen it has just called and calls the next one.
+        """
+        _check_dossiers(dossiers)
         actor = actor or f"counter:{counter}"
         fields = self.config.fields_of_counter(counter)
         with self.store.write() as s:
             now, day = self._begin(s)
             c = self._counter_row(s, counter, now)
-            held = self._held_ticket(s, c)
-            if held is not None:
-                if not self.config.queue.complete_on_next:
-                    raise CounterBusy(
-                        f"Quầy số {counter} đang phục vụ số {held.code}: hoàn thành trước",
-                        f"Counter {counter} still holds {held.code}: complete it first",
-                    )
-                self._complete(s, c, held, now, actor, dossiers=1)
+            self._finish_held_before_call(s, c, now, actor, dossiers=dossiers, guard=guard)
             base = select(TicketRow).where(
                 TicketRow.site == self.site,
                 TicketRow.business_day == day,
@@ -489,8 +494,17 @@ class QueueService:
             c.priority_streak = next_streak(c.priority_streak, chosen.priority)
             return ticket_value(chosen)
 
-    def call_ticket(self, counter: int, code: str, *, actor: str | None = None) -> Ticket:
-        """Call a chosen waiting ticket out of turn (logged as such)."""
+    def call_ticket(
+        self,
+        counter: int,
+        code: str,
+        *,
+        actor: str | None = None,
+        dossiers: int = 1,
+        guard: bool = False,
+    ) -> Ticket:
+        """Call a chosen waiting ticket out of turn (logged as such); held ticket as call_next."""
+        _check_dossiers(dossiers)
         actor = actor or f"counter:{counter}"
         with self.store.write() as s:
             now, day = self._begin(s)
@@ -505,17 +519,49 @@ class QueueService:
                     f"Quầy số {counter} không phục vụ lĩnh vực {name_vi}",
                     f"Counter {counter} does not serve {name_en}",
                 )
-            held = self._held_ticket(s, c)
-            if held is not None:
-                if not self.config.queue.complete_on_next:
-                    raise CounterBusy(
-                        f"Quầy số {counter} đang phục vụ số {held.code}: hoàn thành trước",
-                        f"Counter {counter} still holds {held.code}: complete it first",
-                    )
-                self._complete(s, c, held, now, actor, dossiers=1)
+            self._finish_held_before_call(s, c, now, actor, dossiers=dossiers, guard=guard)
             self._open_if_needed(s, c, now, actor)
             self._call(s, c, t, now, actor, out_of_turn=True)
             return ticket_value(t)
+
+    def _finish_held_before_call(
+        self, s: Session, c: CounterRow, now: datetime, actor: str, *, dossiers: int, guard: bool
+    ) -> None:
+        """Before a call: refuse a too-soon repeat (`guard`), then complete the ticket in hand."""
+        held = self._held_ticket(s, c)
+        if held is None:
+            return
+        if guard:
+            self._check_call_guard(s, c, held, now)
+        if not self.config.queue.complete_on_next:
+            raise CounterBusy(
+                f"Quầy số {c.number} đang phục vụ số {held.code}: hoàn thành trước",
+                f"Counter {c.number} still holds {held.code}: complete it first",
+            )
+        self._complete(s, c, held, now, actor, dossiers=dossiers)
+
+    def _check_call_guard(self, s: Session, c: CounterRow, held: TicketRow, now: datetime) -> None:
+        """CallTooSoon while `c` holds the ticket it called less than the guard time ago."""
+        seconds = self.config.queue.call_guard_seconds
+        if seconds <= 0:
+            return
+        called_at = s.scalar(
+            select(EventRow.at)
+            .where(
+                EventRow.ticket_id == held.id,
+                EventRow.kind == EventKind.CALLED.value,
+                EventRow.counter == c.number,
+            )
+            .order_by(EventRow.id.desc())
+            .limit(1)
+        )
+        left = call_guard_remaining(called_at, now, seconds)
+        if left > 0:
+            wait = math.ceil(left)
+            raise CallTooSoon(
+                f"Vừa gọi số {held.code} — chờ {wait} giây trước khi gọi tiếp",
+                f"Just called {held.code} — wait {wait} s before calling next",
+            )
 
     def _call(
         self,
@@ -619,10 +665,7 @@ class QueueService:
 
     def complete(self, counter: int, *, dossiers: int = 1, actor: str | None = None) -> Ticket:
         """Finish the ticket in hand, recording how many dossiers were handled."""
-        if not 0 <= dossiers <= 99:
-            raise InvalidTicketState(
-                "Số hồ sơ phải từ 0 đến 99", "The number of dossiers must be between 0 and 99"
-            )
+        _check_dossiers(dossiers)
         actor = actor or f"counter:{counter}"
         with self.store.write() as s:
             now, _ = self._begin(s)
@@ -1039,6 +1082,14 @@ def _utc(moment: datetime | str) -> datetime:
     """An aggregate's datetime as aware UTC (min() bypasses the column type on SQLite)."""
     value = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _check_dossiers(dossiers: int) -> None:
+    """InvalidTicketState unless a completion records 0 to 99 dossiers."""
+    if not 0 <= dossiers <= 99:
+        raise InvalidTicketState(
+            "Số hồ sơ phải từ 0 đến 99", "The number of dossiers must be between 0 and 99"
+        )
 
 
 def _seconds_between(s: Session, start: Any, end: Any) -> Any:

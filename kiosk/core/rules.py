@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Sequence
+from datetime import datetime
 
 from kiosk.core.config import PriorityPolicy
 
@@ -37,3 +38,17 @@ def estimate_wait_minutes(people_ahead: int, median_seconds: float, open_counter
         return 0
     counters = max(1, open_counters)
     return max(1, math.ceil(people_ahead * median_seconds / counters / 60.0))
+
+
+def call_guard_remaining(called_at: datetime | None, now: datetime, guard_seconds: float) -> float:
+    """Seconds before a counter may call next again after calling its ticket at `called_at`.
+
+    0 means free: nothing called, or the guard is off (0 s), or the time is up. A bounced or
+    held key repeats within a moment, so a clerk's key never completes a citizen it just
+    called. The distance is taken both ways: a clock set back (or another PC's clock a
+    little behind) still counts as "just called", yet never blocks longer than the guard.
+    """
+    if called_at is None or guard_seconds <= 0:
+        return 0.0
+    elapsed = abs((now - called_at).total_seconds())
+    return max(0.0, guard_seconds - elapsed)

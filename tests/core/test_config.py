@@ -65,6 +65,17 @@ def test_a_call_is_said_twice_by_default_and_up_to_three_times() -> None:
         assert make_config(**{"repeat = 2 ": f"repeat = {n} "}).sound.repeat == n
 
 
+def test_call_guard_is_2_seconds_unless_set_and_0_turns_it_off() -> None:
+    line = "call_guard_seconds = 2.0"
+    assert parse_config(config_text(**{line: ""})).queue.call_guard_seconds == 2.0
+    assert (
+        parse_config(config_text(**{line: "call_guard_seconds = 0"})).queue.call_guard_seconds == 0
+    )
+    assert (
+        parse_config(config_text(**{line: "call_guard_seconds = 4"})).queue.call_guard_seconds == 4
+    )
+
+
 def test_shipped_default_gives_every_counter_a_field_and_every_field_its_own_prefix() -> None:
     cfg = parse_config(default_config_text())
 
@@ -344,6 +355,18 @@ BAD_CONFIGS = [
         "kiosk.field_order[1]",
         'unknown field; did you mean "ketqua"?',
         id="field-order-unknown-field",
+    ),
+    pytest.param(
+        config_text(**{"call_guard_seconds = 2.0": "call_guard_seconds = 31"}),
+        "queue.call_guard_seconds",
+        "less than or equal to 30",
+        id="call-guard-too-long",
+    ),
+    pytest.param(
+        config_text(**{"call_guard_seconds = 2.0": "call_guard_seconds = -1"}),
+        "queue.call_guard_seconds",
+        "greater than or equal to 0",
+        id="call-guard-negative",
     ),
     pytest.param(
         config_text(**{'id = "tranphu"': 'id = "tran phu"'}),

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from kiosk.core.config import PriorityPolicy
 from kiosk.core.rules import (
+    call_guard_remaining,
     estimate_wait_minutes,
     median_service_seconds,
     next_streak,
@@ -39,3 +42,26 @@ def test_estimate_rounds_up_and_uses_the_floor_without_history() -> None:
     assert estimate_wait_minutes(0, 240, 2) == 0
     assert estimate_wait_minutes(3, 240, 2) == 6
     assert estimate_wait_minutes(1, 30, 4) == 1  # never "0 minutes" with someone ahead
+
+
+CALLED = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("called_at", "after_s", "guard_s", "left"),
+    [
+        (CALLED, 0.0, 2.0, 2.0),
+        (CALLED, 0.6, 2.0, 1.4),
+        (CALLED, 2.0, 2.0, 0.0),
+        (CALLED, 75.0, 2.0, 0.0),
+        (CALLED, -0.5, 2.0, 1.5),  # the clock went back a little: still "just called"
+        (CALLED, -3600.0, 2.0, 0.0),  # far back: never blocks longer than the guard
+        (CALLED, 0.1, 0.0, 0.0),  # 0 turns the guard off
+        (None, 0.0, 2.0, 0.0),  # nothing called yet
+    ],
+)
+def test_call_guard_remaining_counts_down_from_the_counters_call(
+    called_at: datetime | None, after_s: float, guard_s: float, left: float
+) -> None:
+    now = CALLED + timedelta(seconds=after_s)
+    assert call_guard_remaining(called_at, now, guard_s) == pytest.approx(left)
