@@ -20,6 +20,7 @@ from typing import Any
 
 from kiosk import __version__
 from kiosk.core.errors import ConfigError, KioskError
+from kiosk.core.wording import dossiers_text
 
 log = logging.getLogger("kiosk")
 
@@ -215,7 +216,8 @@ def cmd_start(ctx: Context, a: argparse.Namespace) -> int:
 
 def cmd_complete(ctx: Context, a: argparse.Namespace) -> int:
     t = ctx.service.complete(a.counter, dossiers=a.dossiers)
-    return _ticket_line(ctx, f"Counter {a.counter} completed ({t.dossiers} dossiers)", t)
+    dossiers = dossiers_text(t.dossiers)[1]
+    return _ticket_line(ctx, f"Counter {a.counter} completed ({dossiers})", t)
 
 
 def cmd_transfer(ctx: Context, a: argparse.Namespace) -> int:

@@ -413,6 +413,16 @@ def test_a_ticket_is_recalled_skipped_returned_transferred_and_completed(kiosk: 
     assert json.loads(later.stdout) == [e for e in everything if e["id"] > 5]
 
 
+def test_complete_says_1_dossier_and_3_dossiers(kiosk: Kiosk) -> None:
+    kiosk.ok("issue", "hotich")
+    kiosk.ok("issue", "hotich")
+    kiosk.ok("call", "1")
+    assert kiosk.ok("complete", "1").stdout == "Counter 1 completed (1 dossier) A001\n"
+    kiosk.ok("call", "1")
+    done = kiosk.ok("complete", "1", "--dossiers", "3")
+    assert done.stdout == "Counter 1 completed (3 dossiers) A002\n"
+
+
 # ------------------------------------------------------------------ database and options
 
 
