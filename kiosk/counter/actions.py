@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from kiosk.core.errors import NoOneWaiting, NoTicketAtCounter
 from kiosk.core.model import Ticket
 from kiosk.core.queue import QueueService
+from kiosk.core.wording import dossiers_text
 
 
 @dataclass(frozen=True)
@@ -20,50 +21,46 @@ class Outcome:
     ticket: Ticket | None = None
 
 
-def _complete_first(service: QueueService, counter: int, dossiers: int) -> Ticket | None:
-    """With `queue.complete_on_next`, finish the ticket in hand with the clerk's dossier count."""
-    if not service.config.queue.complete_on_next:
-        return None  # core refuses to call while holding: the clerk completes first
-    try:
-        return service.complete(counter, dossiers=dossiers)
-    except NoTicketAtCounter:
-        return None
-
-
-def _called(done: Ticket | None, t: Ticket, dossiers: int) -> Outcome:
-    before_vi = f"Đã hoàn thành {done.code} ({dossiers} hồ sơ). " if done else ""
-    before_en = f"Completed {done.code} ({dossiers} dossiers). " if done else ""
+def _called(service: QueueService, held: str | None, t: Ticket, dossiers: int) -> Outcome:
+    done = held if service.config.queue.complete_on_next else None
+    vi, en = dossiers_text(dossiers)
+    before_vi = f"Đã hoàn thành {done} ({vi}). " if done else ""
+    before_en = f"Completed {done} ({en}). " if done else ""
     return Outcome(f"{before_vi}Đã gọi số {t.code}", f"{before_en}Called {t.code}", t)
 
 
-def _no_one(done: Ticket | None, exc: NoOneWaiting, dossiers: int) -> NoOneWaiting:
-    if done is None:
-        return exc
-    return NoOneWaiting(
-        f"Đã hoàn thành {done.code} ({dossiers} hồ sơ). {exc.message_vi}",
-        f"Completed {done.code} ({dossiers} dossiers). {exc.message_en}",
-    )
-
-
 def call_next(
-    service: QueueService, counter: int, *, dossiers: int = 1, holding: bool = False
+    service: QueueService, counter: int, *, dossiers: int = 1, held: str | None = None
 ) -> Outcome:
-    """Call the next citizen (completing the one in hand first, as configured)."""
-    done = _complete_first(service, counter, dossiers) if holding else None
+    """Call the next citizen; core refuses a repeat within the call guard (a bounced key).
+
+    `held` is the ticket the console shows in hand: core completes it first with the clerk's
+    dossier count (`queue.complete_on_next`), in the same transaction as the call. When no one
+    waits, the ticket in hand is still completed, so "+" also finishes the day's last citizen.
+    """
     try:
-        t = service.call_next(counter)
+        t = service.call_next(counter, dossiers=dossiers, guard=True)
     except NoOneWaiting as exc:
-        raise _no_one(done, exc, dossiers) from None
-    return _called(done, t, dossiers)
+        if held is None or not service.config.queue.complete_on_next:
+            raise
+        try:
+            done = service.complete(counter, dossiers=dossiers)
+        except NoTicketAtCounter:
+            raise exc from None
+        vi, en = dossiers_text(dossiers)
+        raise NoOneWaiting(
+            f"Đã hoàn thành {done.code} ({vi}). {exc.message_vi}",
+            f"Completed {done.code} ({en}). {exc.message_en}",
+        ) from None
+    return _called(service, held, t, dossiers)
 
 
 def call_ticket(
-    service: QueueService, counter: int, *, code: str, dossiers: int = 1, holding: bool = False
+    service: QueueService, counter: int, *, code: str, dossiers: int = 1, held: str | None = None
 ) -> Outcome:
-    """Call a chosen waiting ticket out of turn."""
-    done = _complete_first(service, counter, dossiers) if holding else None
-    t = service.call_ticket(counter, code)
-    return _called(done, t, dossiers)
+    """Call a chosen waiting ticket out of turn (the ticket in hand as in `call_next`)."""
+    t = service.call_ticket(counter, code, dossiers=dossiers, guard=True)
+    return _called(service, held, t, dossiers)
 
 
 def recall(service: QueueService, counter: int) -> Outcome:
@@ -85,11 +82,8 @@ def return_skipped(service: QueueService, counter: int, *, code: str) -> Outcome
 
 def complete(service: QueueService, counter: int, *, dossiers: int = 1) -> Outcome:
     t = service.complete(counter, dossiers=dossiers)
-    return Outcome(
-        f"Đã hoàn thành số {t.code} ({dossiers} hồ sơ)",
-        f"Completed {t.code} ({dossiers} dossiers)",
-        t,
-    )
+    vi, en = dossiers_text(dossiers)
+    return Outcome(f"Đã hoàn thành số {t.code} ({vi})", f"Completed {t.code} ({en})", t)
 
 
 def transfer(

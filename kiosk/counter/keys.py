@@ -2,10 +2,12 @@
 
 Cheap USB keypads send keys with Qt's KeypadModifier; with NumLock off their digits arrive
 as navigation keys (End = 1, Down = 2, …), which are mapped back to digits here.
+`RepeatFilter` makes one press one action, whatever the key or keypad sends.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from enum import StrEnum
 
 from PySide6.QtCore import Qt
@@ -77,6 +79,31 @@ LABELS: dict[Action, tuple[str, str, str]] = {
 
 #: How long after a keypad digit another digit extends the number (12 = "1" then "2").
 DIGIT_WINDOW_S = 2.0
+
+#: A press of the same key (or click of the same button) this soon after the previous one is
+#: the same input: a bounce, a double click, or auto-repeat that X or a USB keypad sends
+#: without the repeat flag (X starts repeating 660 ms after the press by default).
+REPEAT_WINDOW_S = 1.0
+
+
+class RepeatFilter:
+    """Lets only the first of a burst of identical inputs through: one press, one action.
+
+    Each input of a source restarts its window, so a key held for seconds is one press.
+    """
+
+    def __init__(self, window_s: float = REPEAT_WINDOW_S) -> None:
+        self.window_s = window_s
+        self._last: dict[Hashable, float] = {}
+
+    def accept(self, source: Hashable, now: float, *, repeat: bool = False) -> bool:
+        """True for a fresh input of `source` at `now` (seconds); False for a repeat of it."""
+        last = self._last.get(source)
+        self._last[source] = now
+        if repeat:
+            return False
+        # A clock set back (now < last) is not taken for a repeat: the press acts.
+        return last is None or not 0 <= now - last < self.window_s
 
 
 def keypad_action(key: int, modifiers: Qt.KeyboardModifier) -> Action | None:

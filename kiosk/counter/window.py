@@ -45,6 +45,7 @@ from kiosk.counter.keys import (
     FUNCTION_KEYS,
     LABELS,
     Action,
+    RepeatFilter,
     keypad_action,
     keypad_digit,
 )
@@ -131,12 +132,14 @@ class CounterConsole(QWidget):
         self.online = True
         self.busy = False
         self.refreshes = 0
+        self.stopped = False
         self.message_vi = ""
         self.message_en = ""
         self.message_tone = ""
         self._reading = False
         self._again = False
         self._last_digit = 0.0
+        self._repeats = RepeatFilter()
         self._opened = False
         self.setObjectName("console")
         self.setStyleSheet(STYLE)
@@ -301,14 +304,14 @@ class CounterConsole(QWidget):
         self.transfer_cancel.clicked.connect(self._close_panels)
         self.waiting_list.itemSelectionChanged.connect(self._update_buttons)
         self.skipped_list.itemSelectionChanged.connect(self._update_buttons)
-        self.waiting_list.itemDoubleClicked.connect(lambda _i: self.trigger(Action.CALL_CHOSEN))
-        self.skipped_list.itemDoubleClicked.connect(lambda _i: self.trigger(Action.RETURN_SKIPPED))
+        self.waiting_list.itemDoubleClicked.connect(lambda _i: self._clicked(Action.CALL_CHOSEN))
+        self.skipped_list.itemDoubleClicked.connect(lambda _i: self._clicked(Action.RETURN_SKIPPED))
 
     def _button(self, action: Action) -> QPushButton:
         b = QPushButton(self._caption(action))
         b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         b.setAccessibleName(LABELS[action][0])
-        b.clicked.connect(lambda _checked=False, a=action: self.trigger(a))
+        b.clicked.connect(lambda _checked=False, a=action: self._clicked(a))
         self.buttons[action] = b
         return b
 
@@ -382,11 +385,14 @@ class CounterConsole(QWidget):
         self.watcher.start()
 
     def stop(self) -> None:
+        self.stopped = True
         self.watcher.stop()
         self._clock.stop()
 
     def refresh(self) -> None:
         """Re-read the counter's state (coalesced: one read in flight, one more queued)."""
+        if self.stopped:  # a feed change queued before stop() arrives after it
+            return
         if self._reading:
             self._again = True
             return
@@ -576,10 +582,10 @@ class CounterConsole(QWidget):
             if not self.online:
                 self._say(DB_DOWN_VI, DB_DOWN_EN, "refused")
             return
-        holding = self.state is not None and self.state.ticket is not None
+        held = self.state.ticket.code if self.state and self.state.ticket else None
         dossiers = self.dossiers.value()
         if action is Action.CALL_NEXT:
-            self._run(action, actions.call_next, dossiers=dossiers, holding=holding)
+            self._run(action, actions.call_next, dossiers=dossiers, held=held)
         elif action is Action.RECALL:
             self._run(action, actions.recall)
         elif action is Action.SKIP:
@@ -589,9 +595,7 @@ class CounterConsole(QWidget):
         elif action is Action.CALL_CHOSEN:
             code = self._selected_code(self.waiting_list)
             if code:
-                self._run(
-                    action, actions.call_ticket, code=code, dossiers=dossiers, holding=holding
-                )
+                self._run(action, actions.call_ticket, code=code, dossiers=dossiers, held=held)
         elif action is Action.RETURN_SKIPPED:
             code = self._selected_code(self.skipped_list)
             if code:
@@ -603,6 +607,15 @@ class CounterConsole(QWidget):
                 self._run(action, actions.resume)
             else:
                 self._open_panel(self.pause_panel, self.pause_reason)
+
+    def _clicked(self, action: Action) -> None:
+        """A button or list click: a double click or a bounced mouse button acts once."""
+        if self._repeats.accept(("click", action), self._seconds()):
+            self.trigger(action)
+
+    def _seconds(self) -> float:
+        """Now in seconds, from core's clock (the one tests move)."""
+        return self.service.clock.now().timestamp()
 
     def _open_panel(self, panel: QFrame, focus: QWidget) -> None:
         self._close_panels()
@@ -697,11 +710,25 @@ class CounterConsole(QWidget):
             app.installEventFilter(self)
 
     def handle_key(self, event: QKeyEvent) -> bool:
-        """True when the key was one of the console's (then nothing else sees it)."""
+        """True when the key was one of the console's (then nothing else sees it).
+
+        One press is one action: auto-repeat (flagged or not), a bounce or a quick second
+        press of the same key is swallowed, so a bounced Enter that confirmed a pause does
+        not call next as well.
+        """
         key, mods = event.key(), event.modifiers()
+        digit = keypad_digit(key, mods)
+        action = None if digit is not None else keypad_action(key, mods)
+        if action is None and digit is None:
+            action = next((a for a, k in FUNCTION_KEYS.items() if k == key), None)
+        confirm = self.panel_open and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if (action is not None or confirm) and not self._repeats.accept(
+            ("key", key), self._seconds(), repeat=event.isAutoRepeat()
+        ):
+            return True
         if self.panel_open:
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                if self.pause_panel.isVisible():
+            if confirm:
+                if not self.pause_panel.isHidden():
                     self._confirm_pause()
                 else:
                     self._confirm_transfer()
@@ -710,17 +737,13 @@ class CounterConsole(QWidget):
                 self._close_panels()
                 return True
             return False
-        digit = keypad_digit(key, mods)
         if digit is not None:
-            self._type_digit(digit)
+            if not event.isAutoRepeat():
+                self._type_digit(digit)
             return True
-        action = keypad_action(key, mods)
-        if action is None:
-            action = next((a for a, k in FUNCTION_KEYS.items() if k == key), None)
         if action is None:
             return False
-        if not event.isAutoRepeat():
-            self.trigger(action)
+        self.trigger(action)
         return True
 
     def _type_digit(self, digit: int) -> None:

@@ -1,7 +1,8 @@
 """The counter console on a real SQLite file, driven by its buttons and by keypad keys.
 
 A cheap USB keypad sends its keys with Qt's KeypadModifier: + / Enter call next, * recall,
-- skip, / complete, . pause or resume, digits type the dossier count.
+- skip, / complete, . pause or resume, digits type the dossier count. Time between presses
+is core's manual clock: the console and the call guard both read it.
 """
 
 from __future__ import annotations
@@ -10,9 +11,12 @@ import asyncio
 from collections.abc import Callable, Iterator
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from kiosk.core.clock import ManualClock
 from kiosk.core.errors import DatabaseUnavailable
 from kiosk.core.model import CounterState, EventKind, TicketState
 from kiosk.core.queue import QueueService
@@ -20,6 +24,9 @@ from kiosk.counter.keys import Action
 from kiosk.counter.window import CounterConsole
 from kiosk.gui.operations import Operations
 from kiosk.gui.watcher import FeedWatcher
+
+# Consoles are shown windows; the offscreen platform has no window manager for size hints.
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
 KP = Qt.KeyboardModifier.KeypadModifier
 Open = Callable[..., CounterConsole]
@@ -38,6 +45,8 @@ def open_console(
         )
         qtbot.addWidget(console)
         console.resize(1366, 768)
+        console.show()
+        qtbot.waitExposed(console)
         console.install_key_filter()
         made.append(console)
         console.start()
@@ -65,6 +74,48 @@ def key(qtbot: QtBot, console: CounterConsole, k: Qt.Key, mods: Qt.KeyboardModif
 def held(console: CounterConsole) -> str | None:
     st = console.state
     return st.ticket.code if st and st.ticket else None
+
+
+def press(
+    console: CounterConsole, k: Qt.Key, mods: Qt.KeyboardModifier = KP, *, auto: bool = False
+) -> None:
+    """One press and release as the window system delivers them (`auto`: flagged repeat)."""
+    target = console.focusWidget() or console
+    text = chr(k) if 0x20 <= k < 0x7F else "\r" if k == Qt.Key.Key_Enter else ""
+    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        QApplication.sendEvent(target, QKeyEvent(kind, k, mods, text, auto))
+
+
+def idle(qtbot: QtBot, console: CounterConsole) -> None:
+    """Wait until whatever the last input started (an action, a re-read) has finished."""
+    qtbot.waitUntil(lambda: not console.busy and not console.ops.busy, timeout=5000)
+
+
+def ticket_log(service: QueueService) -> list[tuple[str, str | None]]:
+    """What happened to tickets, from the database's event log."""
+    kinds = {
+        EventKind.CALLED,
+        EventKind.RECALLED,
+        EventKind.SKIPPED,
+        EventKind.COMPLETED,
+        EventKind.TRANSFERRED,
+    }
+    return [(e.kind.value, e.ticket_code) for e in service.events_after(0) if e.kind in kinds]
+
+
+def double_click(
+    qtbot: QtBot, console: CounterConsole, widget: QWidget, clock: ManualClock, gap_ms: int
+) -> None:
+    """A double click as the window system sends it: press, release, double-click, release.
+
+    The first click's action has finished before the second arrives (a fast database).
+    """
+    qtbot.mousePress(widget, Qt.MouseButton.LeftButton)
+    qtbot.mouseRelease(widget, Qt.MouseButton.LeftButton)
+    idle(qtbot, console)
+    clock.advance(milliseconds=gap_ms)
+    qtbot.mouseDClick(widget, Qt.MouseButton.LeftButton)
+    qtbot.mouseRelease(widget, Qt.MouseButton.LeftButton)
 
 
 def test_console_shows_counter_fields_and_opens_a_closed_counter(
@@ -99,13 +150,14 @@ def test_keypad_plus_calls_next_and_shows_the_ticket_and_its_wait(
 
 
 def test_keypad_enter_and_f1_call_next_too(
-    open_console: Open, qtbot: QtBot, service: QueueService
+    open_console: Open, qtbot: QtBot, service: QueueService, clock: ManualClock
 ) -> None:
     for _ in range(2):
         service.issue("ketqua")
     console = open_console(6)
     key(qtbot, console, Qt.Key.Key_Enter)
     settle(qtbot, console, lambda: held(console) == "K001")
+    clock.advance(seconds=3)  # past the call guard
     key(qtbot, console, Qt.Key.Key_F1, Qt.KeyboardModifier.NoModifier)
     settle(qtbot, console, lambda: held(console) == "K002")
 
@@ -177,19 +229,21 @@ def test_keypad_digits_work_with_numlock_off(
 
 
 def test_calling_next_while_holding_completes_first_with_the_dossier_count(
-    open_console: Open, qtbot: QtBot, service: QueueService
+    open_console: Open, qtbot: QtBot, service: QueueService, clock: ManualClock
 ) -> None:
     first = service.issue("hotich").ticket
     service.issue("hotich")
     console = open_console(1)
     key(qtbot, console, Qt.Key.Key_Plus)
     settle(qtbot, console, lambda: held(console) == "A001")
+    clock.advance(minutes=5)
     key(qtbot, console, Qt.Key.Key_2)
     key(qtbot, console, Qt.Key.Key_Plus)
     settle(qtbot, console, lambda: held(console) == "A002")
     assert service.ticket(first.id).state is TicketState.COMPLETED
     assert service.ticket(first.id).dossiers == 2
     assert console.message_vi == "Đã hoàn thành A001 (2 hồ sơ). Đã gọi số A002"
+    assert console.message_en == "Completed A001 (2 dossiers). Called A002"
 
 
 def test_a_held_key_or_double_press_calls_only_one_ticket(
@@ -220,7 +274,7 @@ def test_call_a_chosen_ticket_from_the_waiting_list(
 
 
 def test_transfer_to_another_field_and_to_another_counter(
-    open_console: Open, qtbot: QtBot, service: QueueService
+    open_console: Open, qtbot: QtBot, service: QueueService, clock: ManualClock
 ) -> None:
     t1 = service.issue("hotich").ticket
     t2 = service.issue("hotich").ticket
@@ -235,6 +289,7 @@ def test_transfer_to_another_field_and_to_another_counter(
     settle(qtbot, console, lambda: held(console) is None)
     assert service.ticket(t1.id).queue_field == "tuphap"
     assert console.message_vi == "Đã chuyển số A001 sang lĩnh vực Tư pháp"
+    clock.advance(seconds=5)  # the clerk's time to choose, and press +
     key(qtbot, console, Qt.Key.Key_Plus)
     settle(qtbot, console, lambda: held(console) == "A002")
     qtbot.mouseClick(console.buttons[Action.TRANSFER], Qt.MouseButton.LeftButton)
@@ -314,3 +369,237 @@ def test_changes_made_elsewhere_reach_the_console(
     settle(qtbot, console, lambda: console.visible_state()["waiting"] == ["D001", "G001"])
     service.call_next(5)  # e.g. from the CLI
     settle(qtbot, console, lambda: held(console) == "D001")
+
+
+# ------------------------------------------------------------------ one press, one action
+
+GAPS_MS = [20, 60, 150, 600]
+
+
+def holding_a001(open_console: Open, qtbot: QtBot, service: QueueService) -> CounterConsole:
+    """Counter 1's console with three Hộ tịch tickets issued and "+" pressed: A001 in hand."""
+    for _ in range(3):
+        service.issue("hotich")
+    console = open_console(1)
+    press(console, Qt.Key.Key_Plus)
+    settle(qtbot, console, lambda: held(console) == "A001")
+    return console
+
+
+@pytest.mark.parametrize("gap_ms", GAPS_MS)
+def test_a_bounced_or_double_pressed_plus_calls_one_citizen_and_completes_none(
+    open_console: Open, qtbot: QtBot, service: QueueService, clock: ManualClock, gap_ms: int
+) -> None:
+    console = holding_a001(open_console, qtbot, service)
+    clock.advance(milliseconds=gap_ms)
+    press(console, Qt.Key.Key_Plus)
+    idle(qtbot, console)
+    assert ticket_log(service) == [("called", "A001")]
+    assert held(console) == "A001"
+
+
+@pytest.mark.parametrize("flagged", [True, False], ids=["repeat-flag", "x-pairs-without-flag"])
+@pytest.mark.parametrize(
+    ("k", "expected"),
+    [
+        (Qt.Key.Key_Plus, [("called", "A001")]),
+        (Qt.Key.Key_Enter, [("called", "A001")]),
+        (Qt.Key.Key_Asterisk, [("called", "A001"), ("recalled", "A001")]),
+        (Qt.Key.Key_Minus, [("called", "A001"), ("skipped", "A001")]),
+        (Qt.Key.Key_Slash, [("called", "A001"), ("completed", "A001")]),
+    ],
+    ids=["plus", "enter", "recall", "skip", "complete"],
+)
+def test_a_key_held_for_a_second_and_a_half_acts_once(
+    open_console: Open,
+    qtbot: QtBot,
+    service: QueueService,
+    clock: ManualClock,
+    k: Qt.Key,
+    expected: list[tuple[str, str]],
+    flagged: bool,
+) -> None:
+    for _ in range(3):
+        service.issue("hotich")
+    console = open_console(1)
+    if k not in (Qt.Key.Key_Plus, Qt.Key.Key_Enter):
+        key(qtbot, console, Qt.Key.Key_F1, Qt.KeyboardModifier.NoModifier)
+        settle(qtbot, console, lambda: held(console) == "A001")
+        clock.advance(seconds=5)
+    press(console, k)
+    idle(qtbot, console)
+    message = (console.message_vi, console.message_tone)
+    for _ in range(50):  # X repeats a held key every ~30 ms
+        clock.advance(milliseconds=30)
+        press(console, k, auto=flagged)
+        idle(qtbot, console)
+    assert ticket_log(service) == expected
+    assert (console.message_vi, console.message_tone) == message  # no refusal line either
+
+
+def test_call_next_again_within_the_guard_says_why_and_calls_after_it(
+    open_console: Open, qtbot: QtBot, service: QueueService, clock: ManualClock
+) -> None:
+    console = holding_a001(open_console, qtbot, service)
+    clock.advance(seconds=1.2)  # a deliberate second press, within the 2 s guard
+    press(console, Qt.Key.Key_Plus)
+    settle(qtbot, console, lambda: console.message_tone == "refused")
+    assert console.message_vi == "Vừa gọi số A001 — chờ 1 giây trước khi gọi tiếp"
+    assert console.message_en == "Just called A001 — wait 1 s before calling next"
+    assert console.message_label.text().startswith("Vừa gọi số A001")
+    assert ticket_log(service) == [("called", "A001")]
+    clock.advance(seconds=1.2)  # 2.4 s after the call
+    press(console, Qt.Key.Key_Plus)
+    settle(qtbot, console, lambda: held(console) == "A002")
+    assert ticket_log(service) == [("called", "A001"), ("completed", "A001"), ("called", "A002")]
+    assert console.message_vi == "Đã hoàn thành A001 (1 hồ sơ). Đã gọi số A002"
+    assert console.message_en == "Completed A001 (1 dossier). Called A002"
+
+
+@pytest.mark.parametrize("between", [Qt.Key.Key_Slash, Qt.Key.Key_Minus], ids=["complete", "skip"])
+def test_complete_or_skip_in_between_lets_the_clerk_call_next_at_once(
+    open_console: Open,
+    qtbot: QtBot,
+    service: QueueService,
+    clock: ManualClock,
+    between: Qt.Key,
+) -> None:
+    console = holding_a001(open_console, qtbot, service)
+    clock.advance(seconds=0.4)
+    press(console, between)
+    settle(qtbot, console, lambda: held(console) is None)
+    clock.advance(seconds=0.7)  # 1.1 s after the first call: inside the guard's 2 s
+    press(console, Qt.Key.Key_Plus)
+    settle(qtbot, console, lambda: held(console) == "A002")
+
+
+def test_recall_works_within_the_guard_and_does_not_extend_it(
+    open_console: Open, qtbot: QtBot, service: QueueService, clock: ManualClock
+) -> None:
+    console = holding_a001(open_console, qtbot, service)
+    clock.advance(seconds=0.5)
+    press(console, Qt.Key.Key_Asterisk)
+    settle(qtbot, console, lambda: console.state.ticket.recalls == 1)
+    clock.advance(seconds=0.7)
+    press(console, Qt.Key.Key_Plus)  # 1.2 s after the call
+    settle(qtbot, console, lambda: console.message_tone == "refused")
+    clock.advance(seconds=1.2)  # 2.4 s after the call, 1.9 s after the recall
+    press(console, Qt.Key.Key_Plus)
+    settle(qtbot, console, lambda: held(console) == "A002")
+
+
+@pytest.mark.parametrize("gap_ms", GAPS_MS)
+def test_a_double_recall_press_announces_once(
+    open_console: Open, qtbot: QtBot, service: QueueService, clock: ManualClock, gap_ms: int
+) -> None:
+    console = holding_a001(open_console, qtbot, service)
+    clock.advance(seconds=5)
+    press(console, Qt.Key.Key_Asterisk)
+    idle(qtbot, console)
+    clock.advance(milliseconds=gap_ms)
+    press(console, Qt.Key.Key_Asterisk)
+    idle(qtbot, console)
+    assert ticket_log(service) == [("called", "A001"), ("recalled", "A001")]
+
+
+@pytest.mark.parametrize("gap_ms", GAPS_MS)
+def test_a_double_period_on_a_paused_counter_resumes_and_opens_nothing(
+    open_console: Open, qtbot: QtBot, service: QueueService, clock: ManualClock, gap_ms: int
+) -> None:
+    service.pause_counter(3, "Nghỉ trưa")
+    console = open_console(3)
+    settle(qtbot, console, lambda: console.state.counter.state is CounterState.PAUSED)
+    press(console, Qt.Key.Key_Period)
+    settle(qtbot, console, lambda: console.state.counter.state is CounterState.OPEN)
+    clock.advance(milliseconds=gap_ms)
+    press(console, Qt.Key.Key_Period)
+    idle(qtbot, console)
+    assert console.pause_panel.isHidden()  # the second "." did not start a new pause
+    assert console.state.counter.state is CounterState.OPEN
+
+
+def test_a_double_period_opens_the_pause_panel_without_typing_into_it(
+    open_console: Open, qtbot: QtBot, service: QueueService, clock: ManualClock
+) -> None:
+    console = open_console(3)
+    settle(qtbot, console, lambda: console.state.counter.state is CounterState.OPEN)
+    press(console, Qt.Key.Key_Period)
+    assert not console.pause_panel.isHidden()
+    reason = console.pause_reason.currentText()
+    clock.advance(milliseconds=60)
+    press(console, Qt.Key.Key_Period)
+    assert console.pause_reason.currentText() == reason
+
+
+@pytest.mark.parametrize("gap_ms", GAPS_MS)
+def test_a_bounced_enter_confirming_a_pause_does_not_call_next(
+    open_console: Open, qtbot: QtBot, service: QueueService, clock: ManualClock, gap_ms: int
+) -> None:
+    service.issue("tuphap")  # counter 3 serves it
+    console = open_console(3)
+    settle(qtbot, console, lambda: console.state.counter.state is CounterState.OPEN)
+    press(console, Qt.Key.Key_Period)
+    clock.advance(seconds=2)
+    press(console, Qt.Key.Key_Enter)
+    settle(qtbot, console, lambda: console.state.counter.state is CounterState.PAUSED)
+    clock.advance(milliseconds=gap_ms)
+    press(console, Qt.Key.Key_Enter)
+    idle(qtbot, console)
+    assert ticket_log(service) == []
+    assert console.state.counter.state is CounterState.PAUSED
+
+
+def test_a_bounced_enter_confirming_a_transfer_does_not_call_next(
+    open_console: Open, qtbot: QtBot, service: QueueService, clock: ManualClock
+) -> None:
+    console = holding_a001(open_console, qtbot, service)
+    clock.advance(seconds=5)
+    press(console, Qt.Key.Key_F5, Qt.KeyboardModifier.NoModifier)
+    clock.advance(seconds=2)
+    press(console, Qt.Key.Key_Enter)
+    settle(qtbot, console, lambda: held(console) is None)
+    clock.advance(milliseconds=150)
+    press(console, Qt.Key.Key_Enter)
+    idle(qtbot, console)
+    assert ticket_log(service) == [("called", "A001"), ("transferred", "A001")]
+
+
+@pytest.mark.parametrize(
+    ("action", "expected"),
+    [
+        (Action.CALL_NEXT, [("called", "A001")]),
+        (Action.RECALL, [("called", "A001"), ("recalled", "A001")]),
+    ],
+    ids=["call-next", "recall"],
+)
+def test_a_double_click_on_a_button_acts_once(
+    open_console: Open,
+    qtbot: QtBot,
+    service: QueueService,
+    clock: ManualClock,
+    action: Action,
+    expected: list[tuple[str, str]],
+) -> None:
+    for _ in range(3):
+        service.issue("hotich")
+    console = open_console(1)
+    if action is not Action.CALL_NEXT:
+        qtbot.mouseClick(console.buttons[Action.CALL_NEXT], Qt.MouseButton.LeftButton)
+        settle(qtbot, console, lambda: held(console) == "A001")
+        clock.advance(seconds=5)
+    double_click(qtbot, console, console.buttons[action], clock, 150)
+    idle(qtbot, console)
+    assert ticket_log(service) == expected
+
+
+def test_a_held_keypad_digit_types_it_once(
+    open_console: Open, qtbot: QtBot, service: QueueService, clock: ManualClock
+) -> None:
+    console = open_console(1)
+    press(console, Qt.Key.Key_3)
+    shown = []
+    for _ in range(20):
+        clock.advance(milliseconds=30)
+        press(console, Qt.Key.Key_3, auto=True)
+        shown.append(console.dossiers.value())
+    assert shown == [3] * 20
