@@ -100,6 +100,51 @@ def _label(text: str = "", role: str = "") -> QLabel:
     return label
 
 
+class _Lines(QLabel):
+    """A label of a fixed number of lines, so new text never moves the buttons around it.
+
+    A line too long for the width is elided ("…"); the whole text is the tooltip.
+    """
+
+    def __init__(self, lines: int, role: str = "") -> None:
+        super().__init__()
+        if role:
+            self.setProperty("role", role)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.lines = lines
+        self.full_text = ""
+        self._fit()
+
+    def set_lines(self, text: str) -> None:
+        self.full_text = text
+        self._fit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        fm = self.fontMetrics()
+        margins = self.contentsMargins()
+        self.setFixedHeight(fm.lineSpacing() * self.lines + margins.top() + margins.bottom())
+        width = self.contentsRect().width()
+        shown = [
+            fm.elidedText(line, Qt.TextElideMode.ElideRight, width)
+            for line in self.full_text.split("\n")[: self.lines]
+        ]
+        text = "\n".join(shown)
+        self.setToolTip(self.full_text if text != self.full_text else "")
+        if self.text() != text:
+            self.setText(text)
+
+
 def _card() -> QFrame:
     frame = QFrame()
     frame.setProperty("role", "card")
@@ -286,10 +331,9 @@ class CounterConsole(QWidget):
         body.addLayout(left, 3)
         body.addLayout(right, 2)
 
-        self.message_label = _label("")
-        self.message_label.setWordWrap(True)
-        self.stats_label = _label("", "muted")
-        self.stats_label.setWordWrap(True)
+        # Their lines are reserved from the start: a message must not push the buttons up.
+        self.message_label = _Lines(2)
+        self.stats_label = _Lines(2, "muted")
 
         root = QVBoxLayout(self)
         root.addLayout(header)
@@ -475,7 +519,7 @@ class CounterConsole(QWidget):
             + (f" ({f.priority_waiting} ưu tiên)" if f.priority_waiting else "")
             for f in state.fields
         )
-        self.stats_label.setText(
+        self.stats_label.set_lines(
             f"Hôm nay đã phục vụ {c.served_today} lượt · Thời gian phục vụ trung bình {avg_vi}"
             f"   |   {per_field}\n"
             f"Served today: {c.served_today} · average service {avg_en}"
@@ -681,7 +725,7 @@ class CounterConsole(QWidget):
 
     def _say(self, vi: str, en: str, tone: str) -> None:
         self.message_vi, self.message_en, self.message_tone = vi, en, tone
-        self.message_label.setText(f"{vi}\n{en}" if en and en != vi else vi)
+        self.message_label.set_lines(f"{vi}\n{en}" if en and en != vi else vi)
         self.message_label.setProperty("tone", tone)
         self.message_label.style().unpolish(self.message_label)
         self.message_label.style().polish(self.message_label)

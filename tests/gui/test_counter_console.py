@@ -11,7 +11,7 @@ import asyncio
 from collections.abc import Callable, Iterator
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
@@ -590,6 +590,49 @@ def test_a_double_click_on_a_button_acts_once(
     double_click(qtbot, console, console.buttons[action], clock, 150)
     idle(qtbot, console)
     assert ticket_log(service) == expected
+
+
+# ------------------------------------------------------------------ screen
+
+
+def button_places(console: CounterConsole) -> dict[str, QRect]:
+    return {
+        a.value: QRect(b.mapTo(console, QPoint(0, 0)), b.size()) for a, b in console.buttons.items()
+    }
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (800, 560)], ids=["1366x768", "800x560"])
+def test_buttons_do_not_move_when_lines_appear(
+    open_console: Open,
+    qtbot: QtBot,
+    service: QueueService,
+    clock: ManualClock,
+    size: tuple[int, int],
+) -> None:
+    for field in ("hotich", "hotich", "chungthuc"):
+        service.issue(field, priority=field == "chungthuc")
+    console = open_console(2)
+    console.resize(*size)
+    settle(qtbot, console, lambda: console.state.counter.state is CounterState.OPEN)
+    qtbot.waitUntil(lambda: console.layout().geometry().size() == console.size())
+    before = button_places(console)
+    press(console, Qt.Key.Key_Plus)  # a message line appears, the ticket fills the card
+    settle(qtbot, console, lambda: held(console) is not None)
+    assert button_places(console) == before
+    clock.advance(seconds=1.2)
+    press(console, Qt.Key.Key_Plus)  # a refusal, in two languages
+    settle(qtbot, console, lambda: console.message_tone == "refused")
+    assert button_places(console) == before
+    clock.advance(seconds=3)
+    press(console, Qt.Key.Key_Asterisk)  # the recalls line appears
+    settle(qtbot, console, lambda: console.state.ticket.recalls == 1)
+    assert button_places(console) == before
+    for _ in range(3):  # the last one finishes the day: a long two-part line
+        clock.advance(seconds=3)
+        press(console, Qt.Key.Key_Plus)
+        idle(qtbot, console)
+    assert console.message_en.startswith("Completed A002 (1 dossier). No one is waiting for")
+    assert button_places(console) == before
 
 
 def test_a_held_keypad_digit_types_it_once(
