@@ -9,19 +9,20 @@ from pathlib import Path
 
 from kiosk.core.clock import ManualClock
 from kiosk.core.config import default_config_text, parse_config
-from kiosk.core.errors import DatabaseUnavailable, NoOneWaiting
+from kiosk.core.errors import CallTooSoon, DatabaseUnavailable
 from kiosk.core.queue import QueueService
 from kiosk.core.store import Store
+from kiosk.counter import actions
 from kiosk.counter.state import load_state
 from kiosk.counter.window import CounterConsole
 from kiosk.gui.runtime import application
 
-#: (file name, width, height, what to show)
+#: (file name, width, height, what to show); "refused" changes the queue, so it comes last.
 SHOTS = (
     ("counter-console.png", 1366, 768, "busy"),
-    ("counter-console-refused.png", 1366, 768, "refused"),
     ("counter-console-offline.png", 1366, 768, "offline"),
     ("counter-console-small.png", 800, 560, "busy"),
+    ("counter-console-refused.png", 1366, 768, "refused"),
 )
 
 
@@ -33,6 +34,18 @@ def _console(service: QueueService, counter: int, w: int, h: int) -> CounterCons
     console._tick()
     console.stop()
     return console
+
+
+def _pressed_plus_twice(service: QueueService, clock: ManualClock, counter: int) -> CallTooSoon:
+    """The clerk presses "+" (2 dossiers), then again a second later: the call guard's line."""
+    held = load_state(service, counter).ticket
+    actions.call_next(service, counter, dossiers=2, held=held.code if held else None)
+    clock.advance(seconds=1)
+    try:
+        actions.call_next(service, counter, held=load_state(service, counter).ticket.code)
+    except CallTooSoon as exc:
+        return exc
+    raise AssertionError("the call guard let a second call through")
 
 
 def save_screenshots(out_dir: Path) -> list[Path]:
@@ -55,15 +68,14 @@ def save_screenshots(out_dir: Path) -> list[Path]:
             )
             clock.advance(minutes=3, seconds=25)
             for name, w, h, kind in SHOTS:
+                refusal = _pressed_plus_twice(service, clock, 2) if kind == "refused" else None
                 console = _console(service, 2, w, h)
                 if console.waiting_list.count() > 2:
                     console.waiting_list.item(2).setSelected(True)
-                if kind == "refused":
+                code = console.code_label.text()
+                if refusal is not None:
                     console.dossiers.setValue(2)
-                    err = NoOneWaiting(
-                        "Không còn ai chờ lĩnh vực Hộ tịch", "No one is waiting for Civil status"
-                    )
-                    console._say(err.message_vi, err.message_en, "refused")
+                    console._say(refusal.message_vi, refusal.message_en, "refused")
                 elif kind == "offline":
                     console._on_unavailable(DatabaseUnavailable("mất kết nối", "connection lost"))
                     console._say(
@@ -72,7 +84,7 @@ def save_screenshots(out_dir: Path) -> list[Path]:
                         "refused",
                     )
                 else:
-                    console._say("Đã gọi số A035", "Called A035", "ok")
+                    console._say(f"Đã gọi số {code}", f"Called {code}", "ok")
                 for _ in range(3):
                     app.processEvents()
                     console.layout().activate()
