@@ -113,6 +113,7 @@ def snapshot_json(snap: Any, zone: Any) -> dict[str, Any]:
                 "priority_waiting": f.priority_waiting,
                 "issued_today": f.issued_today,
                 "estimated_wait_minutes": f.estimated_wait_minutes,
+                "counters_open": f.counters_open,
                 "open_now": f.open_now,
                 "closed_reason": f.closed_reason_en,
                 "closed_reason_vi": f.closed_reason_vi,
@@ -182,15 +183,21 @@ def cmd_issue(ctx: Context, a: argparse.Namespace) -> int:
         "ticket": ticket_json(t, ctx.config.zone),
         "people_ahead": issued.people_ahead,
         "estimated_wait_minutes": issued.estimated_wait_minutes,
+        "counters_open": issued.counters_open,
         "page_url": ctx.config.web.page_url(t.page_token),
     }
     prio = " (priority)" if t.priority else ""
     ctx.out(
         data,
         f"{t.code}{prio} – {f.name} / {f.name_en}: {issued.people_ahead} ahead, "
-        f"about {issued.estimated_wait_minutes} min",
+        f"{_wait_words(issued.estimated_wait_minutes)}",
     )
     return 0
+
+
+def _wait_words(minutes: int | None) -> str:
+    """The estimate for people reading the terminal: "about 12 min" or that none is open."""
+    return "no counter open yet" if minutes is None else f"about {minutes} min"
 
 
 def cmd_call(ctx: Context, a: argparse.Namespace) -> int:
@@ -265,7 +272,7 @@ def cmd_status(ctx: Context, a: argparse.Namespace) -> int:
         state = "" if f.open_now else f"  [{f.closed_reason_en}]"
         lines.append(
             f"  {f.prefix:<2} {f.name_en:<45} {f.waiting:>3} / {f.issued_today:>3} / "
-            f"~{f.estimated_wait_minutes} min{state}"
+            f"{_wait_words(f.estimated_wait_minutes)}{state}"
         )
     lines.append("Counters:")
     for c in snap.counters:

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis.stateful import RuleBasedStateMachine
 
+from kiosk.core.clock import ManualClock
 from kiosk.core.config import Config, default_config_text, parse_config
+from kiosk.core.errors import QueueError
+from kiosk.core.queue import QueueService
+from kiosk.core.store import Store
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -50,6 +56,51 @@ def wanted_backends() -> tuple[str, ...]:
 def only_backend(*names: str) -> pytest.MarkDecorator:
     """Run a test on these backends only: a parametrization filter, not a skip."""
     return pytest.mark.parametrize("backend", [b for b in names if b in wanted_backends()])
+
+
+class ServiceMachine(RuleBasedStateMachine):
+    """A hypothesis state machine driving the real service on a fresh database of its own.
+
+    `run_machine` sets `new_db_url`; a subclass passes its config to `__init__`.
+    """
+
+    new_db_url: Callable[[], str]
+
+    def __init__(self, config: Config) -> None:
+        super().__init__()
+        self.store = Store.open(self.new_db_url())
+        self.clock = ManualClock(local(2026, 11, 23, 8, 0))
+        self.svc = QueueService(self.store, config, self.clock)
+
+    def teardown(self) -> None:
+        self.store.close()
+
+    def _try(self, fn: Callable[..., object], *args: object, **kw: object) -> None:
+        with contextlib.suppress(QueueError):  # refusals are fine; the invariants still hold
+            fn(*args, **kw)
+
+
+def run_machine(
+    machine: type, new_db_url: Callable[[], str], backend: str, *, examples: int, steps: int
+) -> None:
+    """Run a hypothesis state machine, each example on a fresh database of `backend`.
+
+    PostgreSQL runs 8 examples: the rules are the same Python, what differs is the SQL,
+    which a few examples cover; the logic itself is explored on SQLite (`examples`).
+    """
+    from hypothesis import HealthCheck, settings
+    from hypothesis.stateful import run_state_machine_as_test
+
+    with_db = type("Machine", (machine,), {"new_db_url": staticmethod(new_db_url)})
+    run_state_machine_as_test(
+        with_db,
+        settings=settings(
+            max_examples=examples if backend == "sqlite" else 8,
+            stateful_step_count=steps,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow],
+        ),
+    )
 
 
 #: Replacements that open every field all day, every day (tests that use the real clock).

@@ -144,11 +144,13 @@ def field_face(status: FieldStatus, lang: Language, daily_cap: int | None) -> Fi
     vi = lang is Language.VI
     name, other = (status.name, status.name_en) if vi else (status.name_en, status.name)
     if status.open_now:
+        # Each half keeps together; a narrow button breaks the line between them.
+        wait = texts.wait_text(status.estimated_wait_minutes, lang).replace(" ", NBSP)
         if status.waiting:
-            # Each half keeps together; a narrow button breaks the line between them.
             waiting = texts.WAITING.get(lang, n=status.waiting).replace(" ", NBSP)
-            wait = texts.wait_text(status.estimated_wait_minutes, lang).replace(" ", NBSP)
             detail = f"{waiting}  ·  {wait}"
+        elif status.estimated_wait_minutes is None:  # nobody waits, but no counter is open
+            detail = f"{texts.NO_ONE_WAITING.get(lang).replace(' ', NBSP)}  ·  {wait}"
         else:
             detail = texts.NO_ONE_WAITING.get(lang)
     elif status.opens_at is None and not (daily_cap and status.issued_today >= daily_cap):
@@ -167,7 +169,9 @@ def sizing_face(face: FieldFace, status: FieldStatus, lang: Language) -> FieldFa
     if not status.open_now:
         return face
     waiting = texts.WAITING.get(lang, n=888).replace(" ", NBSP)
-    wide = f"{waiting}  ·  {texts.ABOUT_MINUTES.get(lang, n=888).replace(' ', NBSP)}"
+    # The longer of the two estimates, so opening the first counter moves nothing either.
+    wait = max(texts.ABOUT_MINUTES.get(lang, n=888), texts.NO_COUNTER_OPEN.get(lang), key=len)
+    wide = f"{waiting}  ·  {wait.replace(' ', NBSP)}"
     return FieldFace(face.name, face.subtitle, wide)
 
 

@@ -8,7 +8,6 @@ outcome, and the admin tasks (reprint, test page, printer status).
 from __future__ import annotations
 
 import logging
-import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,7 +15,7 @@ from PIL import Image
 
 from kiosk.core.config import Config
 from kiosk.core.errors import KioskError
-from kiosk.core.model import IssuedTicket, Ticket, TicketState
+from kiosk.core.model import IssuedTicket, Ticket
 from kiosk.core.queue import QueueService
 from kiosk.printing.escpos_output import ticket_dots
 from kiosk.printing.job import PrintOutcome, print_ticket, printer_status
@@ -66,18 +65,7 @@ def recent_tickets(service: QueueService, limit: int = 6) -> list[Ticket]:
 
 def reissued_view(service: QueueService, ticket: Ticket) -> IssuedTicket:
     """The ticket as it stands now: people ahead and estimated wait if it still waits."""
-    if ticket.state is not TicketState.WAITING:
-        return IssuedTicket(ticket, 0, 0)
-    queue = service.waiting([ticket.queue_field])
-    ahead = next((i for i, t in enumerate(queue) if t.id == ticket.id), 0)
-    status = service.snapshot(recent=0).field_status(ticket.queue_field)
-    # The estimate is linear in the position (position x median / counters), rounded up.
-    minutes = (
-        math.ceil(status.estimated_wait_minutes * ahead / status.waiting)
-        if status is not None and status.waiting and ahead
-        else 0
-    )
-    return IssuedTicket(ticket, ahead, minutes)
+    return service.ticket_outlook(ticket.id)
 
 
 def reprint(service: QueueService, config: Config, ticket_id: int) -> Reprint:

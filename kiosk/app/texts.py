@@ -59,6 +59,8 @@ ISSUED_AT = Text("Giờ lấy số: {time}", "Issued at: {time}")
 PEOPLE_AHEAD = Text("Số người đang chờ trước ông/bà: {n}", "People ahead of you: {n}")
 ESTIMATED_WAIT = Text("Thời gian chờ dự kiến: {wait}", "Estimated wait: {wait}")
 SERVED_SOON = Text("dưới 1 phút", "under 1 minute")
+#: The estimate while no counter of the field is open (mornings before the clerks start).
+NO_COUNTER_OPEN = Text("chưa có quầy mở", "no counter open yet")
 PRINTING = Text("Đang in phiếu…", "Printing your ticket…")
 NOT_PRINTED = Text("Phiếu chưa được in", "The ticket was not printed")
 PRINTER_FAULT = Text(
@@ -91,8 +93,11 @@ def weekday_date(moment: datetime, lang: Language) -> str:
     return f"{names[moment.weekday()]}, {moment:%d/%m/%Y}"
 
 
-def wait_text(minutes: int, lang: Language) -> str:
-    """ "khoảng 15 phút", or "dưới 1 phút" when the citizen is next."""
+def wait_text(minutes: int | None, lang: Language) -> str:
+    """ "khoảng 15 phút", "dưới 1 phút" when the citizen is next, or "chưa có quầy mở" when
+    no counter that serves the ticket is open (None: no time can be promised)."""
+    if minutes is None:
+        return NO_COUNTER_OPEN.get(lang)
     return SERVED_SOON.get(lang) if minutes < 1 else ABOUT_MINUTES.get(lang, n=minutes)
 
 

@@ -84,8 +84,12 @@ class IssuedTicket:
     """A new ticket and what the citizen is told about it."""
 
     ticket: Ticket
+    #: Calls before this ticket at the counters that may call it (`kiosk.core.order.outlook`).
     people_ahead: int
-    estimated_wait_minutes: int
+    #: None when no counter that may call it is open (nothing can be promised yet).
+    estimated_wait_minutes: int | None
+    #: Open counters that may call it (0: "no counter open yet").
+    counters_open: int
 
 
 @dataclass(frozen=True)
@@ -93,9 +97,13 @@ class TicketView:
     """A ticket as its citizen's web page shows it now (people ahead only while it waits today)."""
 
     ticket: Ticket
+    #: It still matters today: issued today, held by a counter, or in today's queue.
     today: bool
     people_ahead: int | None
+    #: None while it does not wait, or no counter that may call it is open.
     estimated_wait_minutes: int | None
+    #: While it waits: the open counters that may call it (0: "no counter open yet").
+    counters_open: int | None = None
 
     @property
     def expired(self) -> bool:
@@ -127,7 +135,10 @@ class FieldStatus:
     waiting: int
     priority_waiting: int
     issued_today: int
-    estimated_wait_minutes: int
+    #: For a ticket taken now (normal class); None when no counter of the field is open.
+    estimated_wait_minutes: int | None
+    #: Open counters that serve the field.
+    counters_open: int
     open_now: bool
     closed_reason_vi: str = ""
     closed_reason_en: str = ""

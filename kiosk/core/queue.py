@@ -10,11 +10,11 @@ import difflib
 import logging
 import math
 import secrets
-from collections.abc import Collection, Iterable, Sequence
-from datetime import UTC, date, datetime
+from collections.abc import Collection, Sequence
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import extract, func, or_, select
+from sqlalchemy import ColumnElement, extract, func, or_, select
 from sqlalchemy.orm import Session
 
 from kiosk.core.clock import Clock, SystemClock
@@ -47,17 +47,32 @@ from kiosk.core.model import (
     TicketState,
     TicketView,
 )
+from kiosk.core.order import (
+    CounterTurn,
+    Lines,
+    Outlook,
+    Place,
+    Policy,
+    call_order,
+    choose,
+    counters_able,
+    line_order,
+    newcomer_outlooks,
+    outlook,
+    outlooks,
+)
 from kiosk.core.rules import (
     call_guard_remaining,
     estimate_wait_minutes,
     median_service_seconds,
     next_streak,
-    owes_normal_ticket,
 )
 from kiosk.core.schema import CounterRow, EventRow, FieldDayRow, TicketRow
 from kiosk.core.store import Store
 
 log = logging.getLogger(__name__)
+_HELD = frozenset(s.value for s in HELD_STATES)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 _STATE_VI = {
     TicketState.WAITING: "đang chờ",
@@ -100,6 +115,18 @@ def new_page_token() -> str:
     return secrets.token_urlsafe(16)
 
 
+def placed(moment: datetime) -> int:
+    """A place in line as the call order compares it: whole microseconds since 1970."""
+    return (moment - _EPOCH) // timedelta(microseconds=1)
+
+
+def place_of(row: TicketRow) -> Place:
+    """A waiting ticket as the call order sees it."""
+    return Place(
+        row.id, bool(row.priority), placed(row.sort_at), row.queue_field, row.target_counter
+    )
+
+
 def event_value(row: EventRow, code: str | None) -> Event:
     return Event(
         id=row.id,
@@ -129,6 +156,25 @@ class QueueService:
 
     def business_day(self, now: datetime | None = None) -> date:
         return self.config.local_today(now or self.clock.now())
+
+    def day_start(self, day: date) -> datetime:
+        """The moment business day `day` begins: local midnight, in UTC."""
+        return datetime.combine(day, time(0), tzinfo=self.config.zone).astimezone(UTC)
+
+    def _todays_queue(self, day: date) -> ColumnElement[bool]:
+        """Tickets that stand in business day `day`'s queue (with the state that says so).
+
+        A ticket's place (`sort_at`) says which day's queue it stands in: its issue time, or
+        the start of a later day once it left a counter after midnight (`_join_today`).
+        """
+        return (TicketRow.business_day <= day) & (TicketRow.sort_at >= self.day_start(day))
+
+    def _join_today(self, t: TicketRow, day: date) -> None:
+        """A ticket of an earlier day leaving its counter unfinished after midnight (transfer,
+        skip) joins today's queue at its front: its citizen has waited longer than anyone."""
+        start = self.day_start(day)
+        if t.sort_at < start:
+            t.sort_at = start
 
     def _field(self, code: str) -> FieldConfig:
         f = self.config.field(code)
@@ -189,16 +235,20 @@ class QueueService:
         return now, day
 
     def _expire_previous_days(self, session: Session, now: datetime, day: date) -> None:
-        """Close the unfinished tickets of earlier days with an `expired` event."""
+        """Close the tickets left in earlier days' queues with an `expired` event.
+
+        Only waiting and skipped tickets expire (skipped ones as no-shows). A ticket a counter
+        holds (called or being served) at midnight stays with it until finished, completed,
+        skipped or transferred, and is counted on the day it was issued; see `_join_today`.
+        """
         stale = session.scalars(
             self.store.lock_rows(
                 select(TicketRow)
                 .where(
                     TicketRow.site == self.site,
-                    TicketRow.state.in_(
-                        [s.value for s in (*HELD_STATES, TicketState.WAITING, TicketState.SKIPPED)]
-                    ),
+                    TicketRow.state.in_([TicketState.WAITING.value, TicketState.SKIPPED.value]),
                     TicketRow.business_day < day,
+                    TicketRow.sort_at < self.day_start(day),
                 )
                 # One lock order for every process, so two racing at rollover cannot deadlock.
                 .order_by(TicketRow.id),
@@ -227,15 +277,6 @@ class QueueService:
                 data={"from": before.value, "code": t.code},
             )
             self.store.add_event(session, ev)
-        held = session.scalars(
-            select(CounterRow).where(
-                CounterRow.site == self.site, CounterRow.ticket_id.is_not(None)
-            )
-        ).all()
-        stale_ids = {t.id for t in stale}
-        for c in held:
-            if c.ticket_id in stale_ids:
-                c.ticket_id = None
         log.info("expired %d unfinished tickets of earlier days", len(stale))
 
     def _counter_row(self, session: Session, number: int, now: datetime) -> CounterRow:
@@ -322,27 +363,6 @@ class QueueService:
         )
         return int(n or 0)
 
-    def _waiting(self, columns: Any, day: date, fields: Iterable[str]) -> Any:
-        """SELECT `columns` of the day's waiting tickets of `fields`, in call order."""
-        return (
-            select(columns)
-            .where(
-                TicketRow.site == self.site,
-                TicketRow.business_day == day,
-                TicketRow.state == TicketState.WAITING.value,
-                TicketRow.queue_field.in_(list(fields)),
-            )
-            .order_by(TicketRow.priority.desc(), TicketRow.sort_at, TicketRow.id)
-        )
-
-    def _waiting_rows(self, session: Session, day: date, fields: Iterable[str]) -> list[TicketRow]:
-        return list(session.scalars(self._waiting(TicketRow, day, fields)).all())
-
-    def _queue_places(self, session: Session, day: date, field: str) -> dict[int, int]:
-        """Ticket id → people ahead of it, for every ticket waiting in `field` (ids only)."""
-        ids = session.scalars(self._waiting(TicketRow.id, day, [field])).all()
-        return {ticket_id: place for place, ticket_id in enumerate(ids)}
-
     def _median_service(self, session: Session, f: FieldConfig) -> float:
         rows = session.execute(
             select(TicketRow.serving_at, TicketRow.completed_at)
@@ -357,22 +377,63 @@ class QueueService:
         durations = [(c - s).total_seconds() for s, c in rows if s is not None and c is not None]
         return median_service_seconds(durations, f.service_minutes)
 
-    def _open_counters_for(self, session: Session, f: FieldConfig) -> int:
-        n = session.scalar(
-            select(func.count())
-            .select_from(CounterRow)
-            .where(
-                CounterRow.site == self.site,
-                CounterRow.number.in_(f.counters),
-                CounterRow.state == CounterState.OPEN.value,
-            )
+    def _waiting_today(self, session: Session, day: date) -> list[TicketRow]:
+        """Every ticket waiting in today's queue."""
+        return list(
+            session.scalars(
+                select(TicketRow).where(
+                    TicketRow.site == self.site,
+                    TicketRow.state == TicketState.WAITING.value,
+                    self._todays_queue(day),
+                )
+            ).all()
         )
-        return int(n or 0) or len(f.counters)
 
-    def _people_ahead(self, session: Session, t: TicketRow) -> int:
-        """Tickets before `t` in its field's call order (the kiosk, the ticket and its page)."""
-        places = self._queue_places(session, t.business_day, t.queue_field)
-        return places.get(t.id, len(places))
+    def _policy(self) -> Policy:
+        q = self.config.queue
+        return Policy(q.priority_policy, q.priority_burst)
+
+    def _lines(self, rows: Sequence[TicketRow]) -> Lines:
+        cfg = self.config
+        layout = {c.number: cfg.fields_of_counter(c.number) for c in cfg.counters}
+        lines = Lines(layout, self._policy())
+        for r in rows:
+            lines.add(place_of(r))
+        return lines
+
+    def _turns(self, session: Session) -> list[CounterTurn]:
+        """Every configured counter: open or not, and its priority streak."""
+        rows = {
+            c.number: c
+            for c in session.scalars(select(CounterRow).where(CounterRow.site == self.site)).all()
+        }
+        turns = []
+        for cc in self.config.counters:
+            row = rows.get(cc.number)
+            is_open = row is not None and row.state == CounterState.OPEN.value
+            turns.append(CounterTurn(cc.number, is_open, row.priority_streak if row else 0))
+        return turns
+
+    def _wait(
+        self, session: Session, field: str, told: Outlook, medians: dict[str, float]
+    ) -> int | None:
+        """The estimated wait of a ticket of `field` told `told` (None: no counter open);
+        `medians` keeps each field's recent median for the rest of the read."""
+        if field not in medians:
+            f = self.config.field(field)
+            medians[field] = self._median_service(session, f) if f else 0.0
+        return estimate_wait_minutes(told.people_ahead, medians[field], told.counters_open)
+
+    def _issued(self, session: Session, t: TicketRow, waiting: Sequence[TicketRow]) -> IssuedTicket:
+        """`t` with what its holder is told: people ahead and estimate while it waits today."""
+        lines, turns = self._lines(waiting), self._turns(session)
+        if all(r.id != t.id for r in waiting):  # called, served or gone: nobody ahead now
+            able = set(counters_able(place_of(t), lines.fields_of))
+            counters_open = sum(1 for c in turns if c.is_open and c.number in able)
+            return IssuedTicket(ticket_value(t), 0, 0, counters_open)
+        told = outlook(place_of(t), lines, turns)
+        wait = self._wait(session, t.queue_field, told, {})
+        return IssuedTicket(ticket_value(t), told.people_ahead, wait, told.counters_open)
 
     # ------------------------------------------------------------------ kiosk
 
@@ -412,11 +473,15 @@ class QueueService:
             s.add(t)
             s.flush()
             self._log(s, now, EventKind.ISSUED, actor=actor, ticket=t, data={"priority": priority})
-            ahead = self._people_ahead(s, t)
-            wait = estimate_wait_minutes(
-                ahead, self._median_service(s, f), self._open_counters_for(s, f)
-            )
-            return IssuedTicket(ticket_value(t), ahead, wait)
+            return self._issued(s, t, self._waiting_today(s, day))
+
+    def ticket_outlook(self, ticket_id: int) -> IssuedTicket:
+        """A ticket as it stands now: people ahead and estimated wait while it waits today."""
+        with self.store.read() as s:
+            t = s.get(TicketRow, ticket_id)
+            if t is None:
+                raise UnknownTicket(f"Không có phiếu {ticket_id}", f"No ticket with id {ticket_id}")
+            return self._issued(s, t, self._waiting_today(s, self.business_day()))
 
     def record_print(
         self, ticket_id: int, *, ok: bool, message: str = "", actor: str = "kiosk"
@@ -437,7 +502,7 @@ class QueueService:
     def call_next(
         self, counter: int, *, actor: str | None = None, dossiers: int = 1, guard: bool = False
     ) -> Ticket:
-        """Call the next ticket for `counter`: priority first, then the oldest place.
+        """Call the next ticket for `counter`, by the call order (`kiosk.core.order.choose`).
 
         A ticket the counter holds is completed first with `dossiers` (`queue.complete_on_next`).
         With `guard` (the counter consoles), a call within `queue.call_guard_seconds` of the
@@ -453,42 +518,29 @@ class QueueService:
             self._finish_held_before_call(s, c, now, actor, dossiers=dossiers, guard=guard)
             base = select(TicketRow).where(
                 TicketRow.site == self.site,
-                TicketRow.business_day == day,
                 TicketRow.state == TicketState.WAITING.value,
+                self._todays_queue(day),
                 or_(
                     TicketRow.target_counter == counter,
                     (TicketRow.target_counter.is_(None)) & TicketRow.queue_field.in_(fields),
                 ),
             )
-            first = s.scalars(
-                self.store.lock_rows(
-                    base.order_by(TicketRow.priority.desc(), TicketRow.sort_at, TicketRow.id).limit(
-                        1
-                    ),
-                    skip_locked=True,
+
+            def head(priority: bool) -> TicketRow | None:
+                first = (
+                    base.where(TicketRow.priority.is_(priority))
+                    .order_by(TicketRow.sort_at, TicketRow.id)
+                    .limit(1)
                 )
-            ).first()
-            if first is None:
+                return s.scalars(self.store.lock_rows(first, skip_locked=True)).first()
+
+            chosen = choose(head, self._policy(), c.priority_streak)
+            if chosen is None:
                 names = ", ".join(self._field_label(x)[0] for x in fields)
                 names_en = ", ".join(self._field_label(x)[1] for x in fields)
                 raise NoOneWaiting(
                     f"Không còn ai chờ lĩnh vực {names}", f"No one is waiting for {names_en}"
                 )
-            chosen = first
-            q = self.config.queue
-            if first.priority and owes_normal_ticket(
-                q.priority_policy, c.priority_streak, q.priority_burst
-            ):
-                normal = s.scalars(
-                    self.store.lock_rows(
-                        base.where(TicketRow.priority.is_(False))
-                        .order_by(TicketRow.sort_at, TicketRow.id)
-                        .limit(1),
-                        skip_locked=True,
-                    )
-                ).first()
-                if normal is not None:
-                    chosen = normal
             self._open_if_needed(s, c, now, actor)
             self._call(s, c, chosen, now, actor, out_of_turn=False)
             c.priority_streak = next_streak(c.priority_streak, chosen.priority)
@@ -509,7 +561,7 @@ class QueueService:
         with self.store.write() as s:
             now, day = self._begin(s)
             c = self._counter_row(s, counter, now)
-            t = self._find(s, code, day, lock=True)
+            t = self._find(s, code, day, lock=True, prefer=TicketState.WAITING)
             if t.state != TicketState.WAITING.value:
                 raise self._bad_state(t, "gọi", "call", "waiting")
             fields = self.config.fields_of_counter(counter)
@@ -612,11 +664,12 @@ class QueueService:
         """The citizen did not come: set the ticket aside (it can be returned later)."""
         actor = actor or f"counter:{counter}"
         with self.store.write() as s:
-            now, _ = self._begin(s)
+            now, day = self._begin(s)
             c = self._counter_row(s, counter, now)
             t = self._require_held(s, c)
             t.state = TicketState.SKIPPED.value
             t.counter = None
+            self._join_today(t, day)
             c.ticket_id = None
             c.updated_at = now
             self._log(
@@ -634,7 +687,7 @@ class QueueService:
         """Put a skipped ticket back in the queue at its original place."""
         with self.store.write() as s:
             now, day = self._begin(s)
-            t = self._find(s, code, day, lock=True)
+            t = self._find(s, code, day, lock=True, prefer=TicketState.SKIPPED)
             if t.state != TicketState.SKIPPED.value:
                 raise self._bad_state(t, "đưa lại hàng chờ", "return", "skipped")
             t.state = TicketState.WAITING.value
@@ -715,10 +768,11 @@ class QueueService:
                     "Không thể chuyển đến chính quầy này", "Cannot transfer to the same counter"
                 )
         with self.store.write() as s:
-            now, _ = self._begin(s)
+            now, day = self._begin(s)
             c = self._counter_row(s, counter, now)
             t = self._require_held(s, c)
             from_field = t.queue_field
+            self._join_today(t, day)
             if to_field is not None:
                 t.queue_field = to_field
                 t.target_counter = None
@@ -816,10 +870,30 @@ class QueueService:
 
     # ------------------------------------------------------------------ reading
 
-    def _find(self, s: Session, code: str, day: date, *, lock: bool = False) -> TicketRow:
+    def _find(
+        self,
+        s: Session,
+        code: str,
+        day: date,
+        *,
+        lock: bool = False,
+        prefer: TicketState | None = None,
+    ) -> TicketRow:
+        """The ticket `code` of today: today's own, or one of an earlier day that joined
+        today's queue after midnight (same code: one in state `prefer` first, then today's)."""
         code = code.strip().upper()
-        stmt = select(TicketRow).where(
-            TicketRow.site == self.site, TicketRow.business_day == day, TicketRow.code == code
+        stmt = (
+            select(TicketRow)
+            .where(
+                TicketRow.site == self.site,
+                TicketRow.code == code,
+                (TicketRow.business_day == day) | self._todays_queue(day),
+            )
+            .order_by(
+                TicketRow.state != (prefer or TicketState.WAITING).value,
+                TicketRow.business_day.desc(),
+            )
+            .limit(1)
         )
         t = s.scalars(self.store.lock_rows(stmt) if lock else stmt).first()
         if t is None:
@@ -852,8 +926,8 @@ class QueueService:
     def ticket_views(self, tokens: Collection[str]) -> dict[str, TicketView]:
         """Tickets by page token as their web pages show them, in one read (unknown: absent).
 
-        People ahead and the estimate are the kiosk's (`_people_ahead`, the same estimate as
-        `issue`), computed once per field however many pages follow it.
+        People ahead and the estimate are the kiosk's (`kiosk.core.order.outlooks`, the same
+        as `issue`), for every page in one round of calls.
         """
         wanted = [t for t in dict.fromkeys(tokens) if t]
         if not wanted:
@@ -871,21 +945,23 @@ class QueueService:
                         )
                     ).all()
                 )
-            queues: dict[str, dict[int, int]] = {}
-            pace: dict[str, tuple[float, int]] = {}
+            waiting = self._waiting_today(s, day)
+            mine = {r.id for r in rows}
+            seen = outlooks(
+                (place_of(r) for r in waiting if r.id in mine), self._lines(waiting), self._turns(s)
+            )
+            medians: dict[str, float] = {}
+            start = self.day_start(day)
             for r in rows:
-                ahead = wait = None
-                f = self.config.field(r.queue_field)
-                if r.business_day == day and r.state == TicketState.WAITING.value and f:
-                    if f.code not in queues:
-                        queues[f.code] = self._queue_places(s, day, f.code)
-                        pace[f.code] = (self._median_service(s, f), self._open_counters_for(s, f))
-                    ahead = queues[f.code].get(r.id, len(queues[f.code]))
-                    wait = estimate_wait_minutes(ahead, *pace[f.code])
+                ahead = wait = counters_open = None
+                if r.id in seen:
+                    told = seen[r.id]
+                    ahead, counters_open = told.people_ahead, told.counters_open
+                    wait = self._wait(s, r.queue_field, told, medians)
+                # Today's, or still with a counter, or in today's queue after midnight.
+                live = r.business_day == day or r.state in _HELD or r.sort_at >= start
                 assert r.page_token is not None
-                views[r.page_token] = TicketView(
-                    ticket_value(r), r.business_day == day, ahead, wait
-                )
+                views[r.page_token] = TicketView(ticket_value(r), live, ahead, wait, counters_open)
         return views
 
     def tickets(self, day: date | None = None) -> list[Ticket]:
@@ -899,28 +975,29 @@ class QueueService:
     def waiting(
         self, fields: Sequence[str] | None = None, *, counter: int | None = None
     ) -> list[Ticket]:
-        """Waiting tickets in call order (of some fields, or those a counter may call)."""
+        """Today's waiting tickets: those `counter` may call, in the order it will call them
+        (`kiosk.core.order.call_order`); or those of some fields, priority first then place."""
         day = self.business_day()
         with self.store.read() as s:
-            stmt = select(TicketRow).where(
-                TicketRow.site == self.site,
-                TicketRow.business_day == day,
-                TicketRow.state == TicketState.WAITING.value,
-            )
+            rows = self._waiting_today(s, day)
+            by_id = {r.id: r for r in rows}
             if counter is not None:
-                own = self.config.fields_of_counter(counter)
-                stmt = stmt.where(
-                    or_(
-                        TicketRow.target_counter == counter,
-                        TicketRow.target_counter.is_(None) & TicketRow.queue_field.in_(own),
-                    )
+                self._check_counter(counter)
+                streak = next(c.streak for c in self._turns(s) if c.number == counter)
+                own = set(self.config.fields_of_counter(counter))
+                mine = [
+                    place_of(r)
+                    for r in rows
+                    if r.target_counter == counter
+                    or (r.target_counter is None and r.queue_field in own)
+                ]
+                ordered = call_order(mine, self._policy(), streak, counter)
+            else:
+                wanted = set(fields) if fields is not None else None
+                ordered = line_order(
+                    place_of(r) for r in rows if wanted is None or r.queue_field in wanted
                 )
-            elif fields is not None:
-                stmt = stmt.where(TicketRow.queue_field.in_(list(fields)))
-            rows = s.scalars(
-                stmt.order_by(TicketRow.priority.desc(), TicketRow.sort_at, TicketRow.id)
-            ).all()
-            return [ticket_value(r) for r in rows]
+            return [ticket_value(by_id[p.ticket_id]) for p in ordered]
 
     def skipped(self, counter: int | None = None) -> list[Ticket]:
         """Today's skipped tickets (of a counter's fields), newest first."""
@@ -928,8 +1005,8 @@ class QueueService:
         with self.store.read() as s:
             stmt = select(TicketRow).where(
                 TicketRow.site == self.site,
-                TicketRow.business_day == day,
                 TicketRow.state == TicketState.SKIPPED.value,
+                self._todays_queue(day),
             )
             if counter is not None:
                 stmt = stmt.where(TicketRow.queue_field.in_(self.config.fields_of_counter(counter)))
@@ -961,28 +1038,22 @@ class QueueService:
             last_id = int(
                 s.scalar(select(func.max(EventRow.id)).where(EventRow.site == self.site)) or 0
             )
+            rows = self._waiting_today(s, day)
             counts: dict[tuple[str, bool], int] = {}
             oldest: dict[str, datetime] = {}
-            for qf, p, n, first in s.execute(
-                select(
-                    TicketRow.queue_field,
-                    TicketRow.priority,
-                    func.count(),
-                    func.min(TicketRow.issued_at),
-                )
-                .where(
-                    TicketRow.site == self.site,
-                    TicketRow.business_day == day,
-                    TicketRow.state == TicketState.WAITING.value,
-                )
-                .group_by(TicketRow.queue_field, TicketRow.priority)
-            ).all():
-                counts[(qf, bool(p))] = int(n)
-                first = _utc(first)
-                oldest[qf] = min(oldest.get(qf, first), first)
+            for r in rows:
+                key = (r.queue_field, bool(r.priority))
+                counts[key] = counts.get(key, 0) + 1
+                oldest[r.queue_field] = min(oldest.get(r.queue_field, r.issued_at), r.issued_at)
+            # What a normal ticket taken now would be told: the kiosk button's promise.
+            codes = [f.code for f in self.config.fields]
+            newcomers = newcomer_outlooks(self._lines(rows), self._turns(s), codes)
+            medians: dict[str, float] = {}
             fields = []
             for f in self.config.ordered_fields():
                 waiting = counts.get((f.code, False), 0) + counts.get((f.code, True), 0)
+                seen = newcomers[f.code]
+                wait = self._wait(s, f.code, seen, medians)
                 is_open, why_vi, why_en, opens = self._field_open_state(s, f, now, day)
                 issued = self._issued_count(s, f.code, day)
                 if is_open and f.daily_cap is not None and issued >= f.daily_cap:
@@ -997,9 +1068,8 @@ class QueueService:
                         waiting=waiting,
                         priority_waiting=counts.get((f.code, True), 0),
                         issued_today=issued,
-                        estimated_wait_minutes=estimate_wait_minutes(
-                            waiting, self._median_service(s, f), self._open_counters_for(s, f)
-                        ),
+                        estimated_wait_minutes=wait,
+                        counters_open=seen.counters_open,
                         open_now=is_open,
                         closed_reason_vi=why_vi,
                         closed_reason_en=why_en,
@@ -1076,12 +1146,6 @@ class QueueService:
                 counters=tuple(counters),
                 recent_calls=recent_calls,
             )
-
-
-def _utc(moment: datetime | str) -> datetime:
-    """An aggregate's datetime as aware UTC (min() bypasses the column type on SQLite)."""
-    value = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _check_dossiers(dossiers: int) -> None:

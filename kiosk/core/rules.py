@@ -32,12 +32,16 @@ def median_service_seconds(durations: Sequence[float], floor_minutes: float) -> 
     return float(statistics.median(usable))
 
 
-def estimate_wait_minutes(people_ahead: int, median_seconds: float, open_counters: int) -> int:
-    """Position × median service time ÷ counters serving the field, rounded up to a minute."""
+def estimate_wait_minutes(
+    people_ahead: int, median_seconds: float, open_counters: int
+) -> int | None:
+    """People ahead × median service time ÷ open counters that serve the ticket, rounded up
+    to a minute; None when no such counter is open (no time can be promised then)."""
+    if open_counters < 1:
+        return None
     if people_ahead <= 0:
         return 0
-    counters = max(1, open_counters)
-    return max(1, math.ceil(people_ahead * median_seconds / counters / 60.0))
+    return max(1, math.ceil(people_ahead * median_seconds / open_counters / 60.0))
 
 
 def call_guard_remaining(called_at: datetime | None, now: datetime, guard_seconds: float) -> float:

@@ -51,7 +51,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from kiosk.core.config import Config
 from kiosk.core.errors import KioskError
-from kiosk.core.model import EventKind, TicketState
+from kiosk.core.model import HELD_STATES, EventKind, TicketState
 from kiosk.core.schema import EventRow, TicketRow
 from kiosk.core.store import Store
 
@@ -219,12 +219,17 @@ _FINAL = {
 }
 
 
+#: States in which a counter holds the ticket: open whatever its day (a ticket held at
+#: midnight stays with its counter until finished, see QueueService._expire_previous_days).
+_HELD = frozenset(s.value for s in HELD_STATES)
+
+
 def outcome_of(state: str, day: str, today: str) -> Outcome:
     """The final state of a ticket of business day `day` (ISO) as seen on `today` (ISO)."""
     done = _FINAL.get(state)
     if done is not None:
         return done
-    return Outcome.EXPIRED if day < today else Outcome.OPEN
+    return Outcome.EXPIRED if day < today and state not in _HELD else Outcome.OPEN
 
 
 class TicketRecord(NamedTuple):
@@ -411,6 +416,7 @@ def _outcome_expr(today: date) -> ColumnElement[Any]:
     """SQL twin of `outcome_of` (a test checks they agree)."""
     return case(
         *((TicketRow.state == state, literal(o.value)) for state, o in _FINAL.items()),
+        (TicketRow.state.in_(sorted(_HELD)), literal(Outcome.OPEN.value)),
         (TicketRow.business_day < today, literal(Outcome.EXPIRED.value)),
         else_=literal(Outcome.OPEN.value),
     )

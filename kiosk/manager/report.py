@@ -32,6 +32,7 @@ from operator import floordiv, itemgetter
 from typing import Any
 
 from kiosk.core.config import Config
+from kiosk.core.model import TicketState
 from kiosk.core.store import Store
 from kiosk.manager.history import (
     T_COUNTER,
@@ -187,9 +188,11 @@ def _waits(t: GroupStats, target: float, vi: bool) -> str:
     )
 
 
-#: States final whatever the day, and their outcome (the rest depend on the day: outcome_of).
-_FINAL_OUTCOMES = {
-    st: outcome_of(st, "", "") for st in ("completed", "no_show", "skipped", "expired")
+#: `outcome_of` of every state, for a ticket of a day before today (True) or not.
+_OUTCOMES = {
+    (st.value, past): outcome_of(st.value, "0" if past else "1", "1")
+    for st in TicketState
+    for past in (False, True)
 }
 
 #: Slot of a duration in a histogram list: a missing one (None) goes to the last slot, which
@@ -199,10 +202,8 @@ _SLOT: dict[int | None, int] = {None: -1, **{-s: 0 for s in range(1, 1000)}}
 
 def _outcome(state: str, past: bool) -> Outcome:
     """`outcome_of` for a ticket of a day before today (past) or not."""
-    done = _FINAL_OUTCOMES.get(state)
-    if done is not None:
-        return done
-    return Outcome.EXPIRED if past else Outcome.OPEN
+    known = _OUTCOMES.get((state, past))
+    return known if known is not None else outcome_of(state, "0" if past else "1", "1")
 
 
 class _Spread:

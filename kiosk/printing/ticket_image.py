@@ -73,6 +73,8 @@ class TicketFace:
     qr_text: str
     hotlines: tuple[str, ...]
     footer: str
+    #: No counter that serves the ticket is open: say so instead of a time.
+    no_counter_open: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,8 @@ class TicketTheme:
     wait_value_en: str = "about {n} min"
     wait_short_vi: str = "dưới 1 phút"
     wait_short_en: str = "under 1 min"
+    no_counter_vi: str = "chưa có quầy mở"
+    no_counter_en: str = "no counter open yet"
     hotline_label: str = "Hỗ trợ / Hotline:"
 
 
@@ -482,6 +486,7 @@ def ticket_face(config: Config, issued: IssuedTicket) -> TicketFace:
         issued_at=ticket.issued_at.astimezone(config.zone),
         people_ahead=issued.people_ahead,
         estimated_wait_minutes=issued.estimated_wait_minutes,
+        no_counter_open=issued.estimated_wait_minutes is None,
         qr_text=config.web.qr_page_url(ticket.page_token)
         or qr_text(
             printer.qr_content,
@@ -505,8 +510,10 @@ def _info_lines(face: TicketFace, theme: TicketTheme) -> list[tuple[Sequence[Run
         ([(f"{theme.people_ahead_en} ", False), (ahead, True)], theme.info_en_size),
     ]
     minutes = face.estimated_wait_minutes
-    if minutes is not None:
-        if minutes < 1:
+    if minutes is not None or face.no_counter_open:
+        if face.no_counter_open or minutes is None:
+            vi, en = theme.no_counter_vi, theme.no_counter_en
+        elif minutes < 1:
             vi, en = theme.wait_short_vi, theme.wait_short_en
         else:
             vi, en = theme.wait_value_vi.format(n=minutes), theme.wait_value_en.format(n=minutes)
@@ -633,7 +640,7 @@ def render_ticket(face: TicketFace, dots: int, theme: TicketTheme = THEME) -> Im
         face.field_name_en,
         len(face.code),
         face.priority,
-        face.estimated_wait_minutes is not None,
+        face.estimated_wait_minutes is not None or face.no_counter_open,
         bool(face.qr_text),
         face.hotlines,
         face.footer,

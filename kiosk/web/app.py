@@ -450,6 +450,7 @@ class WebApp:
             "target_counter": t.target_counter,
             "people_ahead": view.people_ahead,
             "estimated_wait_minutes": view.estimated_wait_minutes,
+            "counters_open": view.counters_open,
             "issued_at": iso(t.issued_at),
             "called_at": iso(t.called_at),
             "last_called_at": iso(t.last_called_at),

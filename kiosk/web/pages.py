@@ -103,7 +103,9 @@ def ticket_fragment(config: Config, view: TicketView, lang: str, *, available: b
         body = _message(lang, "expired", "expired_hint", day=f"{t.business_day:%d/%m/%Y}")
     elif t.state is TicketState.WAITING:
         state = "waiting"
-        if view.estimated_wait_minutes:
+        if view.counters_open == 0:  # mornings: no time can be promised yet
+            wait = _t(lang, "wait_no_counter")
+        elif view.estimated_wait_minutes:
             wait = _t(lang, "wait_value", n=view.estimated_wait_minutes)
         else:
             wait = _t(lang, "wait_soon")

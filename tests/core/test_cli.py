@@ -243,13 +243,20 @@ def test_config_check_of_a_bad_file_lists_every_problem_without_traceback(kiosk:
 
 def test_issue_call_pause_open_close_and_status_print_stable_json(kiosk: Kiosk) -> None:
     first = kiosk.json("issue", "hotich")
-    assert set(first) == {"ticket", "people_ahead", "estimated_wait_minutes", "page_url"}
+    assert set(first) == {
+        "ticket",
+        "people_ahead",
+        "estimated_wait_minutes",
+        "counters_open",
+        "page_url",
+    }
     assert set(first["ticket"]) == TICKET_KEYS
     assert first["ticket"]["code"] == "A001"
     assert first["ticket"]["state"] == "waiting"
     assert first["ticket"]["issued_at"].endswith("+07:00")
     assert first["people_ahead"] == 0
-    assert isinstance(first["estimated_wait_minutes"], int)
+    # No counter of the field is open yet: no time is promised.
+    assert (first["estimated_wait_minutes"], first["counters_open"]) == (None, 0)
     elder = kiosk.json("issue", "hotich", "--priority")
     assert (elder["ticket"]["code"], elder["ticket"]["priority"]) == ("A002", True)
     assert elder["people_ahead"] == 0
@@ -286,6 +293,7 @@ def test_issue_call_pause_open_close_and_status_print_stable_json(kiosk: Kiosk) 
         "priority_waiting",
         "issued_today",
         "estimated_wait_minutes",
+        "counters_open",
         "open_now",
         "closed_reason",
         "closed_reason_vi",
@@ -298,6 +306,10 @@ def test_issue_call_pause_open_close_and_status_print_stable_json(kiosk: Kiosk) 
         2,
     )
     assert (hotich["open_now"], hotich["closed_reason"], hotich["opens_at"]) == (True, "", None)
+    # Counter 1 opened with its call: a new ticket would come after A001 (8 typical minutes).
+    assert (hotich["counters_open"], hotich["estimated_wait_minutes"]) == (1, 8)
+    land = next(f for f in status["fields"] if f["code"] == "datdai")
+    assert (land["counters_open"], land["estimated_wait_minutes"]) == (0, None)
     counters = {c["number"]: c for c in status["counters"]}
     assert sorted(counters) == [1, 2, 3, 4, 5, 6]
     assert set(counters[1]) == {
@@ -325,6 +337,7 @@ def test_issue_call_pause_open_close_and_status_print_stable_json(kiosk: Kiosk) 
     assert status["last_event_id"] >= recent["event_id"]
 
     assert kiosk.json("close", "6") == {"counter": 6, "state": "closed"}
+    assert kiosk.ok("issue", "datdai").stdout.endswith(": 0 ahead, no counter open yet\n")
 
 
 def test_refusals_exit_1_and_unknown_names_exit_2_with_one_line(kiosk: Kiosk) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from kiosk.core.clock import ManualClock
@@ -21,7 +23,7 @@ from kiosk.core.model import CounterState, EventKind, TicketState
 from kiosk.core.queue import QueueService
 from kiosk.core.replay import mismatches, replay
 from kiosk.core.store import Store
-from tests.support import local, make_config
+from tests.support import ALWAYS_OPEN, local, make_config
 
 
 def test_numbers_are_per_field_zero_padded_and_consecutive(service: QueueService) -> None:
@@ -33,12 +35,41 @@ def test_numbers_are_per_field_zero_padded_and_consecutive(service: QueueService
 def test_issue_reports_people_ahead_and_estimate_from_typical_time(
     service: QueueService,
 ) -> None:
+    service.open_counter(1)
+    service.open_counter(2)
     for _ in range(4):
         service.issue("hotich")
     issued = service.issue("hotich")
     assert issued.people_ahead == 4
-    # hotich: 8 typical minutes, served by counters 1 and 2 (none open yet: both count).
+    assert issued.counters_open == 2
+    # hotich: 8 typical minutes, served by counters 1 and 2, both open.
     assert issued.estimated_wait_minutes == 16
+
+
+def test_no_time_is_promised_while_no_counter_of_the_field_is_open(
+    service: QueueService,
+) -> None:
+    """Opening time: citizens take tickets before any clerk has opened a counter."""
+    service.issue("hotich")
+    issued = service.issue("hotich")
+    assert (issued.people_ahead, issued.estimated_wait_minutes, issued.counters_open) == (
+        1,
+        None,
+        0,
+    )
+    field = service.snapshot().field_status("hotich")
+    assert (field.estimated_wait_minutes, field.counters_open) == (None, 0)
+    service.open_counter(4)  # another field's counter changes nothing for hotich
+    assert service.issue("hotich").estimated_wait_minutes is None
+    service.open_counter(1)
+    issued = service.issue("hotich")
+    assert (issued.people_ahead, issued.estimated_wait_minutes, issued.counters_open) == (
+        3,
+        24,
+        1,
+    )
+    field = service.snapshot().field_status("hotich")
+    assert (field.estimated_wait_minutes, field.counters_open) == (32, 1)  # a 5th: 4 × 8 min
 
 
 def test_estimate_uses_recent_median_service_time(
@@ -49,12 +80,12 @@ def test_estimate_uses_recent_median_service_time(
         service.call_next(1)
         clock.advance(minutes=minutes)
         service.complete(1)
-    service.pause_counter(1)  # leave no counter open: estimate counts both configured counters
+    service.open_counter(2)  # counter 1 opened with its first call
     for _ in range(3):
         service.issue("hotich")
     issued = service.issue("hotich")
     assert issued.people_ahead == 3
-    assert issued.estimated_wait_minutes == 6  # 3 people × 4 min ÷ 2 counters
+    assert issued.estimated_wait_minutes == 6  # 3 people × 4 min ÷ 2 open counters
 
 
 def test_priority_ticket_goes_ahead_of_normal_ones(service: QueueService) -> None:
@@ -317,7 +348,7 @@ def test_numbers_restart_each_business_day_in_the_site_zone(
     assert str(t.business_day) == "2026-11-24"
 
 
-def test_first_operation_of_a_new_day_expires_yesterdays_unfinished(
+def test_first_operation_of_a_new_day_expires_yesterdays_waiting_and_skipped(
     service: QueueService, clock: ManualClock
 ) -> None:
     waiting = service.issue("hotich").ticket
@@ -332,11 +363,11 @@ def test_first_operation_of_a_new_day_expires_yesterdays_unfinished(
     assert states == {
         waiting.code: TicketState.EXPIRED,
         skipped.code: TicketState.NO_SHOW,
-        held.code: TicketState.EXPIRED,
+        held.code: TicketState.CALLED,  # a counter still holds it: it stays until finished
     }
-    assert service.snapshot().counter_status(3).ticket is None
+    assert service.snapshot().counter_status(3).ticket.code == held.code
     expired = [e for e in service.events_after(0) if e.kind is EventKind.EXPIRED]
-    assert len(expired) == 3
+    assert [e.ticket_code for e in expired] == [waiting.code, skipped.code]
 
 
 def test_snapshot_counts_waiting_and_counter_stats(
@@ -408,3 +439,81 @@ def test_transfer_restarts_service_time_at_the_next_counter(
     clock.advance(minutes=5)
     done = service.complete(3)
     assert (done.completed_at - done.serving_at).total_seconds() == 5 * 60
+
+
+# ------------------------------------------------------------------ midnight
+
+
+@pytest.fixture
+def round_the_clock(store: Store, clock: ManualClock) -> QueueService:
+    """A point open 00:00-24:00 every day: counters work across midnight."""
+    return QueueService(store, make_config(**ALWAYS_OPEN), clock)
+
+
+def test_a_ticket_held_at_midnight_stays_with_its_counter_and_counts_on_its_day(
+    round_the_clock: QueueService, clock: ManualClock
+) -> None:
+    svc = round_the_clock
+    clock.set(local(2026, 11, 23, 23, 50))
+    held = svc.issue("hotich").ticket
+    left = svc.issue("hotich").ticket
+    svc.call_next(1)
+    svc.start_service(1)
+    clock.set(local(2026, 11, 24, 0, 10))
+    today = svc.issue("hotich").ticket  # the first write of the new day
+    assert (today.code, today.business_day) == ("A001", date(2026, 11, 24))
+    yesterday = {t.id: t.state for t in svc.tickets(date(2026, 11, 23))}
+    assert yesterday == {held.id: TicketState.SERVING, left.id: TicketState.EXPIRED}
+    assert svc.snapshot().counter_status(1).ticket.id == held.id
+    assert [t.code for t in svc.waiting(counter=1)] == ["A001"]  # today's A001 only
+    svc.recall(1)
+    done = svc.complete(1, dossiers=2)
+    assert (done.id, done.state, done.dossiers) == (held.id, TicketState.COMPLETED, 2)
+    assert done.business_day == date(2026, 11, 23)  # counted on the day it was issued
+    assert svc.call_next(1).id == today.id
+    assert mismatches(svc.tickets(), replay(svc.events_after(0))) == []
+
+
+def test_a_ticket_transferred_after_midnight_joins_the_front_of_todays_queue(
+    round_the_clock: QueueService, clock: ManualClock
+) -> None:
+    svc = round_the_clock
+    clock.set(local(2026, 11, 23, 23, 55))
+    to_field = svc.issue("hotich").ticket
+    to_counter = svc.issue("hotich").ticket
+    svc.call_next(1)
+    svc.call_next(2)
+    clock.set(local(2026, 11, 24, 0, 5))
+    early = svc.issue("chungthuc").ticket  # today's B001, issued before the transfer
+    moved = svc.transfer(1, to_field="chungthuc")
+    assert (moved.state, moved.business_day) == (TicketState.WAITING, date(2026, 11, 23))
+    assert [t.id for t in svc.waiting(counter=3)] == [to_field.id, early.id]
+    assert svc.snapshot().field_status("chungthuc").waiting == 2
+    assert svc.issue("chungthuc").people_ahead == 2
+    svc.transfer(2, to_counter=4)
+    assert [t.id for t in svc.waiting(counter=4)] == [to_counter.id]
+    assert svc.call_next(4).id == to_counter.id
+    assert svc.call_next(3).id == to_field.id
+    assert mismatches(svc.tickets(), replay(svc.events_after(0))) == []
+
+
+def test_a_ticket_skipped_after_midnight_can_come_back_that_day_then_expires(
+    round_the_clock: QueueService, clock: ManualClock
+) -> None:
+    svc = round_the_clock
+    clock.set(local(2026, 11, 23, 23, 55))
+    ticket = svc.issue("hotich").ticket
+    svc.call_next(1)
+    clock.set(local(2026, 11, 24, 0, 5))
+    svc.skip(1)  # set aside in today's queue: the citizen may still come back today
+    assert [t.id for t in svc.skipped(counter=1)] == [ticket.id]
+    clock.set(local(2026, 11, 24, 9, 0))
+    same_code = svc.issue("hotich").ticket  # today's A001: a write expires nothing of today
+    assert same_code.code == ticket.code and svc.find_ticket(ticket.code).id == same_code.id
+    assert svc.return_skipped(ticket.code).id == ticket.id  # the skipped one is meant
+    assert [t.id for t in svc.waiting(counter=1)] == [ticket.id, same_code.id]
+    svc.call_next(1)
+    svc.skip(1)
+    clock.set(local(2026, 11, 25, 0, 1))
+    svc.issue("hotich")
+    assert svc.ticket(ticket.id).state is TicketState.NO_SHOW

@@ -228,12 +228,56 @@ def test_counts_and_estimates_follow_the_counters_live(
     def detail() -> str:
         return civil.detail.text().replace("\u00a0", " ")
 
-    assert detail() == "Không còn ai chờ"
+    assert detail() == "Không còn ai chờ  ·  chưa có quầy mở"
     for _ in range(3):
         kiosk_service.issue("hotich", actor="cli")  # another process issues
-    qtbot.waitUntil(lambda: detail().startswith("Đang chờ: 3  ·  khoảng "), timeout=WAIT_MS)
-    kiosk_service.call_next(1)
-    qtbot.waitUntil(lambda: detail().startswith("Đang chờ: 2"), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: detail() == "Đang chờ: 3  ·  chưa có quầy mở", timeout=WAIT_MS)
+    kiosk_service.call_next(1)  # counter 1 opens with its first call
+    # A new citizen would wait for 2 calls at counter 1, the only one open: 2 × 8 minutes.
+    qtbot.waitUntil(lambda: detail() == "Đang chờ: 2  ·  khoảng 16 phút", timeout=WAIT_MS)
+
+
+def test_before_any_counter_opens_the_kiosk_promises_no_time(
+    qtbot: QtBot, aloop: object, kiosk_service: QueueService
+) -> None:
+    """Opening time: citizens take numbers before the clerks open their counters."""
+    from dataclasses import replace
+
+    from kiosk.printing.ticket_image import THEME
+
+    now = [100.0]
+    window = open_kiosk(qtbot, kiosk_service, monotonic=lambda: now[0])
+    civil = window.home.buttons["hotich"]
+
+    def detail() -> str:
+        return civil.detail.text().replace("\u00a0", " ")
+
+    assert detail() == "Không còn ai chờ  ·  chưa có quầy mở"
+    printed = qtbot.waitSignal(window.print_finished, timeout=WAIT_MS)
+    with qtbot.waitSignal(window.ticket_shown, timeout=WAIT_MS) as shown:
+        tap(qtbot, civil)
+    assert window.result.ahead.text() == "Số người đang chờ trước ông/bà: 0"
+    assert window.result.wait.text() == "Thời gian chờ dự kiến: chưa có quầy mở"
+    printed.wait()
+    (job,) = printed_jobs(kiosk_service.config)
+    # The ticket prints these words where a time would be: the same image as a ticket whose
+    # "about N min" texts are these words.
+    face = ticket_face(kiosk_service.config, shown.args[0])
+    words = replace(THEME, wait_value_vi="chưa có quầy mở", wait_value_en="no counter open yet")
+    timed = replace(face, no_counter_open=False, estimated_wait_minutes=5)
+    assert job.tobytes() == render_ticket(timed, job.width, words).tobytes()
+    assert job.tobytes() != render_ticket(timed, job.width).tobytes()
+    now[0] += 5  # after the tap guard
+    tap(qtbot, window.result.done)
+    assert window.screen_name == HOME
+    tap(qtbot, window.header.language)
+    qtbot.waitUntil(lambda: detail() == "Waiting: 1  ·  no counter open yet", timeout=WAIT_MS)
+    kiosk_service.open_counter(2)  # a clerk opens a counter of the field
+    qtbot.waitUntil(lambda: detail() == "Waiting: 1  ·  about 8 min", timeout=WAIT_MS)
+    with qtbot.waitSignal(window.ticket_shown, timeout=WAIT_MS):
+        tap(qtbot, civil)
+    assert window.result.ahead.text() == "People ahead of you: 1"
+    assert window.result.wait.text() == "Estimated wait: about 8 min"
 
 
 def test_the_result_screen_returns_home_by_itself(

@@ -59,7 +59,7 @@ def test_the_language_switch_changes_every_visible_text(
         window.home.buttons["hotich"]
         .detail.text()
         .replace("\u00a0", " ")
-        .startswith("Waiting: 1  ·  about ")
+        .startswith("Waiting: 1  ·  no counter open yet")
     )
     assert window.footer.hotline.text().startswith("Help line: 024.1022")
     tap(qtbot, window.header.language)

@@ -20,12 +20,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from kiosk.core.clock import ManualClock
 from kiosk.core.queue import QueueService
 from kiosk.core.replay import mismatches, replay
 from kiosk.manager.export import TICKET_COLUMNS, ExportFormat, ExportRequest, export
 from kiosk.manager.history import History, HistoryFilter
 from kiosk.manager.report import build_report
 from tests.manager.conftest import AFTER, DAY1, DAY2
+from tests.support import local
 
 KEYS = [k for k, _, _ in TICKET_COLUMNS]
 T = "2026-11-23T"
@@ -198,3 +200,33 @@ def test_events_export_is_the_whole_log_in_order(scripted: QueueService, tmp_pat
     skipped = next(e for e in events if e["kind"] == "skipped")
     assert skipped["data"] == {"code": "A002", "recalls": 1}
     assert mismatches(scripted.tickets(), replay(log)) == []
+
+
+def test_a_ticket_held_past_midnight_is_open_until_finished_then_served_on_its_day(
+    scripted: QueueService, clock: ManualClock, tmp_path: Path
+) -> None:
+    clock.set(local(2026, 11, 24, 16, 50))
+    late = scripted.issue("datdai").ticket  # Tuesday's C001
+    clock.set(local(2026, 11, 24, 16, 55))
+    scripted.call_next(4)
+    clock.set(local(2026, 11, 25, 0, 20))  # Wednesday: the citizen is still at counter 4
+    scripted.open_counter(1)  # Wednesday's first write expires only what was left waiting
+
+    def final_states(name: str, fmt: ExportFormat) -> dict[str, str]:
+        path = tmp_path / name
+        request = ExportRequest(HistoryFilter(DAY2, DAY2), fmt, path)
+        export(scripted.store, scripted.config, request, today=AFTER)
+        if fmt is ExportFormat.CSV:
+            with path.open(encoding="utf-8-sig", newline="") as f:
+                return {r["code"]: r["final_state"] for r in csv.DictReader(f)}
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        return {r["code"]: r["final_state"] for r in rows}
+
+    held = {late.code: "open", "E001": "served"}
+    assert final_states("held.csv", ExportFormat.CSV) == held  # SQL twin
+    assert final_states("held.jsonl", ExportFormat.JSONL) == held  # Python
+    report = build_report(scripted.store, scripted.config, HistoryFilter(DAY2, DAY2), today=AFTER)
+    assert (report.total.open, report.total.expired, report.total.served) == (1, 0, 1)
+    scripted.complete(4, dossiers=2)
+    report = build_report(scripted.store, scripted.config, HistoryFilter(DAY2, DAY2), today=AFTER)
+    assert (report.total.open, report.total.served, report.total.dossiers) == (0, 2, 3)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from kiosk.core.model import IssuedTicket, Ticket, TicketState
 from kiosk.printing.errors import AssetMissing
 from kiosk.printing.fonts import ASSETS_ENV, BOLD_FONT, REGULAR_FONT, FontSet, assets_dir, font_path
 from kiosk.printing.ticket_image import (
+    THEME,
     TicketFace,
     max_ticket_rows,
     qr_text,
@@ -208,7 +210,7 @@ def _issued(config: Config, *, field: str = "laodong", code: str = "C012") -> Is
         dossiers=0,
         page_token="q0Xb7yJ3kPz-mN4sT9vW1a",
     )
-    return IssuedTicket(ticket=ticket, people_ahead=3, estimated_wait_minutes=12)
+    return IssuedTicket(ticket=ticket, people_ahead=3, estimated_wait_minutes=12, counters_open=2)
 
 
 def test_ticket_face_uses_the_points_names_local_time_and_qr_template(config: Config) -> None:
@@ -229,6 +231,20 @@ def test_with_a_public_url_the_qr_opens_the_tickets_page(config: Config) -> None
     web = config.web.model_copy(update={"public_url": "http://192.168.1.10:8080"})
     face = ticket_face(config.model_copy(update={"web": web}), _issued(config, field="hotich"))
     assert face.qr_text == "http://192.168.1.10:8080/t/q0Xb7yJ3kPz-mN4sT9vW1a"
+
+
+def test_with_no_counter_open_the_ticket_says_so_instead_of_a_time(config: Config) -> None:
+    issued = replace(_issued(config), estimated_wait_minutes=None, counters_open=0)
+    face = ticket_face(config, issued)
+    assert face.no_counter_open
+    # The words stand where "about N min" would: the same image as a ticket whose time
+    # texts are these words, and not the image of any time.
+    words = replace(THEME, wait_value_vi="chưa có quầy mở", wait_value_en="no counter open yet")
+    timed = replace(face, no_counter_open=False, estimated_wait_minutes=12)
+    printed = render_ticket(face, 576).tobytes()
+    assert printed == render_ticket(timed, 576, words).tobytes()
+    assert printed != render_ticket(timed, 576).tobytes()
+    assert not ticket_face(config, _issued(config)).no_counter_open
 
 
 def test_qr_template_fills_known_names_and_keeps_unknown_ones() -> None:

@@ -29,6 +29,7 @@ def test_ticket_page_shows_number_field_state_people_ahead_and_estimate(
     serve: Callable[..., Served],
 ) -> None:
     s = serve()
+    s.writer.open_counter(1)
     s.writer.issue("hotich")
     token, code = s.token_of("hotich")
     with s.client() as http:
@@ -41,6 +42,25 @@ def test_ticket_page_shows_number_field_state_people_ahead_and_estimate(
     assert "Thời gian chờ dự kiến" in html and "khoảng" in html
     assert page.headers["cache-control"] == "no-store"
     assert_secure(page)
+
+
+def test_before_a_counter_of_the_field_opens_the_page_promises_no_time(
+    serve: Callable[..., Served],
+) -> None:
+    s = serve()
+    s.writer.issue("hotich")
+    token, _ = s.token_of("hotich")
+    with s.client() as http:
+        vi = http.get(f"/t/{token}").text
+        en = http.get(f"/t/{token}?lang=en").text
+        api = http.get(f"/api/v1/tickets/{token}").json()
+    assert '<dd class="wait">chưa có quầy mở</dd>' in vi
+    assert '<dd class="wait">no counter open yet</dd>' in en
+    assert (api["people_ahead"], api["estimated_wait_minutes"], api["counters_open"]) == (
+        1,
+        None,
+        0,
+    )
 
 
 def test_the_english_toggle_and_back(serve: Callable[..., Served]) -> None:
@@ -120,6 +140,7 @@ def test_api_shapes(serve: Callable[..., Served]) -> None:
         "target_counter",
         "people_ahead",
         "estimated_wait_minutes",
+        "counters_open",
         "issued_at",
         "called_at",
         "last_called_at",
