@@ -16,6 +16,7 @@ from datetime import date
 from kiosk.core.config import Config
 from kiosk.manager.report import minutes, nearest_rank
 from kiosk.manager.simulate import (
+    Citizen,
     Engine,
     ModelBackend,
     Profile,
@@ -133,17 +134,22 @@ def _run(
     unserved: dict[str, int] = {}
     busy: dict[int, int] = {}
     opened: dict[int, int] = {}
-    for day in days:
+
+    def citizens_of(day: date) -> list[Citizen]:
         citizens = plan_day(config, profile, day, seed)
-        out = engine.run_day(day, citizens)
-        for code, values in out.waits.items():
-            waits.setdefault(code, []).extend(values)
         for c in citizens:
             issued[c.field] = issued.get(c.field, 0) + 1
-        for t in model.tickets.values():
-            if t.called is None:
-                unserved[t.field] = unserved.get(t.field, 0) + 1
-        model.forget(lambda _t: False)
+        return citizens
+
+    outcomes = []
+    for out in engine.run(days, citizens_of):
+        outcomes.append(out)  # complete only at the end: work may go on past midnight
+        model.forget_finished()
+    for out in outcomes:
+        for code, values in out.waits.items():
+            waits.setdefault(code, []).extend(values)
+        for code, n in out.unserved.items():
+            unserved[code] = unserved.get(code, 0) + n
         for n, s in out.busy_seconds.items():
             busy[n] = busy.get(n, 0) + s
         for n, s in out.open_seconds.items():

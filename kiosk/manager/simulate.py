@@ -23,7 +23,7 @@ import logging
 import math
 import random
 import time as _time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
@@ -32,10 +32,18 @@ from sqlalchemy import Table, bindparam, func, insert, select, text, update
 
 from kiosk.core.clock import ManualClock
 from kiosk.core.config import WEEKDAYS, Config
-from kiosk.core.errors import DailyCapReached, KioskError
+from kiosk.core.errors import (
+    CounterBusy,
+    DailyCapReached,
+    InvalidTicketState,
+    KioskError,
+    NoOneWaiting,
+    NoTicketAtCounter,
+)
 from kiosk.core.model import EventKind, TicketState
+from kiosk.core.order import Lines, Place, Policy
 from kiosk.core.queue import QueueService
-from kiosk.core.rules import next_streak, owes_normal_ticket
+from kiosk.core.rules import next_streak
 from kiosk.core.schema import EventRow, SequenceRow, TicketRow
 from kiosk.core.store import EVENT_LOCK_KEY, Store
 
@@ -261,7 +269,9 @@ class QueueBackend(Protocol):
     def skip(self, counter: int, at: int) -> None: ...
     def return_skipped(self, key: int, at: int) -> None: ...
     def start(self, counter: int, at: int) -> None: ...
-    def transfer(self, counter: int, to_field: str, at: int) -> None: ...
+    def transfer(
+        self, counter: int, at: int, *, to_field: str | None = None, to_counter: int | None = None
+    ) -> None: ...
     def complete(self, counter: int, dossiers: int, at: int) -> None: ...
     def close_counter(self, counter: int, at: int) -> None: ...
 
@@ -310,9 +320,11 @@ class ServiceBackend:
         self._at(at)
         self.service.start_service(counter)
 
-    def transfer(self, counter: int, to_field: str, at: int) -> None:
+    def transfer(
+        self, counter: int, at: int, *, to_field: str | None = None, to_counter: int | None = None
+    ) -> None:
         self._at(at)
-        self.service.transfer(counter, to_field=to_field)
+        self.service.transfer(counter, to_field=to_field, to_counter=to_counter)
 
     def complete(self, counter: int, dossiers: int, at: int) -> None:
         self._at(at)
@@ -338,11 +350,13 @@ class SimTicket:
         "issued",
         "last_called",
         "number",
+        "placed",
         "priority",
         "queue_field",
         "recalls",
         "serving",
         "state",
+        "target",
         "transfers",
     )
 
@@ -357,8 +371,11 @@ class SimTicket:
         self.priority = priority
         self.state = TicketState.WAITING.value
         self.queue_field = field
+        self.target: int | None = None
         self.counter: int | None = None
         self.issued = at
+        #: Its place in line (`sort_at`): the issue time, or the start of a later day.
+        self.placed = at
         self.called: int | None = None
         self.last_called: int | None = None
         self.serving: int | None = None
@@ -366,6 +383,9 @@ class SimTicket:
         self.recalls = 0
         self.transfers = 0
         self.dossiers = 0
+
+    def place(self) -> Place:
+        return Place(self.id, self.priority, self.placed, self.queue_field, self.target)
 
 
 #: An event of the model: (at, business day, kind, ticket id, counter, field, actor, data).
@@ -380,7 +400,13 @@ _OPEN = (
 
 
 class ModelBackend:
-    """The queue rules of `QueueService` in memory (same choices, same events)."""
+    """The queue rules of `QueueService` in memory (same choices, same events).
+
+    The call order is core's own (`kiosk.core.order`), and so are the day's rules: at the first
+    write of a business day the tickets left waiting or skipped in an earlier day's queue
+    expire, a ticket a counter holds stays with it, and one leaving its counter unfinished
+    after midnight joins today's queue at its front.
+    """
 
     def __init__(self, config: Config, *, record: bool = True, first_id: int = 1) -> None:
         self.config = config
@@ -388,24 +414,25 @@ class ModelBackend:
         self.site = config.site.id
         self.zone = config.zone
         self.digits = config.queue.number_digits
-        self.policy = config.queue.priority_policy
-        self.burst = config.queue.priority_burst
+        self.complete_on_next = config.queue.complete_on_next
+        self.policy = Policy(config.queue.priority_policy, config.queue.priority_burst)
         self.tickets: dict[int, SimTicket] = {}
         self.events: list[SimEvent] = []
         self.sequences: dict[tuple[date, str], int] = {}
         self.expired: list[SimTicket] = []
         self._next_id = first_id
-        self._heaps: dict[tuple[str, bool], list[tuple[int, int]]] = {}
+        self._lines = Lines(
+            {c.number: config.fields_of_counter(c.number) for c in config.counters}, self.policy
+        )
         self._held: dict[int, SimTicket] = {}
         self._streak: dict[int, int] = {}
         self._open_counters: set[int] = set()
         self._day: date | None = None
         self._day_start = self._day_end = 0
-        self._fields_of = {c.number: config.fields_of_counter(c.number) for c in config.counters}
 
     def set_layout(self, fields_of_counter: Mapping[int, Sequence[str]]) -> None:
         """Serve fields from other counters than the config's (capacity planning)."""
-        self._fields_of = {n: list(fs) for n, fs in fields_of_counter.items()}
+        self._lines = Lines(fields_of_counter, self.policy)
 
     def _log(
         self,
@@ -425,7 +452,7 @@ class ModelBackend:
             )
 
     def _begin(self, at: int) -> date:
-        """Every write: the business day, and expiry of earlier days' open tickets."""
+        """Every write: the business day, and expiry of earlier days' waiting and skipped."""
         if self._day is not None and self._day_start <= at < self._day_end:
             return self._day
         day = datetime.fromtimestamp(at, self.zone).date()
@@ -433,7 +460,16 @@ class ModelBackend:
         self._day_end = epoch(datetime.combine(day + timedelta(days=1), time(0), tzinfo=self.zone))
         if day != self._day:
             self._day = day
-            stale = [t for t in self.tickets.values() if t.day < day and t.state in _OPEN]
+            stale = sorted(
+                (
+                    t
+                    for t in self.tickets.values()
+                    if t.day < day
+                    and t.placed < self._day_start
+                    and t.state in (TicketState.WAITING.value, TicketState.SKIPPED.value)
+                ),
+                key=lambda t: t.id,
+            )
             for t in stale:
                 before = t.state
                 t.state = (
@@ -456,18 +492,30 @@ class ModelBackend:
                         )
                     )
                 self.expired.append(t)
-            for n, held in list(self._held.items()):
-                if held.day < day:
-                    del self._held[n]
-            self._heaps.clear()
+            # Every ticket in the lines stood in an earlier day's queue: it just expired.
+            self._lines.clear()
         return day
 
+    def _join_today(self, t: SimTicket) -> None:
+        if t.placed < self._day_start:
+            t.placed = self._day_start
+
+    def _require_held(self, counter: int) -> SimTicket:
+        t = self._held.get(counter)
+        if t is None:
+            raise NoTicketAtCounter(
+                f"Quầy số {counter} chưa gọi số nào",
+                f"Counter {counter} holds no ticket; call next first",
+            )
+        return t
+
     def forget(self, keep: Callable[[SimTicket], bool]) -> None:
-        """Drop finished tickets from memory (the bulk writer has stored them)."""
+        """Drop tickets from memory (the bulk writer has stored them)."""
         self.tickets = {k: t for k, t in self.tickets.items() if keep(t)}
 
-    def _push(self, t: SimTicket) -> None:
-        heapq.heappush(self._heaps.setdefault((t.queue_field, t.priority), []), (t.issued, t.id))
+    def forget_finished(self) -> None:
+        """Drop finished tickets; open ones may still change (or expire on the next day)."""
+        self.forget(lambda t: t.state in _OPEN)
 
     def issue(self, citizen: Citizen, at: int) -> int | None:
         day = self._begin(at)
@@ -488,41 +536,33 @@ class ModelBackend:
         )
         self._next_id += 1
         self.tickets[t.id] = t
-        self._push(t)
+        self._lines.add(t.place())
         self._log(at, EventKind.ISSUED, t, None, "kiosk", {"priority": t.priority})
         return t.id
 
-    def _first(self, fields: Sequence[str], priority: bool) -> tuple[int, int, str] | None:
-        best: tuple[int, int, str] | None = None
-        for code in fields:
-            heap = self._heaps.get((code, priority))
-            if heap and (best is None or heap[0] < best[:2]):
-                best = (heap[0][0], heap[0][1], code)
-        return best
-
     def call_next(self, counter: int, at: int) -> int:
         self._begin(at)
-        fields = self._fields_of[counter]
         streak = self._streak.get(counter, 0)
-        prio = self._first(fields, True)
-        normal = self._first(fields, False)
-        chosen, is_prio = (prio, True) if prio is not None else (normal, False)
-        if (
-            prio is not None
-            and normal is not None
-            and owes_normal_ticket(self.policy, streak, self.burst)
-        ):
-            chosen, is_prio = normal, False
+        chosen = self._lines.next_for(counter, streak)
         if chosen is None:
-            raise AssertionError(f"counter {counter}: no one waiting")
-        heapq.heappop(self._heaps[(chosen[2], is_prio)])
-        t = self.tickets[chosen[1]]
+            raise NoOneWaiting("Không còn ai chờ", f"No one is waiting for counter {counter}")
         actor = f"counter:{counter}"
+        held = self._held.get(counter)
+        if held is not None:
+            if not self.complete_on_next:
+                raise CounterBusy(
+                    f"Quầy số {counter} đang phục vụ số {held.code}: hoàn thành trước",
+                    f"Counter {counter} still holds {held.code}: complete it first",
+                )
+            self._complete(counter, 1, at)
+        self._lines.take(chosen)
+        t = self.tickets[chosen.ticket_id]
         if counter not in self._open_counters:
             self._open_counters.add(counter)
             self._log(at, EventKind.COUNTER_OPENED, None, counter, actor, {})
         t.state = TicketState.CALLED.value
         t.counter = counter
+        t.target = None
         if t.called is None:
             t.called = at
         t.last_called = at
@@ -531,12 +571,12 @@ class ModelBackend:
         if t.transfers:
             data["transfers"] = t.transfers
         self._log(at, EventKind.CALLED, t, counter, actor, data)
-        self._streak[counter] = next_streak(streak, is_prio)
+        self._streak[counter] = next_streak(streak, t.priority)
         return t.id
 
     def recall(self, counter: int, at: int) -> None:
         self._begin(at)
-        t = self._held[counter]
+        t = self._require_held(counter)
         t.recalls += 1
         t.last_called = at
         self._log(
@@ -550,9 +590,11 @@ class ModelBackend:
 
     def skip(self, counter: int, at: int) -> None:
         self._begin(at)
-        t = self._held.pop(counter)
+        t = self._require_held(counter)
+        del self._held[counter]
         t.state = TicketState.SKIPPED.value
         t.counter = None
+        self._join_today(t)
         self._log(
             at,
             EventKind.SKIPPED,
@@ -565,37 +607,61 @@ class ModelBackend:
     def return_skipped(self, key: int, at: int) -> None:
         self._begin(at)
         t = self.tickets[key]
+        if t.state != TicketState.SKIPPED.value or t.placed < self._day_start:
+            raise InvalidTicketState(
+                f"Không thể đưa lại hàng chờ số {t.code}", f"Cannot return {t.code}"
+            )
         t.state = TicketState.WAITING.value
-        self._push(t)
+        self._lines.add(t.place())
         self._log(at, EventKind.RETURNED, t, None, "counter", {"code": t.code})
 
     def start(self, counter: int, at: int) -> None:
         self._begin(at)
-        t = self._held[counter]
+        t = self._require_held(counter)
+        if t.state == TicketState.SERVING.value:
+            return
         t.state = TicketState.SERVING.value
         t.serving = at
         self._log(at, EventKind.SERVING, t, counter, f"counter:{counter}", {"code": t.code})
 
-    def transfer(self, counter: int, to_field: str, at: int) -> None:
+    def transfer(
+        self, counter: int, at: int, *, to_field: str | None = None, to_counter: int | None = None
+    ) -> None:
         self._begin(at)
-        t = self._held.pop(counter)
+        t = self._require_held(counter)
+        del self._held[counter]
         from_field = t.queue_field
-        t.queue_field = to_field
+        self._join_today(t)
+        if to_field is not None:
+            t.queue_field = to_field
+            t.target = None
+        else:
+            t.target = to_counter
         t.state = TicketState.WAITING.value
         t.counter = None
+        t.serving = None  # service time counts at the counter that completes it
         t.transfers += 1
-        self._push(t)
+        self._lines.add(t.place())
         self._log(
             at,
             EventKind.TRANSFERRED,
             t,
             counter,
             f"counter:{counter}",
-            {"code": t.code, "from_field": from_field, "to_field": to_field, "to_counter": None},
+            {
+                "code": t.code,
+                "from_field": from_field,
+                "to_field": to_field,
+                "to_counter": to_counter,
+            },
         )
 
     def complete(self, counter: int, dossiers: int, at: int) -> None:
         self._begin(at)
+        self._require_held(counter)
+        self._complete(counter, dossiers, at)
+
+    def _complete(self, counter: int, dossiers: int, at: int) -> None:
         t = self._held.pop(counter)
         data: dict[str, Any] = {"code": t.code, "dossiers": dossiers}
         if t.serving is None:
@@ -608,18 +674,25 @@ class ModelBackend:
 
     def close_counter(self, counter: int, at: int) -> None:
         self._begin(at)
+        held = self._held.get(counter)
+        if held is not None:
+            raise CounterBusy(
+                f"Quầy số {counter} đang giữ số {held.code}: hoàn thành hoặc chuyển trước",
+                f"Counter {counter} still holds {held.code}: complete or transfer it first",
+            )
         self._open_counters.discard(counter)
         self._log(at, EventKind.COUNTER_CLOSED, None, counter, f"counter:{counter}", {})
 
 
 # ------------------------------------------------------------------------------ the engine
 
-_TRY, _ARRIVE, _RECALL, _RETURN, _WALKED_UP, _DONE = range(6)
+_TRY, _ARRIVE, _RECALL, _RETURN, _WALKED_UP, _DONE, _CLOSE = range(7)
 
 
 @dataclass
 class DayOutcome:
-    """What happened in one simulated day (per ticket key: its citizen and first call)."""
+    """What happened to the citizens of one simulated day (tickets finished after midnight
+    count on the day they were issued)."""
 
     day: date
     issued: int = 0
@@ -630,12 +703,20 @@ class DayOutcome:
     no_shows: int = 0
     transfers: int = 0
     waits: dict[str, list[int]] = field(default_factory=dict)
+    #: Tickets never called, per field they were issued in.
+    unserved: dict[str, int] = field(default_factory=dict)
     busy_seconds: dict[int, int] = field(default_factory=dict)
     open_seconds: dict[int, int] = field(default_factory=dict)
 
 
 class Engine:
-    """Plays planned citizens against a queue backend, event by event in time order."""
+    """Plays planned citizens against a queue backend, event by event on one timeline.
+
+    Days follow each other on the same clock, so work going on at midnight (a 24-hour point,
+    a night shift, the last citizens of a late period) simply goes on: at midnight the
+    tickets still waiting in the ending day's queue expire (core's rule), a citizen at a
+    counter is served to the end and counted on the day the ticket was issued.
+    """
 
     def __init__(
         self,
@@ -655,154 +736,248 @@ class Engine:
             ).items()
         }
         self.max_recalls = config.queue.max_recalls
+        self.grace = round(profile.grace_minutes * 60)
         self.counters_of: dict[str, list[int]] = {}
         for n, fs in sorted(self.layout.items()):
             for code in fs:
                 self.counters_of.setdefault(code, []).append(n)
+        self._heap: list[tuple[int, int, int, Any]] = []
+        self._seq = itertools.count()
+        self._windows: dict[int, list[tuple[int, int]]] = {n: [] for n in self.layout}
+        self._now = 0
+        self._day: date | None = None
+        self._next_midnight = 0
+        # Per ticket key, while it matters: its citizen, issue day and the day whose queue it
+        # stands in, its field now, what happened to it.
+        self._citizen: dict[int, Citizen] = {}
+        self._outcome_of: dict[int, DayOutcome] = {}
+        self._queue_day: dict[int, date] = {}
+        self._field: dict[int, str] = {}
+        self._waiting: dict[int, str] = {}
+        self._waiting_in: dict[str, int] = {}
+        self._called: set[int] = set()
+        self._returned: set[int] = set()
+        self._transferred: set[int] = set()
+        # Per counter.
+        self._held: dict[int, int] = {}
+        self._recalls: dict[int, int] = {}
+        self._busy_since: dict[int, int] = {}
+        self._open: set[int] = set()
+        self._closing: set[int] = set()
 
-    def run_day(self, day: date, citizens: Sequence[Citizen]) -> DayOutcome:
-        """Simulate one business day; returns its outcome."""
-        out = DayOutcome(day)
-        grace = round(self.profile.grace_minutes * 60)
-        windows = {n: _periods(self.config, fs, day) for n, fs in self.layout.items()}
-        heap: list[tuple[int, int, int, int]] = []
-        seq = 0
+    # ---------------------------------------------------------------- the timeline
 
-        def push(at: int, kind: int, arg: int) -> None:
-            nonlocal seq
-            seq += 1
-            heapq.heappush(heap, (at, seq, kind, arg))
+    def run(
+        self, days: Sequence[date], citizens_of: Callable[[date], Sequence[Citizen]]
+    ) -> Iterator[DayOutcome]:
+        """Play `days` in order; yield each day's outcome when the day is over (the last one
+        once everything has finished). Work still going on at midnight goes on."""
+        for i, day in enumerate(days):
+            out = DayOutcome(day)
+            self._schedule(day, citizens_of(day), out)
+            if i < len(days) - 1:
+                self._play(until=self._midnight_after(day))
+            else:
+                self._play(until=None)
+                self._finish()
+            yield out
 
-        def working(n: int, at: int) -> bool:
-            return any(s <= at < e + grace for s, e in windows[n])
+    def _midnight_after(self, day: date) -> int:
+        zone = self.config.zone
+        return epoch(datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone))
 
-        for n, spans in windows.items():
+    def _push(self, at: int, kind: int, arg: Any) -> None:
+        heapq.heappush(self._heap, (at, next(self._seq), kind, arg))
+
+    def _schedule(self, day: date, citizens: Sequence[Citizen], out: DayOutcome) -> None:
+        start = epoch(datetime.combine(day, time(0), tzinfo=self.config.zone))
+        for n, fs in self.layout.items():
+            spans = _periods(self.config, fs, day)
+            # Periods that ended with their grace before this day are of no use any more.
+            kept = [(s, e) for s, e in self._windows[n] if e + self.grace > start]
+            self._windows[n] = kept + spans
             for s, _e in spans:
-                push(s, _TRY, n)
-        for i, c in enumerate(citizens):
-            push(c.arrival, _ARRIVE, i)
-
-        waiting: dict[str, int] = {}
-        queue_field: dict[int, str] = {}
-        who: dict[int, int] = {}
-        returned: set[int] = set()
-        transferred: set[int] = set()
-        held: dict[int, int] = {}
-        recalls: dict[int, int] = {}
-        busy_since: dict[int, int] = {}
-        opened: set[int] = set()
-        last = 0
-
-        def wake(code: str, at: int) -> None:
-            for n in self.counters_of.get(code, ()):
-                if n not in held and working(n, at):
-                    push(at, _TRY, n)
-
-        while heap:
-            at, _, kind, arg = heapq.heappop(heap)
-            last = at
-            if kind == _ARRIVE:
-                c = citizens[arg]
-                key = self.backend.issue(c, at)
-                if key is None:
-                    out.turned_away += 1
-                    continue
-                out.issued += 1
-                who[key] = arg
-                queue_field[key] = c.field
-                waiting[c.field] = waiting.get(c.field, 0) + 1
-                wake(c.field, at + c.notice)
-            elif kind == _TRY:
-                n = arg
-                if n in held or not working(n, at):
-                    continue
-                if not any(waiting.get(code, 0) for code in self.layout[n]):
-                    continue
-                key = self.backend.call_next(n, at)
-                opened.add(n)
-                code = queue_field[key]
-                waiting[code] -= 1
-                held[n] = key
-                busy_since[n] = at
-                c = citizens[who[key]]
-                if key not in transferred and key not in returned:
-                    out.waits.setdefault(c.field, []).append(at - c.arrival)
-                if c.no_show and key not in returned:
-                    recalls[n] = 0
-                    push(at + self.profile.recall_seconds, _RECALL, n)
-                else:
-                    push(at + c.walk_up, _WALKED_UP, n)
-            elif kind == _RECALL:
-                n = arg
-                key = held[n]
-                if recalls[n] < self.max_recalls:
-                    recalls[n] += 1
-                    self.backend.recall(n, at)
-                    push(at + self.profile.recall_seconds, _RECALL, n)
-                    continue
-                self.backend.skip(n, at)
-                self._release(n, at, held, busy_since, out)
-                c = citizens[who[key]]
-                if c.returns_after is not None:
-                    push(at + c.returns_after, _RETURN, key)
-                else:
-                    out.no_shows += 1
-                push(at, _TRY, n)
-            elif kind == _RETURN:
-                key = arg
-                code = queue_field[key]
-                if not any(working(n, at) for n in self.counters_of.get(code, ())):
-                    out.no_shows += 1  # came back too late: the point has closed
-                    continue
-                self.backend.return_skipped(key, at)
-                returned.add(key)
-                waiting[code] = waiting.get(code, 0) + 1
-                wake(code, at + citizens[who[key]].notice)
-            elif kind == _WALKED_UP:
-                n = arg
-                key = held[n]
-                c = citizens[who[key]]
-                if c.transfer_to is not None and key not in transferred:
-                    self.backend.transfer(n, c.transfer_to, at)
-                    transferred.add(key)
-                    out.transfers += 1
-                    self._release(n, at, held, busy_since, out)
-                    queue_field[key] = c.transfer_to
-                    waiting[c.transfer_to] = waiting.get(c.transfer_to, 0) + 1
-                    wake(c.transfer_to, at + c.notice)
-                    push(at + c.wrap_up, _TRY, n)
-                    continue
-                self.backend.start(n, at)
-                push(at + c.service, _DONE, n)
-            elif kind == _DONE:
-                n = arg
-                key = held[n]
-                c = citizens[who[key]]
-                self.backend.complete(n, c.dossiers, at)
-                out.served += 1
-                out.dossiers += c.dossiers
-                self._release(n, at, held, busy_since, out)
-                push(at + c.wrap_up, _TRY, n)
-        out.left_waiting = sum(waiting.values())
-        end = max([last] + [e for spans in windows.values() for _s, e in spans])
-        for n, spans in windows.items():
+                self._push(s, _TRY, n)
             if spans:
-                first, close = spans[0][0], max(e for _s, e in spans)
-                out.open_seconds[n] = max(0, close - first)
-        for n in sorted(opened):
-            self.backend.close_counter(n, end)
-        return out
+                close = max(e for _s, e in spans)
+                out.open_seconds[n] = max(0, close - spans[0][0])
+                self._push(close + self.grace, _CLOSE, n)
+        for c in citizens:
+            self._push(c.arrival, _ARRIVE, (c, out))
 
-    @staticmethod
-    def _release(
-        n: int,
-        at: int,
-        held: dict[int, int],
-        busy_since: dict[int, int],
-        out: DayOutcome,
-    ) -> None:
-        del held[n]
-        out.busy_seconds[n] = out.busy_seconds.get(n, 0) + at - busy_since.pop(n)
+    def _working(self, n: int, at: int) -> bool:
+        return any(s <= at < e + self.grace for s, e in self._windows[n])
+
+    def _play(self, until: int | None) -> None:
+        heap = self._heap
+        while heap and (until is None or heap[0][0] < until):
+            at, _, kind, arg = heapq.heappop(heap)
+            if at >= self._next_midnight:
+                self._new_day(at)
+            self._now = at
+            self._handle(at, kind, arg)
+
+    def _new_day(self, at: int) -> None:
+        """Midnight has passed: what still waits in an earlier day's queue will not be called."""
+        day = datetime.fromtimestamp(at, self.config.zone).date()
+        for key in [k for k in self._waiting if self._queue_day[k] < day]:
+            self._left(key)
+        self._day = day
+        self._next_midnight = self._midnight_after(day)
+
+    def _finish(self) -> None:
+        for key in list(self._waiting):
+            self._left(key)
+        for n in sorted(self._open):
+            self._close(n, self._now)
+
+    # ---------------------------------------------------------------- tickets
+
+    def _wait(self, key: int, code: str, at: int) -> None:
+        """The ticket stands in today's queue of `code`; idle counters of it notice it."""
+        assert self._day is not None
+        self._queue_day[key] = self._day
+        self._field[key] = code
+        self._waiting[key] = code
+        self._waiting_in[code] = self._waiting_in.get(code, 0) + 1
+        notice = at + self._citizen[key].notice
+        for n in self.counters_of.get(code, ()):
+            if n not in self._held and self._working(n, notice):
+                self._push(notice, _TRY, n)
+
+    def _unwait(self, key: int) -> None:
+        code = self._waiting.pop(key)
+        self._waiting_in[code] -= 1
+
+    def _left(self, key: int) -> None:
+        """A ticket left waiting when its day's queue closed."""
+        self._unwait(key)
+        out = self._outcome_of[key]
+        out.left_waiting += 1
+        if key not in self._called:
+            code = self._citizen[key].field
+            out.unserved[code] = out.unserved.get(code, 0) + 1
+        self._forget(key)
+
+    def _forget(self, key: int) -> None:
+        for table in (self._citizen, self._outcome_of, self._queue_day, self._field):
+            del table[key]
+        for seen in (self._called, self._returned, self._transferred):
+            seen.discard(key)
+
+    def _release(self, n: int, at: int) -> int:
+        key = self._held.pop(n)
+        busy = self._outcome_of[key].busy_seconds
+        busy[n] = busy.get(n, 0) + at - self._busy_since.pop(n)
+        return key
+
+    def _close(self, n: int, at: int) -> None:
+        self._closing.discard(n)
+        if n in self._open:
+            self._open.discard(n)
+            self.backend.close_counter(n, at)
+
+    # ---------------------------------------------------------------- events
+
+    def _handle(self, at: int, kind: int, arg: Any) -> None:
+        if kind == _ARRIVE:
+            c, out = arg
+            key = self.backend.issue(c, at)
+            if key is None:
+                out.turned_away += 1
+                return
+            out.issued += 1
+            self._citizen[key] = c
+            self._outcome_of[key] = out
+            self._wait(key, c.field, at)
+        elif kind == _TRY:
+            n = arg
+            if n in self._held:
+                return
+            if not self._working(n, at):
+                if n in self._closing:
+                    self._close(n, at)
+                return
+            if not any(self._waiting_in.get(code, 0) for code in self.layout[n]):
+                return
+            key = self.backend.call_next(n, at)
+            self._open.add(n)
+            self._unwait(key)
+            self._held[n] = key
+            self._busy_since[n] = at
+            c = self._citizen[key]
+            if key not in self._called:
+                self._called.add(key)
+                if key not in self._transferred and key not in self._returned:
+                    out = self._outcome_of[key]
+                    out.waits.setdefault(c.field, []).append(at - c.arrival)
+            if c.no_show and key not in self._returned:
+                self._recalls[n] = 0
+                self._push(at + self.profile.recall_seconds, _RECALL, n)
+            else:
+                self._push(at + c.walk_up, _WALKED_UP, n)
+        elif kind == _RECALL:
+            n = arg
+            if self._recalls[n] < self.max_recalls:
+                self._recalls[n] += 1
+                self.backend.recall(n, at)
+                self._push(at + self.profile.recall_seconds, _RECALL, n)
+                return
+            self.backend.skip(n, at)
+            key = self._release(n, at)
+            assert self._day is not None
+            self._queue_day[key] = self._day  # skipped after midnight: in today's queue
+            c = self._citizen[key]
+            if c.returns_after is not None:
+                self._push(at + c.returns_after, _RETURN, key)
+            else:
+                self._outcome_of[key].no_shows += 1
+                self._forget(key)
+            self._push(at, _TRY, n)
+        elif kind == _RETURN:
+            key = arg
+            code = self._field[key]
+            late = self._queue_day[key] != self._day  # its day's queue has closed
+            if late or not any(self._working(n, at) for n in self.counters_of.get(code, ())):
+                self._outcome_of[key].no_shows += 1  # came back too late
+                self._forget(key)
+                return
+            self.backend.return_skipped(key, at)
+            self._returned.add(key)
+            self._wait(key, code, at)
+        elif kind == _WALKED_UP:
+            n = arg
+            key = self._held[n]
+            c = self._citizen[key]
+            if c.transfer_to is not None and key not in self._transferred:
+                self.backend.transfer(n, at, to_field=c.transfer_to)
+                self._transferred.add(key)
+                self._outcome_of[key].transfers += 1
+                self._release(n, at)
+                self._wait(key, c.transfer_to, at)
+                self._push(at + c.wrap_up, _TRY, n)
+                return
+            self.backend.start(n, at)
+            self._push(at + c.service, _DONE, n)
+        elif kind == _DONE:
+            n = arg
+            key = self._held[n]
+            c = self._citizen[key]
+            self.backend.complete(n, c.dossiers, at)
+            out = self._outcome_of[key]
+            out.served += 1
+            out.dossiers += c.dossiers
+            self._release(n, at)
+            self._forget(key)
+            self._push(at + c.wrap_up, _TRY, n)
+        elif kind == _CLOSE:
+            n = arg
+            if self._working(n, at):
+                return  # a later period goes on (a night shift, a point open round the clock)
+            if n in self._held:
+                self._closing.add(n)  # closes when its citizen is done
+            else:
+                self._close(n, at)
 
 
 # ------------------------------------------------------------------------------ runs
@@ -869,8 +1044,8 @@ def simulate_into_service(
     backend = ServiceBackend(service, clock)
     engine = Engine(config, profile, backend)
     outcomes = []
-    for i, day in enumerate(days):
-        outcomes.append(engine.run_day(day, plan_day(config, profile, day, seed)))
+    for i, out in enumerate(engine.run(days, lambda day: plan_day(config, profile, day, seed))):
+        outcomes.append(out)
         if progress:
             progress(i + 1, len(days))
     with service.store.read() as s:
@@ -964,6 +1139,11 @@ _EVENT_COLUMNS = (
     "site",
     "data",
 )
+#: Columns of a stored ticket that may still change (it was open when stored).
+_MUTABLE_COLUMNS = tuple(
+    c for c in _TICKET_COLUMNS[_TICKET_COLUMNS.index("state") :] if c != "issued_at"
+)
+_MUTABLE_AT = [(_TICKET_COLUMNS.index(c), c) for c in _MUTABLE_COLUMNS]
 _TIME_COLUMNS = frozenset(
     ("issued_at", "sort_at", "called_at", "last_called_at", "serving_at", "completed_at", "at")
 )
@@ -1073,35 +1253,32 @@ class _BulkWriter:
         new_rows: list[tuple[Any, ...]] = []
         changed: list[dict[str, Any]] = []
         for t in model.tickets.values():
-            if t.id in self.written:
-                changed.append(
-                    {"tid": t.id, "state": t.state, "counter": t.counter, "dossiers": t.dossiers}
-                )
-                continue
-            new_rows.append(
-                (
-                    t.id,
-                    site,
-                    t.day,
-                    t.field,
-                    t.number,
-                    t.code,
-                    t.priority,
-                    t.state,
-                    t.queue_field,
-                    None,
-                    t.counter,
-                    t.issued,
-                    t.issued,
-                    t.called,
-                    t.last_called,
-                    t.serving,
-                    t.completed,
-                    t.recalls,
-                    t.transfers,
-                    t.dossiers,
-                )
+            row = (
+                t.id,
+                site,
+                t.day,
+                t.field,
+                t.number,
+                t.code,
+                t.priority,
+                t.state,
+                t.queue_field,
+                t.target,
+                t.counter,
+                t.issued,
+                t.placed,
+                t.called,
+                t.last_called,
+                t.serving,
+                t.completed,
+                t.recalls,
+                t.transfers,
+                t.dossiers,
             )
+            if t.id in self.written:
+                changed.append({"tid": t.id, **{c: row[i] for i, c in _MUTABLE_AT}})
+            else:
+                new_rows.append(row)
         first = self.last_event + 1
         events = [
             (first + i, at, day, kind, tid, counter, fld, actor, site, data)
@@ -1120,10 +1297,11 @@ class _BulkWriter:
             self._check_alone(s)
             self._insert(s, "tickets", _TICKET_COLUMNS, new_rows)
             if changed:
-                # Only expiry changes a stored ticket: it closes an open ticket of an earlier day.
+                # A ticket stored while open: expired since, or finished after midnight.
+                values: dict[str, Any] = {c: bindparam(f"new_{c}") for c in _MUTABLE_COLUMNS}
                 s.execute(
-                    update(_TICKETS).where(_TICKETS.c.id == bindparam("tid")),
-                    changed,
+                    update(_TICKETS).where(_TICKETS.c.id == bindparam("tid")).values(values),
+                    [self._bind(row) for row in changed],
                 )
             self._insert(s, "events", _EVENT_COLUMNS, events)
             if sequences:
@@ -1149,6 +1327,15 @@ class _BulkWriter:
         # Tickets still open may expire on the next day: keep those, drop the rest.
         model.forget(lambda t: t.state in _OPEN)
         self.written &= set(model.tickets)
+
+    def _bind(self, row: dict[str, Any]) -> dict[str, Any]:
+        """Times as the ORM binds them (the update goes through SQLAlchemy's own types)."""
+        return {
+            (k if k == "tid" else f"new_{k}"): (
+                _dt(v) if k in _TIME_COLUMNS and v is not None else v
+            )
+            for k, v in row.items()
+        }
 
 
 def simulate_bulk(
@@ -1176,10 +1363,11 @@ def simulate_bulk(
     engine = Engine(config, profile, model)
     outcomes = []
     pending_days: list[date] = []
-    for i, day in enumerate(days):
-        outcomes.append(engine.run_day(day, plan_day(config, profile, day, seed)))
-        pending_days.append(day)
+    for i, out in enumerate(engine.run(days, lambda day: plan_day(config, profile, day, seed))):
+        outcomes.append(out)
+        pending_days.append(out.day)
         if len(pending_days) >= chunk_days or i == len(days) - 1:
+            # A day's numbers are final once it is over (no ticket is issued after midnight).
             done = [key for key in model.sequences if key[0] in set(pending_days)]
             writer.flush(model, done)
             pending_days.clear()

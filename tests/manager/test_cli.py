@@ -83,6 +83,38 @@ def test_json_output_and_vietnamese_text(home: Path) -> None:
     assert "Dự báo năng lực" in plan.stdout and "Hộ tịch" in plan.stdout
 
 
+@pytest.mark.parametrize(
+    "periods",
+    [
+        pytest.param('["00:00-24:00"]', id="round-the-clock"),
+        pytest.param('["00:00-06:00", "22:00-24:00"]', id="night-shift"),
+    ],
+)
+def test_simulate_works_for_opening_hours_across_midnight(tmp_path: Path, periods: str) -> None:
+    """A citizen still at a counter at midnight stays with it; every mode runs to the end."""
+    from tests.support import ALWAYS_OPEN, config_text
+
+    hours = {**ALWAYS_OPEN, 'periods = ["07:30-11:30", "13:30-17:00"]': f"periods = {periods}"}
+    config = tmp_path / "kiosk.toml"
+    config.write_text(config_text(**hours), encoding="utf-8")
+    common = ["--config", str(config), "--days", "3", "--citizens", "110", "--seed", "1"]
+    write = ["simulate", "--write", "--from", "2026-11-02", *common]
+    write, bulk, plan = _run_all(
+        tmp_path,
+        [*write, "--db", "sqlite:///w.db"],
+        [*write, "--bulk", "--db", "sqlite:///b.db"],
+        ["simulate", *common],
+    )
+    for r in (write, bulk, plan):
+        assert (r.returncode, r.stderr) == (0, ""), r.stderr
+    # The same days through the real service and through the bulk model.
+    assert (
+        write.stdout.split("(service)")[1].split(" in ")[0]
+        == (bulk.stdout.split("(bulk)")[1].split(" in ")[0])
+    )
+    assert "Capacity plan: 110 citizens a day over 3 working days" in plan.stdout
+
+
 #: Refusals checked in real processes (exit code, one stderr line, no traceback).
 IN_PROCESSES = [
     (["export", "--from", "2026-11-06", "--to", "2026-11-02", "-o", "x.csv"], "swap them"),

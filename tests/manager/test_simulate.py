@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import strategies as st
+from hypothesis.stateful import invariant, rule
 
 from kiosk.core.clock import ManualClock
 from kiosk.core.config import Config
+from kiosk.core.errors import QueueError
+from kiosk.core.model import TicketState
 from kiosk.core.queue import QueueService
 from kiosk.core.replay import mismatches, replay
 from kiosk.core.store import Store
@@ -19,14 +23,22 @@ from kiosk.manager.export import ExportFormat, ExportRequest, export
 from kiosk.manager.history import HistoryFilter
 from kiosk.manager.report import build_report
 from kiosk.manager.simulate import (
+    Citizen,
+    ModelBackend,
     Profile,
+    ServiceBackend,
     SimulationError,
+    SimulationResult,
+    _dt,
+    epoch,
     open_days,
     plan_day,
     simulate_bulk,
     simulate_into_service,
 )
-from tests.support import only_backend
+from tests.support import ALWAYS_OPEN, VN, ServiceMachine, make_config, only_backend, run_machine
+
+ZONE = VN
 
 MONDAY = date(2026, 11, 2)
 
@@ -64,17 +76,31 @@ def test_same_seed_same_days_other_seed_other_days(
     assert logs[0][0] != logs[2][0]
 
 
+def _service_and_bulk(
+    new_db_url: Callable[[], str],
+    config: Config,
+    profile: Profile,
+    days: int,
+    *,
+    seed: int = 8,
+    chunk_days: int = 10,
+) -> tuple[Store, Store, SimulationResult, SimulationResult]:
+    """The same days through the real service and through the bulk model."""
+    dates = open_days(config, MONDAY, days)
+    real = Store.open(new_db_url())
+    clock = ManualClock(datetime(2026, 11, 1, tzinfo=UTC))
+    service = QueueService(real, config, clock)
+    result = simulate_into_service(service, clock, profile, dates, seed=seed)
+    fast = Store.open(new_db_url())
+    bulk = simulate_bulk(fast, config, profile, dates, seed=seed, chunk_days=chunk_days)
+    return real, fast, result, bulk
+
+
 def test_bulk_mode_writes_what_the_real_service_writes(
     config: Config, new_db_url: Callable[[], str]
 ) -> None:
     """Same seed: the in-memory model stores exactly the log the QueueService writes."""
-    days = open_days(config, MONDAY, 2)
-    profile = Profile(citizens_per_day=35)
-    real = Store.open(new_db_url())
-    clock = ManualClock(datetime(2026, 11, 1, tzinfo=UTC))
-    result = simulate_into_service(QueueService(real, config, clock), clock, profile, days, seed=8)
-    fast = Store.open(new_db_url())
-    bulk = simulate_bulk(fast, config, profile, days, seed=8)
+    real, fast, result, bulk = _service_and_bulk(new_db_url, config, Profile(35), 2)
     assert result.issued == bulk.issued > 40
     assert (result.tickets_written, result.events_written) == (
         bulk.tickets_written,
@@ -82,6 +108,37 @@ def test_bulk_mode_writes_what_the_real_service_writes(
     )
     assert _log(real, config) == _log(fast, config)
     assert _consistent(real, config) == [] and _consistent(fast, config) == []
+    real.close()
+    fast.close()
+
+
+def test_a_point_open_round_the_clock_is_simulated_across_midnight(
+    new_db_url: Callable[[], str],
+) -> None:
+    """00:00-24:00: whoever is at a counter at midnight is served to the end, counted on the
+    day of the ticket; service and bulk model write the same log (bulk stores open tickets at
+    every midnight and finishes them later)."""
+    config = make_config(**ALWAYS_OPEN)
+    real, fast, result, bulk = _service_and_bulk(
+        new_db_url, config, Profile(120), 3, seed=1, chunk_days=1
+    )
+    assert (result.issued, result.served) == (bulk.issued, bulk.served)
+    assert _log(real, config) == _log(fast, config)
+    assert _consistent(real, config) == [] and _consistent(fast, config) == []
+    tickets = QueueService(real, config).tickets()
+    late = [
+        t
+        for t in tickets
+        if t.completed_at is not None
+        and t.completed_at.astimezone(config.zone).date() > t.business_day
+    ]
+    assert late, "nobody was at a counter at midnight: choose another seed"
+    assert {t.state for t in tickets} <= {
+        TicketState.COMPLETED,
+        TicketState.EXPIRED,
+        TicketState.NO_SHOW,
+    }
+    assert result.served == sum(t.state is TicketState.COMPLETED for t in tickets)
     real.close()
     fast.close()
 
@@ -146,3 +203,110 @@ def test_bulk_export_and_report_on_postgresql(store: Store, config: Config, tmp_
         ExportRequest(flt, ExportFormat.JSONL, tmp_path / "e.jsonl", events=True),
     )
     assert events.rows > result.rows
+
+
+# ------------------------------------------------------------------ the model is the service
+
+
+def _citizen(field: str, priority: bool, at: int) -> Citizen:
+    return Citizen(at, field, priority, 0, 0, 1, 0, 0, False, None, None)
+
+
+class ModelMatchesService(ServiceMachine):
+    """The same actions on the real service and on the simulator's model: the same tickets
+    called, the same refusals, the same event log (the bulk writer stores that log)."""
+
+    def __init__(self) -> None:
+        config = make_config(**ALWAYS_OPEN, **{"priority_burst = 3": "priority_burst = 2"})
+        super().__init__(config)
+        self.now = epoch(self.clock.now())
+        self.real = ServiceBackend(self.svc, self.clock)
+        self.model = ModelBackend(config)
+
+    def both(self, action: str, *args: object, **kw: object) -> object:
+        """Do `action` on both; they agree on its result or both refuse it."""
+        outcomes = []
+        for backend in (self.real, self.model):
+            try:
+                outcomes.append(("ok", getattr(backend, action)(*args, **kw)))
+            except QueueError as exc:
+                outcomes.append(("refused", type(exc).__name__))
+        assert outcomes[0][0] == outcomes[1][0], (action, args, outcomes)
+        if outcomes[0][0] == "ok":
+            assert outcomes[0] == outcomes[1], (action, args, outcomes)
+        return outcomes[0][1]
+
+    @rule(field=st.sampled_from(["hotich", "chungthuc", "tuphap"]), priority=st.booleans())
+    def issue(self, field: str, priority: bool) -> None:
+        self.both("issue", _citizen(field, priority, self.now), self.now)
+
+    @rule(
+        citizens=st.lists(
+            st.tuples(st.sampled_from(["hotich", "chungthuc", "tuphap"]), st.booleans()),
+            min_size=2,
+            max_size=8,
+        )
+    )
+    def a_crowd_arrives(self, citizens: list[tuple[str, bool]]) -> None:
+        for field, priority in citizens:
+            self.both("issue", _citizen(field, priority, self.now), self.now)
+
+    @rule(counter=st.sampled_from([1, 2, 3]), times=st.integers(1, 4))
+    def call_next(self, counter: int, times: int) -> None:
+        for _ in range(times):
+            self.both("call_next", counter, self.now)
+
+    @rule(action=st.sampled_from(["recall", "skip", "start"]), counter=st.sampled_from([1, 2, 3]))
+    def clerk(self, action: str, counter: int) -> None:
+        self.both(action, counter, self.now)
+
+    @rule(counter=st.sampled_from([1, 2, 3]), dossiers=st.integers(0, 3))
+    def complete(self, counter: int, dossiers: int) -> None:
+        self.both("complete", counter, dossiers, self.now)
+
+    @rule(counter=st.sampled_from([1, 2, 3]), field=st.sampled_from(["hotich", "tuphap"]))
+    def transfer_to_a_field(self, counter: int, field: str) -> None:
+        self.both("transfer", counter, self.now, to_field=field)
+
+    @rule(counter=st.sampled_from([1, 2, 3]), to=st.sampled_from([1, 2, 3, 4]))
+    def transfer_to_a_counter(self, counter: int, to: int) -> None:
+        if to != counter:
+            self.both("transfer", counter, self.now, to_counter=to)
+
+    @rule(data=st.data())
+    def return_a_skipped(self, data: st.DataObject) -> None:
+        skipped = [t for t in self.model.tickets.values() if t.state == "skipped"]
+        codes = [t.code for t in skipped]
+        unique = [t.id for t in skipped if codes.count(t.code) == 1]  # codes name tickets
+        if unique:
+            self.both("return_skipped", data.draw(st.sampled_from(unique)), self.now)
+
+    @rule(counter=st.sampled_from([1, 2, 3]))
+    def close(self, counter: int) -> None:
+        self.both("close_counter", counter, self.now)
+
+    @rule(minutes=st.integers(0, 30))
+    def time_passes(self, minutes: int) -> None:
+        self.now += minutes * 60
+
+    @rule(field=st.sampled_from(["hotich", "chungthuc"]))
+    def past_midnight(self, field: str) -> None:
+        """The next day begins with a ticket (the first write of the day, for both at once)."""
+        day = datetime.fromtimestamp(self.now, ZONE).date() + timedelta(days=1)
+        self.now = epoch(datetime.combine(day, time(0, 1), tzinfo=ZONE))
+        self.both("issue", _citizen(field, False, self.now), self.now)
+
+    @invariant()
+    def the_logs_are_the_same(self) -> None:
+        real = [
+            (e.at, e.business_day, e.kind.value, e.ticket_id, e.counter, e.field, e.actor, e.data)
+            for e in self.svc.events_after(0, limit=100_000)
+        ]
+        model = [(_dt(at), *rest) for at, *rest in self.model.events]
+        assert real == model
+
+
+def test_the_simulators_model_calls_in_the_same_order_as_the_service(
+    new_db_url: Callable[[], str],
+) -> None:
+    run_machine(ModelMatchesService, new_db_url, "sqlite", examples=60, steps=40)
