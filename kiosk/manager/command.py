@@ -230,9 +230,39 @@ def _parse_mix(config: Any, text: str) -> dict[str, float]:
     return shares
 
 
+#: Bounds of `kiosk simulate`'s numbers (docs/manager.md): ten years of days, the counter
+#: numbers a configuration allows, and days whose dates every platform can compute.
+MAX_DAYS = 3660
+MAX_COUNTERS = 99
+FIRST_YEAR, LAST_YEAR = 2000, 2999
+
+
+def _check_simulate_numbers(a: argparse.Namespace) -> None:
+    """Refuse numbers the simulator cannot play (one line, exit 2) before anything runs."""
+    if not 1 <= a.days <= MAX_DAYS:
+        raise CommandError(
+            f"Số ngày (--days) phải từ 1 đến {MAX_DAYS}",
+            f"--days must be between 1 and {MAX_DAYS} (ten years of days), not {a.days}",
+        )
+    if a.counters is not None and not 1 <= a.counters <= MAX_COUNTERS:
+        raise CommandError(
+            f"Số quầy (--counters) phải từ 1 đến {MAX_COUNTERS}",
+            f"--counters must be between 1 and {MAX_COUNTERS}, not {a.counters}",
+        )
+
+
+def _check_first_day(day: Any) -> None:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise CommandError(
+            f"Ngày bắt đầu (--from) phải trong các năm {FIRST_YEAR}–{LAST_YEAR}",
+            f"--from must be a day of the years {FIRST_YEAR}–{LAST_YEAR}, not {day.isoformat()}",
+        )
+
+
 def cmd_simulate(ctx: Any, a: argparse.Namespace) -> int:
     from kiosk.manager.capacity import plan_capacity
 
+    _check_simulate_numbers(a)
     profile = _profile(ctx, a)
     if not a.write:
         if a.bulk or a.start:
@@ -264,6 +294,8 @@ def _simulate_into_database(ctx: Any, a: argparse.Namespace, profile: Any) -> in
             "--counters is for capacity planning; written days use the counters of the config",
         )
     start = parse_day(a.start, "--from") if a.start else None
+    if start is not None:
+        _check_first_day(start)
     days = default_days(ctx.config, today_local(ctx), a.days, start)
     bar = TerminalProgress("Mô phỏng" if ctx.lang == "vi" else "Simulating")
     store = ctx.service.store
@@ -335,11 +367,17 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "days into the database",
     )
     p.add_argument(
-        "--citizens", type=float, default=72, metavar="N", help="citizens a day (default 72)"
+        "--citizens",
+        type=float,
+        default=72,
+        metavar="N",
+        help="citizens a day, up to 100000 (default 72)",
     )
-    p.add_argument("--days", type=int, default=20, metavar="N", help="working days (default 20)")
     p.add_argument(
-        "--counters", type=int, metavar="N", help="plan with N counters (default: the config's)"
+        "--days", type=int, default=20, metavar="N", help="working days, 1-3660 (default 20)"
+    )
+    p.add_argument(
+        "--counters", type=int, metavar="N", help="plan with N counters, 1-99 (default: config)"
     )
     p.add_argument("--seed", default="1", metavar="S", help="random seed (same seed, same days)")
     p.add_argument(

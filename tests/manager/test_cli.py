@@ -122,6 +122,7 @@ IN_PROCESSES = [
     (["export", "--from", "2026-11-02", "--field", "hotic", "-o", "x.csv"], "Did you mean"),
     (["export", "--from", "2026-11-02", "-o", "/nonexistent/x.csv"], "does not exist"),
     (["export", "--from", "2020-01-01", "-o", "x.csv"], "No tickets in 01/01/2020"),
+    (["simulate", "--days", "99999999999999999999999"], "--days must be between 1 and 3660"),
 ]
 #: More refusals, checked through `kiosk.cli.main` in this process (faster).
 IN_THIS_PROCESS = [
@@ -136,6 +137,12 @@ IN_THIS_PROCESS = [
     (["simulate", "--counters", "2"], "every field needs a counter"),
     (["simulate", "--mix", "hotic=3"], 'Did you mean "hotich"'),
     (["simulate", "--citizens", "0"], "--citizens must be between"),
+    (["simulate", "--citizens", "nan"], "--citizens must be between"),
+    (["simulate", "--days", "1000000000"], "--days must be between 1 and 3660"),
+    (["simulate", "--days", "0"], "--days must be between 1 and 3660"),
+    (["simulate", "--counters", "1000"], "--counters must be between 1 and 99"),
+    (["simulate", "--write", "--from", "9999-12-30", "--days", "3"], "--from must be a day"),
+    (["simulate", "--write", "--bulk", "--from", "0001-01-01"], "--from must be a day"),
     (["simulate", "--bulk"], "only apply with --write"),
     (["simulate", "--write", "--bulk", "--from", "2026-11-02", "--days", "1"], "already has"),
 ]
