@@ -10,6 +10,8 @@ from kiosk.core.errors import KioskError
 from kiosk.core.files import check_folder, check_target
 
 _GEOMETRY = re.compile(r"^(\d+)x(\d+)\+(-?\d+)\+(-?\d+)$")
+#: Largest window size and offset `--geometry` takes (bigger than any screen).
+MAX_PIXELS = 16384
 
 
 class BadGeometry(KioskError):
@@ -25,6 +27,13 @@ def parse_geometry(text: str) -> tuple[int, int, int, int]:
             f"Bad window geometry {text!r}; write WIDTHxHEIGHT+X+Y, e.g. 1280x720+0+0",
         )
     w, h, x, y = (int(g) for g in m.groups())
+    if not (1 <= w <= MAX_PIXELS and 1 <= h <= MAX_PIXELS and max(abs(x), abs(y)) <= MAX_PIXELS):
+        # Qt takes 32-bit ints: a huge number would end in an OverflowError traceback.
+        raise BadGeometry(
+            f"Kích thước cửa sổ không hợp lệ: {text} (rộng, cao 1–{MAX_PIXELS} điểm ảnh)",
+            f"Bad window geometry {text!r}; width and height go from 1 to {MAX_PIXELS} "
+            f"pixels, the place from -{MAX_PIXELS} to {MAX_PIXELS}",
+        )
     return x, y, w, h
 
 

@@ -144,6 +144,8 @@ IN_THIS_PROCESS = [
     (["simulate", "--write", "--from", "9999-12-30", "--days", "3"], "--from must be a day"),
     (["simulate", "--write", "--bulk", "--from", "0001-01-01"], "--from must be a day"),
     (["simulate", "--bulk"], "only apply with --write"),
+    (["manager", "--geometry", "99999999999999999999x1+0+0"], "width and height go from 1"),
+    (["manager", "--geometry", "800x600+0+99999"], "the place from -16384 to 16384"),
     (["simulate", "--write", "--bulk", "--from", "2026-11-02", "--days", "1"], "already has"),
 ]
 
