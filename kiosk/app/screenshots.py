@@ -78,15 +78,29 @@ def fill_morning(service: QueueService, clock: ManualClock) -> None:
     service.set_field_today("datdai", False, reason="Cán bộ đi họp", actor="admin")
 
 
+def fill_opening(service: QueueService, clock: ManualClock) -> None:
+    """07:33, before the clerks open their counters: the first citizens already took numbers."""
+    clock.set(datetime(2026, 11, 23, 7, 30, tzinfo=HANOI))
+    for field in ("hotich", "chungthuc", "hotich", "ketqua", "chungthuc"):
+        clock.advance(seconds=31)
+        service.issue(field)
+    clock.set(datetime(2026, 11, 23, 7, 33, tzinfo=HANOI))
+
+
 @contextmanager
 def _kiosk(
-    app: QApplication, loop: asyncio.AbstractEventLoop, config: Config, db: Path, size: tuple
+    app: QApplication,
+    loop: asyncio.AbstractEventLoop,
+    config: Config,
+    db: Path,
+    size: tuple,
+    fill: Callable[[QueueService, ManualClock], None] = fill_morning,
 ) -> Iterator[KioskWindow]:
     clock = ManualClock(datetime(2026, 11, 23, 9, 12, tzinfo=HANOI))
     store = Store.open(f"sqlite:///{db.as_posix()}")
     service = QueueService(store, config, clock)
     if not service.tickets():
-        fill_morning(service, clock)
+        fill(service, clock)
     window = KioskWindow(service, config, timings=Timings(result_ms=10_000, idle_ms=45_000))
     window.setFixedSize(*size)
     window.show()
@@ -119,7 +133,8 @@ def _save(window: KioskWindow, path: Path) -> Path:
 
 
 def save_screenshots(out_dir: Path) -> list[Path]:
-    """kiosk-home-landscape/-portrait, -result, -printer-failure, -admin, -unavailable PNGs."""
+    """kiosk-home-landscape/-portrait/-opening, -result(-opening), -printer-failure, -admin,
+    -unavailable PNGs."""
     out_dir.mkdir(parents=True, exist_ok=True)
     app = application("kiosk")
     loop = qasync.QEventLoop(app)
@@ -149,6 +164,12 @@ def save_screenshots(out_dir: Path) -> list[Path]:
                 written.append(_save(w, out_dir / "kiosk-unavailable.png"))
             with _kiosk(app, loop, good, db, PORTRAIT) as w:
                 written.append(_save(w, out_dir / "kiosk-home-portrait.png"))
+            opening = work / "opening.db"
+            with _kiosk(app, loop, good, opening, LANDSCAPE, fill_opening) as w:
+                written.append(_save(w, out_dir / "kiosk-home-opening.png"))
+                w.home.buttons["hotich"].click()
+                _wait(loop, lambda: w.result.outcome is not None)
+                written.append(_save(w, out_dir / "kiosk-result-opening.png"))
             broken = demo_config(work / "tickets.escpos", printer_ok=False)
             with _kiosk(app, loop, broken, db, LANDSCAPE) as w:
                 w.home.set_priority_mode(True)

@@ -37,7 +37,8 @@ def save_ticket_samples(out_dir: Path) -> list[Path]:
 
 
 def save_screenshots(out_dir: Path) -> list[Path]:
-    """Every printed page worth reviewing: sample tickets, a priority ticket, the test page."""
+    """Every printed page worth reviewing: sample tickets, a priority ticket, one printed before
+    any counter opened, the test page."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = save_ticket_samples(out_dir)
     priority = replace(
@@ -53,6 +54,12 @@ def save_screenshots(out_dir: Path) -> list[Path]:
     for name, dots in (("ticket-80mm-priority.png", 576), ("ticket-58mm-priority.png", 384)):
         path = out_dir / name
         render_ticket(priority, dots).save(path)
+        written.append(path)
+    # Mornings, before any counter of the field is open: no time is promised.
+    opening = replace(SAMPLE, code="A003", people_ahead=2, no_counter_open=True)
+    for name, dots in (("ticket-80mm-no-counter.png", 576), ("ticket-58mm-no-counter.png", 384)):
+        path = out_dir / name
+        render_ticket(opening, dots).save(path)
         written.append(path)
     when = SAMPLE.issued_at
     for name, dots, printer in (
