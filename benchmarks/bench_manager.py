@@ -1,6 +1,6 @@
 """Manager tools on a busy centre's year (1 million tickets): bulk simulation, exports, report.
 
-Data: `kiosk.manager.simulate.simulate_bulk` on `busy_centre_config()` (20 fields, 60
+Data: `kiosk.reports.simulate.simulate_bulk` on `busy_centre_config()` (20 fields, 60
 counters, about 3,000 citizens a day) into a SQLite file, until it holds a million tickets.
 The data are built, and each export and the report run, in child processes timed there.
 Peak RSS is the child's own high-water mark (VmHWM from /proc/self/status at the end):
@@ -29,7 +29,7 @@ FIRST_DAY = date(2025, 1, 1)
 def _build(db: Path) -> dict[str, object]:
     """Simulate days until the database holds TICKETS tickets."""
     from kiosk.core.store import Store
-    from kiosk.manager.simulate import Profile, busy_centre_config, open_days, simulate_bulk
+    from kiosk.reports.simulate import Profile, busy_centre_config, open_days, simulate_bulk
 
     config = busy_centre_config()
     store = Store.open(f"sqlite:///{db}")
@@ -71,10 +71,10 @@ def _child(task: str, db: str, out: str, first: str, last: str) -> None:
         print(json.dumps({**_build(Path(db)), "peak_mb": _peak_mb()}))
         return
     from kiosk.core.store import Store
-    from kiosk.manager.export import ExportFormat, ExportRequest, export
-    from kiosk.manager.history import HistoryFilter
-    from kiosk.manager.report import build_report
-    from kiosk.manager.simulate import busy_centre_config
+    from kiosk.reports.export import ExportFormat, ExportRequest, export
+    from kiosk.reports.history import HistoryFilter
+    from kiosk.reports.report import build_report
+    from kiosk.reports.simulate import busy_centre_config
 
     config = busy_centre_config()
     store = Store.open(f"sqlite:///{db}", migrate=False)

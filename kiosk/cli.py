@@ -614,6 +614,7 @@ def _role_commands() -> list[Callable[[Any, argparse.ArgumentParser], None]]:
         "kiosk.app.command",
         "display.command",
         "kiosk.counter.command",
+        "kiosk.reports.command",
         "kiosk.manager.command",
         "kiosk.web.command",
         "kiosk.demo",

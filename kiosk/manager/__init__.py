@@ -1,1 +1,1 @@
-"""Manager tools: wait-time history, exports, reports with charts, simulator, manager window."""
+"""The manager window: reports, charts and exports behind the admin PIN (code in kiosk.reports)."""

@@ -19,9 +19,9 @@ from kiosk.core.config import default_config_text, parse_config
 from kiosk.core.pin import hash_pin
 from kiosk.core.queue import QueueService
 from kiosk.core.store import Store
-from kiosk.manager import charts
-from kiosk.manager.report import Report
-from kiosk.manager.simulate import Profile, open_days, simulate_bulk
+from kiosk.reports import charts
+from kiosk.reports.report import Report
+from kiosk.reports.simulate import Profile, open_days, simulate_bulk
 
 FIRST_DAY = date(2026, 11, 2)
 DAYS = 10

@@ -46,10 +46,10 @@ from kiosk.core.pin import verify_pin
 from kiosk.core.queue import QueueService
 from kiosk.gui.operations import Operations
 from kiosk.gui.theme import COLOURS, font
-from kiosk.manager import charts
-from kiosk.manager.export import ExportFormat, ExportRequest, ExportResult, export
-from kiosk.manager.history import Cancelled, HistoryFilter
-from kiosk.manager.report import STATS_HEADINGS, GroupStats, Report, build_report, hour_label
+from kiosk.reports import charts
+from kiosk.reports.export import ExportFormat, ExportRequest, ExportResult, export
+from kiosk.reports.history import Cancelled, HistoryFilter
+from kiosk.reports.report import STATS_HEADINGS, GroupStats, Report, build_report, hour_label
 
 log = logging.getLogger(__name__)
 

@@ -67,8 +67,8 @@ class EventStream(_StreamingResponse):
 
 def summarize_today(service: QueueService) -> Callable[[Snapshot], Any]:
     """Today so far as the manager's report counts it (citizens, dossiers, wait p50/p90)."""
-    from kiosk.manager.history import EmptyRange, HistoryFilter
-    from kiosk.manager.report import build_report
+    from kiosk.reports.history import EmptyRange, HistoryFilter
+    from kiosk.reports.report import build_report
 
     def summary(snap: Snapshot) -> Any:
         day = snap.business_day

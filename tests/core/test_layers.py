@@ -26,3 +26,20 @@ def test_core_imports_and_works_with_pyside6_unavailable(tmp_path) -> None:
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "hotich"
+
+
+def test_reports_import_no_widgets_and_no_screen(tmp_path) -> None:
+    """kiosk.reports serves the CLI, the web and the city: no QtWidgets, no role's window."""
+    script = textwrap.dedent(
+        """
+        import sys
+        sys.modules["PySide6.QtWidgets"] = None  # any "import PySide6.QtWidgets" now fails
+        import kiosk.reports.capacity, kiosk.reports.charts, kiosk.reports.command
+        import kiosk.reports.export, kiosk.reports.history, kiosk.reports.report
+        import kiosk.reports.simulate
+        screens = ("kiosk.manager", "kiosk.app", "kiosk.counter", "display", "kiosk.gui")
+        assert not [m for m in sys.modules if m.startswith(screens)], sorted(sys.modules)
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr

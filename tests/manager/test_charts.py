@@ -25,9 +25,9 @@ from PySide6.QtGui import QColor, QImage
 from kiosk.core.config import Config
 from kiosk.core.files import OutputError
 from kiosk.core.store import Store
-from kiosk.manager import charts
-from kiosk.manager.history import HistoryFilter
-from kiosk.manager.report import Report, ReportBuilder, build_report
+from kiosk.reports import charts
+from kiosk.reports.history import HistoryFilter
+from kiosk.reports.report import Report, ReportBuilder, build_report
 
 Simulated = tuple[Store, Config, list[date]]
 ROOT = Path(__file__).resolve().parents[2]
@@ -241,7 +241,7 @@ def test_the_cli_writes_the_pdf_without_a_display_or_a_qt_application(
 ) -> None:
     code = (
         "from PySide6.QtGui import QGuiApplication\n"
-        "from kiosk.manager import charts\n"
+        "from kiosk.reports import charts\n"
         "assert QGuiApplication.instance() is None\n"
         "pages = charts.write_pdf(report, out / 'r.pdf')\n"
         "charts.write_charts(report, out)\n"
@@ -267,13 +267,13 @@ def test_without_the_shipped_fonts_a_warning_is_logged_and_the_pdf_still_written
     assets = tmp_path / "assets"
     (assets / "fonts").mkdir(parents=True)
     code = (
-        "from kiosk.manager import charts\n"
+        "from kiosk.reports import charts\n"
         "print(charts.write_pdf(report, out / 'r.pdf'), charts.font_family() != 'Noto Sans')\n"
     )
     result = _run(code, tmp_path, report, KIOSK_ASSETS=str(assets))
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["9", "True"]
-    assert "WARNING:kiosk.manager.charts:Noto Sans not found" in result.stderr
+    assert "WARNING:kiosk.reports.charts:Noto Sans not found" in result.stderr
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF-")
 
 

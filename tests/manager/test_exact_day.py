@@ -23,9 +23,9 @@ import pytest
 from kiosk.core.clock import ManualClock
 from kiosk.core.queue import QueueService
 from kiosk.core.replay import mismatches, replay
-from kiosk.manager.export import TICKET_COLUMNS, ExportFormat, ExportRequest, export
-from kiosk.manager.history import History, HistoryFilter
-from kiosk.manager.report import build_report
+from kiosk.reports.export import TICKET_COLUMNS, ExportFormat, ExportRequest, export
+from kiosk.reports.history import History, HistoryFilter
+from kiosk.reports.report import build_report
 from tests.manager.conftest import AFTER, DAY1, DAY2
 from tests.support import local
 

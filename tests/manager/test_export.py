@@ -19,7 +19,7 @@ import xlsxwriter
 from kiosk.core.config import Config
 from kiosk.core.files import OutputError
 from kiosk.core.store import Store
-from kiosk.manager.export import (
+from kiosk.reports.export import (
     EXCEL_DATA_ROWS,
     TICKET_COLUMNS,
     ExportFormat,
@@ -28,8 +28,8 @@ from kiosk.manager.export import (
     _XlsxBook,
     export,
 )
-from kiosk.manager.history import Cancelled, EmptyRange, History, HistoryFilter, HistoryInputError
-from kiosk.manager.simulate import Profile, open_days, simulate_bulk
+from kiosk.reports.history import Cancelled, EmptyRange, History, HistoryFilter, HistoryInputError
+from kiosk.reports.simulate import Profile, open_days, simulate_bulk
 from tests.support import make_config
 
 Simulated = tuple[Store, Config, list[date]]
@@ -129,7 +129,7 @@ def test_streamed_rows_equal_xlsxwriters_own_cells(simulated: Simulated, out: Pa
     day_fmt = wb.add_format({"num_format": "dd/mm/yyyy"})
     time_fmt = wb.add_format({"num_format": "dd/mm/yyyy hh:mm:ss"})
     ws.write_row(0, 0, headers)
-    from kiosk.manager.history import (
+    from kiosk.reports.history import (
         OUTCOME_VI,
         T_CODE,
         T_COUNTER,

@@ -14,9 +14,9 @@ from PIL import Image
 
 from kiosk.core.config import Config
 from kiosk.core.store import Store
-from kiosk.manager import charts
-from kiosk.manager.history import Cancelled, History, HistoryFilter, LocalTimes, TicketRecord
-from kiosk.manager.report import ReportBuilder, build_report, nearest_rank
+from kiosk.reports import charts
+from kiosk.reports.history import Cancelled, History, HistoryFilter, LocalTimes, TicketRecord
+from kiosk.reports.report import ReportBuilder, build_report, nearest_rank
 
 Simulated = tuple[Store, Config, list[date]]
 

@@ -25,7 +25,7 @@ from kiosk.core.config import Config
 from kiosk.core.model import EventKind, TicketState
 from kiosk.core.schema import EventRow, TicketRow
 from kiosk.core.store import Store
-from kiosk.manager.history import (
+from kiosk.reports.history import (
     T_COUNTER,
     T_DAY,
     T_DOSSIERS,
@@ -42,7 +42,7 @@ from kiosk.manager.history import (
     TicketTuple,
     outcome_of,
 )
-from kiosk.manager.report import GroupStats, Report, ReportBuilder, build_report, hour_label
+from kiosk.reports.report import GroupStats, Report, ReportBuilder, build_report, hour_label
 from tests.support import make_config
 
 STATES = [s.value for s in TicketState]

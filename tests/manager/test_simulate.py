@@ -18,11 +18,11 @@ from kiosk.core.model import TicketState
 from kiosk.core.queue import QueueService
 from kiosk.core.replay import mismatches, replay
 from kiosk.core.store import Store
-from kiosk.manager.capacity import plan_capacity
-from kiosk.manager.export import ExportFormat, ExportRequest, export
-from kiosk.manager.history import HistoryFilter
-from kiosk.manager.report import build_report
-from kiosk.manager.simulate import (
+from kiosk.reports.capacity import plan_capacity
+from kiosk.reports.export import ExportFormat, ExportRequest, export
+from kiosk.reports.history import HistoryFilter
+from kiosk.reports.report import build_report
+from kiosk.reports.simulate import (
     Citizen,
     ModelBackend,
     Profile,

@@ -19,9 +19,9 @@ from kiosk.core.pin import hash_pin
 from kiosk.core.queue import QueueService
 from kiosk.core.store import Store
 from kiosk.manager import window as window_module
-from kiosk.manager.export import ExportFormat, ExportResult
-from kiosk.manager.history import Cancelled
 from kiosk.manager.window import ManagerWindow
+from kiosk.reports.export import ExportFormat, ExportResult
+from kiosk.reports.history import Cancelled
 from tests.support import local, make_config
 
 Simulated = tuple[Store, Config, list[date]]

@@ -54,7 +54,7 @@ from PySide6.QtGui import (
 
 from kiosk.core.assets import assets_dir
 from kiosk.core.files import write_atomic_with
-from kiosk.manager.report import STATS_HEADINGS, GroupStats, Report, hour_label, stats_rows
+from kiosk.reports.report import STATS_HEADINGS, GroupStats, Report, hour_label, stats_rows
 
 log = logging.getLogger(__name__)
 

@@ -35,7 +35,7 @@ from xlsxwriter.worksheet import Worksheet
 from kiosk.core.config import Config
 from kiosk.core.files import OutputError, StagedFile, check_target
 from kiosk.core.store import Store
-from kiosk.manager.history import (
+from kiosk.reports.history import (
     BATCH,
     EXPORT_COLUMNS,
     OUTCOME_EN,
@@ -67,7 +67,7 @@ from kiosk.manager.history import (
     Progress,
     outcome_of,
 )
-from kiosk.manager.report import (
+from kiosk.reports.report import (
     STATS_COLUMNS,
     GroupStats,
     Report,
@@ -487,7 +487,7 @@ def _write_summary(book: _XlsxBook, report: Report, config: Config) -> None:
     site = report.site_name if lang == "vi" else report.site_name_en
     ws.write_string(0, 0, t("Báo cáo thời gian chờ", "Waiting time report"), book.f_title)
     ws.write_string(1, 0, f"{site} · {report.filter.describe(lang)}", book.f_sub)
-    from kiosk.manager.report import generated_at
+    from kiosk.reports.report import generated_at
 
     ws.write_string(
         2,

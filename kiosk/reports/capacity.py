@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from kiosk.core.config import Config
-from kiosk.manager.report import minutes, nearest_rank
-from kiosk.manager.simulate import (
+from kiosk.reports.report import minutes, nearest_rank
+from kiosk.reports.simulate import (
     Citizen,
     Engine,
     ModelBackend,

@@ -34,7 +34,7 @@ from typing import Any
 from kiosk.core.config import Config
 from kiosk.core.model import TicketState
 from kiosk.core.store import Store
-from kiosk.manager.history import (
+from kiosk.reports.history import (
     T_COUNTER,
     T_DAY,
     T_DOSSIERS,
