@@ -13,6 +13,7 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from PySide6.QtCore import QObject, Signal
 
@@ -103,8 +104,8 @@ class Announcer(QObject):
             self.sound,
             code,
             counter,
-            on_done=lambda wav, item=item: self._built(item, wav),
-            on_error=lambda err, item=item: self._build_failed(item, err),
+            on_done=partial(self._built, item),
+            on_error=partial(self._build_failed, item),
         )
 
     def _built(self, item: _Pending, wav: AssembledWav) -> None:

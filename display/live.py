@@ -161,7 +161,9 @@ class LiveDisplay(QObject):
         image = self.window.grab().toImage()
 
         def png(tmp: Path) -> None:
-            if not image.save(str(tmp), "PNG"):
+            # PySide6's stub types `format` as bytes, but the real call refuses bytes and wants str
+            # (tests/gui/test_gui_support.py::test_qimage_save_wants_a_str_format_despite_its_stub).
+            if not image.save(str(tmp), "PNG"):  # type: ignore[call-overload]
                 raise OSError("cannot encode the screenshot as PNG")
 
         def save() -> None:

@@ -400,7 +400,7 @@ class RecentPanel(Panel):
         code_w = max(_advance(c, code_px, True) for c in codes) + 2
         label_w = max(_advance(lb, t, True) for lb in labels) + 2
         title = self._title_box()
-        slots = []
+        slots: list[tuple[QRectF, QRectF, Qt.AlignmentFlag]] = []
         if self._strip():
             cell_w, code_h, label_h = max(code_w, label_w), line_px(code_px), line_px(t)
             top = (h - code_h - label_h) / 2

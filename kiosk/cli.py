@@ -517,7 +517,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
     _add_common(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    common = argparse.ArgumentParser(add_help=False)
+    common = CommandParser(add_help=False)
     _add_common(common, top=False)
 
     def add(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:

@@ -81,8 +81,9 @@ def _clear(layout: QGridLayout) -> None:
     """Remove and delete every widget of a layout that is filled again on each opening."""
     while layout.count():
         item = layout.takeAt(0)
-        if item is not None and item.widget() is not None:
-            item.widget().deleteLater()
+        widget = item.widget() if item is not None else None
+        if widget is not None:
+            widget.deleteLater()
 
 
 def _heading(text: str) -> QWidget:

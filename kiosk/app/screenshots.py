@@ -93,7 +93,7 @@ def _kiosk(
     loop: asyncio.AbstractEventLoop,
     config: Config,
     db: Path,
-    size: tuple,
+    size: tuple[int, int],
     fill: Callable[[QueueService, ManualClock], None] = fill_morning,
 ) -> Iterator[KioskWindow]:
     clock = ManualClock(datetime(2026, 11, 23, 9, 12, tzinfo=HANOI))

@@ -41,8 +41,11 @@ def _pressed_plus_twice(service: QueueService, clock: ManualClock, counter: int)
     held = load_state(service, counter).ticket
     actions.call_next(service, counter, dossiers=2, held=held.code if held else None)
     clock.advance(seconds=1)
+    called = load_state(service, counter).ticket
+    if called is None:
+        raise AssertionError("the first call left no ticket at the counter")
     try:
-        actions.call_next(service, counter, held=load_state(service, counter).ticket.code)
+        actions.call_next(service, counter, held=called.code)
     except CallTooSoon as exc:
         return exc
     raise AssertionError("the call guard let a second call through")
@@ -87,7 +90,9 @@ def save_screenshots(out_dir: Path) -> list[Path]:
                     console._say(f"Đã gọi số {code}", f"Called {code}", "ok")
                 for _ in range(3):
                     app.processEvents()
-                    console.layout().activate()
+                    layout = console.layout()
+                    if layout is not None:
+                        layout.activate()
                 path = out_dir / name
                 console.grab().save(str(path))
                 console.deleteLater()

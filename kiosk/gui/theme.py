@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication
 
 from kiosk.core.assets import assets_dir
-from kiosk.gui.colours import COLOURS
+from kiosk.gui.colours import COLOURS as COLOURS  # re-exported: screens take it from here
 
 log = logging.getLogger(__name__)
 

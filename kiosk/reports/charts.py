@@ -1343,7 +1343,9 @@ def render_chart(report: Report, name: str, lang: str = "vi", dpi: int = CHART_D
 
 def _save_png(image: QImage, path: Path) -> None:
     def write(tmp: Path) -> None:
-        if not image.save(str(tmp), "PNG"):
+        # PySide6's stub types `format` as bytes, but the real call refuses bytes and wants str
+        # (tests/gui/test_gui_support.py::test_qimage_save_wants_a_str_format_despite_its_stub).
+        if not image.save(str(tmp), "PNG"):  # type: ignore[call-overload]
             raise OSError(f"cannot write {tmp}")
 
     write_atomic_with(path, write)
@@ -1411,6 +1413,8 @@ def chart_png_bytes(report: Report, name: str, lang: str = "vi", dpi: int = 90) 
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
+    # PySide6's stub types `format` as bytes, but the real call refuses bytes and wants str
+    # (tests/gui/test_gui_support.py::test_qimage_save_wants_a_str_format_despite_its_stub).
+    image.save(buffer, "PNG")  # type: ignore[call-overload]
     buffer.close()
     return bytes(data.data())

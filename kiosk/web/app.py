@@ -135,7 +135,7 @@ class WebApp:
                 await self.hub.stop()
 
         app = Starlette(routes=routes, lifespan=lifespan)
-        app.add_middleware(SecurityHeaders)  # type: ignore[arg-type]
+        app.add_middleware(SecurityHeaders)
         return _Limited(app, self)
 
     def _lang(self, request: Request) -> str:

@@ -99,3 +99,16 @@ def test_qt_calls_keep_none_and_bool_reference_counts(qapp: object) -> None:
         timer.isActive()  # returns False
     after = sys.getrefcount(None), sys.getrefcount(False)
     assert after[0] >= before[0] - 50 and after[1] >= before[1] - 50
+
+
+def test_qimage_save_wants_a_str_format_despite_its_stub(qapp: object, tmp_path) -> None:
+    """Why charts.py and display/live.py silence mypy on `QImage.save(path, "PNG")`."""
+    from PySide6.QtGui import QImage
+
+    image = QImage(4, 4, QImage.Format.Format_RGB32)
+    image.fill(0)
+    assert image.save(str(tmp_path / "str.png"), "PNG")
+    assert (tmp_path / "str.png").read_bytes().startswith(b"\x89PNG\r\n")
+    with pytest.raises(ValueError):
+        image.save(str(tmp_path / "bytes.png"), b"PNG")  # what the stub asks for
+    assert not (tmp_path / "bytes.png").exists()
