@@ -28,9 +28,11 @@ run: $(STAMP) system-deps
 test: $(STAMP) system-deps lint
 	$(BIN)/python -m pytest -q
 
+## lint: ruff, then strict mypy over kiosk/ and display/ (cached in .mypy_cache)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format .
@@ -53,4 +55,4 @@ bundle: $(STAMP)
 	$(BIN)/pyinstaller --noconfirm kiosk.spec
 
 clean:
-	rm -rf build dist .pytest_cache .ruff_cache
+	rm -rf build dist .pytest_cache .ruff_cache .mypy_cache
