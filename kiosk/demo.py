@@ -126,6 +126,7 @@ def simulate_morning(
                 continue
             desk.holding = True
             summary.called += 1
+            # Tickets are issued (and never transferred) here from cfg's own fields.
             minutes = cfg.field(t.queue_field).service_minutes  # type: ignore[union-attr]
             desk.free_at = now + timedelta(minutes=max(1.0, rnd.gauss(minutes, minutes / 3)))
             desk.dossiers = rnd.choices([1, 2, 3], [70, 22, 8])[0]

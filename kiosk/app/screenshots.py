@@ -67,6 +67,7 @@ def fill_morning(service: QueueService, clock: ManualClock) -> None:
             service.issue(field, priority=i % 7 == 3)
         served.append((field, done))
     for field, done in served:
+        # MORNING names only fields of the shipped config, so field() finds each one.
         counters = service.config.field(field).counters  # type: ignore[union-attr]
         for i in range(done):
             counter = counters[i % len(counters)]

@@ -234,7 +234,7 @@ def plan_capacity(
         if not options:
             return None
         scenario, code = min(options, key=lambda o: o[0].score())
-        return dict(scenario.layout), code  # type: ignore[arg-type]
+        return {n: list(fs) for n, fs in scenario.layout.items()}, code
 
     def best_removal(lay: Layout) -> tuple[Layout, int] | None:
         options = []
@@ -245,7 +245,7 @@ def plan_capacity(
         if not options:
             return None
         scenario, n = min(options, key=lambda o: o[0].score())
-        return dict(scenario.layout), n  # type: ignore[arg-type]
+        return {n: list(fs) for n, fs in scenario.layout.items()}, n
 
     if counters is not None:
         while len(layout) < counters:

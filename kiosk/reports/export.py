@@ -249,7 +249,7 @@ def _xml_text(value: str) -> str:
 _STR, _NUM, _STYLED = range(3)
 
 
-class _StreamSheet(Worksheet):  # type: ignore[misc]
+class _StreamSheet(Worksheet):  # type: ignore[misc]  # XlsxWriter ships no type hints
     """A constant-memory worksheet that can append whole rows of ready-made XML.
 
     XlsxWriter's constant-memory mode writes each finished row to a temporary file; this
@@ -262,7 +262,7 @@ class _StreamSheet(Worksheet):  # type: ignore[misc]
             raise RuntimeError("append_rows needs constant_memory mode")
         if count == 0:
             return
-        previous: int = self.previous_row  # type: ignore[has-type]
+        previous: int = self.previous_row  # type: ignore[has-type]  # untyped XlsxWriter attribute
         if first_row < previous or (first_row == previous and self.table):
             raise ValueError("rows must be appended after the rows already written")
         self._write_single_row(first_row)  # flush a pending row (the header)

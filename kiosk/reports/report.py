@@ -313,6 +313,8 @@ class _Durations:
 
     def slots(self, values: Sequence[int | None], fields: int, counters: int) -> list[int]:
         """Each value's slot, after making room for it and for new groups."""
+        # get(v, v) is never None (None maps to -1, others default to themselves); map() keeps
+        # this per-ticket loop in C, which typeshed's get(key, default) overloads cannot follow.
         slots: list[int] = list(map(_SLOT.get, values, values))  # type: ignore[arg-type]
         if min(slots) < -1:
             slots = [-1 if v is None else max(v, 0) for v in values]
@@ -460,7 +462,7 @@ class ReportBuilder:
             hours = list(map(known.__getitem__, map(floordiv, issued, repeat(900))))
         if self._odd_quarters and None in hours:
             return [self._times.hour(t) for t in issued]
-        return hours  # type: ignore[return-value]
+        return hours  # type: ignore[return-value]  # a None hour returned above
 
     def _close_day(self) -> None:
         if self._current is None:
