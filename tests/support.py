@@ -6,9 +6,11 @@ import contextlib
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -147,3 +149,20 @@ def run_kiosk_all(
             err += f"\n(still running after {timeout} s)"
         results.append(subprocess.CompletedProcess(p.args, p.returncode, out, err))
     return results
+
+
+def running_line(name: str) -> str:
+    """What a screen started with `kiosk -v` logs once its window is shown and its loop runs."""
+    return f"kiosk.gui.runtime: {name} running"
+
+
+def log_when(
+    path: Path, text: str, proc: subprocess.Popen[Any] | None = None, timeout_s: float = 30
+) -> str:
+    """The log file at `path` once it contains `text`; fails if `proc` exits or time runs out."""
+    deadline = time.monotonic() + timeout_s
+    while text not in (log := path.read_text(errors="replace") if path.exists() else ""):
+        assert proc is None or proc.poll() is None, f"exited before {text!r}:\n{log}"
+        assert time.monotonic() < deadline, f"no {text!r} in {path.name}:\n{log}"
+        time.sleep(0.05)
+    return log

@@ -91,7 +91,7 @@ def run(build: Callable[[QApplication], QWidget], *, name: str) -> int:
     if os.environ.get(FIRST_FRAME_ENV):
         _report_first_frame(window)
     with loop:
-        loop.run_until_complete(_until_quit(app))
+        loop.run_until_complete(_until_quit(app, name))
     window.close()
     return 0
 
@@ -118,7 +118,9 @@ def _report_first_frame(window: QWidget) -> None:
     window.installEventFilter(watcher)
 
 
-async def _until_quit(app: QApplication) -> None:
+async def _until_quit(app: QApplication, name: str) -> None:
     done = asyncio.Event()
     app.aboutToQuit.connect(done.set)
+    # Said once the window is shown and the loop runs (stop signals are handled from here).
+    log.info("%s running", name)
     await done.wait()

@@ -9,17 +9,14 @@ issued and called from the CLI reaches the display.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from tests.core.test_outage import server_down
 from tests.e2e.test_display_processes import Point, tile, wait_json
 from tests.pg_cluster import PgCluster
-from tests.support import only_backend
+from tests.support import log_when, only_backend, running_line
 
 pytestmark = only_backend("postgresql")
-
-WAIT_S = 3.0
 
 
 def test_screens_started_while_the_server_is_down_wait_then_start(
@@ -41,22 +38,21 @@ def test_screens_started_while_the_server_is_down_wait_then_start(
                 "--snapshot", str(counter_state), log="counter",
             )  # fmt: skip
             kiosk = point.start("-v", "run", "--geometry", "1080x1920+0+0", log="kiosk")
-            time.sleep(WAIT_S)
-            for name, proc in (("display", display), ("counter", counter), ("kiosk", kiosk)):
-                log = (tmp_path / f"{name}.log").read_text(errors="replace")
-                assert proc.poll() is None, f"{name} exited while the server was down:\n{log}"
-                assert "database unreachable, waiting for it" in log, log
+            for name, proc, screen in (
+                ("display", display, "kiosk-display"),
+                ("counter", counter, "kiosk-counter-1"),
+                ("kiosk", kiosk, "kiosk"),
+            ):
+                log_file = tmp_path / f"{name}.log"
+                log = log_when(log_file, "database unreachable, waiting for it", proc)
                 assert "Cannot connect to the database server" in log, log
+                # Up on its waiting screen: its window shown, its loop running.
+                log = log_when(log_file, running_line(screen), proc)
                 assert "Traceback" not in log, log
             assert not display_state.exists() and not counter_state.exists()
         wait_json(display_state, lambda d: d["renders"] >= 1, "the display after the outage")
         wait_json(counter_state, lambda d: "state" in d, "the console after the outage")
-        deadline = time.monotonic() + 20
-        kiosk_log = ""
-        while time.monotonic() < deadline and "database reachable after" not in kiosk_log:
-            time.sleep(0.1)
-            kiosk_log = (tmp_path / "kiosk.log").read_text(errors="replace")
-        assert "database reachable after" in kiosk_log, kiosk_log
+        kiosk_log = log_when(tmp_path / "kiosk.log", "database reachable after", kiosk)
         assert kiosk.poll() is None, kiosk_log
 
         code = point.cli("issue", "hotich")["ticket"]["code"]
