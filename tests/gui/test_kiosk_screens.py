@@ -7,7 +7,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.app.controls import BigNumber
@@ -144,8 +145,10 @@ def test_unavailable_screen_while_the_database_is_gone_then_home_by_itself(
         assert screen.message_en.text() == "Temporarily unavailable, please wait a moment"
         tap(qtbot, screen)  # nothing to tap while it waits
         assert window.screen_name == UNAVAILABLE
-        qtbot.wait(500)  # retries keep failing; still waiting, nothing issued
-        assert window.screen_name == UNAVAILABLE
+        retries: list[str] = []
+        window.ops.failed.connect(lambda name, _err: retries.append(name))
+        qtbot.waitUntil(lambda: retries.count("snapshot") >= 2, timeout=WAIT_MS)
+        assert window.screen_name == UNAVAILABLE  # retries keep failing; still waiting
 
         (tmp_path / "db-away").rename(folder)
         qtbot.waitUntil(lambda: window.screen_name == HOME, timeout=WAIT_MS)
@@ -216,6 +219,20 @@ def _citizen_widgets(root: QWidget) -> list[QWidget]:
     ]
 
 
+def _lay_out(window: QWidget) -> None:
+    """Deliver the layout requests Qt has posted (new texts, a new screen) until nothing moves.
+
+    What the event loop does next, done now: no waiting for a time that may be too short.
+    """
+    for _ in range(20):
+        before = [w.geometry() for w in window.findChildren(QWidget)]
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        after = [w.geometry() for w in window.findChildren(QWidget)]
+        if after == before:
+            return
+    raise AssertionError("the layout kept moving")
+
+
 def _check_screen(window: QWidget, target: int) -> None:
     """Touch targets of at least `target` px, citizen text of at least 32 px, nothing cut."""
     for widget in _citizen_widgets(window):
@@ -264,7 +281,7 @@ def test_home_fits_6_to_20_fields_in_both_orientations(
         assert (plan.columns >= 2) if landscape else (plan.columns <= 2)
     _check_screen(window, window.target_px)
     tap(qtbot, window.header.language)
-    qtbot.wait(50)  # the new texts are laid out
+    _lay_out(window)  # the new texts
     _check_screen(window, window.target_px)
 
 
@@ -278,7 +295,7 @@ def test_result_screen_fits_with_the_printer_warning(
     tap(qtbot, window.home.priority)
     with qtbot.waitSignal(window.print_finished, timeout=WAIT_MS):
         tap(qtbot, window.home.buttons["xahoi"])
-    qtbot.wait(50)
+    _lay_out(window)  # the printer warning
     _check_screen(window, window.target_px)
     assert window.result.number.pixel_size() >= 180
 
