@@ -127,6 +127,33 @@ class PulseServer:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+def recorded_s(path: Path) -> float:
+    """Seconds of sound `record()` has written to `path` so far."""
+    return path.stat().st_size / 2 / RATE if path.exists() else 0.0
+
+
+def wait_recording(path: Path, timeout_s: float = 10.0) -> None:
+    """Wait until `record()` writes samples (the null sink's monitor never stops), or fail."""
+    deadline = time.monotonic() + timeout_s
+    while recorded_s(path) == 0:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"parec wrote nothing to {path} in {timeout_s:.0f} s")
+        time.sleep(0.02)
+
+
+def record_until_heard(path: Path, length_s: float, timeout_s: float = 30.0) -> None:
+    """Wait until the recording holds a sound and `length_s` (+ 0.5 s) recorded since it began.
+
+    Gives up after `timeout_s`: the caller's check of the loud spans then says what is missing.
+    """
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        loud = loud_spans(path.read_bytes())
+        if loud and recorded_s(path) >= loud[0] + length_s + 0.5:
+            return
+        time.sleep(0.1)
+
+
 def loud_spans(raw: bytes, *, window_s: float = 0.02, threshold: int = 300) -> list[float]:
     """Start times (s) of the 20 ms windows of a mono s16le recording whose peak > threshold."""
     samples = array.array("h")

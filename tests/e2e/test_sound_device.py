@@ -9,7 +9,6 @@ ships without FFmpeg; tests/e2e/test_bundle.py runs the same check on the frozen
 from __future__ import annotations
 
 import subprocess
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ import pytest
 from kiosk.audio import announce_call
 from kiosk.core.config import SoundConfig
 from tests.e2e.test_display_processes import Point, wait_json
-from tests.pulse_server import PulseServer, loud_spans
+from tests.pulse_server import PulseServer, loud_spans, record_until_heard, wait_recording
 
 
 @pytest.fixture(scope="module")
@@ -46,11 +45,11 @@ def hear_a_call(
     wait_json(snapshot, lambda d: d["renders"] >= 1, "the display")
     recorder = pulse.record(record_to)
     try:
-        time.sleep(0.3)  # the recorder is connected before the call
+        wait_recording(record_to)  # the recorder is connected before the call
         code = cli("issue", "hotich")["ticket"]["code"]
         cli("call", "2")
         expected = announce_call(sound, code, 2).duration_s
-        time.sleep(expected + 2.5)
+        record_until_heard(record_to, expected)
     finally:
         recorder.terminate()
         recorder.wait(5)
