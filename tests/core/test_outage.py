@@ -174,6 +174,17 @@ def _display(url: str, ready: Any, stop: Any, out: Any) -> None:
     out.put(("display", seen, failed, other))
 
 
+def _wait_for_work(svc: QueueService, after: int, what: str, each: int = 1) -> None:
+    """Poll the log until `each` tickets were issued and called after event `after`."""
+    deadline = time.monotonic() + 30
+    while True:
+        kinds = Counter(e.kind for e in svc.events_after(after))
+        if min(kinds[EventKind.ISSUED], kinds[EventKind.CALLED]) >= each:
+            return
+        assert time.monotonic() < deadline, f"timed out waiting for {what}: {kinds}"
+        time.sleep(0.05)
+
+
 def test_kiosk_counter_and_display_ride_out_a_server_outage(
     pg_cluster: PgCluster, db_url: str
 ) -> None:
@@ -184,17 +195,21 @@ def test_kiosk_counter_and_display_ride_out_a_server_outage(
     ]
     for p in procs:
         p.start()
+    watcher = _service(db_url)
     try:
         for _ in procs:
             ready.get(timeout=60)
-        time.sleep(1.0)
+        _wait_for_work(watcher, 0, "the kiosk and the counter at work before the outage")
         down = time.monotonic()
         with server_down(pg_cluster):
             time.sleep(OUTAGE_SECONDS)
         up = time.monotonic()
-        time.sleep(2.0)
+        # Ids read now were committed before this moment: two of each kind after them
+        # means at least one issue and one call began after the server came back.
+        _wait_for_work(watcher, watcher.last_event_id(), "back at work after the outage", 2)
     finally:
         stop.set()
+        watcher.store.close()
     results = {name: rest for name, *rest in (out.get(timeout=60) for _ in procs)}
     for p in procs:
         p.join(timeout=30)
