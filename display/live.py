@@ -25,7 +25,7 @@ from display.window import DisplayWindow
 from kiosk.core.errors import KioskError
 from kiosk.core.files import OutputError, write_atomic, write_atomic_with
 from kiosk.core.model import Event, Snapshot
-from kiosk.core.queue import QueueService
+from kiosk.core.reader import QueueReader
 from kiosk.gui.operations import Operations
 from kiosk.gui.watcher import FeedWatcher
 
@@ -35,13 +35,13 @@ SCREENSHOT_EVERY_S = 1.0
 
 
 class LiveDisplay(QObject):
-    """Connects a QueueService, a FeedWatcher, the DisplayWindow and an Announcer."""
+    """Connects a QueueReader, a FeedWatcher, the DisplayWindow and an Announcer."""
 
     rendered = Signal(object)  # the Board just shown
 
     def __init__(
         self,
-        service: QueueService,
+        service: QueueReader,
         window: DisplayWindow,
         announcer: Announcer | None,
         ops: Operations,

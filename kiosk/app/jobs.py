@@ -65,7 +65,7 @@ def recent_tickets(service: QueueService, limit: int = 6) -> list[Ticket]:
 
 def reissued_view(service: QueueService, ticket: Ticket) -> IssuedTicket:
     """The ticket as it stands now: people ahead and estimated wait if it still waits."""
-    return service.ticket_outlook(ticket.id)
+    return service.ticket_view(ticket.id)
 
 
 def reprint(service: QueueService, config: Config, ticket_id: int) -> Reprint:

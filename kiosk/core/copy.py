@@ -21,7 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from kiosk.core.database import describe_url, open_engine, read_engine, translated_errors
 from kiosk.core.errors import CopyVerificationFailed, DatabaseError
-from kiosk.core.queue import event_value, ticket_value
+from kiosk.core.reader import event_value, ticket_value
 from kiosk.core.replay import mismatches, replay
 from kiosk.core.schema import Base, EventRow, TicketRow
 

@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 
 from kiosk.core.database import explain_db_error, parse_db_url, pg_dbapi_params
 from kiosk.core.model import Event
-from kiosk.core.queue import QueueService
+from kiosk.core.reader import QueueReader
 from kiosk.core.schema import EventRow
 from kiosk.core.store import Store
 
@@ -255,7 +255,7 @@ def open_feed(store: Store, site: str) -> ChangeFeed:
 class Follower:
     """Keeps a position in the log and hands out the events after it."""
 
-    def __init__(self, service: QueueService, feed: ChangeFeed, after_id: int = 0) -> None:
+    def __init__(self, service: QueueReader, feed: ChangeFeed, after_id: int = 0) -> None:
         self.service = service
         self.feed = feed
         self.position = after_id

@@ -19,7 +19,6 @@ class TicketState(StrEnum):
 
 
 #: States in which a ticket still needs someone's attention today.
-OPEN_STATES = (TicketState.WAITING, TicketState.CALLED, TicketState.SERVING, TicketState.SKIPPED)
 #: States in which a counter holds the ticket.
 HELD_STATES = (TicketState.CALLED, TicketState.SERVING)
 

@@ -3,7 +3,7 @@
 One rule (`choose`) picks a counter's next ticket; everything that shows or uses an order
 goes through it: call next (on the database), the console's "in call order" list, the people
 ahead and estimated waits (kiosk buttons, issued ticket, web page, snapshot) and the
-simulator's model. The display's counts read the same queue (`QueueService._todays_queue`).
+simulator's model. The display's counts read the same queue (`QueueReader._todays_queue`).
 
 Lines. A waiting ticket stands in one line: the line of its field, or, once transferred to a
 counter, that counter's own line. A counter may call the tickets of its fields' lines and of
@@ -19,12 +19,25 @@ from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from kiosk.core.config import PriorityPolicy
-from kiosk.core.rules import next_streak, owes_normal_ticket
 
 T = TypeVar("T")
 
 #: Ticket id of a ticket that is only imagined (the next one a kiosk button would give).
 IMAGINED_ID = 2**62
+
+
+def owes_normal_ticket(policy: PriorityPolicy, priority_streak: int, burst: int) -> bool:
+    """Whether a counter must now take the oldest normal ticket (if one waits).
+
+    Strict: never, every priority ticket goes first. Interleaved: once a counter has called
+    `burst` priority tickets in a row, so nobody starves behind a stream of priority tickets.
+    """
+    return policy is PriorityPolicy.INTERLEAVED and priority_streak >= burst
+
+
+def next_streak(current: int, called_priority: bool) -> int:
+    """Priority calls in a row after this call."""
+    return current + 1 if called_priority else 0
 
 
 @dataclass(frozen=True, slots=True)

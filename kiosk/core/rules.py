@@ -1,4 +1,7 @@
-"""Pure queue rules: who is next, how long the wait, what is open. No database here."""
+"""Pure queue rules: what is open, how long the wait, when a counter may call again.
+
+No database here. Who is called next lives in `kiosk.core.order` (the one call order).
+"""
 
 from __future__ import annotations
 
@@ -7,21 +10,7 @@ import statistics
 from collections.abc import Sequence
 from datetime import datetime
 
-from kiosk.core.config import PriorityPolicy
-
-
-def owes_normal_ticket(policy: PriorityPolicy, priority_streak: int, burst: int) -> bool:
-    """Whether a counter must now take the oldest normal ticket (if one waits).
-
-    Strict: never, every priority ticket goes first. Interleaved: once a counter has called
-    `burst` priority tickets in a row, so nobody starves behind a stream of priority tickets.
-    """
-    return policy is PriorityPolicy.INTERLEAVED and priority_streak >= burst
-
-
-def next_streak(current: int, called_priority: bool) -> int:
-    """Priority calls in a row after this call."""
-    return current + 1 if called_priority else 0
+from kiosk.core.config import FieldConfig, OpeningHours
 
 
 def median_service_seconds(durations: Sequence[float], floor_minutes: float) -> float:
@@ -56,3 +45,32 @@ def call_guard_remaining(called_at: datetime | None, now: datetime, guard_second
         return 0.0
     elapsed = abs((now - called_at).total_seconds())
     return max(0.0, guard_seconds - elapsed)
+
+
+def field_open_state(
+    field: FieldConfig, hours: OpeningHours, local_now: datetime, today_override: bool | None
+) -> tuple[bool, str, str, datetime | None]:
+    """(open, reason_vi, reason_en, opens_at) for taking a ticket of `field` at `local_now`.
+
+    The admin's choice for today (`today_override`: closed all day, or open outside hours)
+    wins over the opening hours; otherwise the hours decide and say when it opens again.
+    """
+    if today_override is False:
+        return (
+            False,
+            f"Lĩnh vực {field.name} tạm ngừng tiếp nhận hôm nay",
+            f"{field.name_en} is closed today",
+            None,
+        )
+    if today_override is True or hours.is_open(local_now):
+        return True, "", "", None
+    opens = hours.next_opening(local_now)
+    if opens is None:
+        return False, f"Lĩnh vực {field.name} không tiếp nhận", f"{field.name_en} is closed", None
+    when = f"{opens:%H:%M}" if opens.date() == local_now.date() else f"{opens:%H:%M %d/%m/%Y}"
+    return (
+        False,
+        f"Lĩnh vực đã hết giờ tiếp nhận, mở lại lúc {when}",
+        f"Closed now, opens at {when}",
+        opens,
+    )

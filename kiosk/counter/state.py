@@ -8,7 +8,7 @@ from datetime import datetime
 from kiosk.core.config import Config
 from kiosk.core.errors import UnknownCounter
 from kiosk.core.model import CounterStatus, FieldStatus, Ticket
-from kiosk.core.queue import QueueService
+from kiosk.core.reader import QueueReader
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class ConsoleState:
         return self.counter.ticket
 
 
-def load_state(service: QueueService, counter: int) -> ConsoleState:
+def load_state(service: QueueReader, counter: int) -> ConsoleState:
     """Snapshot, waiting list and skipped list of `counter` (runs in a worker thread)."""
     check_counter(service.config, counter)
     snap = service.snapshot(recent=0)

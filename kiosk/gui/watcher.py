@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Signal
 
 from kiosk.core.errors import KioskError
 from kiosk.core.feed import Follower, open_feed
-from kiosk.core.queue import QueueService
+from kiosk.core.reader import QueueReader
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ class FeedWatcher(QObject):
 
     def __init__(
         self,
-        service: QueueService,
+        service: QueueReader,
         *,
         after_id: int | None = None,
         heartbeat: float = 5.0,

@@ -41,9 +41,8 @@ from kiosk.core.errors import (
     NoTicketAtCounter,
 )
 from kiosk.core.model import EventKind, TicketState
-from kiosk.core.order import Lines, Place, Policy
+from kiosk.core.order import Lines, Place, Policy, next_streak
 from kiosk.core.queue import QueueService
-from kiosk.core.rules import next_streak
 from kiosk.core.schema import EventRow, SequenceRow, TicketRow
 from kiosk.core.store import EVENT_LOCK_KEY, Store
 

@@ -30,7 +30,7 @@ from kiosk.core.config import Config
 from kiosk.core.errors import KioskError
 from kiosk.core.feed import ChangeFeed, open_feed
 from kiosk.core.model import Snapshot, TicketView
-from kiosk.core.queue import QueueService
+from kiosk.core.reader import QueueReader
 from kiosk.gui.colours import COLOURS
 from kiosk.web import pages
 from kiosk.web.guard import RateLimiter, SecurityHeaders, client_address
@@ -65,7 +65,7 @@ class EventStream(_StreamingResponse):
             await run(partial(self.listen_for_disconnect, receive))
 
 
-def summarize_today(service: QueueService) -> Callable[[Snapshot], Any]:
+def summarize_today(service: QueueReader) -> Callable[[Snapshot], Any]:
     """Today so far as the manager's report counts it (citizens, dossiers, wait p50/p90)."""
     from kiosk.reports.history import EmptyRange, HistoryFilter
     from kiosk.reports.report import build_report
@@ -87,7 +87,7 @@ class WebApp:
 
     def __init__(
         self,
-        service: QueueService,
+        service: QueueReader,
         *,
         feed: Callable[[], ChangeFeed] | None = None,
         login: ManagerLogin | None = None,
@@ -511,6 +511,6 @@ class _Limited:
         await self.app(scope, receive, send)
 
 
-def create_app(service: QueueService, **options: Any) -> Any:
+def create_app(service: QueueReader, **options: Any) -> Any:
     """The ASGI app for `service` (its hub starts with the app's lifespan)."""
     return WebApp(service, **options).asgi()

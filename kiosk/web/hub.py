@@ -24,7 +24,7 @@ from typing import Any
 from kiosk.core.errors import DatabaseUnavailable, KioskError
 from kiosk.core.feed import ChangeFeed
 from kiosk.core.model import Snapshot, TicketView
-from kiosk.core.queue import QueueService
+from kiosk.core.reader import QueueReader
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ class LiveHub:
 
     def __init__(
         self,
-        service: QueueService,
+        service: QueueReader,
         open_feed: Callable[[], ChangeFeed],
         *,
         summarize: Callable[[Snapshot], Any] | None = None,

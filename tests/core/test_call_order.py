@@ -156,7 +156,7 @@ class CallOrderMachine(ServiceMachine):
         if not waiting:
             return
         ticket = data.draw(st.sampled_from(waiting))
-        seen = self.svc.ticket_outlook(ticket.id)
+        seen = self.svc.ticket_view(ticket.id)
         assert drive_until_called(self.svc, ticket) == seen.people_ahead
 
     @invariant()

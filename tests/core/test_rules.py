@@ -6,13 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from kiosk.core.config import PriorityPolicy
+from kiosk.core.config import FieldConfig, OpeningHours, PriorityPolicy
+from kiosk.core.order import next_streak, owes_normal_ticket
 from kiosk.core.rules import (
     call_guard_remaining,
     estimate_wait_minutes,
+    field_open_state,
     median_service_seconds,
-    next_streak,
-    owes_normal_ticket,
 )
 
 
@@ -65,3 +65,44 @@ def test_call_guard_remaining_counts_down_from_the_counters_call(
 ) -> None:
     now = CALLED + timedelta(seconds=after_s)
     assert call_guard_remaining(called_at, now, guard_s) == pytest.approx(left)
+
+
+_HOTICH = FieldConfig(
+    code="hotich", name="Hộ tịch", name_en="Civil status", prefix="A", counters=[1]
+)
+_HOURS = OpeningHours(
+    days=["mon", "tue", "wed", "thu", "fri"], periods=["07:30-11:30", "13:30-17:00"]
+)
+_MONDAY = datetime(2026, 12, 7, 12, 0)  # local time, between the two periods
+
+
+def test_opening_hours_decide_and_say_when_it_opens_again() -> None:
+    assert field_open_state(_HOTICH, _HOURS, _MONDAY.replace(hour=9), None) == (True, "", "", None)
+    shut, vi, en, opens = field_open_state(_HOTICH, _HOURS, _MONDAY, None)
+    assert (shut, opens) == (False, _MONDAY.replace(hour=13, minute=30))
+    assert vi == "Lĩnh vực đã hết giờ tiếp nhận, mở lại lúc 13:30"
+    assert en == "Closed now, opens at 13:30"
+    # Friday evening: it opens on Monday, so the date is said too.
+    friday = datetime(2026, 12, 11, 18, 0)
+    assert field_open_state(_HOTICH, _HOURS, friday, None)[1].endswith("07:30 14/12/2026")
+
+
+def test_todays_admin_choice_wins_over_the_hours() -> None:
+    closed = field_open_state(_HOTICH, _HOURS, _MONDAY.replace(hour=9), False)
+    assert closed == (
+        False,
+        "Lĩnh vực Hộ tịch tạm ngừng tiếp nhận hôm nay",
+        "Civil status is closed today",
+        None,
+    )
+    assert field_open_state(_HOTICH, _HOURS, _MONDAY, True)[0] is True
+
+
+def test_a_field_with_no_opening_day_says_it_does_not_take_tickets() -> None:
+    never = OpeningHours(days=[], periods=["07:30-11:30"])
+    assert field_open_state(_HOTICH, never, _MONDAY, None) == (
+        False,
+        "Lĩnh vực Hộ tịch không tiếp nhận",
+        "Civil status is closed",
+        None,
+    )

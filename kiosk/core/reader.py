@@ -1,0 +1,544 @@
+"""The queue's read side: the snapshot, waiting lists in call order, a ticket as its holder
+is told it (people ahead, estimated wait), tickets and the event log. No writes here.
+
+`QueueService` (kiosk.core.queue) extends this with the operations that change the queue; the
+display and the web pages need only this.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Collection, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, extract, func, select
+from sqlalchemy.orm import Session
+
+from kiosk.core.clock import Clock, SystemClock
+from kiosk.core.config import Config, FieldConfig
+from kiosk.core.errors import (
+    UnknownCounter,
+    UnknownField,
+    UnknownTicket,
+)
+from kiosk.core.model import (
+    CALL_KINDS,
+    HELD_STATES,
+    CallRecord,
+    CounterState,
+    CounterStatus,
+    Event,
+    EventKind,
+    FieldStatus,
+    IssuedTicket,
+    Snapshot,
+    Ticket,
+    TicketState,
+    TicketView,
+)
+from kiosk.core.order import (
+    CounterTurn,
+    Lines,
+    Outlook,
+    Place,
+    Policy,
+    call_order,
+    counters_able,
+    line_order,
+    newcomer_outlooks,
+    outlook,
+    outlooks,
+)
+from kiosk.core.rules import (
+    estimate_wait_minutes,
+    field_open_state,
+    median_service_seconds,
+)
+from kiosk.core.schema import CounterRow, EventRow, FieldDayRow, TicketRow
+from kiosk.core.store import Store
+
+_HELD = frozenset(s.value for s in HELD_STATES)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def ticket_value(row: TicketRow) -> Ticket:
+    return Ticket(
+        id=row.id,
+        site=row.site,
+        business_day=row.business_day,
+        field=row.field,
+        number=row.number,
+        code=row.code,
+        priority=row.priority,
+        state=TicketState(row.state),
+        queue_field=row.queue_field,
+        target_counter=row.target_counter,
+        counter=row.counter,
+        issued_at=row.issued_at,
+        called_at=row.called_at,
+        serving_at=row.serving_at,
+        completed_at=row.completed_at,
+        recalls=row.recalls,
+        transfers=row.transfers,
+        dossiers=row.dossiers,
+        last_called_at=row.last_called_at,
+        page_token=row.page_token,
+    )
+
+
+def placed(moment: datetime) -> int:
+    """A place in line as the call order compares it: whole microseconds since 1970."""
+    return (moment - _EPOCH) // timedelta(microseconds=1)
+
+
+def place_of(row: TicketRow) -> Place:
+    """A waiting ticket as the call order sees it."""
+    return Place(
+        row.id, bool(row.priority), placed(row.sort_at), row.queue_field, row.target_counter
+    )
+
+
+def event_value(row: EventRow, code: str | None) -> Event:
+    return Event(
+        id=row.id,
+        at=row.at,
+        business_day=row.business_day,
+        kind=EventKind(row.kind),
+        ticket_id=row.ticket_id,
+        ticket_code=code,
+        counter=row.counter,
+        field=row.field,
+        actor=row.actor,
+        site=row.site,
+        data=dict(row.data or {}),
+    )
+
+
+class QueueReader:
+    """Reads of one site's queue. Thread-safe: every call opens its own read transaction."""
+
+    def __init__(self, store: Store, config: Config, clock: Clock | None = None) -> None:
+        self.store = store
+        self.config = config
+        self.clock = clock or SystemClock()
+        self.site = config.site.id
+
+    def business_day(self, now: datetime | None = None) -> date:
+        return self.config.local_today(now or self.clock.now())
+
+    def day_start(self, day: date) -> datetime:
+        """The moment business day `day` begins: local midnight, in UTC."""
+        return datetime.combine(day, time(0), tzinfo=self.config.zone).astimezone(UTC)
+
+    def _todays_queue(self, day: date) -> ColumnElement[bool]:
+        """Tickets that stand in business day `day`'s queue (with the state that says so).
+
+        A ticket's place (`sort_at`) says which day's queue it stands in: its issue time, or
+        the start of a later day once it left a counter after midnight (`_join_today`).
+        """
+        return (TicketRow.business_day <= day) & (TicketRow.sort_at >= self.day_start(day))
+
+    def _field(self, code: str) -> FieldConfig:
+        f = self.config.field(code)
+        if f is None:
+            codes = [x.code for x in self.config.fields]
+            close = difflib.get_close_matches(code, codes, n=1, cutoff=0.5)
+            hint_vi = f' Có phải "{close[0]}"?' if close else ""
+            hint_en = f' Did you mean "{close[0]}"?' if close else ""
+            raise UnknownField(
+                f'Không có lĩnh vực "{code}".{hint_vi} Các lĩnh vực: {", ".join(codes)}',
+                f'No field "{code}".{hint_en} Fields: {", ".join(codes)}',
+            )
+        return f
+
+    def _check_counter(self, number: int) -> None:
+        if self.config.counter(number) is None:
+            known = ", ".join(str(c.number) for c in self.config.counters)
+            raise UnknownCounter(
+                f"Không có quầy số {number}. Các quầy: {known}",
+                f"No counter {number}. Counters: {known}",
+            )
+
+    def _field_label(self, code: str) -> tuple[str, str]:
+        f = self.config.field(code)
+        return (f.name, f.name_en) if f else (code, code)
+
+    def _field_open_state(
+        self, session: Session, f: FieldConfig, now: datetime, day: date
+    ) -> tuple[bool, str, str, datetime | None]:
+        """(open, reason_vi, reason_en, opens_at) for issuing a ticket in field `f` now."""
+        override = session.get(FieldDayRow, (self.site, day, f.code))
+        return field_open_state(
+            f,
+            self.config.hours_of(f),
+            now.astimezone(self.config.zone),
+            override.is_open if override is not None else None,
+        )
+
+    def _issued_count(self, session: Session, field: str, day: date) -> int:
+        from kiosk.core.schema import SequenceRow
+
+        n = session.scalar(
+            select(SequenceRow.last_number).where(
+                SequenceRow.site == self.site,
+                SequenceRow.business_day == day,
+                SequenceRow.field == field,
+            )
+        )
+        return int(n or 0)
+
+    def _median_service(self, session: Session, f: FieldConfig) -> float:
+        rows = session.execute(
+            select(TicketRow.serving_at, TicketRow.completed_at)
+            .where(
+                TicketRow.site == self.site,
+                TicketRow.queue_field == f.code,
+                TicketRow.completed_at.is_not(None),
+            )
+            .order_by(TicketRow.completed_at.desc())
+            .limit(self.config.queue.estimate_window)
+        ).all()
+        durations = [(c - s).total_seconds() for s, c in rows if s is not None and c is not None]
+        return median_service_seconds(durations, f.service_minutes)
+
+    def _waiting_today(self, session: Session, day: date) -> list[TicketRow]:
+        """Every ticket waiting in today's queue."""
+        return list(
+            session.scalars(
+                select(TicketRow).where(
+                    TicketRow.site == self.site,
+                    TicketRow.state == TicketState.WAITING.value,
+                    self._todays_queue(day),
+                )
+            ).all()
+        )
+
+    def _policy(self) -> Policy:
+        q = self.config.queue
+        return Policy(q.priority_policy, q.priority_burst)
+
+    def _lines(self, rows: Sequence[TicketRow]) -> Lines:
+        cfg = self.config
+        layout = {c.number: cfg.fields_of_counter(c.number) for c in cfg.counters}
+        lines = Lines(layout, self._policy())
+        for r in rows:
+            lines.add(place_of(r))
+        return lines
+
+    def _turns(self, session: Session) -> list[CounterTurn]:
+        """Every configured counter: open or not, and its priority streak."""
+        rows = {
+            c.number: c
+            for c in session.scalars(select(CounterRow).where(CounterRow.site == self.site)).all()
+        }
+        turns = []
+        for cc in self.config.counters:
+            row = rows.get(cc.number)
+            is_open = row is not None and row.state == CounterState.OPEN.value
+            turns.append(CounterTurn(cc.number, is_open, row.priority_streak if row else 0))
+        return turns
+
+    def _wait(
+        self, session: Session, field: str, told: Outlook, medians: dict[str, float]
+    ) -> int | None:
+        """The estimated wait of a ticket of `field` told `told` (None: no counter open);
+        `medians` keeps each field's recent median for the rest of the read."""
+        if field not in medians:
+            f = self.config.field(field)
+            medians[field] = self._median_service(session, f) if f else 0.0
+        return estimate_wait_minutes(told.people_ahead, medians[field], told.counters_open)
+
+    def _issued(self, session: Session, t: TicketRow, waiting: Sequence[TicketRow]) -> IssuedTicket:
+        """`t` with what its holder is told: people ahead and estimate while it waits today."""
+        lines, turns = self._lines(waiting), self._turns(session)
+        if all(r.id != t.id for r in waiting):  # called, served or gone: nobody ahead now
+            able = set(counters_able(place_of(t), lines.fields_of))
+            counters_open = sum(1 for c in turns if c.is_open and c.number in able)
+            return IssuedTicket(ticket_value(t), 0, 0, counters_open)
+        told = outlook(place_of(t), lines, turns)
+        wait = self._wait(session, t.queue_field, told, {})
+        return IssuedTicket(ticket_value(t), told.people_ahead, wait, told.counters_open)
+
+    def ticket_view(self, ticket_id: int) -> IssuedTicket:
+        """A ticket as it stands now: people ahead and estimated wait while it waits today."""
+        with self.store.read() as s:
+            t = s.get(TicketRow, ticket_id)
+            if t is None:
+                raise UnknownTicket(f"Không có phiếu {ticket_id}", f"No ticket with id {ticket_id}")
+            return self._issued(s, t, self._waiting_today(s, self.business_day()))
+
+    def _find(
+        self,
+        s: Session,
+        code: str,
+        day: date,
+        *,
+        lock: bool = False,
+        prefer: TicketState | None = None,
+    ) -> TicketRow:
+        """The ticket `code` of today: today's own, or one of an earlier day that joined
+        today's queue after midnight (same code: one in state `prefer` first, then today's)."""
+        code = code.strip().upper()
+        stmt = (
+            select(TicketRow)
+            .where(
+                TicketRow.site == self.site,
+                TicketRow.code == code,
+                (TicketRow.business_day == day) | self._todays_queue(day),
+            )
+            .order_by(
+                TicketRow.state != (prefer or TicketState.WAITING).value,
+                TicketRow.business_day.desc(),
+            )
+            .limit(1)
+        )
+        t = s.scalars(self.store.lock_rows(stmt) if lock else stmt).first()
+        if t is None:
+            raise UnknownTicket(
+                f"Không có số {code} trong ngày {day:%d/%m/%Y}",
+                f"No ticket {code} today ({day:%d/%m/%Y})",
+            )
+        return t
+
+    def find_ticket(self, code: str, day: date | None = None) -> Ticket:
+        with self.store.read() as s:
+            return ticket_value(self._find(s, code, day or self.business_day()))
+
+    def ticket(self, ticket_id: int) -> Ticket:
+        with self.store.read() as s:
+            t = s.get(TicketRow, ticket_id)
+            if t is None:
+                raise UnknownTicket(f"Không có phiếu {ticket_id}", f"No ticket with id {ticket_id}")
+            return ticket_value(t)
+
+    def ticket_views(self, tokens: Collection[str]) -> dict[str, TicketView]:
+        """Tickets by page token as their web pages show them, in one read (unknown: absent).
+
+        People ahead and the estimate are the kiosk's (`kiosk.core.order.outlooks`, the same
+        as `issue`), for every page in one round of calls.
+        """
+        wanted = [t for t in dict.fromkeys(tokens) if t]
+        if not wanted:
+            return {}
+        day = self.business_day()
+        views: dict[str, TicketView] = {}
+        with self.store.read() as s:
+            rows: list[TicketRow] = []
+            for i in range(0, len(wanted), 500):
+                rows.extend(
+                    s.scalars(
+                        select(TicketRow).where(
+                            TicketRow.site == self.site,
+                            TicketRow.page_token.in_(wanted[i : i + 500]),
+                        )
+                    ).all()
+                )
+            waiting = self._waiting_today(s, day)
+            mine = {r.id for r in rows}
+            seen = outlooks(
+                (place_of(r) for r in waiting if r.id in mine), self._lines(waiting), self._turns(s)
+            )
+            medians: dict[str, float] = {}
+            start = self.day_start(day)
+            for r in rows:
+                ahead = wait = counters_open = None
+                if r.id in seen:
+                    told = seen[r.id]
+                    ahead, counters_open = told.people_ahead, told.counters_open
+                    wait = self._wait(s, r.queue_field, told, medians)
+                # Today's, or still with a counter, or in today's queue after midnight.
+                live = r.business_day == day or r.state in _HELD or r.sort_at >= start
+                assert r.page_token is not None
+                views[r.page_token] = TicketView(ticket_value(r), live, ahead, wait, counters_open)
+        return views
+
+    def tickets(self, day: date | None = None) -> list[Ticket]:
+        """Every ticket of a business day (all days when None), in issue order."""
+        with self.store.read() as s:
+            stmt = select(TicketRow).where(TicketRow.site == self.site)
+            if day is not None:
+                stmt = stmt.where(TicketRow.business_day == day)
+            return [ticket_value(r) for r in s.scalars(stmt.order_by(TicketRow.id)).all()]
+
+    def waiting(
+        self, fields: Sequence[str] | None = None, *, counter: int | None = None
+    ) -> list[Ticket]:
+        """Today's waiting tickets: those `counter` may call, in the order it will call them
+        (`kiosk.core.order.call_order`); or those of some fields, priority first then place."""
+        day = self.business_day()
+        with self.store.read() as s:
+            rows = self._waiting_today(s, day)
+            by_id = {r.id: r for r in rows}
+            if counter is not None:
+                self._check_counter(counter)
+                streak = next(c.streak for c in self._turns(s) if c.number == counter)
+                own = set(self.config.fields_of_counter(counter))
+                mine = [
+                    place_of(r)
+                    for r in rows
+                    if r.target_counter == counter
+                    or (r.target_counter is None and r.queue_field in own)
+                ]
+                ordered = call_order(mine, self._policy(), streak, counter)
+            else:
+                wanted = set(fields) if fields is not None else None
+                ordered = line_order(
+                    place_of(r) for r in rows if wanted is None or r.queue_field in wanted
+                )
+            return [ticket_value(by_id[p.ticket_id]) for p in ordered]
+
+    def skipped(self, counter: int | None = None) -> list[Ticket]:
+        """Today's skipped tickets (of a counter's fields), newest first."""
+        day = self.business_day()
+        with self.store.read() as s:
+            stmt = select(TicketRow).where(
+                TicketRow.site == self.site,
+                TicketRow.state == TicketState.SKIPPED.value,
+                self._todays_queue(day),
+            )
+            if counter is not None:
+                stmt = stmt.where(TicketRow.queue_field.in_(self.config.fields_of_counter(counter)))
+            return [ticket_value(r) for r in s.scalars(stmt.order_by(TicketRow.id.desc())).all()]
+
+    def events_after(self, after_id: int = 0, limit: int = 1000) -> list[Event]:
+        """The log after event id `after_id`, oldest first (the change feed reads this)."""
+        with self.store.read() as s:
+            rows = s.execute(
+                select(EventRow, TicketRow.code)
+                .outerjoin(TicketRow, TicketRow.id == EventRow.ticket_id)
+                .where(EventRow.site == self.site, EventRow.id > after_id)
+                .order_by(EventRow.id)
+                .limit(limit)
+            ).all()
+            return [event_value(e, code) for e, code in rows]
+
+    def last_event_id(self) -> int:
+        with self.store.read() as s:
+            return int(
+                s.scalar(select(func.max(EventRow.id)).where(EventRow.site == self.site)) or 0
+            )
+
+    def snapshot(self, recent: int = 10) -> Snapshot:
+        """Waiting per field, each counter's ticket and stats, the recent calls."""
+        now = self.clock.now()
+        day = self.business_day(now)
+        with self.store.read() as s:
+            last_id = int(
+                s.scalar(select(func.max(EventRow.id)).where(EventRow.site == self.site)) or 0
+            )
+            rows = self._waiting_today(s, day)
+            counts: dict[tuple[str, bool], int] = {}
+            oldest: dict[str, datetime] = {}
+            for r in rows:
+                key = (r.queue_field, bool(r.priority))
+                counts[key] = counts.get(key, 0) + 1
+                oldest[r.queue_field] = min(oldest.get(r.queue_field, r.issued_at), r.issued_at)
+            # What a normal ticket taken now would be told: the kiosk button's promise.
+            codes = [f.code for f in self.config.fields]
+            newcomers = newcomer_outlooks(self._lines(rows), self._turns(s), codes)
+            medians: dict[str, float] = {}
+            fields = []
+            for f in self.config.ordered_fields():
+                waiting = counts.get((f.code, False), 0) + counts.get((f.code, True), 0)
+                seen = newcomers[f.code]
+                wait = self._wait(s, f.code, seen, medians)
+                is_open, why_vi, why_en, opens = self._field_open_state(s, f, now, day)
+                issued = self._issued_count(s, f.code, day)
+                if is_open and f.daily_cap is not None and issued >= f.daily_cap:
+                    is_open = False
+                    why_vi, why_en = "Đã hết số thứ tự trong ngày", "No more numbers today"
+                fields.append(
+                    FieldStatus(
+                        code=f.code,
+                        name=f.name,
+                        name_en=f.name_en,
+                        prefix=f.prefix,
+                        waiting=waiting,
+                        priority_waiting=counts.get((f.code, True), 0),
+                        issued_today=issued,
+                        estimated_wait_minutes=wait,
+                        counters_open=seen.counters_open,
+                        open_now=is_open,
+                        closed_reason_vi=why_vi,
+                        closed_reason_en=why_en,
+                        opens_at=opens,
+                        oldest_waiting_at=oldest.get(f.code),
+                    )
+                )
+            counter_rows = {
+                c.number: c
+                for c in s.scalars(select(CounterRow).where(CounterRow.site == self.site)).all()
+            }
+            stats = {
+                n: (int(cnt), avg)
+                for n, cnt, avg in s.execute(
+                    select(
+                        TicketRow.counter,
+                        func.count(),
+                        func.avg(_seconds_between(s, TicketRow.serving_at, TicketRow.completed_at)),
+                    )
+                    .where(
+                        TicketRow.site == self.site,
+                        TicketRow.business_day == day,
+                        TicketRow.state == TicketState.COMPLETED.value,
+                    )
+                    .group_by(TicketRow.counter)
+                ).all()
+            }
+            counters = []
+            for cc in self.config.counters:
+                row = counter_rows.get(cc.number)
+                held = s.get(TicketRow, row.ticket_id) if row and row.ticket_id else None
+                served, avg = stats.get(cc.number, (0, None))
+                counters.append(
+                    CounterStatus(
+                        number=cc.number,
+                        name=cc.label_vi,
+                        name_en=cc.label_en,
+                        state=CounterState(row.state) if row else CounterState.CLOSED,
+                        reason=row.reason if row else "",
+                        fields=tuple(self.config.fields_of_counter(cc.number)),
+                        ticket=ticket_value(held) if held else None,
+                        served_today=served,
+                        avg_service_seconds=float(avg) if avg is not None else None,
+                        since=row.updated_at if row else None,
+                    )
+                )
+            calls = s.execute(
+                select(EventRow, TicketRow.code)
+                .join(TicketRow, TicketRow.id == EventRow.ticket_id)
+                .where(
+                    EventRow.site == self.site,
+                    EventRow.business_day == day,
+                    EventRow.kind.in_([k.value for k in CALL_KINDS]),
+                )
+                .order_by(EventRow.id.desc())
+                .limit(recent)
+            ).all()
+            recent_calls = tuple(
+                CallRecord(
+                    event_id=e.id,
+                    at=e.at,
+                    code=code,
+                    counter=int(e.counter or 0),
+                    field=e.field or "",
+                    recall=e.kind == EventKind.RECALLED.value,
+                )
+                for e, code in calls
+            )
+            return Snapshot(
+                business_day=day,
+                at=now,
+                last_event_id=last_id,
+                fields=tuple(fields),
+                counters=tuple(counters),
+                recent_calls=recent_calls,
+            )
+
+
+def _seconds_between(s: Session, start: Any, end: Any) -> Any:
+    """SQL expression for (end - start) in seconds on the session's backend."""
+    if s.get_bind().dialect.name == "postgresql":
+        return extract("epoch", end - start)
+    return (func.julianday(end) - func.julianday(start)) * 86400.0
