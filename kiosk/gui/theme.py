@@ -1,6 +1,6 @@
 """Colours, fonts and sizes shared by every screen (change them here, not in widgets).
 
-The palette itself lives in kiosk/gui/colours.py (Qt-free, shared with the web pages).
+The palette itself lives in kiosk/core/colours.py (Qt-free, shared with the web pages).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication
 
 from kiosk.core.assets import assets_dir
-from kiosk.gui.colours import COLOURS as COLOURS  # re-exported: screens take it from here
+from kiosk.core.colours import COLOURS as COLOURS  # re-exported: screens take it from here
 
 log = logging.getLogger(__name__)
 

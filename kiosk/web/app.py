@@ -24,14 +24,14 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.responses import StreamingResponse as _StreamingResponse
 from starlette.routing import Route
 
-from kiosk.cli import snapshot_json
 from kiosk.core.alerts import live_alerts
 from kiosk.core.config import Config
 from kiosk.core.errors import KioskError
 from kiosk.core.feed import ChangeFeed, open_feed
 from kiosk.core.model import Snapshot, TicketView
 from kiosk.core.reader import QueueReader
-from kiosk.gui.colours import COLOURS
+from kiosk.core.shapes import iso_time, snapshot_json
+from kiosk.core.colours import COLOURS
 from kiosk.web import pages
 from kiosk.web.guard import RateLimiter, SecurityHeaders, client_address
 from kiosk.web.hub import LiveHub, LiveState
@@ -435,7 +435,7 @@ class WebApp:
         zone = self.config.zone
 
         def iso(moment: datetime | None) -> str | None:
-            return moment.astimezone(zone).isoformat(timespec="seconds") if moment else None
+            return iso_time(moment, zone)
 
         return {
             "code": t.code,
@@ -475,7 +475,7 @@ def _asset(name: str) -> str:
 
 
 def _stylesheet() -> str:
-    """web.css with the screens' palette (kiosk/gui/colours.py) as CSS variables."""
+    """web.css with the screens' palette (kiosk/core/colours.py) as CSS variables."""
     names = {f"--{k.replace('_', '-')}": v for k, v in vars(COLOURS).items()}
     root = ":root{" + ";".join(f"{k}:{v}" for k, v in names.items()) + "}\n"
     return root + _asset("web.css")
