@@ -12,13 +12,13 @@ from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from display import texts as T
 from kiosk.core.config import Config
 from kiosk.core.model import CounterState, Snapshot
+from kiosk.core.texts import WEEKDAYS, Language, weekday_date
 
-WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
 #: Between the names of the fields a counter serves, on a tile without a ticket.
 FIELD_SEPARATOR = " · "
-WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 class TileState(StrEnum):
@@ -76,15 +76,15 @@ class Board:
 def counter_label(config: Config, number: int) -> tuple[str, str]:
     """("QUẦY 3", "COUNTER 3"), or the configured names in capitals."""
     c = config.counter(number)
-    vi = c.label_vi if c else f"Quầy {number}"
-    en = c.label_en if c else f"Counter {number}"
+    vi = c.label_vi if c else T.COUNTER.vi.format(n=number)
+    en = c.label_en if c else T.COUNTER.en.format(n=number)
     return vi.upper(), en.upper()
 
 
 def date_line(moment: datetime, zone: ZoneInfo) -> tuple[str, str]:
     """("Thứ Hai, 23/11/2026", "Monday") in the site's zone."""
     local = moment.astimezone(zone)
-    return f"{WEEKDAYS_VI[local.weekday()]}, {local:%d/%m/%Y}", WEEKDAYS_EN[local.weekday()]
+    return weekday_date(local, Language.VI), WEEKDAYS[local.weekday()].en
 
 
 def card_call(calls: Sequence[CallView], snapshot: Snapshot) -> CallView | None:
@@ -113,10 +113,10 @@ def build_board(snapshot: Snapshot, config: Config, recent_calls: int) -> Board:
             status_vi, note_en = "", ""
         elif c.state is CounterState.PAUSED:
             state, code, field_vi = TileState.PAUSED, "", served
-            status_vi, note_en = "Tạm dừng", "Paused"
+            status_vi, note_en = T.PAUSED
         elif c.state is CounterState.CLOSED:
             state, code, field_vi = TileState.CLOSED, "", served
-            status_vi, note_en = "Chưa mở", "Closed"
+            status_vi, note_en = T.NOT_OPEN
         else:
             state, code, field_vi = TileState.IDLE, "", served
             status_vi, note_en = "", ""

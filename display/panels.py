@@ -10,11 +10,13 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
+from datetime import datetime
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
+from display import texts as T
 from display.board import FIELD_SEPARATOR, CallView, TileState, TileView, WaitingView
 from display.layout import (
     CODE_FILL,
@@ -36,6 +38,8 @@ from display.painting import (
     fits_line,
     fits_wrapped,
 )
+from kiosk.core.errors import UNAVAILABLE
+from kiosk.core.texts import Language, weekday_date
 from kiosk.gui.theme import COLOURS, font
 
 C = COLOURS
@@ -45,10 +49,13 @@ Centre = Qt.AlignmentFlag.AlignCenter
 
 #: Share of the card's number box its number fills down (clear of the lines above and below).
 CARD_CODE_FILL = 0.9
-CALLING_VI, CALLING_EN = "MỜI SỐ", "NOW CALLING"
-IDLE_VI, IDLE_EN = "Mời ông/bà lấy số thứ tự", "Please take a number"
-RECENT_VI, RECENT_EN = "SỐ VỪA GỌI", "Recent calls"
-WAITING_VI, WAITING_EN = "ĐANG CHỜ", "Waiting"
+CALLING_VI, CALLING_EN = T.CALLING
+IDLE_VI, IDLE_EN = T.IDLE
+RECENT_VI, RECENT_EN = T.RECENT
+WAITING_VI, WAITING_EN = T.WAITING
+#: The widest counter label and date the layout makes room for.
+WIDEST_LABEL = T.COUNTER.vi.format(n=88).upper()
+WIDEST_DATE = weekday_date(datetime(2026, 12, 27), Language.VI)
 
 
 class Panel(QWidget):
@@ -116,8 +123,7 @@ class HeaderPanel(Panel):
         self.date_vi = ""
         self.clock = ""
         self.online = True
-        self.offline_vi = "Hệ thống tạm thời gián đoạn, vui lòng chờ trong giây lát"
-        self.offline_en = "Temporarily unavailable, please wait a moment"
+        self.offline_vi, self.offline_en = UNAVAILABLE
 
     def set_time(self, date_vi: str, clock: str) -> None:
         if (date_vi, clock) != (self.date_vi, self.clock):
@@ -137,7 +143,7 @@ class HeaderPanel(Panel):
         fg2 = C.muted if self.online else C.text
         clock_px = round(t * 1.6)
         clock_w = _advance("88:88", clock_px, True) + 2
-        date_w = _advance("Chủ Nhật, 28/12/2026", t) + 2
+        date_w = _advance(WIDEST_DATE, t) + 2
         if self.two_rows:
             top = QRectF(pad, t * 0.2, w - 2 * pad, line_px(t * 1.2))
             low = QRectF(pad, top.bottom(), w - 2 * pad, h - top.bottom())
@@ -252,7 +258,7 @@ class CallingPanel(Panel):
         tp.text(top, CALLING_VI, px_top, fg, bg, bold=True, align=Left)
         tp.text(top, CALLING_EN, t, fg2, bg, bold=True, align=Right)
         tp.text(code, call.code, self.code_pixel_size(), fg, bg, bold=True, tight=True)
-        counter_text = f"ĐẾN {call.counter_label_vi}"
+        counter_text = T.TO_COUNTER.vi.format(label=call.counter_label_vi)
         px_counter = self.fit([counter_text], counter, True, counter.height() / LINE_EM)
         tp.text(counter, counter_text, px_counter, fg, bg, bold=True)
         field_text = (
@@ -306,7 +312,7 @@ class TilePanel(Panel):
             _frame(tp, self.box(), C.accent, max(3.0, min(w, h) * 0.025), radius)
         parts = tile_parts(w, h, t, self.field_lines)
         label = _qrect(parts.label)
-        px_label = self.fit([v.label_vi, "QUẦY 88"], label, True, parts.label_px)
+        px_label = self.fit([v.label_vi, WIDEST_LABEL], label, True, parts.label_px)
         label_fg = fg2 if v.state is TileState.CLOSED else fg
         tp.text(label, v.label_vi, px_label, label_fg, bg, bold=True)
         if v.state is TileState.SERVING:
@@ -396,7 +402,7 @@ class RecentPanel(Panel):
         t, w, h = self.text_px, self.width(), self.height()
         pad, gap, code_px = t * 0.4, t * 0.9, round(t * LABEL_EM)
         codes = [c.code for c in self.calls] + ["A888"]
-        labels = [c.counter_label_vi for c in self.calls] + ["QUẦY 88"]
+        labels = [c.counter_label_vi for c in self.calls] + [WIDEST_LABEL]
         code_w = max(_advance(c, code_px, True) for c in codes) + 2
         label_w = max(_advance(lb, t, True) for lb in labels) + 2
         title = self._title_box()

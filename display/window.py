@@ -13,6 +13,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor, QPalette, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
+from display import texts as T
 from display.board import Board, date_line
 from display.layout import Layout, Orientation, Rect, compute_layout
 from display.painting import measure_needs, samples_for_codes
@@ -39,7 +40,7 @@ class DisplayWindow(QWidget):
         super().__init__()
         self.config = config
         self.clock = clock or SystemClock()
-        self.setWindowTitle(f"{config.site.name} – Màn hình gọi số")
+        self.setWindowTitle(T.WINDOW_TITLE.vi.format(site=config.site.name))
         self.setAutoFillBackground(True)
         pal = self.palette()
         pal.setColor(QPalette.ColorRole.Window, QColor(COLOURS.background))

@@ -23,12 +23,12 @@ from kiosk.app import jobs, texts
 from kiosk.app.controls import TouchButton, label, paint
 from kiosk.app.home import field_face
 from kiosk.app.layout import TYPE
-from kiosk.app.texts import Language
 from kiosk.core.config import Config
 from kiosk.core.errors import KioskError
 from kiosk.core.model import FieldStatus, Snapshot, Ticket
 from kiosk.core.pin import verify_pin
 from kiosk.core.queue import QueueService
+from kiosk.core.texts import Language
 from kiosk.gui.operations import Operations
 from kiosk.gui.theme import COLOURS
 from kiosk.printing.job import PrintOutcome

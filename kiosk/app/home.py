@@ -21,9 +21,9 @@ from kiosk.app.layout import (
     HomePlan,
     plan_home,
 )
-from kiosk.app.texts import Language
 from kiosk.core.config import Config
 from kiosk.core.model import FieldStatus
+from kiosk.core.texts import Language, weekday_date
 from kiosk.gui.theme import COLOURS, font
 
 CLOSED_BACKGROUND = "#0E1E36"
@@ -117,7 +117,7 @@ class Header(QWidget):
 
     def set_time(self, local: datetime, lang: Language) -> None:
         self.clock.setText(f"{local:%H:%M}")
-        self.date.setText(texts.weekday_date(local, lang))
+        self.date.setText(weekday_date(local, lang))
 
 
 class Footer(QWidget):

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from kiosk.app import texts
 from kiosk.app.controls import TouchButton, label
 from kiosk.app.layout import TYPE
-from kiosk.app.texts import Language
 from kiosk.core.errors import KioskError
+from kiosk.core.texts import Language
 from kiosk.gui.theme import COLOURS
 
 

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout, QWidget
 from kiosk.app import texts
 from kiosk.app.controls import BigNumber, TicketPreview, TouchButton, label, paint
 from kiosk.app.layout import TYPE
-from kiosk.app.texts import Language
 from kiosk.core.config import Config
 from kiosk.core.model import IssuedTicket
+from kiosk.core.texts import Language
 from kiosk.gui.theme import COLOURS
 from kiosk.printing.job import PrintOutcome
 

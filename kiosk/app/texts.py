@@ -2,25 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from enum import StrEnum
-from typing import NamedTuple
-
-
-class Language(StrEnum):
-    VI = "vi"
-    EN = "en"
-
-
-class Text(NamedTuple):
-    vi: str
-    en: str
-
-    def get(self, lang: Language, **values: object) -> str:
-        """The text in `lang`, with `{names}` filled in."""
-        text = self.vi if lang is Language.VI else self.en
-        return text.format(**values) if values else text
-
+from kiosk.core import errors
+from kiosk.core.texts import Language, Text
 
 # ---------------------------------------------------------------- home
 CHOOSE_FIELD = Text(
@@ -49,8 +32,6 @@ NEXT_PAGE = Text("Trang sau  ▶", "Next  ▶")
 PAGE = Text("Trang {n}/{total}", "Page {n} of {total}")
 CLOSED_TODAY = Text("Tạm ngừng tiếp nhận hôm nay", "Closed today")
 HOTLINE = Text("Tổng đài hỗ trợ: {numbers}", "Help line: {numbers}")
-WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
-WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 # ---------------------------------------------------------------- result
 TAKE_TICKET = Text("Mời ông/bà nhận phiếu", "Please take your ticket")
@@ -77,20 +58,11 @@ TRY_AGAIN = Text(
     "Please try again or ask a clerk at a counter",
 )
 BACK = Text("Quay lại", "Back")
-UNAVAILABLE = Text(
-    "Hệ thống tạm thời gián đoạn, vui lòng chờ trong giây lát",
-    "Temporarily unavailable, please wait a moment",
-)
+UNAVAILABLE = errors.UNAVAILABLE  # the same words as every other screen's outage notice
 UNAVAILABLE_HINT = Text(
     "Màn hình sẽ tự trở lại khi hệ thống hoạt động",
     "This screen comes back by itself when the system is ready",
 )
-
-
-def weekday_date(moment: datetime, lang: Language) -> str:
-    """ "Thứ Hai, 23/11/2026" or "Monday, 23/11/2026"."""
-    names = WEEKDAYS_VI if lang is Language.VI else WEEKDAYS_EN
-    return f"{names[moment.weekday()]}, {moment:%d/%m/%Y}"
 
 
 def wait_text(minutes: int | None, lang: Language) -> str:

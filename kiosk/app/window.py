@@ -24,11 +24,11 @@ from kiosk.app.home import Footer, Header, HomeScreen
 from kiosk.app.layout import touch_target_px
 from kiosk.app.notice import RefusalScreen, UnavailableScreen
 from kiosk.app.result import ResultScreen
-from kiosk.app.texts import Language
 from kiosk.core.config import Config, KioskConfig
 from kiosk.core.errors import DailyCapReached, DatabaseError, FieldClosed, KioskError
 from kiosk.core.model import IssuedTicket, Snapshot
 from kiosk.core.queue import QueueService
+from kiosk.core.texts import Language
 from kiosk.gui.operations import Operations
 from kiosk.gui.theme import COLOURS
 from kiosk.gui.watcher import FeedWatcher

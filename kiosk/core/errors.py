@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kiosk.core.texts import Text
+
 
 class KioskError(Exception):
     """Base of every error the program reports to a person instead of a traceback."""
@@ -14,9 +16,14 @@ class KioskError(Exception):
         self.message_en = message_en or message_vi
         super().__init__(self.message_en)
 
+    @property
+    def text(self) -> Text:
+        """The message as the one bilingual text type."""
+        return Text(self.message_vi, self.message_en)
+
     def message(self, language: str = "en") -> str:
         """The message in the requested language ("vi" or "en")."""
-        return self.message_vi if language == "vi" else self.message_en
+        return self.text.get(language)
 
 
 class QueueError(KioskError):
@@ -80,8 +87,11 @@ class DatabaseError(KioskError):
 
 
 #: What the kiosk and consoles show while the database is away.
-UNAVAILABLE_VI = "Hệ thống tạm thời gián đoạn, vui lòng chờ trong giây lát"
-UNAVAILABLE_EN = "Temporarily unavailable, please wait a moment"
+UNAVAILABLE = Text(
+    "Hệ thống tạm thời gián đoạn, vui lòng chờ trong giây lát",
+    "Temporarily unavailable, please wait a moment",
+)
+UNAVAILABLE_VI, UNAVAILABLE_EN = UNAVAILABLE
 
 
 class DatabaseUnavailable(DatabaseError):

@@ -11,22 +11,28 @@ from dataclasses import dataclass
 from kiosk.core.errors import NoOneWaiting, NoTicketAtCounter
 from kiosk.core.model import Ticket
 from kiosk.core.queue import QueueService
+from kiosk.core.texts import Text
 from kiosk.core.wording import dossiers_text
 
 
 @dataclass(frozen=True)
 class Outcome:
-    message_vi: str
-    message_en: str
+    """What the console tells its clerk after an action, and the ticket it concerns."""
+
+    text: Text
     ticket: Ticket | None = None
 
 
 def _called(service: QueueService, held: str | None, t: Ticket, dossiers: int) -> Outcome:
     done = held if service.config.queue.complete_on_next else None
+    called = Text(f"Đã gọi số {t.code}", f"Called {t.code}")
+    if done is None:
+        return Outcome(called, t)
     vi, en = dossiers_text(dossiers)
-    before_vi = f"Đã hoàn thành {done} ({vi}). " if done else ""
-    before_en = f"Completed {done} ({en}). " if done else ""
-    return Outcome(f"{before_vi}Đã gọi số {t.code}", f"{before_en}Called {t.code}", t)
+    return Outcome(
+        Text(f"Đã hoàn thành {done} ({vi}). {called.vi}", f"Completed {done} ({en}). {called.en}"),
+        t,
+    )
 
 
 def call_next(
@@ -66,24 +72,27 @@ def call_ticket(
 def recall(service: QueueService, counter: int) -> Outcome:
     t = service.recall(counter)
     return Outcome(
-        f"Đã gọi lại số {t.code} (lần {t.recalls})", f"Recalled {t.code} (time {t.recalls})", t
+        Text(f"Đã gọi lại số {t.code} (lần {t.recalls})", f"Recalled {t.code} (time {t.recalls})"),
+        t,
     )
 
 
 def skip(service: QueueService, counter: int) -> Outcome:
     t = service.skip(counter)
-    return Outcome(f"Đã bỏ qua số {t.code} (vắng mặt)", f"Skipped {t.code} (no-show)", t)
+    return Outcome(Text(f"Đã bỏ qua số {t.code} (vắng mặt)", f"Skipped {t.code} (no-show)"), t)
 
 
 def return_skipped(service: QueueService, counter: int, *, code: str) -> Outcome:
     t = service.return_skipped(code, actor=f"counter:{counter}")
-    return Outcome(f"Đã đưa số {t.code} trở lại hàng chờ", f"{t.code} is back in the queue", t)
+    return Outcome(
+        Text(f"Đã đưa số {t.code} trở lại hàng chờ", f"{t.code} is back in the queue"), t
+    )
 
 
 def complete(service: QueueService, counter: int, *, dossiers: int = 1) -> Outcome:
     t = service.complete(counter, dossiers=dossiers)
     vi, en = dossiers_text(dossiers)
-    return Outcome(f"Đã hoàn thành số {t.code} ({vi})", f"Completed {t.code} ({en})", t)
+    return Outcome(Text(f"Đã hoàn thành số {t.code} ({vi})", f"Completed {t.code} ({en})"), t)
 
 
 def transfer(
@@ -98,13 +107,17 @@ def transfer(
         f = service.config.field(to_field)
         name_vi, name_en = (f.name, f.name_en) if f else (to_field, to_field)
         return Outcome(
-            f"Đã chuyển số {t.code} sang lĩnh vực {name_vi}",
-            f"Transferred {t.code} to {name_en}",
+            Text(
+                f"Đã chuyển số {t.code} sang lĩnh vực {name_vi}",
+                f"Transferred {t.code} to {name_en}",
+            ),
             t,
         )
     return Outcome(
-        f"Đã chuyển số {t.code} sang quầy số {to_counter}",
-        f"Transferred {t.code} to counter {to_counter}",
+        Text(
+            f"Đã chuyển số {t.code} sang quầy số {to_counter}",
+            f"Transferred {t.code} to counter {to_counter}",
+        ),
         t,
     )
 
@@ -112,14 +125,14 @@ def transfer(
 def pause(service: QueueService, counter: int, *, reason: str = "") -> Outcome:
     service.pause_counter(counter, reason)
     why = f": {reason}" if reason else ""
-    return Outcome(f"Quầy đang tạm dừng{why}", f"Counter paused{why}")
+    return Outcome(Text(f"Quầy đang tạm dừng{why}", f"Counter paused{why}"))
 
 
 def resume(service: QueueService, counter: int) -> Outcome:
     service.open_counter(counter)
-    return Outcome("Quầy đã mở lại", "Counter open again")
+    return Outcome(Text("Quầy đã mở lại", "Counter open again"))
 
 
 def open_counter(service: QueueService, counter: int) -> Outcome:
     service.open_counter(counter)
-    return Outcome(f"Quầy số {counter} đã mở", f"Counter {counter} is open")
+    return Outcome(Text(f"Quầy số {counter} đã mở", f"Counter {counter} is open"))

@@ -65,18 +65,6 @@ KEYPAD_DIGITS: dict[Key, int] = {
     Key.Key_PageUp: 9,
 }
 
-#: Button captions: Vietnamese label, English label, keys shown on the button.
-LABELS: dict[Action, tuple[str, str, str]] = {
-    Action.CALL_NEXT: ("Gọi số tiếp theo", "Call next", "F1 · + · Enter"),
-    Action.RECALL: ("Gọi lại", "Recall", "F2 · *"),
-    Action.SKIP: ("Bỏ qua (vắng mặt)", "Skip (no-show)", "F3 · −"),
-    Action.COMPLETE: ("Hoàn thành", "Complete", "F4 · /"),
-    Action.TRANSFER: ("Chuyển quầy / lĩnh vực", "Transfer", "F5"),
-    Action.CALL_CHOSEN: ("Gọi số đã chọn", "Call chosen", "F6"),
-    Action.RETURN_SKIPPED: ("Đưa lại hàng chờ", "Return to queue", "F7"),
-    Action.PAUSE: ("Tạm dừng", "Pause", "F8 · ."),
-}
-
 #: How long after a keypad digit another digit extends the number (12 = "1" then "2").
 DIGIT_WINDOW_S = 2.0
 

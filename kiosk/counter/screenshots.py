@@ -12,8 +12,10 @@ from kiosk.core.config import default_config_text, parse_config
 from kiosk.core.errors import CallTooSoon, DatabaseUnavailable
 from kiosk.core.queue import QueueService
 from kiosk.core.store import Store
+from kiosk.core.texts import Text
 from kiosk.counter import actions
 from kiosk.counter.state import load_state
+from kiosk.counter.texts import DB_DOWN
 from kiosk.counter.window import CounterConsole
 from kiosk.gui.runtime import application
 
@@ -78,16 +80,12 @@ def save_screenshots(out_dir: Path) -> list[Path]:
                 code = console.code_label.text()
                 if refusal is not None:
                     console.dossiers.setValue(2)
-                    console._say(refusal.message_vi, refusal.message_en, "refused")
+                    console._say(refusal.text, "refused")
                 elif kind == "offline":
                     console._on_unavailable(DatabaseUnavailable("mất kết nối", "connection lost"))
-                    console._say(
-                        "Không kết nối được cơ sở dữ liệu",
-                        "Cannot reach the database",
-                        "refused",
-                    )
+                    console._say(DB_DOWN, "refused")
                 else:
-                    console._say(f"Đã gọi số {code}", f"Called {code}", "ok")
+                    console._say(Text(f"Đã gọi số {code}", f"Called {code}"), "ok")
                 for _ in range(3):
                     app.processEvents()
                     layout = console.layout()

@@ -9,6 +9,8 @@ from kiosk.core.config import Config
 from kiosk.core.errors import UnknownCounter
 from kiosk.core.model import CounterStatus, FieldStatus, Ticket
 from kiosk.core.reader import QueueReader
+from kiosk.core.texts import Text
+from kiosk.counter import texts
 
 
 @dataclass(frozen=True)
@@ -61,11 +63,11 @@ def minutes_between(start: datetime | None, end: datetime | None) -> int | None:
     return max(0, int((end - start).total_seconds() // 60))
 
 
-def duration_text(seconds: float | None) -> tuple[str, str]:
-    """("6 phút 20 giây", "6 min 20 s") for an average service time."""
+def duration_text(seconds: float | None) -> Text:
+    """Text("6 phút 20 giây", "6 min 20 s") for an average service time."""
     if seconds is None:
-        return "—", "—"
+        return Text("—", "—")
     m, s = divmod(round(seconds), 60)
     if m == 0:
-        return f"{s} giây", f"{s} s"
-    return f"{m} phút {s:02d} giây", f"{m} min {s:02d} s"
+        return texts.SECONDS.fill(s=s)
+    return texts.MINUTES_SECONDS.fill(m=m, s=s)

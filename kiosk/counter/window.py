@@ -38,12 +38,13 @@ from kiosk.core.errors import DatabaseError, KioskError
 from kiosk.core.files import OutputError, write_atomic
 from kiosk.core.model import CounterState, Ticket
 from kiosk.core.queue import QueueService
+from kiosk.core.texts import Text
 from kiosk.counter import actions
+from kiosk.counter import texts as T
 from kiosk.counter.actions import Outcome
 from kiosk.counter.keys import (
     DIGIT_WINDOW_S,
     FUNCTION_KEYS,
-    LABELS,
     Action,
     RepeatFilter,
     keypad_action,
@@ -57,9 +58,6 @@ from kiosk.gui.watcher import FeedWatcher
 log = logging.getLogger(__name__)
 C = COLOURS
 
-PAUSE_REASONS = ("Nghỉ trưa", "Họp", "Hỗ trợ quầy khác", "Việc riêng", "Sự cố thiết bị")
-DB_DOWN_VI = "Không kết nối được cơ sở dữ liệu"
-DB_DOWN_EN = "Cannot reach the database – the buttons work again when it is back"
 HELD_ACTIONS = (Action.RECALL, Action.SKIP, Action.COMPLETE, Action.TRANSFER)
 
 STYLE = f"""
@@ -209,8 +207,8 @@ class CounterConsole(QWidget):
         c = cfg.counter(self.number)
         names = [f.name for f in cfg.fields if self.number in f.counters]
 
-        self.title = _label(c.label_vi.upper() if c else f"QUẦY {self.number}")
-        self.title_en = _label(c.label_en if c else f"Counter {self.number}", "muted")
+        self.title = _label(c.label_vi.upper() if c else T.COUNTER.vi.format(n=self.number))
+        self.title_en = _label(c.label_en if c else T.COUNTER.en.format(n=self.number), "muted")
         self.fields_label = _label(" · ".join(names) or "—", "muted")
         self.fields_label.setMinimumWidth(0)
         self.fields_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -230,11 +228,11 @@ class CounterConsole(QWidget):
         header.addSpacing(12)
         header.addWidget(self.clock_label)
 
-        self.banner = _label(f"{DB_DOWN_VI}\n{DB_DOWN_EN}", "banner")
+        self.banner = _label(T.DB_DOWN.both("\n"), "banner")
         self.banner.hide()
 
         # Ticket in hand
-        self.serving_caption = _label("ĐANG PHỤC VỤ · Now serving", "caption")
+        self.serving_caption = _label(T.NOW_SERVING.both(" · "), "caption")
         self.code_label = _label("—", "code")
         self.code_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.ticket_field = _label("", "muted")
@@ -244,13 +242,13 @@ class CounterConsole(QWidget):
         self.dossiers = QSpinBox()
         self.dossiers.setRange(0, 99)
         self.dossiers.setValue(1)
-        self.dossiers.setAccessibleName("Số hồ sơ")
+        self.dossiers.setAccessibleName(T.DOSSIERS.vi)
         self.dossiers.setButtonSymbols(QSpinBox.ButtonSymbols.PlusMinus)
         self.dossiers.setAlignment(Qt.AlignmentFlag.AlignCenter)
         dossier_row = QHBoxLayout()
-        dossier_row.addWidget(_label("Số hồ sơ · Dossiers"))
+        dossier_row.addWidget(_label(T.DOSSIERS.both(" · ")))
         dossier_row.addWidget(self.dossiers)
-        dossier_row.addWidget(_label("(gõ số trên bàn phím số)", "muted"), 1)
+        dossier_row.addWidget(_label(T.DOSSIERS_HINT.vi, "muted"), 1)
         ticket_card = _card()
         tl = QVBoxLayout(ticket_card)
         tl.addWidget(self.serving_caption)
@@ -264,31 +262,31 @@ class CounterConsole(QWidget):
         # Inline panels for pause reason and transfer target
         self.pause_panel = _card()
         pl = QHBoxLayout(self.pause_panel)
-        pl.addWidget(_label("Lý do tạm dừng · Reason"))
+        pl.addWidget(_label(T.PAUSE_REASON.both(" · ")))
         self.pause_reason = QComboBox()
         self.pause_reason.setEditable(True)
-        self.pause_reason.addItems(PAUSE_REASONS)
+        self.pause_reason.addItems([r.vi for r in T.PAUSE_REASONS])
         pl.addWidget(self.pause_reason, 1)
-        self.pause_ok = QPushButton("Tạm dừng · Enter")
+        self.pause_ok = QPushButton(f"{T.PAUSE_OK.vi} · Enter")
         self.pause_ok.setProperty("role", "primary")
-        self.pause_cancel = QPushButton("Hủy · Esc")
+        self.pause_cancel = QPushButton(f"{T.CANCEL.vi} · Esc")
         pl.addWidget(self.pause_ok)
         pl.addWidget(self.pause_cancel)
         self.pause_panel.hide()
 
         self.transfer_panel = _card()
         xl = QHBoxLayout(self.transfer_panel)
-        xl.addWidget(_label("Chuyển đến · To"))
+        xl.addWidget(_label(T.TRANSFER_TO.both(" · ")))
         self.transfer_target = QComboBox()
         for f in cfg.fields:
-            self.transfer_target.addItem(f"Lĩnh vực {f.name}", ("field", f.code))
+            self.transfer_target.addItem(T.TRANSFER_FIELD.vi.format(name=f.name), ("field", f.code))
         for other in cfg.counters:
             if other.number != self.number:
                 self.transfer_target.addItem(f"{other.label_vi}", ("counter", other.number))
         xl.addWidget(self.transfer_target, 1)
-        self.transfer_ok = QPushButton("Chuyển · Enter")
+        self.transfer_ok = QPushButton(f"{T.TRANSFER_OK.vi} · Enter")
         self.transfer_ok.setProperty("role", "primary")
-        self.transfer_cancel = QPushButton("Hủy · Esc")
+        self.transfer_cancel = QPushButton(f"{T.CANCEL.vi} · Esc")
         xl.addWidget(self.transfer_ok)
         xl.addWidget(self.transfer_cancel)
         self.transfer_panel.hide()
@@ -313,12 +311,12 @@ class CounterConsole(QWidget):
         left.addLayout(grid)
 
         # Queue of this counter
-        self.waiting_caption = _label("ĐANG CHỜ · Waiting", "caption")
+        self.waiting_caption = _label(T.WAITING.both(" · "), "caption")
         self.waiting_list = QListWidget()
-        self.waiting_list.setAccessibleName("Danh sách đang chờ")
-        self.skipped_caption = _label("ĐÃ BỎ QUA · Skipped", "caption")
+        self.waiting_list.setAccessibleName(T.WAITING_LIST.vi)
+        self.skipped_caption = _label(T.SKIPPED.both(" · "), "caption")
         self.skipped_list = QListWidget()
-        self.skipped_list.setAccessibleName("Danh sách bỏ qua")
+        self.skipped_list.setAccessibleName(T.SKIPPED_LIST.vi)
         right = QVBoxLayout()
         right.addWidget(self.waiting_caption)
         right.addWidget(self.waiting_list, 3)
@@ -354,16 +352,17 @@ class CounterConsole(QWidget):
     def _button(self, action: Action) -> QPushButton:
         b = QPushButton(self._caption(action))
         b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        b.setAccessibleName(LABELS[action][0])
+        b.setAccessibleName(T.ACTIONS[action][0].vi)
         b.clicked.connect(lambda _checked=False, a=action: self._clicked(a))
         self.buttons[action] = b
         return b
 
     def _caption(self, action: Action) -> str:
-        vi, en, keys = LABELS[action]
+        text, keys = T.ACTIONS[action]
+        if action is Action.PAUSE and self._paused():
+            text = T.RESUME
+        vi, en = text
         if action is Action.PAUSE:
-            if self._paused():
-                vi, en = "Tiếp tục", "Resume"
             return f"{vi} · {keys}" if self.compact else f"{vi} / {en} · {keys}"
         return f"{vi}\n{keys}" if self.compact else f"{vi}\n{en} · {keys}"
 
@@ -455,7 +454,7 @@ class CounterConsole(QWidget):
         if isinstance(err, DatabaseError):
             self._on_unavailable(err)
         else:
-            self._say(err.message_vi, err.message_en, "refused")
+            self._say(err.text, "refused")
         self._again_if_needed()
 
     def _again_if_needed(self) -> None:
@@ -499,51 +498,51 @@ class CounterConsole(QWidget):
         c = state.counter
         if c.state is CounterState.PAUSED:
             why = f": {c.reason}" if c.reason else ""
-            self.state_label.setText(f"TẠM DỪNG{why}")
+            self.state_label.setText(T.PAUSED.vi.format(why=why))
             self.state_label.setStyleSheet(f"color: {C.accent};")
         elif c.state is CounterState.OPEN:
-            self.state_label.setText("ĐANG MỞ" if self.compact else "ĐANG MỞ · Open")
+            self.state_label.setText(T.OPEN.vi if self.compact else T.OPEN.both(" · "))
             self.state_label.setStyleSheet(f"color: {C.ok_text};")
         else:
-            self.state_label.setText("ĐÓNG · Closed")
+            self.state_label.setText(T.CLOSED.both(" · "))
             self.state_label.setStyleSheet(f"color: {C.muted};")
         self.buttons[Action.PAUSE].setText(self._caption(Action.PAUSE))
         self._render_ticket(state)
         self._fill_list(self.waiting_list, state.waiting, state, waiting=True)
         self._fill_list(self.skipped_list, state.skipped, state, waiting=False)
-        self.waiting_caption.setText(f"ĐANG CHỜ · Waiting ({len(state.waiting)})")
-        self.skipped_caption.setText(f"ĐÃ BỎ QUA · Skipped ({len(state.skipped)})")
+        self.waiting_caption.setText(f"{T.WAITING.both(' · ')} ({len(state.waiting)})")
+        self.skipped_caption.setText(f"{T.SKIPPED.both(' · ')} ({len(state.skipped)})")
         avg_vi, avg_en = duration_text(c.avg_service_seconds)
         per_field = " · ".join(
-            f"{f.name}: {f.waiting} chờ"
-            + (f" ({f.priority_waiting} ưu tiên)" if f.priority_waiting else "")
+            T.FIELD_WAITING.vi.format(name=f.name, n=f.waiting)
+            + (T.FIELD_PRIORITY.vi.format(n=f.priority_waiting) if f.priority_waiting else "")
             for f in state.fields
         )
         self.stats_label.set_lines(
-            f"Hôm nay đã phục vụ {c.served_today} lượt · Thời gian phục vụ trung bình {avg_vi}"
-            f"   |   {per_field}\n"
-            f"Served today: {c.served_today} · average service {avg_en}"
+            T.SERVED_TODAY.vi.format(n=c.served_today, avg=avg_vi)
+            + f"   |   {per_field}\n"
+            + T.SERVED_TODAY.en.format(n=c.served_today, avg=avg_en)
         )
 
     def _render_ticket(self, state: ConsoleState) -> None:
         t = state.ticket
         if t is None:
             self.code_label.setText("—")
-            self.ticket_field.setText("Chưa gọi số nào · No ticket in hand")
-            self.ticket_detail.setText(
-                "Nhấn “Gọi số tiếp theo” (F1, + hoặc Enter trên bàn phím số)"
-            )
+            self.ticket_field.setText(T.NO_TICKET.both(" · "))
+            self.ticket_detail.setText(T.NO_TICKET_HINT.vi)
             self.recalls_label.setText("")
             return
         self.code_label.setText(f"{t.code}  ★" if t.priority else t.code)
         field = self.config.field(t.queue_field)
         name = field.name if field else t.queue_field
-        self.ticket_field.setText(f"{name}" + (" · Ưu tiên" if t.priority else ""))
+        self.ticket_field.setText(name + (T.PRIORITY.vi if t.priority else ""))
         self._update_ticket_times()
         max_recalls = self.config.queue.max_recalls
         if t.recalls:
-            hint = " – có thể bỏ qua (vắng mặt)" if t.recalls >= max_recalls else ""
-            self.recalls_label.setText(f"Đã gọi lại {t.recalls}/{max_recalls} lần{hint}")
+            hint = T.MAY_SKIP.vi if t.recalls >= max_recalls else ""
+            self.recalls_label.setText(
+                T.RECALLED.vi.format(n=t.recalls, max=max_recalls, hint=hint)
+            )
         else:
             self.recalls_label.setText("")
 
@@ -561,8 +560,7 @@ class CounterConsole(QWidget):
         called = f"{t.called_at.astimezone(zone):%H:%M}" if t.called_at else "—"
         issued = f"{t.issued_at.astimezone(zone):%H:%M}"
         self.ticket_detail.setText(
-            f"Đã chờ {waited} phút (lấy số {issued}, gọi lúc {called}) · tại quầy {m}:{s:02d}\n"
-            f"Waited {waited} min · at the counter {m}:{s:02d}"
+            T.TICKET_TIMES.both("\n", waited=waited, issued=issued, called=called, m=m, s=s)
         )
 
     def _fill_list(
@@ -581,10 +579,12 @@ class CounterConsole(QWidget):
             star = "★ " if t.priority else ""
             if waiting:
                 mins = minutes_between(t.issued_at, state.now)
-                extra = f" → quầy {t.target_counter}" if t.target_counter else ""
-                text = f"{star}{t.code}   {name}{extra} · chờ {mins} phút"
+                extra = T.TO_COUNTER.vi.format(n=t.target_counter) if t.target_counter else ""
+                text = T.WAITING_ITEM.vi.format(
+                    star=star, code=t.code, name=name, extra=extra, mins=mins
+                )
             else:
-                text = f"{star}{t.code}   {name} · gọi {t.recalls + 1} lần"
+                text = T.SKIPPED_ITEM.vi.format(star=star, code=t.code, name=name, n=t.recalls + 1)
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, t.code)
             widget.addItem(item)
@@ -624,7 +624,7 @@ class CounterConsole(QWidget):
         button = self.buttons[action]
         if not button.isEnabled():
             if not self.online:
-                self._say(DB_DOWN_VI, DB_DOWN_EN, "refused")
+                self._say(T.DB_DOWN, "refused")
             return
         held = self.state.ticket.code if self.state and self.state.ticket else None
         dossiers = self.dossiers.value()
@@ -708,14 +708,14 @@ class CounterConsole(QWidget):
             if action in (Action.COMPLETE, Action.CALL_NEXT, Action.CALL_CHOSEN):
                 self.dossiers.setValue(1)
             if not quiet:
-                self._say(outcome.message_vi, outcome.message_en, "ok")
+                self._say(outcome.text, "ok")
             self.refresh()
 
         def failed(err: KioskError) -> None:
             self.busy = False
             if isinstance(err, DatabaseError):
                 self._on_unavailable(err)
-            self._say(err.message_vi, err.message_en, "refused")
+            self._say(err.text, "refused")
             self._update_buttons()
             self.refresh()
 
@@ -723,9 +723,9 @@ class CounterConsole(QWidget):
             action.value, fn, self.service, self.number, on_done=done, on_error=failed, **kwargs
         )
 
-    def _say(self, vi: str, en: str, tone: str) -> None:
-        self.message_vi, self.message_en, self.message_tone = vi, en, tone
-        self.message_label.set_lines(f"{vi}\n{en}" if en and en != vi else vi)
+    def _say(self, text: Text, tone: str) -> None:
+        self.message_vi, self.message_en, self.message_tone = text.vi, text.en, tone
+        self.message_label.set_lines(text.both("\n"))
         self.message_label.setProperty("tone", tone)
         self.message_label.style().unpolish(self.message_label)
         self.message_label.style().polish(self.message_label)

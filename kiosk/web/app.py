@@ -25,13 +25,13 @@ from starlette.responses import StreamingResponse as _StreamingResponse
 from starlette.routing import Route
 
 from kiosk.core.alerts import live_alerts
+from kiosk.core.colours import COLOURS
 from kiosk.core.config import Config
 from kiosk.core.errors import KioskError
 from kiosk.core.feed import ChangeFeed, open_feed
 from kiosk.core.model import Snapshot, TicketView
 from kiosk.core.reader import QueueReader
 from kiosk.core.shapes import iso_time, snapshot_json
-from kiosk.core.colours import COLOURS
 from kiosk.web import pages
 from kiosk.web.guard import RateLimiter, SecurityHeaders, client_address
 from kiosk.web.hub import LiveHub, LiveState
@@ -214,7 +214,7 @@ class WebApp:
     async def ticket_page(self, request: Request) -> Response:
         lang = self._lang(request)
         token = request.path_params["token"]
-        title = TEXTS[lang]["title_ticket"]
+        title = TEXTS["title_ticket"].get(lang)
         path = f"/t/{token}"
         try:
             view = await self._view(token)
@@ -292,7 +292,7 @@ class WebApp:
         return self._page(
             fragment.html,
             lang=lang,
-            title=TEXTS[lang]["title_board"],
+            title=TEXTS["title_board"].get(lang),
             kind="board",
             stream=f"/board/events?lang={lang}",
             alert=fragment.alert,
@@ -326,7 +326,7 @@ class WebApp:
 
     async def manage_page(self, request: Request) -> Response:
         lang = self._lang(request)
-        title = TEXTS[lang]["title_manage"]
+        title = TEXTS["title_manage"].get(lang)
         if self._session(request) is None:
             body = pages.login_body(lang, enabled=self.login.enabled)
             return self._page(
@@ -366,16 +366,16 @@ class WebApp:
             return response
         if result.locked_seconds > 0:
             minutes = max(1, int(result.locked_seconds / 60 + 0.999))
-            message = TEXTS[lang]["locked"].format(n=minutes)
+            message = TEXTS["locked"].get(lang, n=minutes)
             status = 429
         else:
-            message = TEXTS[lang]["wrong_password"]
+            message = TEXTS["wrong_password"].get(lang)
             status = 401 if self.login.enabled else 403
         body_html = pages.login_body(lang, message=message, enabled=self.login.enabled)
         return self._page(
             body_html,
             lang=lang,
-            title=TEXTS[lang]["title_manage"],
+            title=TEXTS["title_manage"].get(lang),
             status=status,
             kind="manage",
             path="/manage",

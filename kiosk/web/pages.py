@@ -19,8 +19,7 @@ NO_SCRIPT_REFRESH_SECONDS = 15
 
 
 def _t(lang: str, key: str, **values: Any) -> str:
-    text = TEXTS[lang][key]
-    return text.format(**values) if values else text
+    return TEXTS[key].get(lang, **values)
 
 
 def _e(value: object) -> str:

@@ -9,8 +9,8 @@ import httpx
 import pytest
 from sqlalchemy import event
 
-from kiosk.core.shapes import snapshot_json
 from kiosk.core.colours import COLOURS
+from kiosk.core.shapes import snapshot_json
 from tests.web.conftest import Events, Served
 
 SECURITY = {

@@ -1,0 +1,152 @@
+"""One bilingual text type: every citizen- and clerk-facing string is a `kiosk.core.texts.Text`.
+
+Two checks. Every `Text` the screens and pages use has both languages with the same `{names}`
+(and no Vietnamese in its English). And no screen module holds a Vietnamese string outside a
+`Text(...)` or a `KioskError(message_vi, message_en)`: a string without its English alternative
+shows up here, with its file and line.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import re
+import string
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.core.errors import KioskError
+from kiosk.core.texts import Language, Text
+
+ROOT = Path(__file__).resolve().parents[2]
+#: Letters only Vietnamese uses (an English text must have none of them).
+VIETNAMESE = re.compile(
+    "[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.IGNORECASE
+)
+#: Where people read what the program says: the screens, the pages, the ticket and the voice.
+SCREENS = ("kiosk/app", "kiosk/counter", "kiosk/gui", "kiosk/web", "display")
+#: Modules whose `Text` values the first check reads (constants, tuples and dicts of Text).
+REGISTRIES = (
+    "kiosk.core.texts",
+    "kiosk.core.errors",
+    "kiosk.app.texts",
+    "kiosk.web.texts",
+    "kiosk.counter.texts",
+    "display.texts",
+)
+
+
+def _texts(value: object, name: str) -> Iterator[tuple[str, Text]]:
+    if isinstance(value, Text):
+        yield name, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _texts(v, f"{name}[{k!r}]")
+    elif isinstance(value, tuple | list):
+        for i, v in enumerate(value):
+            yield from _texts(v, f"{name}[{i}]")
+
+
+def registered_texts() -> list[tuple[str, Text]]:
+    found = []
+    for module_name in REGISTRIES:
+        module = importlib.import_module(module_name)
+        for attr, value in vars(module).items():
+            if not attr.startswith("__"):
+                found += _texts(value, f"{module_name}.{attr}")
+    return found
+
+
+def _placeholders(text: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(text) if f}
+
+
+def text_problems(texts: list[tuple[str, Text]]) -> list[str]:
+    """Each Text with a language missing, different placeholders or Vietnamese in its English."""
+    bad = []
+    for name, t in texts:
+        if not t.vi.strip() or not t.en.strip():
+            bad.append(f"{name}: {'Vietnamese' if not t.vi.strip() else 'English'} text missing")
+        elif _placeholders(t.vi) != _placeholders(t.en):
+            bad.append(f"{name}: placeholders differ {t}")
+        elif VIETNAMESE.search(t.en) and not VIETNAMESE.search(t.vi):
+            pass  # a language switch ("English" / "Tiếng Việt") names the other language
+        elif VIETNAMESE.search(t.en):
+            bad.append(f"{name}: English text is Vietnamese: {t.en!r}")
+    return bad
+
+
+def _bilingual_callee(node: ast.Call, module: object) -> bool:
+    """Text(vi, en), or a KioskError subclass (its two arguments are the two languages)."""
+    func = node.func
+    name = (
+        func.id
+        if isinstance(func, ast.Name)
+        else func.attr
+        if isinstance(func, ast.Attribute)
+        else ""
+    )
+    if name == "Text":
+        return True
+    target = getattr(module, name, None)
+    return isinstance(target, type) and issubclass(target, KioskError) and len(node.args) >= 2
+
+
+def untranslated(path: Path) -> list[str]:
+    """`file:line "…"` for each Vietnamese string of a screen module outside Text/KioskError."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    dotted = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+    module = importlib.import_module(dotted)
+    parents: dict[ast.AST, ast.AST] = {}
+    for node in ast.walk(tree):
+        for child in ast.iter_child_nodes(node):
+            parents[child] = node
+    bad = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+            continue
+        if not VIETNAMESE.search(node.value) or isinstance(parents.get(node), ast.Expr):
+            continue  # English, or a docstring
+        up: ast.AST | None = node
+        while up is not None and not (isinstance(up, ast.Call) and _bilingual_callee(up, module)):
+            up = parents.get(up)
+        if up is None:
+            bad.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.value[:60]!r}")
+    return bad
+
+
+def _screen_modules() -> list[Path]:
+    return [
+        p
+        for top in SCREENS
+        for p in sorted((ROOT / top).rglob("*.py"))
+        if not p.name.startswith("screenshots")
+    ]
+
+
+def test_every_text_has_both_languages_and_the_same_placeholders() -> None:
+    texts = registered_texts()
+    assert len(texts) > 100  # the registries were found
+    assert text_problems(texts) == []
+
+
+def test_no_screen_shows_a_vietnamese_string_without_its_english_one() -> None:
+    assert [line for p in _screen_modules() for line in untranslated(p)] == []
+
+
+def test_the_checks_catch_a_missing_language_and_a_bare_string(tmp_path: Path) -> None:
+    assert text_problems([("X", Text("Đang chờ: {n}", ""))]) == ["X: English text missing"]
+    assert text_problems([("Y", Text("Đang chờ: {n}", "Waiting"))]) == [
+        "Y: placeholders differ Text(vi='Đang chờ: {n}', en='Waiting')"
+    ]
+    assert text_problems([("Z", Text("English", "Tiếng Việt"))]) == []
+
+
+@pytest.mark.parametrize("lang", list(Language))
+def test_a_text_gives_its_language_and_both(lang: Language) -> None:
+    t = Text("Đang chờ: {n}", "Waiting: {n}")
+    assert t.get(lang, n=3) == {"vi": "Đang chờ: 3", "en": "Waiting: 3"}[lang.value]
+    assert t.both(n=3) == "Đang chờ: 3 / Waiting: 3"
+    assert Text("OK", "OK").both() == "OK"
