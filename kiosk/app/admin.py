@@ -105,7 +105,7 @@ class PinPad(QWidget):
         self._entered = ""
         self._checking = False
         centre = Qt.AlignmentFlag.AlignCenter
-        self.title = label(texts.PIN_PROMPT, TYPE.admin, bold=True, align=centre)
+        self.title = label(texts.PIN_PROMPT.both(), TYPE.admin, bold=True, align=centre)
         self.dots = label("", TYPE.pin_digit, bold=True, colour=COLOURS.accent, align=centre)
         self.dots.setMinimumHeight(TYPE.pin_digit * 2)
         self.message = label("", TYPE.admin, colour=COLOURS.highlight, align=centre)
@@ -113,14 +113,27 @@ class PinPad(QWidget):
         keypad = QGridLayout()
         keypad.setSpacing(16)
         size = max(target_px, 110)
-        layout = ["1", "2", "3", "4", "5", "6", "7", "8", "9", texts.PIN_CLEAR, "0", texts.PIN_OK]
+        layout = [
+            "1",
+            "2",
+            "3",
+            "4",
+            "5",
+            "6",
+            "7",
+            "8",
+            "9",
+            texts.PIN_CLEAR.vi,
+            "0",
+            texts.PIN_OK.vi,
+        ]
         for i, key in enumerate(layout):
             button = TouchButton(key, size, px=TYPE.pin_digit if key.isdigit() else TYPE.admin)
             button.setMinimumWidth(int(size * 1.6))
             button.clicked.connect(lambda _=False, k=key: self._key(k))
             keypad.addWidget(button, i // 3, i % 3)
             self.keys[key] = button
-        self.close_button = TouchButton(texts.CLOSE, target_px, px=TYPE.admin)
+        self.close_button = TouchButton(texts.CLOSE.both(), target_px, px=TYPE.admin)
         self.close_button.clicked.connect(self.closed)
         box = QVBoxLayout(self)
         box.setContentsMargins(40, 30, 40, 30)
@@ -154,10 +167,10 @@ class PinPad(QWidget):
     def _refresh(self) -> None:
         self.dots.setText(" ".join("●" for _ in self._entered) or "–")
         if not self.guard.configured:
-            self.message.setText(texts.PIN_NOT_SET)
+            self.message.setText(texts.PIN_NOT_SET.both("\n"))
         elif (left := self.guard.locked_for()) > 0:
-            self.message.setText(texts.PIN_LOCKED.format(n=int(left + 0.999)))
-        elif self.message.text().startswith(texts.PIN_LOCKED.split("{")[0]):
+            self.message.setText(texts.PIN_LOCKED.both(n=int(left + 0.999)))
+        elif self.message.text().startswith(texts.PIN_LOCKED.vi.split("{")[0]):
             self.message.setText("")
         usable = self.usable
         for button in self.keys.values():
@@ -166,9 +179,9 @@ class PinPad(QWidget):
     def _key(self, key: str) -> None:
         if not self.usable:
             return
-        if key == texts.PIN_CLEAR:
+        if key == texts.PIN_CLEAR.vi:
             self._entered = ""
-        elif key == texts.PIN_OK:
+        elif key == texts.PIN_OK.vi:
             self._submit()
             return
         elif len(self._entered) < 12:
@@ -178,11 +191,11 @@ class PinPad(QWidget):
     def _submit(self) -> None:
         pin, self._entered = self._entered, ""
         if not 4 <= len(pin) <= 12:
-            self.message.setText(texts.PIN_SHORT)
+            self.message.setText(texts.PIN_SHORT.both())
             self._refresh()
             return
         self._checking = True
-        self.message.setText(texts.PIN_CHECKING)
+        self.message.setText(texts.PIN_CHECKING.both())
         self._refresh()
         # PBKDF2 takes a noticeable moment: never on the GUI thread.
         self._ops.run(
@@ -203,9 +216,9 @@ class PinPad(QWidget):
             self.accepted.emit()
             return
         if self.guard.locked_for() > 0:
-            self.message.setText(texts.PIN_LOCKED.format(n=int(self.guard.lock_seconds)))
+            self.message.setText(texts.PIN_LOCKED.both(n=int(self.guard.lock_seconds)))
         else:
-            self.message.setText(texts.PIN_WRONG.format(n=self.guard.tries_left))
+            self.message.setText(texts.PIN_WRONG.both(n=self.guard.tries_left))
         self._refresh()
 
 
@@ -233,7 +246,7 @@ class AdminPanel(QWidget):
         self._target = target_px
         px = TYPE.admin
 
-        self.title = label(texts.ADMIN_TITLE, TYPE.title, bold=True)
+        self.title = label(texts.ADMIN_TITLE.both(), TYPE.title, bold=True)
         # Printer
         vi, _ = describe_target(config.printer)
         printer = config.printer
@@ -241,9 +254,9 @@ class AdminPanel(QWidget):
             f"{vi}\n{printer.profile} · {printer.paper_mm} mm", TYPE.admin_small
         )
         self.printer_state = label("", px, bold=True)
-        self.check_button = TouchButton(texts.CHECK_PRINTER, target_px, px=px)
+        self.check_button = TouchButton(texts.CHECK_PRINTER.both(), target_px, px=px)
         self.check_button.clicked.connect(self.check_printer)
-        self.test_button = TouchButton(texts.TEST_PAGE, target_px, px=px)
+        self.test_button = TouchButton(texts.TEST_PAGE.both(), target_px, px=px)
         self.test_button.clicked.connect(self.print_test_page)
         printer_buttons = QHBoxLayout()
         printer_buttons.setSpacing(16)
@@ -255,12 +268,12 @@ class AdminPanel(QWidget):
         self.reprint_buttons: dict[str, TouchButton] = {}
         left = QVBoxLayout()
         left.setSpacing(14)
-        left.addWidget(_heading(texts.PRINTER))
+        left.addWidget(_heading(texts.PRINTER.both()))
         left.addWidget(self.printer_name)
         left.addWidget(self.printer_state)
         left.addLayout(printer_buttons)
         left.addSpacing(12)
-        left.addWidget(_heading(texts.REPRINT))
+        left.addWidget(_heading(texts.REPRINT.both()))
         left.addLayout(self.reprint_grid)
         left.addStretch(1)
         # Fields
@@ -270,7 +283,7 @@ class AdminPanel(QWidget):
         self.field_buttons: dict[str, TouchButton] = {}
         fields = QVBoxLayout()
         fields.setSpacing(14)
-        fields.addWidget(_heading(texts.FIELDS_TODAY))
+        fields.addWidget(_heading(texts.FIELDS_TODAY.both()))
         fields.addLayout(self.fields_box)
         fields.addStretch(1)
 
@@ -299,9 +312,13 @@ class AdminPanel(QWidget):
         scroll.viewport().setStyleSheet("background: transparent;")
 
         self.message = label("", px, colour=COLOURS.highlight)
-        self.back_button = TouchButton(texts.BACK_HOME, target_px, px=px, background=COLOURS.ok)
+        self.back_button = TouchButton(
+            texts.BACK_HOME.both(), target_px, px=px, background=COLOURS.ok
+        )
         self.back_button.clicked.connect(self.back)
-        self.quit_button = TouchButton(texts.QUIT, target_px, px=px, background=COLOURS.danger)
+        self.quit_button = TouchButton(
+            texts.QUIT.both(), target_px, px=px, background=COLOURS.danger
+        )
         self.quit_button.clicked.connect(self.quit_requested)
         bottom = QHBoxLayout()
         bottom.setSpacing(24)
@@ -346,7 +363,7 @@ class AdminPanel(QWidget):
     # ---------------------------------------------------------------- printer
 
     def check_printer(self) -> None:
-        self.printer_state.setText(texts.PRINTER_CHECKING)
+        self.printer_state.setText(texts.PRINTER_CHECKING.both())
         paint(self.printer_state, COLOURS.muted)
         self._print_ops.run(
             "printer status",
@@ -357,13 +374,17 @@ class AdminPanel(QWidget):
         )
 
     def show_printer_status(self, status: PrinterStatus) -> None:
-        self.printer_state.setText(texts.PRINTER_STATES.get(status.value, status.value))
+        self.printer_state.setText(
+            texts.PRINTER_STATES[status.value].both()
+            if status.value in texts.PRINTER_STATES
+            else status.value
+        )
         paint(
             self.printer_state, COLOURS.ok_text if status is PrinterStatus.OK else COLOURS.highlight
         )
 
     def print_test_page(self) -> None:
-        self._say(texts.PRINTER_CHECKING)
+        self._say(texts.PRINTER_CHECKING.both())
         self._print_ops.run(
             "test page",
             jobs.print_test_page,
@@ -381,7 +402,9 @@ class AdminPanel(QWidget):
         _clear(self.reprint_grid)
         self.reprint_buttons = {}
         if not tickets:
-            self.reprint_grid.addWidget(label(texts.NO_TICKETS, TYPE.admin, colour=COLOURS.muted))
+            self.reprint_grid.addWidget(
+                label(texts.NO_TICKETS.both(), TYPE.admin, colour=COLOURS.muted)
+            )
             return
         for i, t in enumerate(tickets):
             local = t.issued_at.astimezone(self._config.zone)
@@ -404,9 +427,9 @@ class AdminPanel(QWidget):
     def _reprinted(self, done: jobs.Reprint) -> None:
         code = done.ticket.code
         if done.outcome.ok:
-            self._say(texts.PRINTED.format(code=code))
+            self._say(texts.PRINTED.both(code=code))
         else:
-            self._say(texts.PRINT_FAILED.format(code=code, why=done.outcome.message_vi))
+            self._say(texts.PRINT_FAILED.both(code=code, why=done.outcome.message_vi))
 
     # ---------------------------------------------------------------- fields
 
@@ -418,7 +441,7 @@ class AdminPanel(QWidget):
             face = field_face(status, Language.VI, field.daily_cap if field else None)
             name = label(f"{status.prefix} · {status.name}", TYPE.admin, bold=True)
             state = label(
-                texts.FIELD_OPEN if status.open_now else face.detail,
+                texts.FIELD_OPEN.both() if status.open_now else face.detail,
                 TYPE.admin_small,
                 colour=COLOURS.muted if status.open_now else COLOURS.highlight,
             )
@@ -427,7 +450,7 @@ class AdminPanel(QWidget):
             text.addWidget(name)
             text.addWidget(state)
             button = TouchButton(
-                texts.CLOSE_TODAY if status.open_now else texts.OPEN_TODAY,
+                (texts.CLOSE_TODAY if status.open_now else texts.OPEN_TODAY).both("\n"),
                 self._target,
                 px=TYPE.admin_small,
                 background=COLOURS.surface_alt if status.open_now else COLOURS.ok,
@@ -443,7 +466,7 @@ class AdminPanel(QWidget):
         self.fields_box.setColumnStretch(0, 1)
 
     def toggle_field(self, status: FieldStatus) -> None:
-        reason = "" if not status.open_now else texts.CLOSED_BY_ADMIN
+        reason = "" if not status.open_now else texts.CLOSED_BY_ADMIN.both()
         self._ops.run(
             "field today",
             self._service.set_field_today,

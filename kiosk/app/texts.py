@@ -74,38 +74,38 @@ def wait_text(minutes: int | None, lang: Language) -> str:
 
 
 # ---------------------------------------------------------------- admin (installer and staff)
-ADMIN_TITLE = "Quản trị máy lấy số / Kiosk administration"
-PIN_PROMPT = "Nhập mã PIN quản trị / Enter the admin PIN"
-PIN_NOT_SET = (
-    "Chưa đặt mã PIN quản trị. Đặt bằng lệnh: kiosk config set-pin, rồi khởi động lại.\n"
-    "No admin PIN is set. Set it with: kiosk config set-pin, then restart the kiosk."
+ADMIN_TITLE = Text("Quản trị máy lấy số", "Kiosk administration")
+PIN_PROMPT = Text("Nhập mã PIN quản trị", "Enter the admin PIN")
+PIN_NOT_SET = Text(
+    "Chưa đặt mã PIN quản trị. Đặt bằng lệnh: kiosk config set-pin, rồi khởi động lại.",
+    "No admin PIN is set. Set it with: kiosk config set-pin, then restart the kiosk.",
 )
-PIN_SHORT = "Mã PIN gồm 4–12 chữ số / The PIN has 4–12 digits"
-PIN_CHECKING = "Đang kiểm tra… / Checking…"
-PIN_WRONG = "Sai mã PIN, còn {n} lần thử / Wrong PIN, {n} tries left"
-PIN_LOCKED = "Nhập sai quá nhiều lần: thử lại sau {n} giây / Too many wrong PINs: wait {n} s"
-PIN_CLEAR = "Xoá"
-PIN_OK = "OK"
-CLOSE = "Đóng / Close"
-PRINTER = "Máy in / Printer"
-PRINTER_STATES = {
-    "ok": "Sẵn sàng / Ready",
-    "offline": "Không kết nối / Offline",
-    "paper_out": "Hết giấy / Out of paper",
-    "unknown": "Không rõ (máy in không trả lời) / Unknown (no answer)",
-    "disabled": "Đã tắt in (printer.target = none) / Printing disabled",
+PIN_SHORT = Text("Mã PIN gồm 4–12 chữ số", "The PIN has 4–12 digits")
+PIN_CHECKING = Text("Đang kiểm tra…", "Checking…")
+PIN_WRONG = Text("Sai mã PIN, còn {n} lần thử", "Wrong PIN, {n} tries left")
+PIN_LOCKED = Text("Nhập sai quá nhiều lần: thử lại sau {n} giây", "Too many wrong PINs: wait {n} s")
+PIN_CLEAR = Text("Xoá", "Clear")
+PIN_OK = Text("OK", "OK")
+CLOSE = Text("Đóng", "Close")
+PRINTER = Text("Máy in", "Printer")
+PRINTER_STATES: dict[str, Text] = {
+    "ok": Text("Sẵn sàng", "Ready"),
+    "offline": Text("Không kết nối", "Offline"),
+    "paper_out": Text("Hết giấy", "Out of paper"),
+    "unknown": Text("Không rõ (máy in không trả lời)", "Unknown (no answer)"),
+    "disabled": Text("Đã tắt in (printer.target = none)", "Printing disabled"),
 }
-PRINTER_CHECKING = "Đang kiểm tra máy in… / Checking the printer…"
-CHECK_PRINTER = "Kiểm tra / Check"
-TEST_PAGE = "In trang thử / Test page"
-REPRINT = "In lại phiếu / Reprint a ticket"
-NO_TICKETS = "Hôm nay chưa có phiếu nào / No tickets today"
-FIELDS_TODAY = "Lĩnh vực hôm nay / Fields today"
-FIELD_OPEN = "Đang nhận / Open"
-CLOSE_TODAY = "Đóng hôm nay\nClose today"
-OPEN_TODAY = "Mở hôm nay\nOpen today"
-CLOSED_BY_ADMIN = "Đóng tại máy lấy số / Closed at the kiosk"
-BACK_HOME = "Về màn hình chính / Back to the kiosk"
-QUIT = "Thoát chương trình / Quit the kiosk"
-PRINTED = "Đã in {code} / Printed {code}"
-PRINT_FAILED = "In {code} không được / Printing {code} failed: {why}"
+PRINTER_CHECKING = Text("Đang kiểm tra máy in…", "Checking the printer…")
+CHECK_PRINTER = Text("Kiểm tra", "Check")
+TEST_PAGE = Text("In trang thử", "Test page")
+REPRINT = Text("In lại phiếu", "Reprint a ticket")
+NO_TICKETS = Text("Hôm nay chưa có phiếu nào", "No tickets today")
+FIELDS_TODAY = Text("Lĩnh vực hôm nay", "Fields today")
+FIELD_OPEN = Text("Đang nhận", "Open")
+CLOSE_TODAY = Text("Đóng hôm nay", "Close today")
+OPEN_TODAY = Text("Mở hôm nay", "Open today")
+CLOSED_BY_ADMIN = Text("Đóng tại máy lấy số", "Closed at the kiosk")
+BACK_HOME = Text("Về màn hình chính", "Back to the kiosk")
+QUIT = Text("Thoát chương trình", "Quit the kiosk")
+PRINTED = Text("Đã in {code}", "Printed {code}")
+PRINT_FAILED = Text("In {code} không được: {why}", "Printing {code} failed: {why}")

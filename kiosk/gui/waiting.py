@@ -25,6 +25,7 @@ from kiosk.core.errors import (
     DatabaseUnreachable,
     KioskError,
 )
+from kiosk.core.texts import Text
 from kiosk.gui.operations import Operations
 from kiosk.gui.theme import COLOURS, font
 
@@ -34,6 +35,9 @@ log = logging.getLogger(__name__)
 RETRY_S = 3.0
 #: The log repeats the cause at most this often while waiting.
 LOG_EVERY_S = 60.0
+
+
+RETRYING = Text("Đang thử lại mỗi {s} giây", "retrying every {s} s")
 
 
 class WaitingScreen(QWidget):
@@ -98,10 +102,8 @@ class WaitingScreen(QWidget):
 
     def _show_cause(self, err: KioskError) -> None:
         cause = err.message_en
-        self.cause.setText(
-            f"{cause}\nĐang thử lại mỗi {self._timer.interval() / 1000:g} giây · "
-            f"retrying every {self._timer.interval() / 1000:g} s"
-        )
+        retry = RETRYING.both(" · ", s=f"{self._timer.interval() / 1000:g}")
+        self.cause.setText(f"{cause}\n{retry}")
         now = time.monotonic()
         if cause != self._last_cause or now - self._logged_at >= LOG_EVERY_S:
             log.warning("database unreachable, waiting for it: %s", cause)

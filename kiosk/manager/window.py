@@ -44,6 +44,7 @@ from kiosk.core.config import Config
 from kiosk.core.errors import KioskError
 from kiosk.core.pin import verify_pin
 from kiosk.core.queue import QueueService
+from kiosk.core.texts import Text
 from kiosk.gui.operations import Operations
 from kiosk.gui.theme import COLOURS, font
 from kiosk.reports import charts
@@ -57,56 +58,56 @@ log = logging.getLogger(__name__)
 PIN_ATTEMPTS = 5
 PIN_LOCK_MS = 30_000
 
-#: Every text of the window: key → (Vietnamese, English).
-TEXTS: dict[str, tuple[str, str]] = {
-    "title": ("Quản lý – Báo cáo thời gian chờ", "Manager – Waiting time reports"),
-    "switch": ("English", "Tiếng Việt"),
-    "pin_prompt": ("Nhập mã PIN quản trị", "Enter the admin PIN"),
-    "pin_ok": ("Mở", "Open"),
-    "pin_checking": ("Đang kiểm tra…", "Checking…"),
-    "pin_wrong": ("Sai mã PIN. Còn {n} lần thử.", "Wrong PIN. {n} tries left."),
-    "pin_locked": (
+#: Every text of the window: key → Text(Vietnamese, English).
+TEXTS: dict[str, Text] = {
+    "title": Text("Quản lý – Báo cáo thời gian chờ", "Manager – Waiting time reports"),
+    "switch": Text("English", "Tiếng Việt"),
+    "pin_prompt": Text("Nhập mã PIN quản trị", "Enter the admin PIN"),
+    "pin_ok": Text("Mở", "Open"),
+    "pin_checking": Text("Đang kiểm tra…", "Checking…"),
+    "pin_wrong": Text("Sai mã PIN. Còn {n} lần thử.", "Wrong PIN. {n} tries left."),
+    "pin_locked": Text(
         "Sai mã PIN quá nhiều lần. Thử lại sau 30 giây.",
         "Too many wrong PINs. Try again in 30 seconds.",
     ),
-    "pin_not_set": (
+    "pin_not_set": Text(
         "Chưa đặt mã PIN quản trị: ai cũng mở được cửa sổ này. Đặt bằng: kiosk config set-pin",
         "No admin PIN is set: anyone can open this window. Set one with: kiosk config set-pin",
     ),
-    "from": ("Từ ngày", "From"),
-    "to": ("Đến ngày", "To"),
-    "field": ("Lĩnh vực", "Field"),
-    "counter": ("Quầy", "Counter"),
-    "all": ("Tất cả", "All"),
-    "show": ("Xem báo cáo", "Show report"),
-    "loading": ("Đang tính báo cáo…", "Computing the report…"),
-    "empty": ("Chưa có báo cáo", "No report yet"),
-    "tab_fields": ("Theo lĩnh vực", "Per field"),
-    "tab_days": ("Theo ngày", "Per day"),
-    "tab_counters": ("Theo quầy", "Per counter"),
-    "tab_hours": ("Theo giờ", "Per hour"),
-    "tab_charts": ("Biểu đồ", "Charts"),
-    "day": ("Ngày", "Day"),
-    "hour": ("Giờ", "Hour"),
-    "export_csv": ("Xuất CSV", "Export CSV"),
-    "export_xlsx": ("Xuất Excel", "Export Excel"),
-    "export_jsonl": ("Xuất JSONL", "Export JSONL"),
-    "export_events": ("Xuất nhật ký sự kiện", "Export event log"),
-    "save_pdf": ("Lưu báo cáo PDF", "Save PDF report"),
-    "cancel": ("Hủy", "Cancel"),
-    "cancelling": ("Đang hủy…", "Cancelling…"),
-    "exporting": ("Đang xuất {name}…", "Exporting {name}…"),
-    "exported": ("Đã xuất {rows} dòng vào {path}", "Exported {rows} rows to {path}"),
-    "saved_pdf": ("Đã lưu {path}", "Saved {path}"),
-    "cancelled": ("Đã hủy; không có tệp nào được ghi", "Cancelled; no file was written"),
-    "citizens": ("lượt công dân", "citizens"),
-    "dossiers": ("hồ sơ", "dossiers"),
-    "served": ("đã phục vụ", "served"),
-    "no_shows": ("vắng mặt / hết hạn", "no-shows / expired"),
-    "wait_p50": ("phút chờ (trung vị)", "min wait (median)"),
-    "wait_p90": ("phút chờ (p90)", "min wait (p90)"),
-    "over": ("chờ quá {m:g} phút", "waited over {m:g} min"),
-    "busiest": ("giờ đông nhất", "busiest hour"),
+    "from": Text("Từ ngày", "From"),
+    "to": Text("Đến ngày", "To"),
+    "field": Text("Lĩnh vực", "Field"),
+    "counter": Text("Quầy", "Counter"),
+    "all": Text("Tất cả", "All"),
+    "show": Text("Xem báo cáo", "Show report"),
+    "loading": Text("Đang tính báo cáo…", "Computing the report…"),
+    "empty": Text("Chưa có báo cáo", "No report yet"),
+    "tab_fields": Text("Theo lĩnh vực", "Per field"),
+    "tab_days": Text("Theo ngày", "Per day"),
+    "tab_counters": Text("Theo quầy", "Per counter"),
+    "tab_hours": Text("Theo giờ", "Per hour"),
+    "tab_charts": Text("Biểu đồ", "Charts"),
+    "day": Text("Ngày", "Day"),
+    "hour": Text("Giờ", "Hour"),
+    "export_csv": Text("Xuất CSV", "Export CSV"),
+    "export_xlsx": Text("Xuất Excel", "Export Excel"),
+    "export_jsonl": Text("Xuất JSONL", "Export JSONL"),
+    "export_events": Text("Xuất nhật ký sự kiện", "Export event log"),
+    "save_pdf": Text("Lưu báo cáo PDF", "Save PDF report"),
+    "cancel": Text("Hủy", "Cancel"),
+    "cancelling": Text("Đang hủy…", "Cancelling…"),
+    "exporting": Text("Đang xuất {name}…", "Exporting {name}…"),
+    "exported": Text("Đã xuất {rows} dòng vào {path}", "Exported {rows} rows to {path}"),
+    "saved_pdf": Text("Đã lưu {path}", "Saved {path}"),
+    "cancelled": Text("Đã hủy; không có tệp nào được ghi", "Cancelled; no file was written"),
+    "citizens": Text("lượt công dân", "citizens"),
+    "dossiers": Text("hồ sơ", "dossiers"),
+    "served": Text("đã phục vụ", "served"),
+    "no_shows": Text("vắng mặt / hết hạn", "no-shows / expired"),
+    "wait_p50": Text("phút chờ (trung vị)", "min wait (median)"),
+    "wait_p90": Text("phút chờ (p90)", "min wait (p90)"),
+    "over": Text("chờ quá {m:g} phút", "waited over {m:g} min"),
+    "busiest": Text("giờ đông nhất", "busiest hour"),
 }
 _FORMAT_FILTERS = {
     ExportFormat.CSV: "CSV (*.csv)",
@@ -258,8 +259,7 @@ class ManagerWindow(QMainWindow):
     # ------------------------------------------------------------------ building
 
     def tr_(self, key: str) -> str:
-        vi, en = TEXTS[key]
-        return vi if self.lang == "vi" else en
+        return TEXTS[key].get(self.lang)
 
     @property
     def today(self) -> date:

@@ -26,7 +26,7 @@ VIETNAMESE = re.compile(
     "[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.IGNORECASE
 )
 #: Where people read what the program says: the screens, the pages, the ticket and the voice.
-SCREENS = ("kiosk/app", "kiosk/counter", "kiosk/gui", "kiosk/web", "display")
+SCREENS = ("kiosk/app", "kiosk/counter", "kiosk/gui", "kiosk/manager", "kiosk/web", "display")
 #: Modules whose `Text` values the first check reads (constants, tuples and dicts of Text).
 REGISTRIES = (
     "kiosk.core.texts",
@@ -34,6 +34,8 @@ REGISTRIES = (
     "kiosk.app.texts",
     "kiosk.web.texts",
     "kiosk.counter.texts",
+    "kiosk.gui.waiting",
+    "kiosk.manager.window",
     "display.texts",
 )
 

@@ -67,7 +67,7 @@ def _long_press_corner(qtbot: QtBot, window: KioskWindow) -> None:
 def _type_pin(qtbot: QtBot, window: KioskWindow, pin: str) -> None:
     for digit in pin:
         tap(qtbot, window.pin_pad.keys[digit])
-    tap(qtbot, window.pin_pad.keys[texts.PIN_OK])
+    tap(qtbot, window.pin_pad.keys[texts.PIN_OK.vi])
 
 
 # ------------------------------------------------------------------ lockdown
@@ -111,13 +111,13 @@ def test_wrong_pin_is_refused_and_five_lock_the_pad_for_a_minute(
         qtbot.waitUntil(lambda: not pad._checking, timeout=WAIT_MS)
         assert kiosk.screen_name == PIN
         if attempt < 5:
-            assert pad.message.text() == texts.PIN_WRONG.format(n=5 - attempt)
-    assert pad.message.text() == texts.PIN_LOCKED.format(n=60)
+            assert pad.message.text() == texts.PIN_WRONG.both(n=5 - attempt)
+    assert pad.message.text() == texts.PIN_LOCKED.both(n=60)
     assert not pad.keys["1"].isEnabled()
     # Locked: even the right PIN is not taken (no check starts, so none can finish later).
     with qtbot.assertNotEmitted(pad.accepted):
         _type_pin(qtbot, kiosk, PIN_CODE)
-    assert pad.message.text() == texts.PIN_LOCKED.format(n=60)
+    assert pad.message.text() == texts.PIN_LOCKED.both(n=60)
     assert kiosk.screen_name == PIN
     # Leaving and coming back does not lift the lock.
     tap(qtbot, pad.close_button)
@@ -140,8 +140,8 @@ def test_without_a_pin_the_pad_says_how_to_set_one_and_stays_closed(
     window = open_kiosk(qtbot, service)
     _long_press_corner(qtbot, window)
     assert "kiosk config set-pin" in window.pin_pad.message.text()
-    assert not window.pin_pad.keys[texts.PIN_OK].isEnabled()
-    tap(qtbot, window.pin_pad.keys[texts.PIN_OK])
+    assert not window.pin_pad.keys[texts.PIN_OK.vi].isEnabled()
+    tap(qtbot, window.pin_pad.keys[texts.PIN_OK.vi])
     assert "kiosk config set-pin" in window.pin_pad.message.text()  # no check started
     window.pin_pad.accepted.emit()  # even a forged acceptance opens nothing
     assert window.screen_name == PIN
@@ -185,12 +185,14 @@ def _open_admin(qtbot: QtBot, window: KioskWindow) -> None:
     qtbot.waitUntil(lambda: window.screen_name == ADMIN, timeout=WAIT_MS)
     admin = window.admin
     qtbot.waitUntil(lambda: bool(admin.field_buttons), timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: admin.printer_state.text() != texts.PRINTER_CHECKING, timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: admin.printer_state.text() != texts.PRINTER_CHECKING.both(), timeout=WAIT_MS
+    )
 
 
 def test_admin_sees_the_printer_and_prints_a_test_page(qtbot: QtBot, kiosk: KioskWindow) -> None:
     _open_admin(qtbot, kiosk)
-    assert kiosk.admin.printer_state.text() == texts.PRINTER_STATES["ok"]
+    assert kiosk.admin.printer_state.text() == texts.PRINTER_STATES["ok"].both()
     tap(qtbot, kiosk.admin.test_button)
     qtbot.waitUntil(lambda: "Ticket printed" in kiosk.admin.message.text(), timeout=WAIT_MS)
     jobs = printed_jobs(kiosk.config)
@@ -206,7 +208,7 @@ def test_admin_reprints_a_recent_ticket_and_logs_it(qtbot: QtBot, kiosk: KioskWi
     assert list(kiosk.admin.reprint_buttons) == ["B001", "A001"]  # newest first
     tap(qtbot, kiosk.admin.reprint_buttons["A001"])
     qtbot.waitUntil(lambda: "A001" in kiosk.admin.message.text(), timeout=WAIT_MS)
-    assert kiosk.admin.message.text() == texts.PRINTED.format(code="A001")
+    assert kiosk.admin.message.text() == texts.PRINTED.both(code="A001")
     printed = [e for e in service.events_after(0) if e.kind is EventKind.PRINTED]
     assert [e.ticket_id for e in printed] == [first.ticket.id]
     jobs = decode_jobs(Path(kiosk.config.printer.file_path).read_bytes())
@@ -219,7 +221,8 @@ def test_admin_closes_a_field_for_today_and_the_kiosk_follows(
     _open_admin(qtbot, kiosk)
     tap(qtbot, kiosk.admin.field_buttons["tuphap"])
     qtbot.waitUntil(
-        lambda: kiosk.admin.field_buttons["tuphap"].text() == texts.OPEN_TODAY, timeout=WAIT_MS
+        lambda: kiosk.admin.field_buttons["tuphap"].text() == texts.OPEN_TODAY.both("\n"),
+        timeout=WAIT_MS,
     )
     assert count(kiosk.service, EventKind.FIELD_CLOSED) == 1
     tap(qtbot, kiosk.admin.back_button)
