@@ -128,6 +128,18 @@ def new_db_url(
 
 
 @pytest.fixture
+def empty_db_url(backend: str, tmp_path: Any, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A database with no schema at all (the migration test builds it revision by revision)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'old.db'}"
+        return
+    cluster = request.getfixturevalue("pg_cluster")
+    cluster.execute(f"CREATE DATABASE kiosk_migrate OWNER {PG_OWNER}")
+    yield pg_url(cluster, "kiosk_migrate")
+    cluster.execute("DROP DATABASE IF EXISTS kiosk_migrate WITH (FORCE)")
+
+
+@pytest.fixture
 def db_url(new_db_url: Callable[[], str]) -> str:
     return new_db_url()
 

@@ -166,3 +166,20 @@ def log_when(
         assert time.monotonic() < deadline, f"no {text!r} in {path.name}:\n{log}"
         time.sleep(0.05)
     return log
+
+
+def migrated_to(url: str, revision: str, then: Callable[[Any], None] | None = None) -> Any:
+    """An engine on `url` whose schema stands at `revision` (an older version's database);
+    `then(connection)` adds rows in the same transaction. The migration tests start here."""
+    from alembic import command
+
+    from kiosk.core.database import _alembic_config, create_db_engine
+
+    engine = create_db_engine(url)
+    cfg = _alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+        if then is not None:
+            then(conn)
+    return engine

@@ -40,6 +40,8 @@ class EventKind(StrEnum):
     COUNTER_CLOSED = "counter_closed"
     FIELD_OPENED = "field_opened"
     FIELD_CLOSED = "field_closed"
+    #: A wrong admin PIN or manager password (kiosk.core.lockout; never the digits).
+    PIN_FAILED = "pin_failed"
 
 
 #: Events that make the display announce a number.

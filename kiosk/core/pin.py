@@ -1,4 +1,10 @@
-"""The admin PIN: stored only as a salted PBKDF2 hash in the config file."""
+"""The admin PIN: stored only as a salted PBKDF2 hash in the config file.
+
+New PINs have 6 to 12 digits (a million guesses, each costing the attacker 0.1 s of PBKDF2 and,
+on a kiosk, the lockout's growing delays). Hashes written by this version say so in their
+algorithm tag (`pin6-pbkdf2_sha256`); hashes of older versions (`pbkdf2_sha256`, PINs of 4
+digits were allowed) keep working, and `kiosk config check` asks for a new PIN.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +18,28 @@ _ITERATIONS = 200_000
 _MAX_ITERATIONS = 10_000_000
 
 
-def hash_pin(pin: str, *, salt: bytes | None = None, iterations: int = _ITERATIONS) -> str:
-    """Hash a PIN as `pbkdf2_sha256$ITER$SALT$HASH` (hex)."""
+#: Digits of a new PIN; a PIN typed on the pad may still be as short as an old hash allows.
+NEW_PIN_DIGITS = (6, 12)
+ANY_PIN_DIGITS = (4, 12)
+#: Algorithm tags: this version's (checked length) and the older one (length unknown).
+TAG = "pin6-pbkdf2_sha256"
+LEGACY_TAG = "pbkdf2_sha256"
+#: The web manager's password (10 to 200 characters, checked by `config set-web-password`).
+PASSWORD_TAG = "pw10-pbkdf2_sha256"
+
+
+def hash_pin(
+    pin: str, *, salt: bytes | None = None, iterations: int = _ITERATIONS, tag: str = TAG
+) -> str:
+    """Hash a PIN (or a password) as `TAG$ITER$SALT$HASH` (hex)."""
     salt = salt or secrets.token_bytes(16)
     digest = hashlib.pbkdf2_hmac("sha256", pin.encode(), salt, iterations)
-    return f"pbkdf2_sha256${iterations}${salt.hex()}${digest.hex()}"
+    return f"{tag}${iterations}${salt.hex()}${digest.hex()}"
+
+
+def is_legacy_hash(stored: str) -> bool:
+    """A hash of an older version, when PINs of 4 and 5 digits were allowed."""
+    return stored.strip().startswith(LEGACY_TAG + "$")
 
 
 def verify_pin(pin: str, stored: str) -> bool:
@@ -27,7 +50,7 @@ def verify_pin(pin: str, stored: str) -> bool:
     try:
         algo, iters, salt_hex, digest_hex = stored.split("$")
         iterations = int(iters)
-        if algo != "pbkdf2_sha256" or not 1 <= iterations <= _MAX_ITERATIONS:
+        if algo not in (TAG, LEGACY_TAG, PASSWORD_TAG) or not 1 <= iterations <= _MAX_ITERATIONS:
             return False
         expected = bytes.fromhex(digest_hex)
         digest = hashlib.pbkdf2_hmac("sha256", pin.encode(), bytes.fromhex(salt_hex), iterations)
@@ -36,9 +59,10 @@ def verify_pin(pin: str, stored: str) -> bool:
     return hmac.compare_digest(digest, expected)
 
 
-def valid_pin(pin: str) -> bool:
-    """PINs are 4 to 12 digits 0-9 (typed on the kiosk's number pad)."""
-    return re.fullmatch(r"[0-9]{4,12}", pin) is not None
+def valid_pin(pin: str, digits: tuple[int, int] = NEW_PIN_DIGITS) -> bool:
+    """A new PIN is 6 to 12 digits 0-9 (typed on the kiosk's number pad)."""
+    low, high = digits
+    return re.fullmatch(rf"[0-9]{{{low},{high}}}", pin) is not None
 
 
 def set_pin_in_toml(text: str, pin_hash: str) -> str:

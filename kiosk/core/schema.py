@@ -139,3 +139,15 @@ class FieldDayRow(Base):
     field: Mapped[str] = mapped_column(String(30), primary_key=True)
     is_open: Mapped[bool] = mapped_column(Boolean)
     reason: Mapped[str] = mapped_column(String(200), default="")
+
+
+class PinLockoutRow(Base):
+    """Wrong PINs or passwords in a row for one scope, and until when it is locked."""
+
+    __tablename__ = "pin_lockouts"
+
+    site: Mapped[str] = mapped_column(String(40), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(40), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

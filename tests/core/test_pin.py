@@ -7,7 +7,14 @@ import tomllib
 import pytest
 
 from kiosk.core.config import default_config_text, parse_config
-from kiosk.core.pin import hash_pin, set_pin_in_toml, valid_pin, verify_pin
+from kiosk.core.pin import (
+    ANY_PIN_DIGITS,
+    hash_pin,
+    is_legacy_hash,
+    set_pin_in_toml,
+    valid_pin,
+    verify_pin,
+)
 
 FAST = 1_000  # iterations: the real default is slow on purpose
 
@@ -17,9 +24,12 @@ def test_hashed_pin_verifies_and_does_not_contain_the_pin() -> None:
 
     assert verify_pin("246810", stored)
     algo, iterations, salt, digest = stored.split("$")
-    assert (algo, iterations) == ("pbkdf2_sha256", str(FAST))
+    assert (algo, iterations) == ("pin6-pbkdf2_sha256", str(FAST))
     assert len(bytes.fromhex(salt)) == 16
     assert len(bytes.fromhex(digest)) == 32
+    # Nothing of the PIN is in what the config file keeps: not as digits, not hex-encoded.
+    assert "246810" not in stored
+    assert b"246810".hex() not in stored
 
 
 def test_default_iterations_roundtrip() -> None:
@@ -42,12 +52,23 @@ def test_same_pin_hashes_differently_with_a_new_salt() -> None:
     assert verify_pin("1234", a) and verify_pin("1234", b)
 
 
-def test_fixed_salt_gives_a_reproducible_hash() -> None:
-    salt = bytes(range(16))
+def test_hash_is_standard_pbkdf2_sha256_known_answer() -> None:
+    """The published PBKDF2-HMAC-SHA256 vector ("password", "salt", 1 iteration, 32 bytes):
+    any PBKDF2 tool can check a stored hash, and a change of algorithm cannot go unnoticed."""
+    stored = hash_pin("password", salt=b"salt", iterations=1)
 
-    assert hash_pin("1234", salt=salt, iterations=FAST) == hash_pin(
-        "1234", salt=salt, iterations=FAST
+    assert stored == (
+        "pin6-pbkdf2_sha256$1$73616c74$"
+        "120fb6cffcf8b32c43e7225256c4f837a86548c92ccc35480805987cb70be17b"
     )
+
+
+def test_hashes_of_older_versions_still_verify_and_are_marked_legacy() -> None:
+    old = hash_pin("1234", iterations=FAST, tag="pbkdf2_sha256")  # what 4-digit days wrote
+
+    assert verify_pin("1234", old) and is_legacy_hash(old)
+    assert not is_legacy_hash(hash_pin("123456", iterations=FAST))
+    assert not verify_pin("1234", "md5$1000$00$00")  # an unknown algorithm never matches
 
 
 _GOOD = hash_pin("1234", iterations=FAST)
@@ -78,20 +99,25 @@ def test_malformed_stored_hash_never_matches_and_never_raises(stored: str) -> No
 @pytest.mark.parametrize(
     ("pin", "ok"),
     [
-        ("1234", True),
+        ("123456", True),
         ("123456789012", True),
-        ("0000", True),
-        ("123", False),
+        ("000000", True),
+        ("1234", False),  # allowed once; a million guesses now, not ten thousand
+        ("12345", False),
         ("1234567890123", False),
-        ("12ab", False),
-        ("12 34", False),
+        ("1234ab", False),
+        ("123 456", False),
         ("", False),
-        ("１２３４", False),  # full-width digits cannot be typed on the kiosk pad
-        ("١٢٣٤", False),  # Arabic-Indic digits
+        ("１２３４５６", False),  # full-width digits cannot be typed on the kiosk pad
+        ("١٢٣٤٥٦", False),  # Arabic-Indic digits
     ],
 )
-def test_pin_is_four_to_twelve_ascii_digits(pin: str, ok: bool) -> None:
+def test_a_new_pin_is_six_to_twelve_ascii_digits(pin: str, ok: bool) -> None:
     assert valid_pin(pin) is ok
+
+
+def test_the_pad_still_takes_the_four_digit_pin_of_an_older_hash() -> None:
+    assert valid_pin("1234", ANY_PIN_DIGITS) and not valid_pin("123", ANY_PIN_DIGITS)
 
 
 # ------------------------------------------------------------------ editing the config text

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,12 +16,11 @@ import sqlalchemy as sa
 
 from kiosk.core.clock import ManualClock
 from kiosk.core.config import ConfigInvalid, parse_config
-from kiosk.core.database import _alembic_config, create_db_engine, head_revision, upgrade
+from kiosk.core.database import head_revision, upgrade
 from kiosk.core.model import TicketState
 from kiosk.core.queue import QueueService
 from kiosk.core.store import Store
-from tests.conftest import PG_OWNER, pg_url
-from tests.support import config_text, make_config
+from tests.support import config_text, make_config, migrated_to
 
 
 def test_every_ticket_gets_its_own_128_bit_token_unrelated_to_its_number(
@@ -150,28 +148,10 @@ def test_web_config_mistakes_are_named(line: str, key: str) -> None:
 # ------------------------------------------------------------------------------ migration
 
 
-@pytest.fixture
-def empty_db_url(backend: str, tmp_path: Any, request: pytest.FixtureRequest) -> Iterator[str]:
-    """A database with no schema at all (the migration test builds it revision by revision)."""
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'old.db'}"
-        return
-    cluster = request.getfixturevalue("pg_cluster")
-    cluster.execute(f"CREATE DATABASE kiosk_migrate OWNER {PG_OWNER}")
-    yield pg_url(cluster, "kiosk_migrate")
-    cluster.execute("DROP DATABASE IF EXISTS kiosk_migrate WITH (FORCE)")
-
-
 def test_migration_0004_adds_unique_tokens_to_a_database_with_tickets(
     empty_db_url: str, clock: ManualClock
 ) -> None:
-    from alembic import command
-
-    engine = create_db_engine(empty_db_url)
-    cfg = _alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0002")
+    def two_old_tickets(conn: Any) -> None:
         conn.execute(
             sa.text(
                 "INSERT INTO tickets (site, business_day, field, number, code, priority, state, "
@@ -183,6 +163,8 @@ def test_migration_0004_adds_unique_tokens_to_a_database_with_tickets(
             ),
             {"at": clock.now().replace(tzinfo=None)},
         )
+
+    engine = migrated_to(empty_db_url, "0002", then=two_old_tickets)
     before, after = upgrade(engine)
     assert (before, after) == ("0002", head_revision())
     engine.dispose()
