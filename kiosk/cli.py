@@ -262,7 +262,7 @@ def cmd_config_init(ctx: Context, a: argparse.Namespace) -> int:
             f"{path} đã tồn tại; thêm --force để ghi đè",
             f"{path} already exists; add --force to overwrite it",
         )
-    write_atomic(path, default_config_text())
+    write_atomic(path, default_config_text(), mode=CONFIG_MODE)
     print(f"Wrote {path}. Edit it, then run: kiosk config check {path}")
     return 0
 
@@ -282,7 +282,34 @@ def cmd_config_check(ctx: Context, a: argparse.Namespace) -> int:
         f"{where}: OK – {len(cfg.fields)} fields, {len(cfg.counters)} counters, "
         f"printer {cfg.printer.target.value}, time zone {cfg.site.timezone}"
     )
+    for warning in secret_warnings(cfg, resolve_config_path(explicit)):
+        print(f"kiosk: warning: {warning}", file=sys.stderr)
     return 0
+
+
+#: Config files hold the PIN and password hashes: readable by their owner only.
+CONFIG_MODE = 0o600
+
+
+def secret_warnings(cfg: Any, path: Path | None) -> list[str]:
+    """What `config check` warns about (exit still 0): a hash others can read, an old PIN."""
+    from kiosk.core.pin import is_legacy_hash
+
+    warnings = []
+    holds = cfg.kiosk.admin_pin_hash.strip() or cfg.web.manager_password_hash.strip()
+    if holds and path is not None and path.exists() and os.name == "posix":
+        mode = path.stat().st_mode & 0o777
+        if mode & 0o077:
+            warnings.append(
+                f"{path} holds a PIN or password hash and is readable by others "
+                f"(mode {mode:o}); run: chmod 600 {path}"
+            )
+    if is_legacy_hash(cfg.kiosk.admin_pin_hash):
+        warnings.append(
+            "the admin PIN was set by an older version that allowed 4 digits; "
+            "set a new one of 6 to 12 digits with: kiosk config set-pin"
+        )
+    return warnings
 
 
 def _config_file_to_edit(ctx: Context, a: argparse.Namespace, what: str) -> Path:
@@ -311,6 +338,11 @@ def _read_secret(from_stdin: bool, prompt: str, name: str, name_vi: str) -> str:
     try:
         if from_stdin:
             return sys.stdin.readline().strip()
+        if not sys.stdin.isatty():  # getpass would warn and echo: refuse in one line instead
+            raise ConfigError(
+                f"Không có bàn phím để nhập {name_vi}; dùng --{name.lower()}-stdin",
+                f"No terminal to type the {name} on; pipe it in with --{name.lower()}-stdin",
+            )
         secret = getpass.getpass(prompt)
         if getpass.getpass(f"Repeat the {name}: ") != secret:
             raise ConfigError(
@@ -339,16 +371,19 @@ def _store_in_config(path: Path, section: str, key: str, value: str) -> None:
         ) from None
     new_text = set_string_in_toml(text, section, key, value)
     parse_config(new_text, str(path))
-    write_atomic(path, new_text)
+    write_atomic(path, new_text, mode=CONFIG_MODE)  # also tightens an older, readable file
 
 
 def cmd_config_set_pin(ctx: Context, a: argparse.Namespace) -> int:
     from kiosk.core.pin import hash_pin, valid_pin
 
     path = _config_file_to_edit(ctx, a, "PIN")
-    pin = _read_secret(a.pin_stdin, "New admin PIN (4-12 digits): ", "PIN", "PIN")
+    pin = _read_secret(a.pin_stdin, "New admin PIN (6-12 digits): ", "PIN", "PIN")
     if not valid_pin(pin):
-        raise ConfigError("PIN phải gồm 4-12 chữ số", "The PIN must be 4 to 12 digits")
+        raise ConfigError(
+            "Mã PIN phải gồm 6-12 chữ số; không có gì thay đổi",
+            "The PIN must be 6 to 12 digits; nothing changed",
+        )
     _store_in_config(path, "kiosk", "admin_pin_hash", hash_pin(pin))
     print(f"Admin PIN stored (hashed) in {path}")
     return 0
@@ -359,7 +394,7 @@ WEB_PASSWORD_MIN = 10
 
 
 def cmd_config_set_web_password(ctx: Context, a: argparse.Namespace) -> int:
-    from kiosk.core.pin import hash_pin
+    from kiosk.core.pin import PASSWORD_TAG, hash_pin
 
     path = _config_file_to_edit(ctx, a, "password")
     password = _read_secret(
@@ -373,7 +408,7 @@ def cmd_config_set_web_password(ctx: Context, a: argparse.Namespace) -> int:
             f"Mật khẩu phải dài {WEB_PASSWORD_MIN}-200 ký tự",
             f"The password must be {WEB_PASSWORD_MIN} to 200 characters long; nothing changed",
         )
-    _store_in_config(path, "web", "manager_password_hash", hash_pin(password))
+    _store_in_config(path, "web", "manager_password_hash", hash_pin(password, tag=PASSWORD_TAG))
     print(f"Web manager password stored (hashed) in {path}; restart `kiosk web` to use it")
     return 0
 

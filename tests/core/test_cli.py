@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -19,7 +20,7 @@ import pytest
 
 from kiosk import __version__
 from kiosk.core.config import default_config_text, parse_config
-from kiosk.core.pin import verify_pin
+from kiosk.core.pin import hash_pin, set_pin_in_toml, verify_pin
 
 SHIPPED_HOURS = (
     'days = ["mon", "tue", "wed", "thu", "fri", "sat"]\nperiods = ["07:30-11:30", "13:30-17:00"]'
@@ -506,7 +507,7 @@ def test_set_pin_stores_a_verifiable_hash_and_keeps_the_rest_of_the_file(kiosk: 
     assert stored.stdout == f"Admin PIN stored (hashed) in {kiosk.config}\n"
     after = kiosk.config.read_text(encoding="utf-8")
     pin_hash = parse_config(after).kiosk.admin_pin_hash
-    assert pin_hash.startswith("pbkdf2_sha256$")
+    assert pin_hash.startswith("pin6-pbkdf2_sha256$")
     assert verify_pin("246810", pin_hash)
     assert not verify_pin("246811", pin_hash)
     assert '"246810"' not in after
@@ -523,10 +524,62 @@ def test_set_pin_stores_a_verifiable_hash_and_keeps_the_rest_of_the_file(kiosk: 
         ["config", "set-pin", str(kiosk.home), "--pin-stdin"],
     )
     # parallel() gives no stdin: an empty PIN, refused like "12ab" below.
-    assert_one_line_error(letters, 2, "The PIN must be 4 to 12 digits")
+    assert_one_line_error(letters, 2, "The PIN must be 6 to 12 digits")
     assert_one_line_error(nowhere, 2, "none.toml", "kiosk config init")
     assert_one_line_error(folder, 2, "is not a file")
 
-    refused = kiosk.raw("config", "set-pin", str(kiosk.config), "--pin-stdin", stdin="12ab\n")
-    assert_one_line_error(refused, 2, "The PIN must be 4 to 12 digits")
+    for short in ("12ab", "1234", "12345"):
+        refused = kiosk.raw("config", "set-pin", str(kiosk.config), "--pin-stdin", stdin=short)
+        assert_one_line_error(refused, 2, "The PIN must be 6 to 12 digits; nothing changed")
     assert kiosk.config.read_text(encoding="utf-8") == after
+
+
+def test_set_pin_without_a_terminal_says_to_pipe_it_in(kiosk: Kiosk) -> None:
+    before = kiosk.config.read_text(encoding="utf-8")
+
+    result = kiosk.raw("config", "set-pin", str(kiosk.config))  # stdin: not a terminal
+
+    assert_one_line_error(result, 2, "No terminal to type the PIN on", "--pin-stdin")
+    assert "GetPassWarning" not in result.stderr
+    assert kiosk.config.read_text(encoding="utf-8") == before
+
+
+def test_config_files_holding_secrets_are_private_and_check_warns_otherwise(
+    kiosk: Kiosk,
+) -> None:
+    fresh = kiosk.home / "fresh.toml"
+    made = kiosk.raw("config", "init", str(fresh))
+    assert made.returncode == 0, made.stderr
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o600  # it will hold the PIN hash
+
+    kiosk.config.chmod(0o644)  # an older version wrote it readable by everyone
+    stored = kiosk.raw("config", "set-pin", str(kiosk.config), "--pin-stdin", stdin="246810\n")
+    assert stored.returncode == 0, stored.stderr
+    assert stat.S_IMODE(kiosk.config.stat().st_mode) == 0o600  # tightened by the write
+    checked = kiosk.raw("config", "check", str(kiosk.config))
+    assert checked.returncode == 0 and checked.stderr == ""
+
+    kiosk.config.chmod(0o644)  # copied around by hand, say
+    warned = kiosk.raw("config", "check", str(kiosk.config))
+    assert warned.returncode == 0, warned.stderr
+    assert warned.stderr == (
+        f"kiosk: warning: {kiosk.config} holds a PIN or password hash and is readable by "
+        f"others (mode 644); run: chmod 600 {kiosk.config}\n"
+    )
+
+
+def test_config_check_asks_for_a_new_pin_when_an_old_version_set_a_short_one(
+    kiosk: Kiosk,
+) -> None:
+    old = hash_pin("1234", iterations=1000, tag="pbkdf2_sha256")
+    text = kiosk.config.read_text(encoding="utf-8")
+    kiosk.config.write_text(set_pin_in_toml(text, old), encoding="utf-8")
+    kiosk.config.chmod(0o600)
+
+    warned = kiosk.raw("config", "check", str(kiosk.config))
+
+    assert warned.returncode == 0, warned.stderr
+    assert warned.stderr == (
+        "kiosk: warning: the admin PIN was set by an older version that allowed 4 digits; "
+        "set a new one of 6 to 12 digits with: kiosk config set-pin\n"
+    )

@@ -30,6 +30,7 @@ def test_set_web_password_stores_only_a_hash_and_keeps_the_file(tmp_path: Path) 
     text = path.read_text(encoding="utf-8")
     stored = tomllib.loads(text)["web"]["manager_password_hash"]
     assert verify_pin("đúng-mật-khẩu", stored) and "đúng-mật-khẩu" not in text
+    assert stored.startswith("pw10-pbkdf2_sha256$")
     # Only that line changed; comments stay.
     changed = [a for a, b in zip(before.splitlines(), text.splitlines(), strict=True) if a != b]
     assert len(changed) == 1 and changed[0].startswith("manager_password_hash")
