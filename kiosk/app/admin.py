@@ -25,8 +25,9 @@ from kiosk.app.home import field_face
 from kiosk.app.layout import TYPE
 from kiosk.core.config import Config
 from kiosk.core.errors import KioskError
+from kiosk.core.lockout import ADMIN_SCOPE, FREE_TRIES, Attempt, Lockout, LockState, lock_message
 from kiosk.core.model import FieldStatus, Snapshot, Ticket
-from kiosk.core.pin import verify_pin
+from kiosk.core.pin import ANY_PIN_DIGITS, valid_pin
 from kiosk.core.queue import QueueService
 from kiosk.core.texts import Language
 from kiosk.gui.operations import Operations
@@ -34,22 +35,20 @@ from kiosk.gui.theme import COLOURS
 from kiosk.printing.job import PrintOutcome
 from kiosk.printing.targets import PrinterStatus, describe_target
 
-PIN_ATTEMPTS = 5
-PIN_LOCK_SECONDS = 60.0
-
 
 @dataclass
 class PinGuard:
-    """Counts wrong PINs; after `attempts` in a row the pad is locked for `lock_seconds`.
+    """The pad's view of the admin lockout (kiosk.core.lockout, kept in the database).
 
-    `monotonic` is injectable so tests can move time instead of waiting a minute.
+    Between checks the pad counts a lock down on `monotonic` (injectable for tests); every
+    try asks the database again, so a restart or another window never lifts a lock.
     """
 
     stored_hash: str
-    attempts: int = PIN_ATTEMPTS
-    lock_seconds: float = PIN_LOCK_SECONDS
+    lockout: Lockout
+    scope: str = ADMIN_SCOPE
     monotonic: Callable[[], float] = time.monotonic
-    failures: int = 0
+    tries_left: int = FREE_TRIES
     locked_until: float = 0.0
 
     @property
@@ -57,24 +56,14 @@ class PinGuard:
         return bool(self.stored_hash.strip())
 
     def locked_for(self) -> float:
-        """Seconds left of the lock (0 when the pad may be used)."""
-        left = self.locked_until - self.monotonic()
-        if left <= 0 and self.locked_until:
-            self.locked_until = 0.0
-            self.failures = 0
-        return max(0.0, left)
+        """Seconds left of the lock as last learned (0 when the pad may be used)."""
+        return max(0.0, self.locked_until - self.monotonic())
 
-    @property
-    def tries_left(self) -> int:
-        return max(0, self.attempts - self.failures)
-
-    def record(self, ok: bool) -> None:
-        if ok:
-            self.failures = 0
-            return
-        self.failures += 1
-        if self.failures >= self.attempts:
-            self.locked_until = self.monotonic() + self.lock_seconds
+    def learn(self, state: LockState, asked_at: float) -> None:
+        """Take the lockout's answer to a question asked at `asked_at` (monotonic): tries
+        left, and the lock counted from when it was asked (a slow answer adds no time)."""
+        self.tries_left = state.tries_left
+        self.locked_until = asked_at + state.locked_seconds if state.locked_seconds else 0.0
 
 
 def _clear(layout: QGridLayout) -> None:
@@ -104,6 +93,7 @@ class PinPad(QWidget):
         self._ops = ops
         self._entered = ""
         self._checking = False
+        self._showing_lock = False
         centre = Qt.AlignmentFlag.AlignCenter
         self.title = label(texts.PIN_PROMPT.both(), TYPE.admin, bold=True, align=centre)
         self.dots = label("", TYPE.pin_digit, bold=True, colour=COLOURS.accent, align=centre)
@@ -151,11 +141,24 @@ class PinPad(QWidget):
         self._tick.timeout.connect(self._refresh)
 
     def reset(self) -> None:
-        """Called each time the pad opens: nothing typed, current lock state shown."""
+        """Called each time the pad opens: nothing typed, the lock as the database has it."""
         self._entered = ""
         self.message.setText("")
         self._refresh()
         self._tick.start()
+        if self.guard.configured:
+            asked = self.guard.monotonic()
+            self._ops.run(
+                "pin lock state",
+                self.guard.lockout.state,
+                self.guard.scope,
+                on_done=lambda state: self._learned(state, asked),
+                on_error=lambda _err: None,  # the next try asks again
+            )
+
+    def _learned(self, state: LockState, asked_at: float) -> None:
+        self.guard.learn(state, asked_at)
+        self._refresh()
 
     def stop(self) -> None:
         self._tick.stop()
@@ -169,9 +172,10 @@ class PinPad(QWidget):
         if not self.guard.configured:
             self.message.setText(texts.PIN_NOT_SET.both("\n"))
         elif (left := self.guard.locked_for()) > 0:
-            self.message.setText(texts.PIN_LOCKED.both(n=int(left + 0.999)))
-        elif self.message.text().startswith(texts.PIN_LOCKED.vi.split("{")[0]):
+            self.message.setText(lock_message(left).both())
+        elif self._showing_lock:
             self.message.setText("")
+        self._showing_lock = self.guard.configured and left > 0
         usable = self.usable
         for button in self.keys.values():
             button.setEnabled(usable)
@@ -190,36 +194,42 @@ class PinPad(QWidget):
 
     def _submit(self) -> None:
         pin, self._entered = self._entered, ""
-        if not 4 <= len(pin) <= 12:
+        if not valid_pin(pin, ANY_PIN_DIGITS):
             self.message.setText(texts.PIN_SHORT.both())
             self._refresh()
             return
         self._checking = True
         self.message.setText(texts.PIN_CHECKING.both())
         self._refresh()
-        # PBKDF2 takes a noticeable moment: never on the GUI thread.
+        # PBKDF2 takes a noticeable moment: never on the GUI thread (nor the lockout's writes).
+        asked = self.guard.monotonic()
         self._ops.run(
             "verify pin",
-            verify_pin,
+            self.guard.lockout.attempt,
+            self.guard.scope,
             pin,
             self.guard.stored_hash,
-            on_done=self._checked,
-            on_error=lambda _err: self._checked(False),
+            actor="kiosk",
+            on_done=lambda attempt: self._checked(attempt, asked),
+            on_error=self._failed,
         )
 
-    def _checked(self, ok: bool) -> None:
+    def _failed(self, err: KioskError) -> None:
         self._checking = False
-        self.guard.record(ok)
-        if ok:
+        self.message.setText(err.text.both())
+        self._refresh()
+
+    def _checked(self, attempt: Attempt, asked_at: float) -> None:
+        self._checking = False
+        self.guard.learn(attempt.state, asked_at)
+        if attempt.ok:
             self.message.setText("")
             self._refresh()
             self.accepted.emit()
             return
-        if self.guard.locked_for() > 0:
-            self.message.setText(texts.PIN_LOCKED.both(n=int(self.guard.lock_seconds)))
-        else:
-            self.message.setText(texts.PIN_WRONG.both(n=self.guard.tries_left))
         self._refresh()
+        if not self.guard.locked_for():
+            self.message.setText(texts.PIN_WRONG.both(n=self.guard.tries_left))
 
 
 class AdminPanel(QWidget):

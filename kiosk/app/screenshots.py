@@ -44,7 +44,7 @@ MORNING = (
 def demo_config(printer_file: Path, *, printer_ok: bool = True) -> Config:
     """The shipped default config with a PIN, a printer file and (optionally) a dead printer."""
     text = default_config_text().replace(
-        'admin_pin_hash = ""', f'admin_pin_hash = "{hash_pin("2468", iterations=1000)}"'
+        'admin_pin_hash = ""', f'admin_pin_hash = "{hash_pin("246810", iterations=1000)}"'
     )
     if printer_ok:
         text = text.replace('file_path = ""', f'file_path = "{printer_file.as_posix()}"')
@@ -153,7 +153,7 @@ def save_screenshots(out_dir: Path) -> list[Path]:
                 written.append(_save(w, out_dir / "kiosk-result.png"))
                 w.go_home()
                 w.open_pin_pad()
-                for digit in "2468":
+                for digit in "246810":
                     w.pin_pad.keys[digit].click()
                 w.pin_pad.keys["OK"].click()
                 _wait(loop, lambda: w.screen_name == "admin")

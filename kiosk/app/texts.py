@@ -83,7 +83,6 @@ PIN_NOT_SET = Text(
 PIN_SHORT = Text("Mã PIN gồm 4–12 chữ số", "The PIN has 4–12 digits")
 PIN_CHECKING = Text("Đang kiểm tra…", "Checking…")
 PIN_WRONG = Text("Sai mã PIN, còn {n} lần thử", "Wrong PIN, {n} tries left")
-PIN_LOCKED = Text("Nhập sai quá nhiều lần: thử lại sau {n} giây", "Too many wrong PINs: wait {n} s")
 PIN_CLEAR = Text("Xoá", "Clear")
 PIN_OK = Text("OK", "OK")
 CLOSE = Text("Đóng", "Close")

@@ -26,6 +26,7 @@ from kiosk.app.notice import RefusalScreen, UnavailableScreen
 from kiosk.app.result import ResultScreen
 from kiosk.core.config import Config, KioskConfig
 from kiosk.core.errors import DailyCapReached, DatabaseError, FieldClosed, KioskError
+from kiosk.core.lockout import Lockout
 from kiosk.core.model import IssuedTicket, Snapshot
 from kiosk.core.queue import QueueService
 from kiosk.core.texts import Language
@@ -152,7 +153,8 @@ class KioskWindow(QWidget):
         self.result = ResultScreen(config, self.target_px)
         self.refusal = RefusalScreen(self.target_px)
         self.unavailable_screen = UnavailableScreen()
-        self.guard = PinGuard(config.kiosk.admin_pin_hash, monotonic=monotonic)
+        lockout = Lockout(service.store, service.site, service.business_day, service.clock)
+        self.guard = PinGuard(config.kiosk.admin_pin_hash, lockout, monotonic=monotonic)
         self.pin_pad = PinPad(self.guard, self.ops, self.target_px)
         self.admin = AdminPanel(service, config, self.ops, self.print_ops, self.target_px)
         self.stack = QStackedWidget()

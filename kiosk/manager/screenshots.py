@@ -29,7 +29,7 @@ DAYS = 10
 
 def _service(folder: Path) -> QueueService:
     text = default_config_text().replace(
-        'admin_pin_hash = ""', f'admin_pin_hash = "{hash_pin("2468", iterations=1000)}"'
+        'admin_pin_hash = ""', f'admin_pin_hash = "{hash_pin("246810", iterations=1000)}"'
     )
     config = parse_config(text)
     store = Store.open(f"sqlite:///{folder / 'kiosk.db'}")

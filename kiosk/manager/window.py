@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import logging
 import threading
+import time
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -42,7 +43,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.core.config import Config
 from kiosk.core.errors import KioskError
-from kiosk.core.pin import verify_pin
+from kiosk.core.lockout import ADMIN_SCOPE, Attempt, Lockout, lock_message
 from kiosk.core.queue import QueueService
 from kiosk.core.texts import Text
 from kiosk.gui.operations import Operations
@@ -54,10 +55,6 @@ from kiosk.reports.report import STATS_HEADINGS, GroupStats, Report, build_repor
 
 log = logging.getLogger(__name__)
 
-#: Wrong PINs in a row before the PIN box is locked for a while.
-PIN_ATTEMPTS = 5
-PIN_LOCK_MS = 30_000
-
 #: Every text of the window: key → Text(Vietnamese, English).
 TEXTS: dict[str, Text] = {
     "title": Text("Quản lý – Báo cáo thời gian chờ", "Manager – Waiting time reports"),
@@ -66,10 +63,6 @@ TEXTS: dict[str, Text] = {
     "pin_ok": Text("Mở", "Open"),
     "pin_checking": Text("Đang kiểm tra…", "Checking…"),
     "pin_wrong": Text("Sai mã PIN. Còn {n} lần thử.", "Wrong PIN. {n} tries left."),
-    "pin_locked": Text(
-        "Sai mã PIN quá nhiều lần. Thử lại sau 30 giây.",
-        "Too many wrong PINs. Try again in 30 seconds.",
-    ),
     "pin_not_set": Text(
         "Chưa đặt mã PIN quản trị: ai cũng mở được cửa sổ này. Đặt bằng: kiosk config set-pin",
         "No admin PIN is set: anyone can open this window. Set one with: kiosk config set-pin",
@@ -129,11 +122,15 @@ class PinPage(QWidget):
 
     accepted = Signal()
 
-    def __init__(self, window: ManagerWindow, stored_hash: str) -> None:
+    def __init__(self, window: ManagerWindow, stored_hash: str, lockout: Lockout) -> None:
         super().__init__(window)
         self.window_ = window
         self.stored_hash = stored_hash
-        self.tries_left = PIN_ATTEMPTS
+        self.lockout = lockout
+        self._locked_until = 0.0
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._count_down)
         self.prompt = QLabel()
         self.prompt.setFont(font(22, bold=True))
         self.prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -173,34 +170,66 @@ class PinPage(QWidget):
         self.ok.setEnabled(False)
         self.pin.setEnabled(False)
         self.message.setText(self.window_.tr_("pin_checking"))
+        # The kiosk pad's lockout (scope "admin", in the database): PBKDF2 and the count run
+        # off the GUI thread.
         self.window_.ops.run(
             "verify pin",
-            verify_pin,
+            self.lockout.attempt,
+            ADMIN_SCOPE,
             pin,
             self.stored_hash,
+            actor="manager",
             on_done=self._checked,
-            on_error=lambda e: self._checked(False),
+            on_error=self._failed,
         )
 
-    def _checked(self, ok: bool) -> None:
+    def start(self) -> None:
+        """Show the lock the database holds (a restart never lifts it)."""
+        self.window_.ops.run(
+            "pin lock state",
+            self.lockout.state,
+            ADMIN_SCOPE,
+            on_done=lambda state: (
+                self._locked(state.locked_seconds) if state.locked_seconds else None
+            ),
+            on_error=lambda _err: None,  # the first try asks again
+        )
+
+    def _failed(self, err: KioskError) -> None:
         self.pin.clear()
-        if ok:
+        self.message.setText(err.text.get(self.window_.lang))
+        self._enable()
+
+    def _checked(self, attempt: Attempt) -> None:
+        self.pin.clear()
+        if attempt.ok:
             self.message.clear()
             self.accepted.emit()
             return
-        self.tries_left -= 1
-        log.warning("wrong admin PIN in the manager window (%d tries left)", self.tries_left)
-        if self.tries_left <= 0:
-            self.message.setText(self.window_.tr_("pin_locked"))
-            QTimer.singleShot(PIN_LOCK_MS, self, self._unlock)  # cancelled if the page goes
+        if attempt.state.locked_seconds > 0:
+            self._locked(attempt.state.locked_seconds)
             return
-        self.message.setText(self.window_.tr_("pin_wrong").format(n=self.tries_left))
+        log.warning(
+            "wrong admin PIN in the manager window (%d tries left)", attempt.state.tries_left
+        )
+        self.message.setText(self.window_.tr_("pin_wrong").format(n=attempt.state.tries_left))
         self._enable()
 
-    def _unlock(self) -> None:
-        self.tries_left = PIN_ATTEMPTS
-        self.message.clear()
-        self._enable()
+    def _locked(self, seconds: float) -> None:
+        self.ok.setEnabled(False)
+        self.pin.setEnabled(False)
+        self._locked_until = time.monotonic() + seconds
+        self._count_down()
+        self._tick.start()
+
+    def _count_down(self) -> None:
+        left = self._locked_until - time.monotonic()
+        if left <= 0:
+            self._tick.stop()
+            self.message.clear()
+            self._enable()
+            return
+        self.message.setText(lock_message(left).get(self.window_.lang))
 
     def _enable(self) -> None:
         self.ok.setEnabled(True)
@@ -242,7 +271,8 @@ class ManagerWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.setCentralWidget(self.pages)
         stored = self.config.kiosk.admin_pin_hash
-        self.pin_page = PinPage(self, stored)
+        self.lockout = Lockout(service.store, service.site, service.business_day, service.clock)
+        self.pin_page = PinPage(self, stored, self.lockout)
         self.pin_page.accepted.connect(self._unlock)
         self.main_page = self._build_main()
         self.pages.addWidget(self.pin_page)
@@ -250,6 +280,7 @@ class ManagerWindow(QMainWindow):
         self.retranslate()
         if stored:
             self.pages.setCurrentWidget(self.pin_page)
+            self.pin_page.start()
         else:
             log.warning("no admin PIN set: the manager window opens without one")
             self.banner.setText(self.tr_("pin_not_set"))

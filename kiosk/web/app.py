@@ -27,8 +27,9 @@ from starlette.routing import Route
 from kiosk.core.alerts import live_alerts
 from kiosk.core.colours import COLOURS
 from kiosk.core.config import Config
-from kiosk.core.errors import KioskError
+from kiosk.core.errors import UNAVAILABLE, KioskError
 from kiosk.core.feed import ChangeFeed, open_feed
+from kiosk.core.lockout import Lockout, lock_message
 from kiosk.core.model import Snapshot, TicketView
 from kiosk.core.reader import QueueReader
 from kiosk.core.shapes import iso_time, snapshot_json
@@ -101,7 +102,10 @@ class WebApp:
             summarize=summarize_today(service),
         )
         self.limits = RateLimiter(web.requests_per_minute, web.streams_per_address)
-        self.login = login or ManagerLogin(web.manager_password_hash)
+        self.login = login or ManagerLogin(
+            web.manager_password_hash,
+            Lockout(service.store, service.site, service.business_day, service.clock),
+        )
         self.secure_cookie = web.public_url.startswith("https://")
         self.css = _stylesheet()
         self.js = _asset("live.js")
@@ -352,7 +356,16 @@ class WebApp:
         lang = self._lang(request)
         body = await _small_body(request)
         password = (parse_qs(body.decode("utf-8", "replace")).get("password") or [""])[0]
-        result = await self.login.attempt(password)
+        try:
+            result = await self.login.attempt(password)
+        except KioskError:  # the database is away: nothing was checked, nothing counted
+            return self._page(
+                pages.login_body(lang, message=UNAVAILABLE.get(lang), enabled=self.login.enabled),
+                lang=lang,
+                title=TEXTS["title_manage"].get(lang),
+                status=503,
+                kind="manage",
+            )
         if result.ok:
             response = RedirectResponse(f"/manage?lang={lang}", status_code=303)
             response.set_cookie(
@@ -365,8 +378,7 @@ class WebApp:
             )
             return response
         if result.locked_seconds > 0:
-            minutes = max(1, int(result.locked_seconds / 60 + 0.999))
-            message = TEXTS["locked"].get(lang, n=minutes)
+            message = lock_message(result.locked_seconds).get(lang)
             status = 429
         else:
             message = TEXTS["wrong_password"].get(lang)

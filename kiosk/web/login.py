@@ -1,7 +1,8 @@
 """The head's sign-in to /manage: one password (hashed in the config), sessions in memory.
 
-Wrong passwords go through a lockout with growing delays (`Lockout`), checked before the
-slow hash is computed, so guessing costs the attacker time, not the server CPU.
+Wrong passwords go through core's lockout (kiosk.core.lockout, scope "web:manage", kept in
+the database, so restarting `kiosk web` does not reset it), checked before the slow hash is
+computed, so guessing costs the attacker time, not the server CPU.
 """
 
 from __future__ import annotations
@@ -12,45 +13,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kiosk.core.pin import verify_pin
+from kiosk.core.lockout import WEB_MANAGE_SCOPE, Lockout
 
-#: Scope of the web manager's password in the lockout (the kiosk pad uses its own).
-LOCKOUT_SCOPE = "web:manage"
 SESSION_COOKIE = "kiosk_manage"
 SESSION_SECONDS = 8 * 3600
-
-
-class Lockout:
-    """Growing delays after repeated failures of one scope: 5 free tries, then 1 min, 2 min,
-    4 min … up to 1 h per further failure; a success resets it.
-
-    TEMPORARY in-memory version: replaced by the database-backed lockout of kiosk.core once
-    the PIN work (issue #12) is merged, keeping this interface.
-    """
-
-    FREE_TRIES = 5
-    FIRST_DELAY = 60.0
-    MAX_DELAY = 3600.0
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self._clock = clock
-        self._failures: dict[str, int] = {}
-        self._until: dict[str, float] = {}
-
-    def remaining(self, scope: str) -> float:
-        """Seconds this scope stays locked (0: a try is allowed now)."""
-        return max(0.0, self._until.get(scope, 0.0) - self._clock())
-
-    def failed(self, scope: str) -> None:
-        n = self._failures.get(scope, 0) + 1
-        self._failures[scope] = n
-        if n >= self.FREE_TRIES:
-            delay = min(self.MAX_DELAY, self.FIRST_DELAY * 2 ** (n - self.FREE_TRIES))
-            self._until[scope] = self._clock() + delay
-
-    def succeeded(self, scope: str) -> None:
-        self._failures.pop(scope, None)
-        self._until.pop(scope, None)
 
 
 @dataclass(frozen=True)
@@ -66,11 +32,11 @@ class ManagerLogin:
     def __init__(
         self,
         password_hash: str,
-        lockout: Lockout | None = None,
+        lockout: Lockout,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.password_hash = password_hash
-        self.lockout = lockout or Lockout(clock)
+        self.lockout = lockout
         self._clock = clock
         self._sessions: dict[str, float] = {}
         self._lock = asyncio.Lock()
@@ -82,14 +48,13 @@ class ManagerLogin:
     async def attempt(self, password: str) -> LoginResult:
         """One try (tries are serialised, so parallel guesses all count)."""
         async with self._lock:
-            locked = self.lockout.remaining(LOCKOUT_SCOPE)
-            if locked > 0 or not self.enabled:
-                return LoginResult(False, locked)
-            ok = await asyncio.to_thread(verify_pin, password, self.password_hash)
-            if not ok:
-                self.lockout.failed(LOCKOUT_SCOPE)
-                return LoginResult(False, self.lockout.remaining(LOCKOUT_SCOPE))
-            self.lockout.succeeded(LOCKOUT_SCOPE)
+            if not self.enabled:
+                return LoginResult(False)
+            tried = await asyncio.to_thread(
+                self.lockout.attempt, WEB_MANAGE_SCOPE, password, self.password_hash, actor="web"
+            )
+            if not tried.ok:
+                return LoginResult(False, tried.state.locked_seconds)
             session = secrets.token_urlsafe(32)
             self._sessions[session] = self._clock() + SESSION_SECONDS
             return LoginResult(True, 0.0, session)

@@ -76,7 +76,6 @@ TEXTS: dict[str, Text] = {
     "logout": Text("Đăng xuất", "Sign out"),
     "password": Text("Mật khẩu", "Password"),
     "wrong_password": Text("Sai mật khẩu", "Wrong password"),
-    "locked": Text("Đã khoá, thử lại sau {n} phút", "Locked, try again in {n} minutes"),
     "manage_off": Text(
         "Chưa đặt mật khẩu: chạy kiosk config set-web-password",
         "No password set: run kiosk config set-web-password",

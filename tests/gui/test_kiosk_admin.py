@@ -11,14 +11,15 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import texts
-from kiosk.app.admin import PinGuard
 from kiosk.app.window import ADMIN, HOME, PIN, KioskWindow
 from kiosk.core.clock import ManualClock
 from kiosk.core.config import Config
+from kiosk.core.lockout import lock_message
 from kiosk.core.model import EventKind
 from kiosk.core.pin import hash_pin
 from kiosk.core.queue import QueueService
 from kiosk.core.store import Store
+from kiosk.manager.window import ManagerWindow
 from kiosk.printing.escpos_output import decode_jobs, ticket_dots
 from tests.gui.test_kiosk_support import (
     WAIT_MS,
@@ -29,7 +30,7 @@ from tests.gui.test_kiosk_support import (
     tap,
 )
 
-PIN_CODE = "2468"
+PIN_CODE = "246810"
 
 
 def _with_pin(tmp_path: Path) -> Config:
@@ -101,36 +102,81 @@ def test_a_short_press_in_the_corner_does_nothing(qtbot: QtBot, kiosk: KioskWind
 # ------------------------------------------------------------------ the PIN pad
 
 
+def _wrong_pins(qtbot: QtBot, window: KioskWindow, n: int) -> None:
+    """Type `n` wrong PINs, each answered before the next (as a person would)."""
+    pad = window.pin_pad
+    for _ in range(n):
+        qtbot.waitUntil(lambda: pad.keys["1"].isEnabled(), timeout=WAIT_MS)
+        before = pad.message.text()
+        _type_pin(qtbot, window, "111111")
+        qtbot.waitUntil(
+            lambda b=before: pad.message.text() not in (b, texts.PIN_CHECKING.both()),
+            timeout=WAIT_MS,
+        )
+
+
 def test_wrong_pin_is_refused_and_five_lock_the_pad_for_a_minute(
-    qtbot: QtBot, kiosk: KioskWindow, clock_now: list[float]
+    qtbot: QtBot, kiosk: KioskWindow, clock: ManualClock, clock_now: list[float]
 ) -> None:
     _long_press_corner(qtbot, kiosk)
     pad = kiosk.pin_pad
-    for attempt in range(1, 6):
-        _type_pin(qtbot, kiosk, "1111")
-        qtbot.waitUntil(lambda: not pad._checking, timeout=WAIT_MS)
-        assert kiosk.screen_name == PIN
-        if attempt < 5:
-            assert pad.message.text() == texts.PIN_WRONG.both(n=5 - attempt)
-    assert pad.message.text() == texts.PIN_LOCKED.both(n=60)
-    assert not pad.keys["1"].isEnabled()
+    for attempt in range(1, 5):
+        _wrong_pins(qtbot, kiosk, 1)
+        assert pad.message.text() == texts.PIN_WRONG.both(n=5 - attempt)
+    _wrong_pins(qtbot, kiosk, 1)
+    assert pad.message.text() == lock_message(60).both()
+    assert kiosk.screen_name == PIN and not pad.keys["1"].isEnabled()
     # Locked: even the right PIN is not taken (no check starts, so none can finish later).
     with qtbot.assertNotEmitted(pad.accepted):
         _type_pin(qtbot, kiosk, PIN_CODE)
-    assert pad.message.text() == texts.PIN_LOCKED.both(n=60)
     assert kiosk.screen_name == PIN
     # Leaving and coming back does not lift the lock.
     tap(qtbot, pad.close_button)
     assert kiosk.screen_name == HOME
     _long_press_corner(qtbot, kiosk)
     assert not pad.keys["1"].isEnabled()
-    clock_now[0] += 59
-    pad._refresh()
-    assert not pad.keys["1"].isEnabled()
-    clock_now[0] += 2  # a minute has passed
+    clock_now[0] += 61  # a minute has passed (the pad's countdown and the database's clock)
+    clock.advance(seconds=61)
     qtbot.waitUntil(lambda: pad.keys["1"].isEnabled(), timeout=WAIT_MS)
     _type_pin(qtbot, kiosk, PIN_CODE)
     qtbot.waitUntil(lambda: kiosk.screen_name == ADMIN, timeout=WAIT_MS)
+
+
+def test_a_restarted_kiosk_is_still_locked_and_the_lock_grows(
+    qtbot: QtBot, kiosk: KioskWindow, db_url: str, clock: ManualClock, clock_now: list[float]
+) -> None:
+    _long_press_corner(qtbot, kiosk)
+    _wrong_pins(qtbot, kiosk, 5)
+    kiosk.shutdown()
+    kiosk.close()
+    # A new process: its own connection to the same database file, a fresh window.
+    store = Store.open(db_url)
+    try:
+        again = open_kiosk(
+            qtbot, QueueService(store, kiosk.config, clock), monotonic=lambda: clock_now[0]
+        )
+        _long_press_corner(qtbot, again)
+        pad = again.pin_pad
+        qtbot.waitUntil(lambda: pad.message.text() == lock_message(60).both(), timeout=WAIT_MS)
+        assert not pad.keys["1"].isEnabled()
+        clock_now[0] += 60
+        clock.advance(seconds=60)
+        _wrong_pins(qtbot, again, 1)  # one more wrong PIN after the lock: two minutes now
+        assert pad.message.text() == lock_message(120).both()
+        assert "thử lại sau 2 phút" in pad.message.text()
+        failed = [e for e in again.service.events_after(0) if e.kind is EventKind.PIN_FAILED]
+        assert [e.data["failures"] for e in failed] == [1, 2, 3, 4, 5, 6]
+        assert all(e.actor == "kiosk" and "111111" not in str(e.data) for e in failed)
+        # The manager window asks the same lockout: locked there too.
+        manager = ManagerWindow(again.service)
+        qtbot.addWidget(manager, before_close_func=lambda w: w.shutdown())
+        manager.setFixedSize(1280, 800)  # a fixed size: the offscreen platform warns otherwise
+        manager.show()
+        page = manager.pin_page
+        qtbot.waitUntil(lambda: "đã khoá" in page.message.text(), timeout=WAIT_MS)
+        assert not page.ok.isEnabled() and manager.locked
+    finally:
+        store.close()
 
 
 def test_without_a_pin_the_pad_says_how_to_set_one_and_stays_closed(
@@ -147,18 +193,6 @@ def test_without_a_pin_the_pad_says_how_to_set_one_and_stays_closed(
     assert window.screen_name == PIN
     tap(qtbot, window.pin_pad.close_button)
     assert window.screen_name == HOME
-
-
-def test_pin_guard_counts_failures_and_unlocks_after_the_lock() -> None:
-    now = [0.0]
-    guard = PinGuard("x", monotonic=lambda: now[0])
-    for _ in range(4):
-        guard.record(False)
-    assert guard.locked_for() == 0 and guard.tries_left == 1
-    guard.record(False)
-    assert guard.locked_for() == 60
-    now[0] = 60.5
-    assert guard.locked_for() == 0 and guard.tries_left == 5
 
 
 def test_idle_closes_the_admin_side(
