@@ -108,7 +108,6 @@ def test_two_processes_failing_at_once_both_count(db_url: str, service: QueueSer
         f"""
         from kiosk.core.lockout import Lockout
         from kiosk.core.store import Store
-from tests.support import migrated_to
         store = Store.open({db_url!r})
         lockout = Lockout(store, {service.site!r}, lambda now: now.date())
         for _ in range(20):
