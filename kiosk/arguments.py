@@ -12,7 +12,7 @@ import argparse
 import difflib
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from kiosk.core.errors import KioskError
@@ -222,3 +222,19 @@ def _unknown_arguments(parser: argparse.ArgumentParser, extras: list[str]) -> Us
         f"không hiểu {shown}{hint_vi}",
         f"unknown argument{plural} {shown}{hint_en}",
     )
+
+
+def whole_number(low: int, high: int, unit: str = "") -> Callable[[str], int]:
+    """An argparse `type=`: a whole number from `low` to `high`, else one clear line."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            what = f" {unit}" if unit else ""
+            raise argparse.ArgumentTypeError(f"{value} is out of range; give {low} to {high}{what}")
+        return value
+
+    return parse

@@ -212,7 +212,7 @@ def cmd_db_upgrade(ctx: Context, a: argparse.Namespace) -> int:
 
     engine = create_db_engine(ctx.url)
     with translated_errors(ctx.url):
-        before, after = upgrade(engine)
+        before, after = upgrade(engine, ctx.url)
     engine.dispose()
     msg = (
         f"{describe_url(ctx.url)} is up to date (revision {after})"
@@ -435,18 +435,8 @@ def _add_common(p: argparse.ArgumentParser, *, top: bool) -> None:
     )
 
 
-def _dossier_count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 0 <= value <= 99:
-        raise argparse.ArgumentTypeError(f"{value} is out of range; give 0 to 99 dossiers")
-    return value
-
-
 def build_parser() -> argparse.ArgumentParser:
-    from kiosk.arguments import CommandParser  # every subparser inherits its one-line errors
+    from kiosk.arguments import CommandParser, whole_number  # subparsers inherit one-line errors
 
     parser = CommandParser(
         prog="kiosk",
@@ -480,7 +470,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("complete", cmd_complete, "complete the counter's ticket")
     p.add_argument("counter", type=int)
     p.add_argument(
-        "--dossiers", type=_dossier_count, default=1, help="dossiers handled, 0-99 (default 1)"
+        "--dossiers",
+        type=whole_number(0, 99, "dossiers"),
+        default=1,
+        help="dossiers handled, 0-99 (default 1)",
     )
     p = add("transfer", cmd_transfer, "send the counter's ticket to another field or counter")
     p.add_argument("counter", type=int)
@@ -494,8 +487,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reason", default="", help="e.g. lunch, meeting")
     add("status", cmd_status, "waiting per field and each counter's ticket")
     p = add("events", cmd_events, "the event log")
-    p.add_argument("--since", type=int, default=0, metavar="ID", help="events after this id")
-    p.add_argument("--limit", type=int, default=10000)
+    since = whole_number(0, 2**63 - 1)  # event ids are 64-bit
+    p.add_argument("--since", type=since, default=0, metavar="ID", help="events after this id")
+    p.add_argument(
+        "--limit",
+        type=whole_number(1, 1_000_000),
+        default=10000,
+        help="at most this many (1-1000000)",
+    )
 
     db = sub.add_parser("db", help="database tasks").add_subparsers(
         dest="db_command", required=True

@@ -183,3 +183,13 @@ def migrated_to(url: str, revision: str, then: Callable[[Any], None] | None = No
         if then is not None:
             then(conn)
     return engine
+
+
+def stamp_revision(url: str, revision: str) -> None:
+    """Write `revision` into a database's alembic_version (as a newer or older kiosk would)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = :r"), {"r": revision})
+    engine.dispose()

@@ -11,15 +11,28 @@ by the comparison, not carried over.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import zip_longest
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, Table, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
-from kiosk.core.database import describe_url, open_engine, read_engine, translated_errors
+from kiosk.core.database import (
+    KIOSK_TABLES,
+    check_revision,
+    create_db_engine,
+    describe_url,
+    open_engine,
+    parse_db_url,
+    peek_sqlite,
+    read_engine,
+    stored_revision,
+    translated_errors,
+)
 from kiosk.core.errors import CopyVerificationFailed, DatabaseError
 from kiosk.core.reader import event_value, ticket_value
 from kiosk.core.replay import mismatches, replay
@@ -30,7 +43,7 @@ log = logging.getLogger(__name__)
 #: Tables with an id that only grows: copied in id order, resumed after the target's max id.
 LOG_TABLES = ("tickets", "queue_events")
 #: Small tables keyed by (site, …): copied whole, overwriting, every run.
-KEYED_TABLES = ("ticket_sequences", "counters", "field_days")
+KEYED_TABLES = ("ticket_sequences", "counters", "field_days", "pin_lockouts")
 DEFAULT_BATCH = 1000
 
 Progress = Callable[[str, int, int], None]
@@ -249,6 +262,51 @@ class _Counted:
             yield item
 
 
+def check_source(url: str) -> None:
+    """Refuse a source that is not a kiosk database, without creating or changing anything.
+
+    A mistyped SQLite path must not become a new empty database (nor its folder, nor WAL
+    files): the file is looked at read-only, before any engine touches it.
+    """
+    parsed = parse_db_url(url)
+    if parsed.drivername.startswith("sqlite"):
+        path = Path(parsed.database or "").expanduser()
+        if not path.is_file():
+            what = "is a folder" if path.is_dir() else "does not exist"
+            raise DatabaseError(
+                f"Không có cơ sở dữ liệu nguồn {path}",
+                f"The source {path} {what}: check the path given to --from (nothing was created).",
+            )
+        try:
+            revision, tables = peek_sqlite(path)
+        except sqlite3.DatabaseError as exc:
+            raise DatabaseError(
+                f"{path} không phải cơ sở dữ liệu SQLite",
+                f"The source {path} is not a SQLite database ({exc}): check --from.",
+            ) from None
+    else:
+        engine = create_db_engine(url)
+        try:
+            with translated_errors(url, opening=True):
+                revision, tables = stored_revision(engine)
+        finally:
+            engine.dispose()
+    if not all(t in tables for t in KIOSK_TABLES) and not [
+        t for t in tables if t != "alembic_version"
+    ]:
+        raise DatabaseError(
+            "Cơ sở dữ liệu nguồn trống",
+            f"The source {describe_url(url)} is empty: it holds no kiosk data to copy (check "
+            "--from).",
+        )
+    check_revision(url, revision, tables)
+    if not all(t in tables for t in KIOSK_TABLES):
+        raise DatabaseError(
+            "Đây không phải cơ sở dữ liệu của kiosk",
+            f"The source {describe_url(url)} has no kiosk tables: check --from.",
+        )
+
+
 def copy_database(
     source_url: str,
     target_url: str,
@@ -265,6 +323,7 @@ def copy_database(
             "Nguồn và đích là cùng một cơ sở dữ liệu",
             f"The source and the target are the same database ({src_name}).",
         )
+    check_source(source_url)
     source = open_engine(source_url)
     target = open_engine(target_url)
     try:

@@ -7,13 +7,16 @@ never read the same "next ticket" and both write it. Reads use a plain deferred 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 
 import platformdirs
 from sqlalchemy import Engine, create_engine, event, inspect
@@ -26,6 +29,7 @@ from kiosk.core.errors import (
     UNAVAILABLE_EN,
     UNAVAILABLE_VI,
     DatabaseError,
+    DatabaseTooNew,
     DatabaseUnavailable,
     DatabaseUnreachable,
 )
@@ -48,11 +52,20 @@ def resolve_db_url(explicit: str | None = None) -> str:
 
 
 def describe_url(url: str) -> str:
-    """The URL without its password, for messages and logs."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except (ArgumentError, ValueError):
-        return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+    """The URL without its password, for messages and logs.
+
+    The whole user information before the host is masked, whatever it holds: a password with
+    an unencoded `@`, `:`, `/`, `#`, `?`, `%` or a space is never partly shown. The host is
+    what follows the last `@` (a host name cannot contain one); SQLite paths have no user.
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep or rest.startswith("/") or "@" not in rest:
+        return url
+    userinfo, _, host = rest.rpartition("@")
+    user, colon, _password = userinfo.partition(":")
+    if "/" in user or "?" in user or "#" in user:  # not a user name: mask it all
+        return f"{scheme}://***@{host}"
+    return f"{scheme}://{user}{':***' if colon else ''}@{host}"
 
 
 def _sqlite_on_connect(dbapi_conn: Any, _record: ConnectionPoolEntry) -> None:
@@ -101,10 +114,23 @@ def _bad_url(url: str, why: str) -> DatabaseError:
     )
 
 
+def _encode_userinfo(url: str) -> str:
+    """The URL with its user and password percent-encoded, so a password holding `@`, `:`,
+    `/`, `#`, `?` or a space (typed as is) cannot spill into the host; already encoded ones
+    stay as they are. The host is what follows the last `@`."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or rest.startswith("/") or "@" not in rest:
+        return url
+    userinfo, _, host = rest.rpartition("@")
+    user, colon, password = userinfo.partition(":")
+    user = quote(unquote(user), safe="")
+    return f"{scheme}://{user}{':' + quote(unquote(password), safe='') if colon else ''}@{host}"
+
+
 def parse_db_url(url: str) -> URL:
     """Parse and normalise a URL: `postgres://` and `postgresql://` mean psycopg 3."""
     try:
-        parsed = make_url(url)
+        parsed = make_url(_encode_userinfo(url))
     except ArgumentError:
         raise _bad_url(url, "not a URL") from None
     except ValueError as exc:
@@ -203,7 +229,7 @@ def read_engine(engine: Engine) -> Engine:
 def _server_of(url: str) -> str:
     """ "host:port" (or the socket folder) of a PostgreSQL URL, for messages."""
     try:
-        parsed = make_url(url)
+        parsed = make_url(_encode_userinfo(url))
     except (ArgumentError, ValueError):
         return "?"
     host = parsed.host or str(parsed.query.get("host") or "localhost")
@@ -285,6 +311,12 @@ def explain_db_error(exc: BaseException, url: str, *, opening: bool = False) -> 
             f"User {user!r} lacks a privilege on {where} ({reason}): run `kiosk db upgrade` "
             "with the owner role and grant the app role its rights (docs/several-pcs.md).",
         )
+    if "database or disk is full" in low or sqlstate == "53100" or "no space left" in low:
+        return DatabaseError(
+            "Ổ đĩa chứa cơ sở dữ liệu đã đầy",
+            f"The disk holding {where} is full ({reason}): free some space there (or move the "
+            "database to a larger disk); nothing of this action was saved.",
+        )
     if "unable to open database file" in low or "readonly database" in low:
         return DatabaseError(
             "Không mở được tệp cơ sở dữ liệu",
@@ -325,7 +357,7 @@ def explain_db_error(exc: BaseException, url: str, *, opening: bool = False) -> 
 
 def _user_of(url: str) -> str:
     try:
-        return make_url(url).username or "?"
+        return make_url(_encode_userinfo(url)).username or "?"
     except (ArgumentError, ValueError):
         return "?"
 
@@ -351,21 +383,79 @@ def head_revision() -> str:
     return head
 
 
-def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
+#: The newest revision this version writes (a test proves it equals alembic's head), so a
+#: start against an up-to-date database needs one plain query and no alembic at all.
+HEAD_REVISION = "0005"
+#: Tables of the kiosk schema: a database holding other tables but none of these belongs to
+#: another program.
+KIOSK_TABLES = ("tickets", "queue_events")
 
+
+def known_revisions() -> set[str]:
+    """Revision ids this version knows: its migration files are named after them."""
+    return {p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("[0-9]*_*.py")}
+
+
+def stored_revision(engine: Engine) -> tuple[str | None, list[str]]:
+    """(the revision in `alembic_version` or None, the database's tables), in one read."""
     with read_engine(engine).connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        tables = inspect(conn).get_table_names()
+        if "alembic_version" not in tables:
+            return None, tables
+        rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+        return (str(rows[0][0]) if rows else None), tables
 
 
-def upgrade(engine: Engine) -> tuple[str | None, str]:
-    """Bring the schema to the newest revision; returns (before, after). Safe to race."""
+def check_revision(url: str, revision: str | None, tables: list[str]) -> None:
+    """Refuse a database this version must not touch, saying why and what to do.
+
+    A revision this version does not know was written by a newer kiosk (DatabaseTooNew: the
+    screens wait for this PC to be updated); without our tables it is another program's
+    database; our tables without a revision lost their `alembic_version` row.
+    """
+    where = describe_url(url)
+    ours = all(t in tables for t in KIOSK_TABLES)
+    if revision is not None and revision not in known_revisions():
+        if not ours:
+            raise _foreign(where, tables)
+        raise DatabaseTooNew(
+            f"Cơ sở dữ liệu đã được nâng cấp bởi phiên bản kiosk mới hơn (bản {revision}); "
+            "hãy cập nhật kiosk trên máy này",
+            f"{where} was upgraded by a newer kiosk (revision {revision}; this version knows up "
+            f"to {HEAD_REVISION}): update kiosk on this PC.",
+        )
+    if revision is None and ours:
+        raise DatabaseError(
+            "Cơ sở dữ liệu mất thông tin phiên bản (bảng alembic_version)",
+            f"{where} has the kiosk tables but no schema revision (its alembic_version row is "
+            "missing): restore it from a backup, or if it is known to be at the newest schema, "
+            "run `kiosk db upgrade` with a version that can stamp it.",
+        )
+    if revision is None and [t for t in tables if t != "alembic_version"]:
+        raise _foreign(where, tables)
+
+
+def _foreign(where: str, tables: list[str]) -> DatabaseError:
+    shown = ", ".join(sorted(tables)[:5]) + (" …" if len(tables) > 5 else "")
+    return DatabaseError(
+        "Đây không phải cơ sở dữ liệu của kiosk",
+        f"{where} belongs to another program (tables: {shown}); nothing was changed. Point "
+        "--db / KIOSK_DB at the kiosk's database, or at a new empty one.",
+    )
+
+
+def upgrade(engine: Engine, url: str | None = None) -> tuple[str | None, str]:
+    """Bring the schema to the newest revision; returns (before, after). Safe to race.
+
+    Refuses a newer, foreign or damaged database (`check_revision`) without changing it.
+    """
+    before, tables = stored_revision(engine)
+    if before == HEAD_REVISION:
+        return before, before
+    check_revision(url or engine.url.render_as_string(hide_password=False), before, tables)
     from alembic import command
 
-    before = current_revision(engine)
-    head = head_revision()
-    if before == head:
-        return before, head
+    head = HEAD_REVISION
     cfg = _alembic_config()
     with engine.begin() as conn:  # BEGIN IMMEDIATE on SQLite: one migrator at a time
         cfg.attributes["connection"] = conn
@@ -383,12 +473,44 @@ def translated_errors(url: str, *, opening: bool = False) -> Iterator[None]:
         raise explain_db_error(exc, url, opening=opening) from exc
 
 
+def peek_sqlite(path: Path) -> tuple[str | None, list[str]]:
+    """(revision, tables) of an existing SQLite file, read-only: nothing is written, not
+    even the WAL switch our engine makes, so another program's file is left exactly as it was."""
+    with contextlib.closing(
+        sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    ) as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        row = (
+            conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            if "alembic_version" in tables
+            else None
+        )
+    return (str(row[0]) if row else None), tables
+
+
+def _check_sqlite_file(url: str) -> None:
+    """Before our engine opens an existing SQLite file: refuse one that is not ours."""
+    parsed = parse_db_url(url)
+    if not parsed.drivername.startswith("sqlite") or not parsed.database:
+        return
+    path = Path(parsed.database).expanduser()
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    try:
+        revision, tables = peek_sqlite(path)
+    except sqlite3.DatabaseError:
+        return  # not SQLite at all: the engine's own error names it
+    if revision != HEAD_REVISION:
+        check_revision(url, revision, tables)
+
+
 def open_engine(url: str, *, migrate: bool = True) -> Engine:
     """Create the engine, check it answers, and upgrade the schema (on start, as designed)."""
+    _check_sqlite_file(url)
     engine = create_db_engine(url)
     with translated_errors(url, opening=True):
         if migrate:
-            upgrade(engine)
+            upgrade(engine, url)
         elif "queue_events" not in inspect(engine).get_table_names():
             raise DatabaseError(
                 "Cơ sở dữ liệu chưa được khởi tạo",

@@ -111,7 +111,17 @@ class DatabaseUnreachable(DatabaseUnavailable):
     """The first connection of a program failed: the message names the host to check.
 
     Still a DatabaseUnavailable, so a screen that starts while the server is down can wait
-    and retry; the CLI exits 2 because the cause is usually the URL or the network.
+    and retry; the CLI exits 1 like any outage (scripts retry on 1), while a wrong password,
+    database name or URL is a plain DatabaseError (exit 2).
+    """
+
+
+class DatabaseTooNew(DatabaseUnavailable):
+    """The database was upgraded by a newer kiosk (another PC updated first).
+
+    The screens wait on their "temporarily unavailable" notice with this cause and start once
+    this PC is updated (or the database is back at a revision this version knows); the CLI
+    refuses in one line, exit 2: the fix is to update this PC, not to retry.
     """
 
     exit_code = 2

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QLabel, QLayout, QVBoxLayout, QWidget
 from kiosk.core.errors import (
     UNAVAILABLE_EN,
     UNAVAILABLE_VI,
+    DatabaseTooNew,
     DatabaseUnreachable,
     KioskError,
 )
@@ -130,13 +131,19 @@ class WaitingScreen(QWidget):
 Placer = Callable[[QWidget], None]
 
 
+#: Errors a screen waits out on its notice: the server is away, or the database was upgraded
+#: by a newer kiosk (it starts once this PC is updated).
+WAITABLE = (DatabaseUnreachable, DatabaseTooNew)
+
+
 def open_or_unreachable(open_service: Callable[[], Any]) -> Any:
-    """The opened service, or the DatabaseUnreachable error to wait on. Called before any
-    window: every other error (schema, password, config) still ends the command in one line.
+    """The opened service, or the error to wait on (`WAITABLE`). Called before any window:
+    every other error (password, config, another program's database) ends the command in one
+    line.
     """
     try:
         return open_service()
-    except DatabaseUnreachable as err:
+    except WAITABLE as err:
         return err
 
 
@@ -149,14 +156,14 @@ def start_screen(
     title: str,
     retry_s: float = RETRY_S,
 ) -> QWidget:
-    """`build(first)` when `first` is the opened service. When it is a DatabaseUnreachable,
+    """`build(first)` when `first` is the opened service. When it is one to wait on (`WAITABLE`),
     a WaitingScreen placed with `placer` retries `open_service` and calls `build` once the
     database answers.
 
     `build` shows the window it returns. The waiting screen is hidden (not deleted: the
     caller may still hold it) after the real window is up.
     """
-    if not isinstance(first, DatabaseUnreachable):
+    if not isinstance(first, WAITABLE):
         return build(first)
     waiting = WaitingScreen(open_service, first, title=title, retry_s=retry_s)
     placer(waiting)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -10,26 +11,25 @@ import pytest
 from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.core.errors import UNAVAILABLE_EN, UNAVAILABLE_VI, DatabaseUnreachable, KioskError
+from kiosk.core.database import HEAD_REVISION
+from kiosk.core.errors import (
+    UNAVAILABLE_EN,
+    UNAVAILABLE_VI,
+    DatabaseTooNew,
+    DatabaseUnreachable,
+    KioskError,
+)
 from kiosk.core.queue import QueueService
 from kiosk.core.store import Store
 from kiosk.gui.waiting import open_or_unreachable, start_screen
 from tests.pg_cluster import free_port
-from tests.support import ALWAYS_OPEN, make_config
+from tests.support import ALWAYS_OPEN, make_config, stamp_revision
 
 
-def test_waits_on_an_unreachable_server_then_builds_the_screen(
-    qtbot: QtBot, aloop: asyncio.AbstractEventLoop, tmp_path: Path
-) -> None:
-    port = free_port()  # nothing listens there: connection refused, as with a server down
-    url = [f"postgresql+psycopg://kiosk:secret@127.0.0.1:{port}/kiosk"]
-    config = make_config(**ALWAYS_OPEN)
-
-    def open_service() -> QueueService:
-        return QueueService(Store.open(url[0]), config)
-
-    first = open_or_unreachable(open_service)
-    assert isinstance(first, DatabaseUnreachable)
+def _wait_for(
+    qtbot: QtBot, first: KioskError, open_service: Callable[[], Any]
+) -> tuple[list[Any], QWidget]:
+    """The waiting screen for `first`, retrying every 0.1 s; the list fills once it built."""
     built: list[Any] = []
 
     def build(service: Any) -> QWidget:
@@ -45,6 +45,45 @@ def test_waits_on_an_unreachable_server_then_builds_the_screen(
         w.show()
 
     waiting = start_screen(place, first, open_service, build, title="t", retry_s=0.1)
+    qtbot.addWidget(waiting)
+    return built, waiting
+
+
+def test_waits_on_a_database_upgraded_by_a_newer_kiosk_until_it_is_known(
+    qtbot: QtBot, aloop: asyncio.AbstractEventLoop, db_url: str, store: Store
+) -> None:
+    store.close()
+    stamp_revision(db_url, "0099")  # another PC, already updated, upgraded the database
+    config = make_config(**ALWAYS_OPEN)
+
+    def open_service() -> QueueService:
+        return QueueService(Store.open(db_url), config)
+
+    first = open_or_unreachable(open_service)
+    assert isinstance(first, DatabaseTooNew)
+    built, waiting = _wait_for(qtbot, first, open_service)
+    shown = "\n".join(w.text() for w in waiting.findChildren(QLabel))
+    assert UNAVAILABLE_VI in shown and "upgraded by a newer kiosk (revision 0099" in shown
+    qtbot.waitUntil(lambda: waiting.attempts >= 3, timeout=15000)
+    assert built == []
+    stamp_revision(db_url, HEAD_REVISION)  # this PC updated (or the database restored)
+    qtbot.waitUntil(lambda: bool(built), timeout=15000)
+    assert built[0].issue("hotich").ticket.code == "A001"
+
+
+def test_waits_on_an_unreachable_server_then_builds_the_screen(
+    qtbot: QtBot, aloop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    port = free_port()  # nothing listens there: connection refused, as with a server down
+    url = [f"postgresql+psycopg://kiosk:secret@127.0.0.1:{port}/kiosk"]
+    config = make_config(**ALWAYS_OPEN)
+
+    def open_service() -> QueueService:
+        return QueueService(Store.open(url[0]), config)
+
+    first = open_or_unreachable(open_service)
+    assert isinstance(first, DatabaseUnreachable)
+    built, waiting = _wait_for(qtbot, first, open_service)
     qtbot.addWidget(waiting)
     labels = [w.text() for w in waiting.findChildren(QLabel)]
     assert UNAVAILABLE_VI in labels and UNAVAILABLE_EN in labels
