@@ -54,6 +54,7 @@ from PySide6.QtGui import (
 
 from kiosk.core.assets import assets_dir
 from kiosk.core.files import write_atomic_with
+from kiosk.core.texts import Text
 from kiosk.reports.report import STATS_HEADINGS, GroupStats, Report, hour_label, stats_rows
 
 log = logging.getLogger(__name__)
@@ -178,10 +179,6 @@ def _line_height(font: QFont) -> float:
 
 
 # ------------------------------------------------------------------------------ text
-
-
-def _t(lang: str, vi: str, en: str) -> str:
-    return vi if lang == "vi" else en
 
 
 def _minutes(values: Sequence[int | None]) -> list[float | None]:
@@ -450,7 +447,7 @@ def _no_data(p: QPainter, rect: QRectF, lang: str) -> None:
     _draw_text(
         p,
         rect,
-        _t(lang, "Không có dữ liệu trong khoảng này", "No data in this range"),
+        Text("Không có dữ liệu trong khoảng này", "No data in this range").get(lang),
         _font(HEADING),
         PALETTE.muted,
         Qt.AlignmentFlag.AlignCenter,
@@ -719,7 +716,9 @@ def _target_key(report: Report, lang: str) -> _Key:
     """The legend entry of the dashed wait-target line."""
     minutes = report.target_minutes
     return _Key(
-        _t(lang, f"Mục tiêu {minutes:g} phút", f"Target {minutes:g} min"), PALETTE.target, "dashed"
+        Text(f"Mục tiêu {minutes:g} phút", f"Target {minutes:g} min").get(lang),
+        PALETTE.target,
+        "dashed",
     )
 
 
@@ -734,12 +733,16 @@ def chart_hours(
 ) -> None:
     """Citizens issued per hour (bars) and wait p50/p90 (lines) against the target."""
     keys = [
-        _Key(_t(lang, "Lượt công dân", "Citizens"), PALETTE.bars_light),
-        _Key(_t(lang, "Chờ trung vị (p50)", "Median wait (p50)"), PALETTE.p50, "line", "circle"),
-        _Key(_t(lang, "Chờ p90", "Wait p90"), PALETTE.p90, "line", "square"),
+        _Key(Text("Lượt công dân", "Citizens").get(lang), PALETTE.bars_light),
+        _Key(
+            Text("Chờ trung vị (p50)", "Median wait (p50)").get(lang), PALETTE.p50, "line", "circle"
+        ),
+        _Key(Text("Chờ p90", "Wait p90").get(lang), PALETTE.p90, "line", "square"),
         _target_key(report, lang),
     ]
-    title = _t(lang, "Lượt lấy số và thời gian chờ theo giờ", "Citizens and waits by hour of day")
+    title = Text("Lượt lấy số và thời gian chờ theo giờ", "Citizens and waits by hour of day").get(
+        lang
+    )
     rect = _chart_top(
         p, area, title, report, lang, keys, report.hours, subtitle=subtitle, compact=compact
     )
@@ -756,13 +759,13 @@ def chart_hours(
         rect,
         len(hours),
         _every_nth([f"{h:02d}h" for h in range(first, last + 1)]),
-        _Axis(_t(lang, "Lượt công dân", "Citizens"), max(h.tickets for h in report.hours)),
+        _Axis(Text("Lượt công dân", "Citizens").get(lang), max(h.tickets for h in report.hours)),
         _Axis(
-            _t(lang, "Thời gian chờ (phút)", "Wait (minutes)"),
+            Text("Thời gian chờ (phút)", "Wait (minutes)").get(lang),
             max([*waits, report.target_minutes]) * 1.05,
             0.5,
         ),
-        None if compact else _t(lang, "Giờ lấy số", "Hour of issue"),
+        None if compact else Text("Giờ lấy số", "Hour of issue").get(lang),
     )
     for i, h in enumerate(hours):
         if h is not None:
@@ -783,11 +786,11 @@ def chart_fields(
 ) -> None:
     """Wait p50 and p90 per field (horizontal bars) against the target."""
     keys = [
-        _Key(_t(lang, "Chờ trung vị (p50)", "Median wait (p50)"), PALETTE.p50),
-        _Key(_t(lang, "Chờ p90", "Wait p90"), PALETTE.p90),
+        _Key(Text("Chờ trung vị (p50)", "Median wait (p50)").get(lang), PALETTE.p50),
+        _Key(Text("Chờ p90", "Wait p90").get(lang), PALETTE.p90),
         _target_key(report, lang),
     ]
-    title = _t(lang, "Thời gian chờ theo lĩnh vực", "Waits by field")
+    title = Text("Thời gian chờ theo lĩnh vực", "Waits by field").get(lang)
     rows = report.fields
     rect = _chart_top(p, area, title, report, lang, keys, rows, subtitle=subtitle)
     if rect is None:
@@ -799,7 +802,7 @@ def chart_fields(
         p,
         rect,
         [r.name(lang) for r in rows],
-        _Axis(_t(lang, "Thời gian chờ (phút)", "Wait (minutes)"), largest, 0.5),
+        _Axis(Text("Thời gian chờ (phút)", "Wait (minutes)").get(lang), largest, 0.5),
         _width(_font(TICK), f"{largest:.1f}") + 8,
     )
     thick = min(plot.band * 0.36, 16)
@@ -829,11 +832,11 @@ def chart_days(
 ) -> None:
     """Citizens and dossiers per day, with the day's wait p90."""
     keys = [
-        _Key(_t(lang, "Lượt công dân", "Citizens"), PALETTE.bars),
-        _Key(_t(lang, "Hồ sơ", "Dossiers"), PALETTE.bars_light),
-        _Key(_t(lang, "Chờ p90", "Wait p90"), PALETTE.p90, "line", "square"),
+        _Key(Text("Lượt công dân", "Citizens").get(lang), PALETTE.bars),
+        _Key(Text("Hồ sơ", "Dossiers").get(lang), PALETTE.bars_light),
+        _Key(Text("Chờ p90", "Wait p90").get(lang), PALETTE.p90, "line", "square"),
     ]
-    title = _t(lang, "Lượt công dân và hồ sơ theo ngày", "Citizens and dossiers per day")
+    title = Text("Lượt công dân và hồ sơ theo ngày", "Citizens and dossiers per day").get(lang)
     days = report.days
     rect = _chart_top(p, area, title, report, lang, keys, days, subtitle=subtitle)
     if rect is None:
@@ -844,9 +847,9 @@ def chart_days(
         rect,
         len(days),
         _day_labels(days),
-        _Axis(_t(lang, "Số lượng", "Count"), max(max(d.tickets, d.dossiers) for d in days)),
+        _Axis(Text("Số lượng", "Count").get(lang), max(max(d.tickets, d.dossiers) for d in days)),
         _Axis(
-            _t(lang, "Chờ p90 (phút)", "Wait p90 (minutes)"),
+            Text("Chờ p90 (phút)", "Wait p90 (minutes)").get(lang),
             max([v for v in p90 if v is not None], default=0) * 1.05,
             0.5,
         ),
@@ -897,15 +900,15 @@ def chart_counters(
 ) -> None:
     """Citizens served per counter and their median service time."""
     keys = [
-        _Key(_t(lang, "Đã phục vụ", "Served"), PALETTE.bars),
+        _Key(Text("Đã phục vụ", "Served").get(lang), PALETTE.bars),
         _Key(
-            _t(lang, "Phục vụ trung vị (p50)", "Median service (p50)"),
+            Text("Phục vụ trung vị (p50)", "Median service (p50)").get(lang),
             PALETTE.p90,
             "marker",
             "diamond",
         ),
     ]
-    title = _t(lang, "Công dân được phục vụ theo quầy", "Citizens served per counter")
+    title = Text("Công dân được phục vụ theo quầy", "Citizens served per counter").get(lang)
     rows = report.counters
     rect = _chart_top(p, area, title, report, lang, keys, rows, subtitle=subtitle)
     if rect is None:
@@ -916,13 +919,13 @@ def chart_counters(
         rect,
         len(rows),
         _every_nth([r.key for r in rows]),
-        _Axis(_t(lang, "Đã phục vụ", "Served"), max(r.served for r in rows)),
+        _Axis(Text("Đã phục vụ", "Served").get(lang), max(r.served for r in rows)),
         _Axis(
-            _t(lang, "Phục vụ p50 (phút)", "Service p50 (minutes)"),
+            Text("Phục vụ p50 (phút)", "Service p50 (minutes)").get(lang),
             max([v for v in service if v is not None], default=0) * 1.05,
             0.5,
         ),
-        _t(lang, "Quầy", "Counter"),
+        Text("Quầy", "Counter").get(lang),
     )
     for i, r in enumerate(rows):
         plot.bar(i, r.served, min(plot.slot * 0.6, 60), PALETTE.bars)
@@ -937,11 +940,11 @@ def chart_outcomes(
 ) -> None:
     """Served, no-shows and expired tickets per field (stacked)."""
     keys = [
-        _Key(_t(lang, "Đã phục vụ", "Served"), PALETTE.bars),
-        _Key(_t(lang, "Vắng mặt", "No-show"), PALETTE.no_show),
-        _Key(_t(lang, "Hết hạn / chưa xong", "Expired / open"), PALETTE.expired),
+        _Key(Text("Đã phục vụ", "Served").get(lang), PALETTE.bars),
+        _Key(Text("Vắng mặt", "No-show").get(lang), PALETTE.no_show),
+        _Key(Text("Hết hạn / chưa xong", "Expired / open").get(lang), PALETTE.expired),
     ]
-    title = _t(lang, "Kết quả theo lĩnh vực", "Outcome by field")
+    title = Text("Kết quả theo lĩnh vực", "Outcome by field").get(lang)
     rows = report.fields
     rect = _chart_top(p, area, title, report, lang, keys, rows, subtitle=subtitle)
     if rect is None:
@@ -951,7 +954,7 @@ def chart_outcomes(
         p,
         rect,
         [r.name(lang) for r in rows],
-        _Axis(_t(lang, "Lượt công dân", "Citizens"), max(sum(v) for v in parts)),
+        _Axis(Text("Lượt công dân", "Citizens").get(lang), max(sum(v) for v in parts)),
         _width(_font(TICK, bold=True), str(max(sum(v) for v in parts))) + 8,
     )
     thick = min(plot.band * 0.6, 24)
@@ -1143,25 +1146,24 @@ def _big_numbers(p: QPainter | None, y: float, report: Report, lang: str) -> flo
         return y + CARD_HEIGHT
     t = report.total
     figures = [
-        (str(t.tickets), _t(lang, "lượt công dân", "citizens")),
-        (str(t.dossiers), _t(lang, "hồ sơ", "dossiers")),
-        (str(t.served), _t(lang, "đã phục vụ", "served")),
-        (f"{t.no_shows} / {t.expired}", _t(lang, "vắng mặt / hết hạn", "no-shows / expired")),
+        (str(t.tickets), Text("lượt công dân", "citizens").get(lang)),
+        (str(t.dossiers), Text("hồ sơ", "dossiers").get(lang)),
+        (str(t.served), Text("đã phục vụ", "served").get(lang)),
+        (f"{t.no_shows} / {t.expired}", Text("vắng mặt / hết hạn", "no-shows / expired").get(lang)),
         (
             _cell(None if t.wait_p50 is None else round(t.wait_p50 / 60, 1)),
-            _t(lang, "phút chờ (trung vị)", "min wait (median)"),
+            Text("phút chờ (trung vị)", "min wait (median)").get(lang),
         ),
         (
             _cell(None if t.wait_p90 is None else round(t.wait_p90 / 60, 1)),
-            _t(lang, "phút chờ (p90)", "min wait (p90)"),
+            Text("phút chờ (p90)", "min wait (p90)").get(lang),
         ),
         (
             _share(t.over_target_share),
-            _t(
-                lang,
+            Text(
                 f"chờ quá {report.target_minutes:g} phút",
                 f"waited over {report.target_minutes:g} min",
-            ),
+            ).get(lang),
         ),
     ]
     gap = 8.0
@@ -1188,10 +1190,10 @@ def _big_numbers(p: QPainter | None, y: float, report: Report, lang: str) -> flo
 def _summary_pages(report: Report, lang: str) -> list[Page]:
     """Page 1 (headline, key figures, the table per field, the hourly chart when it fits),
     and the rest of the field table on further pages if it is long."""
-    title = _t(lang, "Báo cáo thời gian chờ", "Waiting time report")
-    heading = _t(lang, "Theo lĩnh vực", "Per field")
+    title = Text("Báo cáo thời gian chờ", "Waiting time report").get(lang)
+    heading = Text("Theo lĩnh vực", "Per field").get(lang)
     table = _Table.layout(
-        _table_header(lang, _t(lang, "Lĩnh vực", "Field")),
+        _table_header(lang, Text("Lĩnh vực", "Field").get(lang)),
         _table_rows([*report.fields, report.total], lang),
         CONTENT.width(),
         bold_last=True,
@@ -1205,7 +1207,7 @@ def _summary_pages(report: Report, lang: str) -> list[Page]:
         y = _draw_line_text(p, x, y, w, _subtitle(report, lang), _font(11), PALETTE.muted)
         y = _big_numbers(p, y + 14, report, lang) + 10
         busiest = (
-            _t(lang, "Giờ đông nhất: ", "Busiest hour: ") + hour_label(t.busiest_hour)
+            Text("Giờ đông nhất: ", "Busiest hour: ").get(lang) + hour_label(t.busiest_hour)
             if t.busiest_hour is not None
             else ""
         )
@@ -1270,9 +1272,17 @@ def _table_pages(rows: Sequence[GroupStats], title: str, first: str, lang: str) 
 def report_pages(report: Report, lang: str = "vi") -> list[Page]:
     """Every page of the PDF, in order."""
     tables = (
-        (report.days, _t(lang, "Theo ngày", "Per day"), _t(lang, "Ngày", "Day")),
-        (report.counters, _t(lang, "Theo quầy", "Per counter"), _t(lang, "Quầy", "Counter")),
-        (report.hours, _t(lang, "Theo giờ lấy số", "Per hour"), _t(lang, "Giờ", "Hour")),
+        (report.days, Text("Theo ngày", "Per day").get(lang), Text("Ngày", "Day").get(lang)),
+        (
+            report.counters,
+            Text("Theo quầy", "Per counter").get(lang),
+            Text("Quầy", "Counter").get(lang),
+        ),
+        (
+            report.hours,
+            Text("Theo giờ lấy số", "Per hour").get(lang),
+            Text("Giờ", "Hour").get(lang),
+        ),
     )
     pages = [*_summary_pages(report, lang), *_chart_pages(report, lang)]
     for rows, title, first in tables:
@@ -1289,7 +1299,7 @@ def _paint_page(
     p.setPen(QPen(QColor(PALETTE.grid), 0.8))
     p.drawLine(QPointF(MARGIN, y - 4), QPointF(PAGE.width() - MARGIN, y - 4))
     font = _font(SMALL)
-    number_text = _t(lang, f"Trang {number}/{total}", f"Page {number}/{total}")
+    number_text = Text(f"Trang {number}/{total}", f"Page {number}/{total}").get(lang)
     number_w = _width(font, number_text) + 4
     width = PAGE.width() - 2 * MARGIN
     _draw_line_text(
@@ -1358,7 +1368,7 @@ def write_pdf(report: Report, path: Path, lang: str = "vi") -> int:
 
     def write(tmp: Path) -> None:
         writer = QPdfWriter(str(tmp))
-        writer.setTitle(_t(lang, "Báo cáo thời gian chờ", "Waiting time report"))
+        writer.setTitle(Text("Báo cáo thời gian chờ", "Waiting time report").get(lang))
         writer.setCreator("kiosk")
         writer.setResolution(72)  # one device unit = one point
         writer.setPageLayout(

@@ -35,6 +35,7 @@ from xlsxwriter.worksheet import Worksheet
 from kiosk.core.config import Config
 from kiosk.core.files import OutputError, StagedFile, check_target
 from kiosk.core.store import Store
+from kiosk.core.texts import Text
 from kiosk.reports.history import (
     BATCH,
     EXPORT_COLUMNS,
@@ -332,12 +333,9 @@ class _XlsxBook:
         self.f_pct = b.add_format({"num_format": "0%"})
         self.f_bold = b.add_format({"bold": True})
         self.sheets: list[str] = []
-        self.summary = b.add_worksheet(self._t("Tổng hợp", "Summary"))
+        self.summary = b.add_worksheet(Text("Tổng hợp", "Summary").get(self.lang))
         self._data_sheet: _StreamSheet | None = None
         self._row = 0
-
-    def _t(self, vi: str, en: str) -> str:
-        return vi if self.lang == "vi" else en
 
     def new_data_sheet(self, base: str, headers: Sequence[str], widths: Sequence[float]) -> None:
         index = sum(1 for s in self.sheets if s.startswith(base)) + 1
@@ -480,50 +478,63 @@ class _TicketCells:
 def _write_summary(book: _XlsxBook, report: Report, config: Config) -> None:
     """The summary sheet: key figures, the tables by field, hour, counter and day, charts."""
     ws = book.summary
-    t = book._t
     lang = book.lang
     ws.set_column(0, 0, 34)
     ws.set_column(1, 12, 11)
     site = report.site_name if lang == "vi" else report.site_name_en
-    ws.write_string(0, 0, t("Báo cáo thời gian chờ", "Waiting time report"), book.f_title)
+    ws.write_string(
+        0, 0, Text("Báo cáo thời gian chờ", "Waiting time report").get(book.lang), book.f_title
+    )
     ws.write_string(1, 0, f"{site} · {report.filter.describe(lang)}", book.f_sub)
     from kiosk.reports.report import generated_at
 
     ws.write_string(
         2,
         0,
-        t(
+        Text(
             f"Lập lúc {generated_at(config)}; mục tiêu chờ {report.target_minutes:g} phút",
             f"Made {generated_at(config)}; wait target {report.target_minutes:g} min",
-        ),
+        ).get(book.lang),
         book.f_sub,
     )
     total = report.total
     figures: list[tuple[str, Any, Any]] = [
-        (t("Lượt công dân", "Citizens"), total.tickets, None),
-        (t("Hồ sơ", "Dossiers"), total.dossiers, None),
-        (t("Đã phục vụ", "Served"), total.served, None),
-        (t("Vắng mặt", "No-shows"), total.no_shows, None),
-        (t("Hết hạn", "Expired"), total.expired, None),
-        (t("Được chuyển", "Transferred"), total.transferred, None),
-        (t("Chờ trung vị (phút)", "Median wait (min)"), _minutes(total.wait_p50), book.f_min),
-        (t("Chờ p90 (phút)", "Wait p90 (min)"), _minutes(total.wait_p90), book.f_min),
-        (t("Chờ lâu nhất (phút)", "Longest wait (min)"), _minutes(total.wait_max), book.f_min),
+        (Text("Lượt công dân", "Citizens").get(book.lang), total.tickets, None),
+        (Text("Hồ sơ", "Dossiers").get(book.lang), total.dossiers, None),
+        (Text("Đã phục vụ", "Served").get(book.lang), total.served, None),
+        (Text("Vắng mặt", "No-shows").get(book.lang), total.no_shows, None),
+        (Text("Hết hạn", "Expired").get(book.lang), total.expired, None),
+        (Text("Được chuyển", "Transferred").get(book.lang), total.transferred, None),
         (
-            t("Phục vụ trung vị (phút)", "Median service (min)"),
+            Text("Chờ trung vị (phút)", "Median wait (min)").get(book.lang),
+            _minutes(total.wait_p50),
+            book.f_min,
+        ),
+        (
+            Text("Chờ p90 (phút)", "Wait p90 (min)").get(book.lang),
+            _minutes(total.wait_p90),
+            book.f_min,
+        ),
+        (
+            Text("Chờ lâu nhất (phút)", "Longest wait (min)").get(book.lang),
+            _minutes(total.wait_max),
+            book.f_min,
+        ),
+        (
+            Text("Phục vụ trung vị (phút)", "Median service (min)").get(book.lang),
             _minutes(total.service_p50),
             book.f_min,
         ),
         (
-            t("Giờ đông nhất", "Busiest hour"),
+            Text("Giờ đông nhất", "Busiest hour").get(book.lang),
             hour_label(total.busiest_hour) if total.busiest_hour is not None else None,
             None,
         ),
         (
-            t(
+            Text(
                 f"Chờ quá {report.target_minutes:g} phút",
                 f"Waited over {report.target_minutes:g} min",
-            ),
+            ).get(book.lang),
             total.over_target_share,
             book.f_pct,
         ),
@@ -538,10 +549,30 @@ def _write_summary(book: _XlsxBook, report: Report, config: Config) -> None:
     headers = [vi if lang == "vi" else en for vi, en in STATS_COLUMNS]
     anchors: dict[str, tuple[int, int]] = {}
     for key, title, first, rows in (
-        ("field", t("Theo lĩnh vực", "Per field"), t("Lĩnh vực", "Field"), report.fields),
-        ("hour", t("Theo giờ lấy số", "Per hour of issue"), t("Giờ", "Hour"), report.hours),
-        ("counter", t("Theo quầy", "Per counter"), t("Quầy", "Counter"), report.counters),
-        ("day", t("Theo ngày", "Per day"), t("Ngày", "Day"), report.days),
+        (
+            "field",
+            Text("Theo lĩnh vực", "Per field").get(book.lang),
+            Text("Lĩnh vực", "Field").get(book.lang),
+            report.fields,
+        ),
+        (
+            "hour",
+            Text("Theo giờ lấy số", "Per hour of issue").get(book.lang),
+            Text("Giờ", "Hour").get(book.lang),
+            report.hours,
+        ),
+        (
+            "counter",
+            Text("Theo quầy", "Per counter").get(book.lang),
+            Text("Quầy", "Counter").get(book.lang),
+            report.counters,
+        ),
+        (
+            "day",
+            Text("Theo ngày", "Per day").get(book.lang),
+            Text("Ngày", "Day").get(book.lang),
+            report.days,
+        ),
     ):
         ws.write_string(row, 0, title, book.f_section)
         row += 1
@@ -570,14 +601,12 @@ def _write_stats(
             ws.write(first_row + i, col, v, fmt)
 
 
-def _add_wait_series(
-    chart: Any, t: Callable[[str, str], str], sheet: str, first: int, last: int
-) -> None:
+def _add_wait_series(chart: Any, lang: str, sheet: str, first: int, last: int) -> None:
     """The p50 and p90 wait columns (7 and 8) of a summary block as two chart series."""
     for col, series, colour in ((7, "p50", "#2E9E5B"), (8, "p90", "#F28C28")):
         chart.add_series(
             {
-                "name": t(f"Chờ {series} (phút)", f"Wait {series} (min)"),
+                "name": Text(f"Chờ {series} (phút)", f"Wait {series} (min)").get(lang),
                 "categories": [sheet, first, 0, last, 0],
                 "values": [sheet, first, col, last, col],
                 "fill": {"color": colour},
@@ -586,23 +615,26 @@ def _add_wait_series(
 
 
 def _charts(book: _XlsxBook, ws: Worksheet, anchors: dict[str, tuple[int, int]]) -> None:
-    t = book._t
     name = ws.get_name()
     first, last = anchors["hour"]
     if last >= first:
         chart = book.book.add_chart({"type": "column"})
-        _add_wait_series(chart, t, name, first, last)
-        chart.set_title({"name": t("Thời gian chờ theo giờ lấy số", "Waits by hour of issue")})
-        chart.set_y_axis({"name": t("phút", "minutes")})
+        _add_wait_series(chart, book.lang, name, first, last)
+        chart.set_title(
+            {"name": Text("Thời gian chờ theo giờ lấy số", "Waits by hour of issue").get(book.lang)}
+        )
+        chart.set_y_axis({"name": Text("phút", "minutes").get(book.lang)})
         chart.set_legend({"position": "bottom"})
         chart.set_size({"width": 720, "height": 340})
         ws.insert_chart(4, 14, chart)
     first, last = anchors["field"]
     if last >= first:
         chart = book.book.add_chart({"type": "bar"})
-        _add_wait_series(chart, t, name, first, last)
-        chart.set_title({"name": t("Thời gian chờ theo lĩnh vực", "Waits by field")})
-        chart.set_x_axis({"name": t("phút", "minutes")})
+        _add_wait_series(chart, book.lang, name, first, last)
+        chart.set_title(
+            {"name": Text("Thời gian chờ theo lĩnh vực", "Waits by field").get(book.lang)}
+        )
+        chart.set_x_axis({"name": Text("phút", "minutes").get(book.lang)})
         chart.set_y_axis({"reverse": True})
         chart.set_legend({"position": "bottom"})
         chart.set_size({"width": 720, "height": 60 + 28 * (last - first + 1) + 80})
@@ -611,12 +643,16 @@ def _charts(book: _XlsxBook, ws: Worksheet, anchors: dict[str, tuple[int, int]])
 
 def _write_event_summary(book: _XlsxBook, kinds: dict[str, int], flt: HistoryFilter) -> None:
     ws = book.summary
-    t = book._t
     ws.set_column(0, 0, 24)
     ws.set_column(1, 1, 12)
-    ws.write_string(0, 0, t("Nhật ký sự kiện", "Event log"), book.f_title)
+    ws.write_string(0, 0, Text("Nhật ký sự kiện", "Event log").get(book.lang), book.f_title)
     ws.write_string(1, 0, flt.describe(book.lang), book.f_sub)
-    ws.write_row(3, 0, [t("Loại", "Kind"), t("Số sự kiện", "Events")], book.f_head)
+    ws.write_row(
+        3,
+        0,
+        [Text("Loại", "Kind").get(book.lang), Text("Số sự kiện", "Events").get(book.lang)],
+        book.f_head,
+    )
     for i, (kind, n) in enumerate(sorted(kinds.items())):
         ws.write_string(4 + i, 0, kind)
         ws.write_number(4 + i, 1, n)
@@ -742,7 +778,7 @@ def _export_xlsx(
                 ]
             )
             headers = [vi if lang == "vi" else en for _, vi, en in EVENT_COLUMNS]
-            base = book._t("Sự kiện", "Events")
+            base = Text("Sự kiện", "Events").get(book.lang)
             kinds: dict[str, int] = {}
             for events in history.events(flt, cancel=cancel):
                 rows = []
@@ -772,7 +808,7 @@ def _export_xlsx(
         else:
             cells = _TicketCells(config, history.today, lang, book)
             headers = [vi if lang == "vi" else en for _, vi, en in TICKET_COLUMNS]
-            base = book._t("Dữ liệu", "Data")
+            base = Text("Dữ liệu", "Data").get(book.lang)
             summary = ReportBuilder(config, flt, today=history.today)
             for batch in history.ticket_rows(flt, cancel=cancel, excel=True):
                 summary.add(batch)

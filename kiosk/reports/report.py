@@ -34,6 +34,7 @@ from typing import Any
 from kiosk.core.config import Config
 from kiosk.core.model import TicketState
 from kiosk.core.store import Store
+from kiosk.core.wording import count_en
 from kiosk.reports.history import (
     T_COUNTER,
     T_DAY,
@@ -113,7 +114,7 @@ class Report:
         t = self.total
         if lang == "vi":
             return f"{t.tickets} lượt công dân, {t.dossiers} hồ sơ"
-        return f"{t.tickets} citizens, {t.dossiers} dossiers"
+        return f"{count_en(t.tickets, 'citizen')}, {count_en(t.dossiers, 'dossier')}"
 
     def text(self, lang: str = "en") -> str:
         """A plain-text summary for the terminal."""
@@ -138,8 +139,8 @@ class Report:
             lines.append(title_vi + ":" if vi else title_en + ":")
             width = max(len(r.name(lang)) for r in rows) if rows else 0
             for r in rows:
-                who = "lượt" if vi else "citizens"
-                doss = "hồ sơ" if vi else "dossiers"
+                who = "lượt" if vi else ("citizen " if r.tickets == 1 else "citizens")
+                doss = "hồ sơ" if vi else ("dossier " if r.dossiers == 1 else "dossiers")
                 lines.append(
                     f"  {r.name(lang):<{width}}  {r.tickets:>5} {who}, {r.dossiers:>5} {doss}, "
                     + (

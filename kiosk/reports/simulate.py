@@ -45,6 +45,7 @@ from kiosk.core.order import Lines, Place, Policy, next_streak
 from kiosk.core.queue import QueueService
 from kiosk.core.schema import EventRow, SequenceRow, TicketRow
 from kiosk.core.store import EVENT_LOCK_KEY, Store
+from kiosk.core.wording import count_en
 
 log = logging.getLogger(__name__)
 
@@ -1002,11 +1003,12 @@ class SimulationResult:
     def text(self) -> str:
         first, last = self.days[0], self.days[-1]
         return (
-            f"Simulated {len(self.days)} day(s) {first:%d/%m/%Y}–{last:%d/%m/%Y} ({self.mode}): "
-            f"{self.issued} citizens, {self.dossiers} dossiers, {self.served} served, "
-            f"{self.no_shows} no-shows, {self.left_waiting} left waiting at closing, "
-            f"{self.transfers} transfers; {self.tickets_written} tickets and "
-            f"{self.events_written} events written in {self.seconds:.1f} s"
+            f"Simulated {count_en(len(self.days), 'day')} {first:%d/%m/%Y}–{last:%d/%m/%Y} "
+            f"({self.mode}): {count_en(self.issued, 'citizen')}, "
+            f"{count_en(self.dossiers, 'dossier')}, {self.served} served, "
+            f"{count_en(self.no_shows, 'no-show')}, {self.left_waiting} left waiting at closing, "
+            f"{count_en(self.transfers, 'transfer')}; {count_en(self.tickets_written, 'ticket')} "
+            f"and {count_en(self.events_written, 'event')} written in {self.seconds:.1f} s"
         )
 
 

@@ -41,7 +41,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ["simulate", "--write", "--bulk", "--from", "2026-11-02", "--days", "5", "--seed", "3"],
     )
     assert result.returncode == 0, result.stderr
-    assert "Simulated 5 day(s) 02/11/2026–06/11/2026 (bulk)" in result.stdout
+    assert "Simulated 5 days 02/11/2026–06/11/2026 (bulk)" in result.stdout
     return folder
 
 

@@ -141,3 +141,26 @@ def test_report_can_be_cancelled(simulated: Simulated) -> None:
     cancel.set()
     with pytest.raises(Cancelled):
         build_report(store, config, HistoryFilter(days[0], days[-1]), cancel=cancel)
+
+
+def test_one_of_anything_reads_in_the_singular() -> None:
+    from kiosk.reports.simulate import SimulationResult
+
+    one = SimulationResult(
+        mode="bulk",
+        days=(date(2026, 11, 2),),
+        issued=1,
+        turned_away=0,
+        served=1,
+        dossiers=1,
+        no_shows=1,
+        left_waiting=0,
+        transfers=1,
+        tickets_written=1,
+        events_written=2,
+        seconds=0.5,
+    )
+    assert one.text() == (
+        "Simulated 1 day 02/11/2026–02/11/2026 (bulk): 1 citizen, 1 dossier, 1 served, "
+        "1 no-show, 0 left waiting at closing, 1 transfer; 1 ticket and 2 events written in 0.5 s"
+    )
