@@ -10,7 +10,7 @@ import logging
 import math
 import unicodedata
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Literal
@@ -627,24 +627,33 @@ def _fit_budget(
     return image
 
 
+#: Face fields whose value never changes the ticket's height, and what of them does: the
+#: number's length, whether a wait is printed, whether there is a QR. Every other field
+#: (a new one too) is part of the key by its value.
+_SHAPE_ONLY: dict[str, Callable[[object], object]] = {
+    "code": lambda v: len(str(v)),
+    "issued_at": lambda _v: None,
+    "people_ahead": lambda _v: None,
+    "estimated_wait_minutes": lambda v: v is not None,
+    "qr_text": bool,
+}
+
+
+def _itself(value: object) -> object:
+    return value
+
+
+def layout_key(face: TicketFace, dots: int, theme: TicketTheme = THEME) -> Hashable:
+    """What decides a ticket's layout, derived from the face and the theme by value (frozen
+    dataclasses), so a field added to either cannot be forgotten by the cache."""
+    shape = tuple(_SHAPE_ONLY.get(f.name, _itself)(getattr(face, f.name)) for f in fields(face))
+    return (dots, theme, shape)
+
+
 def render_ticket(face: TicketFace, dots: int, theme: TicketTheme = THEME) -> Image.Image:
     """The ticket as a mode "1" image exactly `dots` wide, within the row budget of `dots`."""
     fonts = FontSet()
-    # What decides the height: the texts and options, not the number or the counts.
-    shape = (
-        dots,
-        id(theme),
-        face.site_name,
-        face.site_address,
-        face.field_name,
-        face.field_name_en,
-        len(face.code),
-        face.priority,
-        face.estimated_wait_minutes is not None or face.no_counter_open,
-        bool(face.qr_text),
-        face.hotlines,
-        face.footer,
-    )
+    shape = layout_key(face, dots, theme)
     return _fit_budget(
         lambda fit: _layout_ticket(face, dots, fit, fonts, theme),
         dots,

@@ -278,3 +278,50 @@ def test_the_layout_cache_never_changes_the_ticket() -> None:
     ticket_image._FIT_CACHE.clear()
     assert render_ticket(later, 576).tobytes() != cold.tobytes()
     assert render_ticket(later, 576).height <= ticket_image.max_ticket_rows(576)
+
+
+def _changed(value: object) -> object:
+    """Another value of the same type (what an edited face or theme would hold)."""
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int | float):
+        return value + 1
+    if isinstance(value, str):
+        return value + "x"
+    if isinstance(value, tuple):
+        return (*value, "x")
+    if isinstance(value, datetime):
+        return value.replace(year=value.year + 1)
+    if value is None:
+        return 7
+    raise AssertionError(f"no other value for {value!r}")
+
+
+def test_the_layout_key_follows_every_face_and_theme_field_that_can_change_the_height(
+    face: TicketFace,
+) -> None:
+    """Walk the dataclasses: a field added later is in the key unless declared shape-only."""
+    from dataclasses import fields
+
+    from kiosk.printing.ticket_image import THEME, layout_key
+
+    key = layout_key(face, 576, THEME)
+    same_height = {"issued_at", "people_ahead"}
+    presence_only: dict[str, object] = {"estimated_wait_minutes": None, "qr_text": ""}
+    for f in fields(face):
+        other = replace(face, **{f.name: _changed(getattr(face, f.name))})
+        if f.name in same_height:
+            assert layout_key(other, 576, THEME) == key, f.name
+        elif f.name == "code":  # only its length counts
+            assert layout_key(replace(face, code="B999"), 576, THEME) == key
+            assert layout_key(other, 576, THEME) != key
+        elif f.name in presence_only:  # only whether a wait or a QR is printed
+            assert layout_key(other, 576, THEME) == key
+            gone = replace(face, **{f.name: presence_only[f.name]})
+            assert layout_key(gone, 576, THEME) != key
+        else:
+            assert layout_key(other, 576, THEME) != key, f.name
+    for f in fields(THEME):
+        other_theme = replace(THEME, **{f.name: _changed(getattr(THEME, f.name))})
+        assert layout_key(face, 576, other_theme) != key, f.name
+    assert layout_key(face, 576, replace(THEME)) == key  # an equal theme, not the same object
