@@ -29,7 +29,8 @@ FIRST_DAY = date(2025, 1, 1)
 def _build(db: Path) -> dict[str, object]:
     """Simulate days until the database holds TICKETS tickets."""
     from kiosk.core.store import Store
-    from kiosk.reports.simulate import Profile, busy_centre_config, open_days, simulate_bulk
+    from kiosk.reports.arrivals import Profile, open_days
+    from kiosk.reports.simulate import busy_centre_config, simulate_bulk
 
     config = busy_centre_config()
     store = Store.open(f"sqlite:///{db}")

@@ -20,8 +20,9 @@ from kiosk.core.pin import hash_pin
 from kiosk.core.queue import QueueService
 from kiosk.core.store import Store
 from kiosk.reports import charts
+from kiosk.reports.arrivals import Profile, open_days
 from kiosk.reports.report import Report
-from kiosk.reports.simulate import Profile, open_days, simulate_bulk
+from kiosk.reports.simulate import simulate_bulk
 
 FIRST_DAY = date(2026, 11, 2)
 DAYS = 10

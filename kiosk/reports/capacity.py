@@ -14,16 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from kiosk.core.config import Config
+from kiosk.reports.arrivals import Citizen, Profile, SimulationError, open_days, plan_day
+from kiosk.reports.queue_model import ModelBackend
 from kiosk.reports.report import minutes, nearest_rank
-from kiosk.reports.simulate import (
-    Citizen,
-    Engine,
-    ModelBackend,
-    Profile,
-    SimulationError,
-    open_days,
-    plan_day,
-)
+from kiosk.reports.simulate import Engine
 
 #: Simulated days start on this Monday, so a plan never depends on today's date.
 REFERENCE_MONDAY = date(2026, 1, 5)

@@ -191,7 +191,7 @@ def write_report_files(report: Any, folder: Path, lang: str = "vi") -> list[Path
 
 
 def _profile(ctx: Any, a: argparse.Namespace) -> Any:
-    from kiosk.reports.simulate import DEFAULT_SHARES, Profile
+    from kiosk.reports.arrivals import DEFAULT_SHARES, Profile
 
     if not 0 < a.citizens <= 100_000:
         raise CommandError(

@@ -38,7 +38,8 @@ def test_reports_import_no_widgets_and_no_screen(tmp_path) -> None:
         sys.modules["PySide6.QtWidgets"] = None  # any "import PySide6.QtWidgets" now fails
         import kiosk.reports.capacity, kiosk.reports.charts, kiosk.reports.command
         import kiosk.reports.export, kiosk.reports.history, kiosk.reports.report
-        import kiosk.reports.simulate
+        import kiosk.reports.simulate, kiosk.reports.arrivals, kiosk.reports.queue_model
+        import kiosk.reports.bulk_writer
         screens = ("kiosk.manager", "kiosk.app", "kiosk.counter", "display", "kiosk.gui")
         assert not [m for m in sys.modules if m.startswith(screens)], sorted(sys.modules)
         """

@@ -10,7 +10,8 @@ from kiosk.core.clock import ManualClock
 from kiosk.core.config import Config
 from kiosk.core.queue import QueueService
 from kiosk.core.store import Store
-from kiosk.reports.simulate import Profile, open_days, simulate_bulk
+from kiosk.reports.arrivals import Profile, open_days
+from kiosk.reports.simulate import simulate_bulk
 from tests.support import local
 
 #: The scripted days (Monday and Tuesday) and a day after them.

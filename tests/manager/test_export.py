@@ -19,6 +19,7 @@ import xlsxwriter
 from kiosk.core.config import Config
 from kiosk.core.files import OutputError
 from kiosk.core.store import Store
+from kiosk.reports.arrivals import Profile, open_days
 from kiosk.reports.export import (
     EXCEL_DATA_ROWS,
     TICKET_COLUMNS,
@@ -29,7 +30,7 @@ from kiosk.reports.export import (
     export,
 )
 from kiosk.reports.history import Cancelled, EmptyRange, History, HistoryFilter, HistoryInputError
-from kiosk.reports.simulate import Profile, open_days, simulate_bulk
+from kiosk.reports.simulate import simulate_bulk
 from tests.support import make_config
 
 Simulated = tuple[Store, Config, list[date]]

@@ -18,24 +18,13 @@ from kiosk.core.model import TicketState
 from kiosk.core.queue import QueueService
 from kiosk.core.replay import mismatches, replay
 from kiosk.core.store import Store
+from kiosk.reports.arrivals import Citizen, Profile, SimulationError, epoch, open_days, plan_day
 from kiosk.reports.capacity import plan_capacity
 from kiosk.reports.export import ExportFormat, ExportRequest, export
 from kiosk.reports.history import HistoryFilter
+from kiosk.reports.queue_model import ModelBackend, ServiceBackend, moment_of
 from kiosk.reports.report import build_report
-from kiosk.reports.simulate import (
-    Citizen,
-    ModelBackend,
-    Profile,
-    ServiceBackend,
-    SimulationError,
-    SimulationResult,
-    _dt,
-    epoch,
-    open_days,
-    plan_day,
-    simulate_bulk,
-    simulate_into_service,
-)
+from kiosk.reports.simulate import SimulationResult, simulate_bulk, simulate_into_service
 from tests.support import ALWAYS_OPEN, VN, ServiceMachine, make_config, only_backend, run_machine
 
 ZONE = VN
@@ -302,7 +291,7 @@ class ModelMatchesService(ServiceMachine):
             (e.at, e.business_day, e.kind.value, e.ticket_id, e.counter, e.field, e.actor, e.data)
             for e in self.svc.events_after(0, limit=100_000)
         ]
-        model = [(_dt(at), *rest) for at, *rest in self.model.events]
+        model = [(moment_of(at), *rest) for at, *rest in self.model.events]
         assert real == model
 
 
