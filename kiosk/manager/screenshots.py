@@ -19,7 +19,7 @@ from kiosk.core.config import default_config_text, parse_config
 from kiosk.core.pin import hash_pin
 from kiosk.core.queue import QueueService
 from kiosk.core.store import Store
-from kiosk.reports import charts
+from kiosk.reports import report_pdf
 from kiosk.reports.arrivals import Profile, open_days
 from kiosk.reports.report import Report
 from kiosk.reports.simulate import simulate_bulk
@@ -93,7 +93,7 @@ def save_report_page(report: Report, path: Path, scratch: Path) -> Path:
     pdftoppm = shutil.which("pdftoppm")
     if pdftoppm:
         pdf = scratch / "report.pdf"
-        charts.write_pdf(report, pdf)
+        report_pdf.write_pdf(report, pdf)
         stem = scratch / "page"
         subprocess.run(
             [pdftoppm, "-png", "-r", "100", "-f", "1", "-l", "1", "-singlefile", pdf, stem],
@@ -101,5 +101,5 @@ def save_report_page(report: Report, path: Path, scratch: Path) -> Path:
         )
         shutil.move(f"{stem}.png", path)
     else:
-        charts.render_summary_png(report, path)
+        report_pdf.render_summary_png(report, path)
     return path

@@ -48,7 +48,7 @@ from kiosk.core.queue import QueueService
 from kiosk.core.texts import Text
 from kiosk.gui.operations import Operations
 from kiosk.gui.theme import COLOURS, font
-from kiosk.reports import charts
+from kiosk.reports import charts, report_pdf
 from kiosk.reports.export import ExportFormat, ExportRequest, ExportResult, export
 from kiosk.reports.history import Cancelled, HistoryFilter
 from kiosk.reports.report import STATS_HEADINGS, GroupStats, Report, build_report, hour_label
@@ -673,7 +673,7 @@ class ManagerWindow(QMainWindow):
         def write() -> Path:
             from kiosk.core.files import check_target
 
-            charts.write_pdf(report, check_target(path), lang)
+            report_pdf.write_pdf(report, check_target(path), lang)
             return path
 
         self.ops.run("pdf", write, on_done=self._pdf_done, on_error=self._job_failed)

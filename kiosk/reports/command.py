@@ -172,7 +172,7 @@ def write_report_files(report: Any, folder: Path, lang: str = "vi") -> list[Path
     under one of the names) leaves the folder as it was.
     """
     from kiosk.core.files import check_target
-    from kiosk.reports import charts
+    from kiosk.reports import charts, report_pdf
 
     flt = report.filter
     stem = f"report-{flt.start.isoformat()}"
@@ -181,7 +181,7 @@ def write_report_files(report: Any, folder: Path, lang: str = "vi") -> list[Path
     pdf = folder / f"{stem}.pdf"
     for path in [pdf, *charts.chart_paths(folder, f"{stem}-")]:
         check_target(path)
-    charts.write_pdf(report, pdf, lang)
+    report_pdf.write_pdf(report, pdf, lang)
     written = [pdf]
     written += charts.write_charts(report, folder, lang, prefix=f"{stem}-")
     return written

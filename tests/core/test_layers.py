@@ -39,7 +39,7 @@ def test_reports_import_no_widgets_and_no_screen(tmp_path) -> None:
         import kiosk.reports.capacity, kiosk.reports.charts, kiosk.reports.command
         import kiosk.reports.export, kiosk.reports.history, kiosk.reports.report
         import kiosk.reports.simulate, kiosk.reports.arrivals, kiosk.reports.queue_model
-        import kiosk.reports.bulk_writer
+        import kiosk.reports.bulk_writer, kiosk.reports.painting, kiosk.reports.report_pdf
         screens = ("kiosk.manager", "kiosk.app", "kiosk.counter", "display", "kiosk.gui")
         assert not [m for m in sys.modules if m.startswith(screens)], sorted(sys.modules)
         """

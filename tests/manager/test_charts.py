@@ -25,7 +25,7 @@ from PySide6.QtGui import QColor, QImage
 from kiosk.core.config import Config
 from kiosk.core.files import OutputError
 from kiosk.core.store import Store
-from kiosk.reports import charts
+from kiosk.reports import charts, painting, report_pdf
 from kiosk.reports.history import HistoryFilter
 from kiosk.reports.report import Report, ReportBuilder, build_report
 
@@ -65,7 +65,7 @@ def _has(image: QImage, colour: str) -> bool:
 
 
 def test_axis_steps_are_1_2_5_and_two_axes_share_their_gridlines() -> None:
-    assert [charts.nice_step(v) for v in (0.3, 0.7, 1, 1.2, 3, 7, 12, 49, 51, 1999)] == [
+    assert [painting.nice_step(v) for v in (0.3, 0.7, 1, 1.2, 3, 7, 12, 49, 51, 1999)] == [
         0.5,
         1,
         1,
@@ -78,13 +78,13 @@ def test_axis_steps_are_1_2_5_and_two_axes_share_their_gridlines() -> None:
         2000,
     ]
     for left, right in ((145, 24.2), (3, 0.4), (45201, 263.8), (0, 0), (1, 90)):
-        a, b = charts.shared_scales([(left, 1), (right, 0.5)], 270)
+        a, b = painting.shared_scales([(left, 1), (right, 0.5)], 270)
         assert a.intervals == b.intervals >= 2
         assert a.top >= left and b.top >= right
         for scale in (a, b):
             mantissa = scale.step / 10 ** math.floor(math.log10(scale.step))
             assert round(mantissa, 6) in (1, 2, 5)
-    counts, _ = charts.shared_scales([(3, 1), (0.4, 0.5)], 270)
+    counts, _ = painting.shared_scales([(3, 1), (0.4, 0.5)], 270)
     assert counts.step >= 1  # never half a citizen
 
 
@@ -95,11 +95,11 @@ def test_the_pdf_is_a4_landscape_with_embedded_noto_sans_and_real_text(
     report: Report, tmp_path: Path
 ) -> None:
     path = tmp_path / "r.pdf"
-    pages = charts.write_pdf(report, path)
+    pages = report_pdf.write_pdf(report, path)
     pdf = path.read_bytes()
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
     # Summary, five charts, one page each for days, counters and hours.
-    assert pages == _pdf_pages(pdf) == 9 == len(charts.report_pages(report))
+    assert pages == _pdf_pages(pdf) == 9 == len(report_pdf.report_pages(report))
     assert pdf.count(b"/MediaBox [0 0 842") == pages  # A4 landscape: 842 × 595 pt
     assert b"/FontFile2" in pdf
     assert b"/BaseFont /NotoSans-Regular" in pdf and b"/BaseFont /NotoSans-Bold" in pdf
@@ -112,12 +112,12 @@ def test_the_pdf_is_a4_landscape_with_embedded_noto_sans_and_real_text(
 
 def test_an_english_pdf_has_english_labels(report: Report, tmp_path: Path) -> None:
     path = tmp_path / "r.pdf"
-    assert charts.write_pdf(report, path, lang="en") == 9
+    assert report_pdf.write_pdf(report, path, lang="en") == 9
     pdf = path.read_bytes()
     assert b"/Title (\xfe\xff" + "Waiting time report".encode("utf-16-be") + b")" in pdf
     # Site, fields, titles, axes are all English: no Vietnamese letter was drawn.
     assert b"<1EDD>" not in pdf and b"<01B0>" not in pdf
-    assert [p.title for p in charts.report_pages(report, "en")][-3:] == [
+    assert [p.title for p in report_pdf.report_pages(report, "en")][-3:] == [
         "Per day",
         "Per counter",
         "Per hour",
@@ -125,14 +125,14 @@ def test_an_english_pdf_has_english_labels(report: Report, tmp_path: Path) -> No
 
 
 def test_an_empty_range_still_gives_every_page_and_chart(empty: Report, tmp_path: Path) -> None:
-    assert charts.write_pdf(empty, tmp_path / "r.pdf") == 9
+    assert report_pdf.write_pdf(empty, tmp_path / "r.pdf") == 9
     assert _pdf_pages((tmp_path / "r.pdf").read_bytes()) == 9
     written = charts.write_charts(empty, tmp_path, prefix="e-")
     assert len(written) == len(charts.CHARTS)
     counters = QImage(str(tmp_path / "e-counters.png"))
-    assert not counters.isNull() and not _has(counters, charts.PALETTE.bars)  # no bar drawn
+    assert not counters.isNull() and not _has(counters, painting.PALETTE.bars)  # no bar drawn
     summary = tmp_path / "summary.png"
-    charts.render_summary_png(empty, summary)
+    report_pdf.render_summary_png(empty, summary)
     assert not QImage(str(summary)).isNull()
 
 
@@ -144,20 +144,20 @@ def test_long_tables_continue_over_numbered_pages(report: Report, tmp_path: Path
         for i in range(90)
     )
     long = dataclasses.replace(report, days=days)
-    titles = [p.title for p in charts.report_pages(long)]
+    titles = [p.title for p in report_pdf.report_pages(long)]
     day_pages = [t for t in titles if t.startswith("Theo ngày")]
     n = len(day_pages)
     assert n >= 3
     assert day_pages == [f"Theo ngày ({k}/{n})" for k in range(1, n + 1)]
-    assert charts.write_pdf(long, tmp_path / "r.pdf") == len(titles)
+    assert report_pdf.write_pdf(long, tmp_path / "r.pdf") == len(titles)
     assert _pdf_pages((tmp_path / "r.pdf").read_bytes()) == len(titles)
     image = charts.render_chart(long, "days.png")
-    assert _has(image, charts.PALETTE.bars) and _has(image, charts.PALETTE.bars_light)
+    assert _has(image, painting.PALETTE.bars) and _has(image, painting.PALETTE.bars_light)
 
 
 def test_a_pdf_that_cannot_be_written_is_an_output_error(report: Report, tmp_path: Path) -> None:
     with pytest.raises(OutputError):
-        charts.write_pdf(report, tmp_path / "missing" / "r.pdf")
+        report_pdf.write_pdf(report, tmp_path / "missing" / "r.pdf")
 
 
 # ------------------------------------------------------------------------------ PNG
@@ -169,30 +169,30 @@ def test_charts_are_pngs_of_the_expected_size_with_their_data_drawn(
     written = charts.write_charts(report, tmp_path, prefix="r-")
     assert [p.name for p in written] == [f"r-{name}" for name in charts.CHARTS]
     colour = {
-        "waits-by-hour.png": charts.PALETTE.bars_light,
-        "waits-by-field.png": charts.PALETTE.p90,
-        "days.png": charts.PALETTE.bars,
-        "counters.png": charts.PALETTE.bars,
-        "outcomes-by-field.png": charts.PALETTE.bars,
+        "waits-by-hour.png": painting.PALETTE.bars_light,
+        "waits-by-field.png": painting.PALETTE.p90,
+        "days.png": painting.PALETTE.bars,
+        "counters.png": painting.PALETTE.bars,
+        "outcomes-by-field.png": painting.PALETTE.bars,
     }
     for name, path in zip(charts.CHARTS, written, strict=True):
         image = QImage(str(path))
         size = charts.chart_size(name, report)
         assert (image.width(), image.height()) == (
-            math.ceil(size.width() * charts.CHART_DPI / 72),
-            math.ceil(size.height() * charts.CHART_DPI / 72),
+            math.ceil(size.width() * painting.CHART_DPI / 72),
+            math.ceil(size.height() * painting.CHART_DPI / 72),
         )
         assert len(_colours(image)) > 50, name  # text and shapes, not a blank canvas
         assert _has(image, colour[name]), name
     summary = tmp_path / "summary.png"
-    charts.render_summary_png(report, summary)
+    report_pdf.render_summary_png(report, summary)
     page = QImage(str(summary))
     assert (page.width(), page.height()) == (1170, 827)  # A4 landscape at 100 dpi
-    assert _has(page, charts.PALETTE.header)
+    assert _has(page, painting.PALETTE.header)
 
 
 def test_chart_png_bytes_can_be_drawn_in_a_worker_thread(report: Report) -> None:
-    charts.font_family()  # the application exists, as in the manager window
+    painting.font_family()  # the application exists, as in the manager window
     results: list[bytes] = []
     worker = threading.Thread(
         target=lambda: results.extend(
@@ -241,12 +241,12 @@ def test_the_cli_writes_the_pdf_without_a_display_or_a_qt_application(
 ) -> None:
     code = (
         "from PySide6.QtGui import QGuiApplication\n"
-        "from kiosk.reports import charts\n"
+        "from kiosk.reports import charts, painting, report_pdf\n"
         "assert QGuiApplication.instance() is None\n"
-        "pages = charts.write_pdf(report, out / 'r.pdf')\n"
+        "pages = report_pdf.write_pdf(report, out / 'r.pdf')\n"
         "charts.write_charts(report, out)\n"
         "app = QGuiApplication.instance()\n"
-        "print(pages, charts.font_family(), app.platformName(), type(app).__name__)\n"
+        "print(pages, painting.font_family(), app.platformName(), type(app).__name__)\n"
         "print('matplotlib' in sys.modules, 'PySide6.QtWidgets' in sys.modules)\n"
     )
     result = _run(code, tmp_path, report)
@@ -267,24 +267,32 @@ def test_without_the_shipped_fonts_a_warning_is_logged_and_the_pdf_still_written
     assets = tmp_path / "assets"
     (assets / "fonts").mkdir(parents=True)
     code = (
-        "from kiosk.reports import charts\n"
-        "print(charts.write_pdf(report, out / 'r.pdf'), charts.font_family() != 'Noto Sans')\n"
+        "from kiosk.reports import charts, painting, report_pdf\n"
+        "pages = report_pdf.write_pdf(report, out / 'r.pdf')\n"
+        "print(pages, painting.font_family() != 'Noto Sans')\n"
     )
     result = _run(code, tmp_path, report, KIOSK_ASSETS=str(assets))
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["9", "True"]
-    assert "WARNING:kiosk.reports.charts:Noto Sans not found" in result.stderr
+    assert "WARNING:kiosk.reports.painting:Noto Sans not found" in result.stderr
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF-")
 
 
 def test_charts_use_neither_matplotlib_nor_numpy_nor_the_excluded_qt_modules() -> None:
-    tree = ast.parse(Path(charts.__file__).read_text(encoding="utf-8"))
+    imported = set()
+    for module in (charts, painting, report_pdf):
+        tree = ast.parse(Path(module.__file__ or "").read_text(encoding="utf-8"))
+        imported |= _imports_of(tree)
+    banned = ("matplotlib", "numpy", "PySide6.QtCharts", "PySide6.QtPdf", "PySide6.QtPrintSupport")
+    assert not [m for m in imported if m.startswith(banned)]
+    assert "PySide6.QtGui" in imported
+
+
+def _imports_of(tree: ast.AST) -> set[str]:
     imported = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             imported |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module:
             imported.add(node.module)
-    banned = ("matplotlib", "numpy", "PySide6.QtCharts", "PySide6.QtPdf", "PySide6.QtPrintSupport")
-    assert not [m for m in imported if m.startswith(banned)]
-    assert "PySide6.QtGui" in imported
+    return imported

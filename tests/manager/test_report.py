@@ -14,7 +14,7 @@ from PIL import Image
 
 from kiosk.core.config import Config
 from kiosk.core.store import Store
-from kiosk.reports import charts
+from kiosk.reports import charts, painting, report_pdf
 from kiosk.reports.history import Cancelled, History, HistoryFilter, LocalTimes, TicketRecord
 from kiosk.reports.report import ReportBuilder, build_report, nearest_rank
 
@@ -102,8 +102,8 @@ def test_text_summary_reads_like_the_points_own_report(simulated: Simulated) -> 
 def test_pdf_and_charts_are_written_in_vietnamese(simulated: Simulated, tmp_path: Path) -> None:
     store, config, days = simulated
     report = build_report(store, config, HistoryFilter(days[0], days[-1]), today=days[-1])
-    assert charts.font_family() == "Noto Sans"
-    pages = charts.write_pdf(report, tmp_path / "r.pdf")
+    assert painting.font_family() == "Noto Sans"
+    pages = report_pdf.write_pdf(report, tmp_path / "r.pdf")
     assert pages >= 9  # summary, five charts, tables per day, counter and hour
     pdf = (tmp_path / "r.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and b"NotoSans" in pdf

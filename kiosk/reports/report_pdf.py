@@ -1,0 +1,407 @@
+"""The PDF report (A4 landscape, real text in the embedded Noto Sans): a summary page with the key
+figures, the table per field and the hourly chart, then tables per day, counter and hour that
+continue over as many pages as they need. Painted with QPainter on a QPdfWriter.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPen,
+)
+
+from kiosk.core.files import write_atomic_with
+from kiosk.core.texts import Text
+from kiosk.reports.charts import CHARTS, ChartFn, chart_hours
+from kiosk.reports.painting import (
+    HEADING,
+    MARGIN,
+    PAGE,
+    PALETTE,
+    SMALL,
+    TEXT,
+    cell_text,
+    draw_line_text,
+    draw_text,
+    font_family,
+    font_line_height,
+    make_font,
+    paint_image,
+    painter_on,
+    report_subtitle,
+    save_png,
+    share_text,
+    text_width,
+    wrap_text,
+)
+from kiosk.reports.report import STATS_HEADINGS, GroupStats, Report, hour_label, stats_rows
+
+log = logging.getLogger(__name__)
+
+
+# ------------------------------------------------------------------------------ tables
+
+
+def _table_rows(rows: Sequence[GroupStats], lang: str) -> list[list[str]]:
+    out = []
+    for r, values in zip(rows, stats_rows(rows), strict=True):
+        values[0] = r.name(lang)
+        share = values.pop()
+        out.append([cell_text(v) for v in values] + [share_text(share)])
+    return out
+
+
+def _table_header(lang: str, first: str) -> list[str]:
+    titles = [vi if lang == "vi" else en for vi, en in STATS_HEADINGS]
+    titles[0] = first
+    return titles
+
+
+PAD = 5.0
+
+
+@dataclass(frozen=True)
+class _Table:
+    """A table laid out for a width: column widths, wrapped first column, row heights."""
+
+    header: list[str]
+    rows: list[list[str]]
+    widths: list[float]
+    names: list[list[str]]
+    heights: list[float]
+    header_height: float
+    bold_last: bool
+
+    @classmethod
+    def layout(
+        cls, header: list[str], rows: list[list[str]], width: float, *, bold_last: bool = False
+    ) -> _Table:
+        body, bold, head = make_font(TEXT), make_font(TEXT, bold=True), make_font(SMALL, bold=True)
+        natural = []
+        for c, title in enumerate(header):
+            cells = max((text_width(bold, r[c]) for r in rows), default=0.0)
+            titles = max(text_width(head, line) for line in title.split("\n"))
+            natural.append(max(cells, titles) + 2 * PAD)
+        numbers = sum(natural[1:])
+        first = min(natural[0], max(width - numbers, 90.0))
+        first = max(first, min(width - numbers, 150.0))  # short labels still get some room
+        extra = max(0.0, width - first - numbers) / (len(header) - 1)
+        scale = min(1.0, (width - first) / numbers)
+        widths = [first] + [w * scale + extra for w in natural[1:]]
+        names = [wrap_text(r[0], body, first - 2 * PAD) for r in rows]
+        line = font_line_height(body)
+        heights = [len(n) * line + 5 for n in names]
+        header_height = max(t.count("\n") + 1 for t in header) * font_line_height(head) + 8
+        return cls(header, rows, widths, names, heights, header_height, bold_last)
+
+    def pages(self, first: float, rest: float) -> list[range]:
+        """Row ranges that fit: `first` points on the first page, `rest` on the others."""
+        chunks: list[range] = []
+        start, used, room = 0, 0.0, first - self.header_height
+        for i, h in enumerate(self.heights):
+            if used + h > room and i > start:
+                chunks.append(range(start, i))
+                start, used, room = i, 0.0, rest - self.header_height
+            used += h
+        chunks.append(range(start, len(self.rows)))
+        if self.bold_last and len(chunks) > 1 and len(chunks[-1]) == 1 and len(chunks[-2]) > 1:
+            # The total never stands alone: the row above it moves over too.
+            chunks[-2:] = [
+                range(chunks[-2].start, chunks[-2].stop - 1),
+                range(chunks[-2].stop - 1, len(self.rows)),
+            ]
+        return chunks
+
+    def height(self, rows: range) -> float:
+        return self.header_height + sum(self.heights[i] for i in rows)
+
+    def draw(self, p: QPainter, x: float, y: float, rows: range) -> float:
+        """Draw the header and `rows` from (x, y); returns the y below the table."""
+        head, body, bold = make_font(SMALL, bold=True), make_font(TEXT), make_font(TEXT, bold=True)
+        total = sum(self.widths)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QBrush(QColor(PALETTE.header)))
+        p.drawRect(QRectF(x, y, total, self.header_height))
+        cx = x
+        for c, (title, w) in enumerate(zip(self.header, self.widths, strict=True)):
+            align = Qt.AlignmentFlag.AlignVCenter | (
+                Qt.AlignmentFlag.AlignLeft if c == 0 else Qt.AlignmentFlag.AlignHCenter
+            )
+            rect = QRectF(cx + PAD, y, w - 2 * PAD, self.header_height)
+            draw_text(p, rect, title, head, "white", align)
+            cx += w
+        y += self.header_height
+        line = font_line_height(body)
+        for n, i in enumerate(rows):
+            h = self.heights[i]
+            last = self.bold_last and i == len(self.rows) - 1
+            if n % 2 == 1 and not last:
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(QBrush(QColor(PALETTE.stripe)))
+                p.drawRect(QRectF(x, y, total, h))
+            p.setPen(QPen(QColor(PALETTE.header if last else PALETTE.grid), 1.0 if last else 0.5))
+            p.drawLine(QPointF(x, y if last else y + h), QPointF(x + total, y if last else y + h))
+            font = bold if last else body
+            cx = x
+            for c, (text, w) in enumerate(zip(self.rows[i], self.widths, strict=True)):
+                if c == 0:
+                    ty = y + (h - line * len(self.names[i])) / 2
+                    for part in self.names[i]:
+                        draw_text(
+                            p, QRectF(cx + PAD, ty, w - 2 * PAD, line), part, font, PALETTE.text
+                        )
+                        ty += line
+                else:
+                    align = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    draw_text(
+                        p, QRectF(cx + PAD, y, w - 2 * PAD, h), text, font, PALETTE.text, align
+                    )
+                cx += w
+            y += h
+        if not rows:
+            rect = QRectF(x, y, total, 28)
+            draw_text(p, rect, "–", body, PALETTE.muted, Qt.AlignmentFlag.AlignCenter)
+            y += 28
+        return y
+
+
+# ------------------------------------------------------------------------------ PDF pages
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the PDF: paints its content on a painter that measures in points."""
+
+    title: str
+    paint: Callable[[QPainter], None]
+
+
+CONTENT = QRectF(MARGIN, MARGIN - 6, PAGE.width() - 2 * MARGIN, PAGE.height() - 2 * MARGIN - 12)
+
+
+CARD_HEIGHT = 60.0
+
+
+def _big_numbers(p: QPainter | None, y: float, report: Report, lang: str) -> float:
+    """The key figures as a row of cards; returns the y below them (p=None: only measure)."""
+    if p is None:
+        return y + CARD_HEIGHT
+    t = report.total
+    figures = [
+        (str(t.tickets), Text("lượt công dân", "citizens").get(lang)),
+        (str(t.dossiers), Text("hồ sơ", "dossiers").get(lang)),
+        (str(t.served), Text("đã phục vụ", "served").get(lang)),
+        (f"{t.no_shows} / {t.expired}", Text("vắng mặt / hết hạn", "no-shows / expired").get(lang)),
+        (
+            cell_text(None if t.wait_p50 is None else round(t.wait_p50 / 60, 1)),
+            Text("phút chờ (trung vị)", "min wait (median)").get(lang),
+        ),
+        (
+            cell_text(None if t.wait_p90 is None else round(t.wait_p90 / 60, 1)),
+            Text("phút chờ (p90)", "min wait (p90)").get(lang),
+        ),
+        (
+            share_text(t.over_target_share),
+            Text(
+                f"chờ quá {report.target_minutes:g} phút",
+                f"waited over {report.target_minutes:g} min",
+            ).get(lang),
+        ),
+    ]
+    gap = 8.0
+    width = (CONTENT.width() - gap * (len(figures) - 1)) / len(figures)
+    height = CARD_HEIGHT
+    x = CONTENT.left()
+    for value, caption in figures:
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QBrush(QColor(PALETTE.stripe)))
+        p.drawRect(QRectF(x, y, width, height))
+        p.setBrush(QBrush(QColor(PALETTE.header)))
+        p.drawRect(QRectF(x, y, 3, height))
+        big = make_font(22, bold=True)
+        while text_width(big, value) > width - 16 and big.pixelSize() > 12:
+            big.setPixelSize(big.pixelSize() - 1)
+        draw_text(p, QRectF(x + 10, y + 4, width - 14, 30), value, big, PALETTE.header)
+        ty = y + 34
+        for line in wrap_text(caption, make_font(SMALL), width - 14):
+            ty = draw_line_text(p, x + 10, ty, width - 14, line, make_font(SMALL), PALETTE.muted)
+        x += width + gap
+    return y + height
+
+
+def _summary_pages(report: Report, lang: str) -> list[Page]:
+    """Page 1 (headline, key figures, the table per field, the hourly chart when it fits),
+    and the rest of the field table on further pages if it is long."""
+    title = Text("Báo cáo thời gian chờ", "Waiting time report").get(lang)
+    heading = Text("Theo lĩnh vực", "Per field").get(lang)
+    table = _Table.layout(
+        _table_header(lang, Text("Lĩnh vực", "Field").get(lang)),
+        _table_rows([*report.fields, report.total], lang),
+        CONTENT.width(),
+        bold_last=True,
+    )
+    t = report.total
+
+    def head(p: QPainter | None) -> float:
+        """Title, key figures, busiest hour, the table's heading; the y below them."""
+        x, w = CONTENT.left(), CONTENT.width()
+        y = draw_line_text(p, x, CONTENT.top(), w, title, make_font(22, bold=True), PALETTE.header)
+        y = draw_line_text(p, x, y, w, report_subtitle(report, lang), make_font(11), PALETTE.muted)
+        y = _big_numbers(p, y + 14, report, lang) + 10
+        busiest = (
+            Text("Giờ đông nhất: ", "Busiest hour: ").get(lang) + hour_label(t.busiest_hour)
+            if t.busiest_hour is not None
+            else ""
+        )
+        draw_line_text(p, x, y, w, busiest, make_font(10), PALETTE.text)
+        y = draw_line_text(p, x, y + 20, w, heading, make_font(HEADING, bold=True), PALETTE.header)
+        return y + 4
+
+    chunks = table.pages(CONTENT.bottom() - head(None), CONTENT.bottom() - _page_title(None, ""))
+
+    def first(p: QPainter) -> None:
+        x, w = CONTENT.left(), CONTENT.width()
+        y = table.draw(p, x, head(p), chunks[0])
+        room = QRectF(x, y + 22, w, CONTENT.bottom() - y - 22)
+        if len(chunks) == 1 and report.hours and room.height() >= 150:
+            chart_hours(p, room, report, lang, subtitle=False, compact=True)
+
+    pages = [Page(title, first)]
+    for n, rows in enumerate(chunks[1:], 2):
+
+        def rest(p: QPainter, rows: range = rows, n: int = n) -> None:
+            y = _page_title(p, f"{heading} ({n}/{len(chunks)})")
+            table.draw(p, CONTENT.left(), y, rows)
+
+        pages.append(Page(heading, rest))
+    return pages
+
+
+def _page_title(p: QPainter | None, text: str) -> float:
+    font = make_font(16, bold=True)
+    x, w = CONTENT.left(), CONTENT.width()
+    return draw_line_text(p, x, CONTENT.top(), w, text, font, PALETTE.header) + 10
+
+
+def _chart_pages(report: Report, lang: str) -> list[Page]:
+    pages = []
+    for name, draw in CHARTS.items():
+
+        def paint(p: QPainter, draw: ChartFn = draw) -> None:
+            draw(p, CONTENT, report, lang, subtitle=False)
+
+        pages.append(Page(name, paint))
+    return pages
+
+
+def _table_pages(rows: Sequence[GroupStats], title: str, first: str, lang: str) -> list[Page]:
+    """Pages of one table (day, counter or hour), as many as its rows need."""
+    table = _Table.layout(_table_header(lang, first), _table_rows(rows, lang), CONTENT.width())
+    room = CONTENT.bottom() - _page_title(None, "")
+    chunks = table.pages(room, room)
+    pages = []
+    for n, chunk in enumerate(chunks, 1):
+        suffix = f" ({n}/{len(chunks)})" if len(chunks) > 1 else ""
+
+        def paint(p: QPainter, chunk: range = chunk, heading: str = title + suffix) -> None:
+            y = _page_title(p, heading)
+            table.draw(p, CONTENT.left(), y, chunk)
+
+        pages.append(Page(title + suffix, paint))
+    return pages
+
+
+def report_pages(report: Report, lang: str = "vi") -> list[Page]:
+    """Every page of the PDF, in order."""
+    tables = (
+        (report.days, Text("Theo ngày", "Per day").get(lang), Text("Ngày", "Day").get(lang)),
+        (
+            report.counters,
+            Text("Theo quầy", "Per counter").get(lang),
+            Text("Quầy", "Counter").get(lang),
+        ),
+        (
+            report.hours,
+            Text("Theo giờ lấy số", "Per hour").get(lang),
+            Text("Giờ", "Hour").get(lang),
+        ),
+    )
+    pages = [*_summary_pages(report, lang), *_chart_pages(report, lang)]
+    for rows, title, first in tables:
+        pages += _table_pages(rows, title, first, lang)
+    return pages
+
+
+def _paint_page(
+    p: QPainter, page: Page, report: Report, lang: str, number: int, total: int
+) -> None:
+    """A page's content with the footer: site and range on the left, page number right."""
+    page.paint(p)
+    y = PAGE.height() - MARGIN + 4
+    p.setPen(QPen(QColor(PALETTE.grid), 0.8))
+    p.drawLine(QPointF(MARGIN, y - 4), QPointF(PAGE.width() - MARGIN, y - 4))
+    font = make_font(SMALL)
+    number_text = Text(f"Trang {number}/{total}", f"Page {number}/{total}").get(lang)
+    number_w = text_width(font, number_text) + 4
+    width = PAGE.width() - 2 * MARGIN
+    draw_line_text(
+        p, MARGIN, y, width - number_w - 20, report_subtitle(report, lang), font, PALETTE.muted
+    )
+    rect = QRectF(PAGE.width() - MARGIN - number_w, y, number_w, font_line_height(font))
+    align = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+    draw_text(p, rect, number_text, font, PALETTE.muted, align)
+
+
+def write_pdf(report: Report, path: Path, lang: str = "vi") -> int:
+    """The whole report as one A4 landscape PDF; returns the number of pages."""
+    font_family()
+    pages = report_pages(report, lang)
+
+    def write(tmp: Path) -> None:
+        writer = QPdfWriter(str(tmp))
+        writer.setTitle(Text("Báo cáo thời gian chờ", "Waiting time report").get(lang))
+        writer.setCreator("kiosk")
+        writer.setResolution(72)  # one device unit = one point
+        writer.setPageLayout(
+            QPageLayout(
+                QPageSize(QPageSize.PageSizeId.A4),
+                QPageLayout.Orientation.Landscape,
+                QMarginsF(0, 0, 0, 0),
+            )
+        )
+        p = painter_on(writer)
+        try:
+            for number, page in enumerate(pages, 1):
+                if number > 1:
+                    writer.newPage()
+                _paint_page(p, page, report, lang, number, len(pages))
+        finally:
+            p.end()
+
+    write_atomic_with(path, write)
+    return len(pages)
+
+
+def render_page(report: Report, number: int = 1, lang: str = "vi", dpi: int = 100) -> QImage:
+    """Page `number` of the PDF as an image (for review and screenshots)."""
+    font_family()
+    pages = report_pages(report, lang)
+    page = pages[number - 1]
+    return paint_image(PAGE, dpi, lambda p: _paint_page(p, page, report, lang, number, len(pages)))
+
+
+def render_summary_png(report: Report, path: Path, lang: str = "vi") -> None:
+    """The first PDF page as a PNG (for review and screenshots)."""
+    save_png(render_page(report, 1, lang), path)
