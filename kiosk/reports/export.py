@@ -41,23 +41,6 @@ from kiosk.reports.history import (
     EXPORT_COLUMNS,
     OUTCOME_EN,
     OUTCOME_VI,
-    T_CODE,
-    T_COUNTER,
-    T_DAY,
-    T_DOSSIERS,
-    T_FIELD,
-    T_FINAL_FIELD,
-    T_PRIORITY,
-    T_RECALLS,
-    T_SERVICE,
-    T_STATE,
-    T_TRANSFERS,
-    T_WAIT,
-    X_CALLED,
-    X_COMPLETED,
-    X_DAY,
-    X_ISSUED,
-    X_SERVING,
     Cancelled,
     EmptyRange,
     EventRecord,
@@ -66,6 +49,7 @@ from kiosk.reports.history import (
     LocalTimes,
     Outcome,
     Progress,
+    TicketLine,
     outcome_of,
 )
 from kiosk.reports.report import (
@@ -359,7 +343,7 @@ class _XlsxBook:
 
     def append(
         self,
-        rows: Sequence[Sequence[Any]],
+        rows: Sequence[Any],
         builder: _XlsxRows | _TicketCells,
         base: str,
         headers: Sequence[str],
@@ -426,7 +410,7 @@ class _TicketCells:
             out = self.text[value] = _xml_text(value)
         return out
 
-    def xml(self, first_row: int, rows: Sequence[Sequence[Any]]) -> str:
+    def xml(self, first_row: int, rows: Sequence[TicketLine]) -> str:
         """XML of `rows` starting at sheet row `first_row` (0-based); columns as TICKET_COLUMNS.
 
         Written out by hand for speed; a test compares it with XlsxWriter's own cells.
@@ -437,40 +421,40 @@ class _TicketCells:
         add = out.append
         for n, r in enumerate(rows, first_row + 1):
             k = str(n)
-            fld = r[T_FIELD]
+            fld = r.field
             add(
-                f'<row r="{k}"><c r="A{k}" s="{ds}"><v>{r[X_DAY]}</v></c>'
-                f'<c r="B{k}" t="inlineStr">{s(r[T_CODE])}</c>'
+                f'<row r="{k}"><c r="A{k}" s="{ds}"><v>{r.x_day}</v></c>'
+                f'<c r="B{k}" t="inlineStr">{s(r.code)}</c>'
                 f'<c r="C{k}" t="inlineStr">{s(fld)}</c>'
                 f'<c r="D{k}" t="inlineStr">{s(names.get(fld, fld))}</c>'
-                f'<c r="E{k}" t="inlineStr">{self.priority[1 if r[T_PRIORITY] else 0]}</c>'
-                f'<c r="F{k}" s="{ts}"><v>{r[X_ISSUED]!r}</v></c>'
+                f'<c r="E{k}" t="inlineStr">{self.priority[1 if r.priority else 0]}</c>'
+                f'<c r="F{k}" s="{ts}"><v>{r.x_issued!r}</v></c>'
             )
-            v = r[X_CALLED]
+            v = r.x_called
             if v is not None:
                 add(f'<c r="G{k}" s="{ts}"><v>{v!r}</v></c>')
-            v = r[T_COUNTER]
+            v = r.counter
             if v is not None:
                 add(f'<c r="H{k}"><v>{v}</v></c>')
-            v = r[X_SERVING]
+            v = r.x_serving
             if v is not None:
                 add(f'<c r="I{k}" s="{ts}"><v>{v!r}</v></c>')
-            v = r[X_COMPLETED]
+            v = r.x_completed
             if v is not None:
                 add(f'<c r="J{k}" s="{ts}"><v>{v!r}</v></c>')
-            v = r[T_WAIT]
+            v = r.wait
             if v is not None:
                 add(f'<c r="K{k}"><v>{v}</v></c>')
-            v = r[T_SERVICE]
+            v = r.service
             if v is not None:
                 add(f'<c r="L{k}"><v>{v}</v></c>')
             add(
-                f'<c r="M{k}"><v>{r[T_DOSSIERS]}</v></c>'
-                f'<c r="N{k}"><v>{r[T_RECALLS]}</v></c>'
-                f'<c r="O{k}"><v>{r[T_TRANSFERS]}</v></c>'
-                f'<c r="P{k}" t="inlineStr">{s(r[T_FINAL_FIELD])}</c>'
+                f'<c r="M{k}"><v>{r.dossiers}</v></c>'
+                f'<c r="N{k}"><v>{r.recalls}</v></c>'
+                f'<c r="O{k}"><v>{r.transfers}</v></c>'
+                f'<c r="P{k}" t="inlineStr">{s(r.final_field)}</c>'
                 f'<c r="Q{k}" t="inlineStr">'
-                f"{outcomes[outcome_of(r[T_STATE], r[T_DAY], today)]}</c></row>"
+                f"{outcomes[outcome_of(r.state, r.day, today)]}</c></row>"
             )
         return "".join(out)
 

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from functools import partial
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -160,34 +161,40 @@ def parse_day(text: str, option: str = "date") -> date:
     )
 
 
-#: Positions in a ticket row as `History.ticket_rows` yields it.
-(
-    T_DAY,
-    T_CODE,
-    T_FIELD,
-    T_FINAL_FIELD,
-    T_PRIORITY,
-    T_STATE,
-    T_COUNTER,
-    T_ISSUED,
-    T_CALLED,
-    T_SERVING,
-    T_COMPLETED,
-    T_WAIT,
-    T_SERVICE,
-    T_DOSSIERS,
-    T_RECALLS,
-    T_TRANSFERS,
-) = range(16)
-#: Excel serial dates appended by `ticket_rows(excel=True)`.
-X_DAY, X_ISSUED, X_CALLED, X_SERVING, X_COMPLETED = range(16, 21)
+class TicketLine(NamedTuple):
+    """One ticket as `History.ticket_rows` streams it: times in epoch seconds (UTC), durations
+    in whole seconds, None where a time is not there. `History.report_rows` streams the same
+    layout as plain tuples (no object per row) with None in the columns reports never read."""
+
+    day: str  # ISO business day
+    code: str
+    field: str
+    final_field: str
+    priority: int  # 0/1
+    state: str
+    counter: int | None
+    issued: int
+    called: int | None
+    serving: int | None
+    completed: int | None
+    wait: int | None
+    service: int | None
+    dossiers: int
+    recalls: int | None
+    transfers: int
+    #: Excel serial dates of the site's wall clock (`ticket_rows(excel=True)`), else None.
+    x_day: int | None
+    x_issued: float | None
+    x_called: float | None
+    x_serving: float | None
+    x_completed: float | None
+
+
+#: A plain database row as a TicketLine, at C speed (no per-row Python call, no length check:
+#: the query always selects every field).
+_line = partial(tuple.__new__, TicketLine)
 #: Day 0 of Excel's 1900 date system (as Excel counts, with its 1900 leap-year quirk).
 _EXCEL_EPOCH = date(1899, 12, 30)
-#: A ticket row: day (ISO text), code, field, final field, priority (0/1), state, counter,
-#: issued, called, serving, completed (epoch seconds or None), wait, service (seconds or
-#: None), dossiers, recalls, transfers.
-TicketTuple = tuple[Any, ...]
-
 #: Columns of a ticket export (CSV/JSONL key, Vietnamese heading, English heading).
 EXPORT_COLUMNS = (
     ("day", "Ngày", "Day"),
@@ -253,25 +260,25 @@ class TicketRecord(NamedTuple):
     outcome: Outcome
 
 
-def to_record(row: TicketTuple, today: str) -> TicketRecord:
+def to_record(row: TicketLine, today: str) -> TicketRecord:
     """A ticket row as a TicketRecord (final state worked out)."""
     return TicketRecord(
-        day=date.fromisoformat(row[T_DAY]),
-        code=row[T_CODE],
-        field=row[T_FIELD],
-        final_field=row[T_FINAL_FIELD],
-        priority=bool(row[T_PRIORITY]),
-        issued=row[T_ISSUED],
-        called=row[T_CALLED],
-        counter=row[T_COUNTER],
-        serving=row[T_SERVING],
-        completed=row[T_COMPLETED],
-        wait=row[T_WAIT],
-        service=row[T_SERVICE],
-        dossiers=row[T_DOSSIERS],
-        recalls=row[T_RECALLS],
-        transfers=row[T_TRANSFERS],
-        outcome=outcome_of(row[T_STATE], row[T_DAY], today),
+        day=date.fromisoformat(row.day),
+        code=row.code,
+        field=row.field,
+        final_field=row.final_field,
+        priority=bool(row.priority),
+        issued=row.issued,
+        called=row.called,
+        counter=row.counter,
+        serving=row.serving,
+        completed=row.completed,
+        wait=row.wait,
+        service=row.service,
+        dossiers=row.dossiers,
+        recalls=row.recalls or 0,
+        transfers=row.transfers,
+        outcome=outcome_of(row.state, row.day, today),
     )
 
 
@@ -517,16 +524,29 @@ class History:
         flt: HistoryFilter,
         *,
         cancel: threading.Event | None = None,
-        lean: bool = False,
         excel: bool = False,
-    ) -> Iterator[list[TicketTuple]]:
-        """Batches of ticket rows (see T_*) in (business day, field, number) order.
+    ) -> Iterator[list[TicketLine]]:
+        """Batches of TicketLines in (business day, field, number) order.
 
-        `cancel` is checked between batches; when set, Cancelled is raised. `lean` leaves
-        out what reports do not use (code, final field, recalls, times but the issue: None).
-        `excel` adds the day and the four times as Excel serial dates of the site's wall
-        clock (X_DAY, X_ISSUED, X_CALLED, X_SERVING, X_COMPLETED).
+        `cancel` is checked between batches; when set, Cancelled is raised. `excel` fills the
+        day and the four times as Excel serial dates of the site's wall clock (`x_day` …).
         """
+        stream = self._stream(self._ticket_select(flt, lean=False, excel=excel), cancel, 0)
+        if not excel or self._sql_offset(flt) is not None:
+            return (list(map(_line, rows)) for rows in stream)
+        return self._excel_in_python(stream)
+
+    def report_rows(
+        self, flt: HistoryFilter, *, cancel: threading.Event | None = None
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """What a report reads, as plain tuples laid out like TicketLine (read them by field
+        name through `TicketLine._fields`): no object per row, so a year of a busy centre is
+        summed in seconds. Columns a report never reads (code, final field, recalls, the
+        times but the issue) hold None."""
+        return self._stream(self._ticket_select(flt, lean=True, excel=False), cancel, 0)
+
+    def _ticket_select(self, flt: HistoryFilter, *, lean: bool, excel: bool) -> Select[Any]:
+        """The ticket query, its columns in TicketLine's order."""
         counter = _counter_expr()
         st = self.store
         t = TicketRow
@@ -552,14 +572,12 @@ class History:
                 t.dossiers,
                 maybe(t.recalls),
                 t.transfers,
-                *(self._excel_columns(flt) if excel else ()),
+                *(self._excel_columns(flt) if excel else [null()] * 5),
             )
             .where(*self._ticket_where(flt, counter))
             .order_by(*_TICKET_ORDER)
         )
-        if not excel or self._sql_offset(flt) is not None:
-            return self._stream(stmt, cancel, T_DAY)
-        return self._excel_in_python(self._stream(stmt, cancel, T_DAY))
+        return stmt
 
     def _excel_columns(self, flt: HistoryFilter) -> list[Any]:
         """SQLite with a fixed offset computes Excel serials; elsewhere they are filled later."""
@@ -581,21 +599,21 @@ class History:
 
     def _excel_in_python(
         self, batches: Iterator[list[tuple[Any, ...]]]
-    ) -> Iterator[list[TicketTuple]]:
+    ) -> Iterator[list[TicketLine]]:
         excel = self.times.excel
         for rows in batches:
             out = []
             for r in rows:
-                values = list(r)
-                values[X_DAY] = (date.fromisoformat(r[T_DAY]) - _EXCEL_EPOCH).days
-                for raw, xl in (
-                    (T_ISSUED, X_ISSUED),
-                    (T_CALLED, X_CALLED),
-                    (T_SERVING, X_SERVING),
-                    (T_COMPLETED, X_COMPLETED),
-                ):
-                    values[xl] = excel(r[raw])
-                out.append(tuple(values))
+                t = _line(r)
+                out.append(
+                    t._replace(
+                        x_day=(date.fromisoformat(t.day) - _EXCEL_EPOCH).days,
+                        x_issued=excel(t.issued),
+                        x_called=excel(t.called),
+                        x_serving=excel(t.serving),
+                        x_completed=excel(t.completed),
+                    )
+                )
             yield out
 
     def tickets(

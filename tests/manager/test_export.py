@@ -130,45 +130,27 @@ def test_streamed_rows_equal_xlsxwriters_own_cells(simulated: Simulated, out: Pa
     day_fmt = wb.add_format({"num_format": "dd/mm/yyyy"})
     time_fmt = wb.add_format({"num_format": "dd/mm/yyyy hh:mm:ss"})
     ws.write_row(0, 0, headers)
-    from kiosk.reports.history import (
-        OUTCOME_VI,
-        T_CODE,
-        T_COUNTER,
-        T_DAY,
-        T_DOSSIERS,
-        T_FIELD,
-        T_FINAL_FIELD,
-        T_PRIORITY,
-        T_RECALLS,
-        T_SERVICE,
-        T_STATE,
-        T_TRANSFERS,
-        T_WAIT,
-        X_CALLED,
-        X_COMPLETED,
-        X_DAY,
-        X_ISSUED,
-        X_SERVING,
-        outcome_of,
-    )
+    from kiosk.reports.history import OUTCOME_VI, outcome_of
 
     names = {f.code: f.name for f in config.fields}
     for i, r in enumerate(rows, 1):
-        ws.write_number(i, 0, r[X_DAY], day_fmt)
-        ws.write_string(i, 1, r[T_CODE])
-        ws.write_string(i, 2, r[T_FIELD])
-        ws.write_string(i, 3, names[r[T_FIELD]])
-        ws.write_string(i, 4, "Có" if r[T_PRIORITY] else "Không")
-        for col, key in ((5, X_ISSUED), (6, X_CALLED), (8, X_SERVING), (9, X_COMPLETED)):
-            if r[key] is not None:
-                ws.write_number(i, col, r[key], time_fmt)
-        for col, key in ((7, T_COUNTER), (10, T_WAIT), (11, T_SERVICE)):
-            if r[key] is not None:
-                ws.write_number(i, col, r[key])
-        for col, key in ((12, T_DOSSIERS), (13, T_RECALLS), (14, T_TRANSFERS)):
-            ws.write_number(i, col, r[key])
-        ws.write_string(i, 15, r[T_FINAL_FIELD])
-        ws.write_string(i, 16, OUTCOME_VI[outcome_of(r[T_STATE], r[T_DAY], days[-1].isoformat())])
+        ws.write_number(i, 0, r.x_day, day_fmt)
+        ws.write_string(i, 1, r.code)
+        ws.write_string(i, 2, r.field)
+        ws.write_string(i, 3, names[r.field])
+        ws.write_string(i, 4, "Có" if r.priority else "Không")
+        for col, time_value in ((5, r.x_issued), (6, r.x_called), (8, r.x_serving)):
+            if time_value is not None:
+                ws.write_number(i, col, time_value, time_fmt)
+        if r.x_completed is not None:
+            ws.write_number(i, 9, r.x_completed, time_fmt)
+        for col, number in ((7, r.counter), (10, r.wait), (11, r.service)):
+            if number is not None:
+                ws.write_number(i, col, number)
+        for col, count in ((12, r.dossiers), (13, r.recalls), (14, r.transfers)):
+            ws.write_number(i, col, count)
+        ws.write_string(i, 15, r.final_field)
+        ws.write_string(i, 16, OUTCOME_VI[outcome_of(r.state, r.day, days[-1].isoformat())])
     wb.close()
 
     def cells_of(path: Path) -> list[list[tuple[object, str]]]:

@@ -26,20 +26,11 @@ from kiosk.core.model import EventKind, TicketState
 from kiosk.core.schema import EventRow, TicketRow
 from kiosk.core.store import Store
 from kiosk.reports.history import (
-    T_COUNTER,
-    T_DAY,
-    T_DOSSIERS,
-    T_FIELD,
-    T_ISSUED,
-    T_SERVICE,
-    T_STATE,
-    T_TRANSFERS,
-    T_WAIT,
     History,
     HistoryFilter,
     LocalTimes,
     Outcome,
-    TicketTuple,
+    TicketLine,
     outcome_of,
 )
 from kiosk.reports.report import GroupStats, Report, ReportBuilder, build_report, hour_label
@@ -64,7 +55,7 @@ def _rank(values: list[int], q: int) -> int | None:
 
 
 def _stats(
-    rows: list[TicketTuple],
+    rows: list[TicketLine],
     key: str,
     label: str,
     label_en: str,
@@ -74,12 +65,12 @@ def _stats(
     times: LocalTimes,
     busiest: bool = True,
 ) -> GroupStats:
-    waits = sorted(max(r[T_WAIT], 0) for r in rows if r[T_WAIT] is not None)
-    services = sorted(max(r[T_SERVICE], 0) for r in rows if r[T_SERVICE] is not None)
-    outcomes = [outcome_of(r[T_STATE], r[T_DAY], today) for r in rows]
+    waits = sorted(max(r.wait, 0) for r in rows if r.wait is not None)
+    services = sorted(max(r.service, 0) for r in rows if r.service is not None)
+    outcomes = [outcome_of(r.state, r.day, today) for r in rows]
     per_hour = [0] * 24
     for r in rows:
-        per_hour[times.hour(r[T_ISSUED])] += 1
+        per_hour[times.hour(r.issued)] += 1
     top = max(per_hour)
     return GroupStats(
         key=key,
@@ -87,11 +78,11 @@ def _stats(
         label_en=label_en,
         tickets=len(rows),
         served=outcomes.count(Outcome.SERVED),
-        dossiers=sum(r[T_DOSSIERS] for r in rows),
+        dossiers=sum(r.dossiers for r in rows),
         no_shows=outcomes.count(Outcome.NO_SHOW),
         expired=outcomes.count(Outcome.EXPIRED),
         open=outcomes.count(Outcome.OPEN),
-        transferred=sum(1 for r in rows if r[T_TRANSFERS] > 0),
+        transferred=sum(1 for r in rows if r.transfers > 0),
         called=len(waits),
         wait_p50=_rank(waits, 50),
         wait_p90=_rank(waits, 90),
@@ -105,7 +96,7 @@ def _stats(
 def reference_report(
     config: Config,
     flt: HistoryFilter,
-    rows: Sequence[TicketTuple],
+    rows: Sequence[TicketLine],
     *,
     today: date,
     target_minutes: float | None = None,
@@ -116,33 +107,33 @@ def reference_report(
     common = {"today": today.isoformat(), "target": int(minutes * 60), "times": times}
     rows = list(rows)
 
-    def where(test: object) -> list[TicketTuple]:
+    def where(test: object) -> list[TicketLine]:
         return [r for r in rows if test(r)]  # type: ignore[operator]
 
     days = []
-    for d in sorted({r[T_DAY] for r in rows}):
+    for d in sorted({r.day for r in rows}):
         shown = f"{d[8:10]}/{d[5:7]}/{d[0:4]}"
-        days.append(_stats(where(lambda r, d=d: r[T_DAY] == d), d, shown, shown, **common))
+        days.append(_stats(where(lambda r, d=d: r.day == d), d, shown, shown, **common))
     codes = [f.code for f in config.fields]
     for r in rows:  # fields the config no longer has: in order of appearance
-        if r[T_FIELD] not in codes:
-            codes.append(r[T_FIELD])
+        if r.field not in codes:
+            codes.append(r.field)
     fields = []
     for code in codes:
-        mine = where(lambda r, c=code: r[T_FIELD] == c)
+        mine = where(lambda r, c=code: r.field == c)
         if mine:
             f = config.field(code)
             name, name_en = (f.name, f.name_en) if f else (code, code)
             fields.append(_stats(mine, code, name, name_en, **common))
     counters = []
-    for number in sorted({r[T_COUNTER] for r in rows if r[T_COUNTER] is not None}):
+    for number in sorted({r.counter for r in rows if r.counter is not None}):
         c = config.counter(number)
         vi, en = (c.label_vi, c.label_en) if c else (f"Quầy {number}", f"Counter {number}")
-        mine = where(lambda r, n=number: r[T_COUNTER] == n)
+        mine = where(lambda r, n=number: r.counter == n)
         counters.append(_stats(mine, str(number), vi, en, **common))
     hours = []
     for h in range(24):
-        mine = where(lambda r, h=h: times.hour(r[T_ISSUED]) == h)
+        mine = where(lambda r, h=h: times.hour(r.issued) == h)
         if mine:
             label = hour_label(h)
             hours.append(_stats(mine, f"{h:02d}", label, label, busiest=False, **common))
@@ -273,7 +264,7 @@ def write_history(store: Store, config: Config, seed: int, first: date) -> list[
     return days
 
 
-def _rows(store: Store, config: Config, flt: HistoryFilter, today: date) -> list[TicketTuple]:
+def _rows(store: Store, config: Config, flt: HistoryFilter, today: date) -> list[TicketLine]:
     history = History(store, config, today=today)
     return [r for batch in history.ticket_rows(flt) for r in batch]
 
@@ -289,9 +280,9 @@ def test_report_equals_the_reference_on_a_random_history(
     today = days[-1]
     flt = HistoryFilter(days[0], today)
     rows = _rows(store, config, flt, today)
-    assert len({r[T_DAY] for r in rows}) == 5
-    assert any(r[T_WAIT] is None for r in rows) and any(r[T_TRANSFERS] for r in rows)
-    assert any(r[T_FIELD] == OLD_FIELD for r in rows)
+    assert len({r.day for r in rows}) == 5
+    assert any(r.wait is None for r in rows) and any(r.transfers for r in rows)
+    assert any(r.field == OLD_FIELD for r in rows)
     report = build_report(store, config, flt, today=today)
     assert_same(report, reference_report(config, flt, rows, today=today))
     assert report.total.open > 0  # today's tickets still in progress
@@ -325,7 +316,9 @@ def test_filters_targets_and_viewing_days_equal_the_reference(
         assert_same(report, expected)
 
 
-def _random_rows(rng: random.Random, zone: ZoneInfo, first: datetime, days: int) -> list[tuple]:
+def _random_rows(
+    rng: random.Random, zone: ZoneInfo, first: datetime, days: int
+) -> list[TicketLine]:
     """Lean ticket rows (as `History.ticket_rows` yields them) issued every few minutes."""
     rows = []
     fields = ["hotich", "chungthuc", OLD_FIELD, "xahoi"]
@@ -336,27 +329,32 @@ def _random_rows(rng: random.Random, zone: ZoneInfo, first: datetime, days: int)
         wait = rng.choice([None, None, -1, -3, -5000, 0, 900, 901, rng.randint(0, 4000)])
         service = rng.choice([None, -1, -1000, 0, rng.randint(0, 2000)])
         rows.append(
-            (
-                local.date().isoformat(),
-                None,
-                rng.choice(fields),
-                None,
-                rng.randint(0, 1),
-                rng.choice([*STATES, "unheard_of"]),
-                rng.choice([1, 2, 6, OLD_COUNTER, None]),
-                int(moment.timestamp()),
-                None,
-                None,
-                None,
-                wait,
-                service,
-                rng.randint(0, 4),
-                None,
-                rng.choice([0, 0, 1, 3]),
+            TicketLine(
+                day=local.date().isoformat(),
+                code="",
+                field=rng.choice(fields),
+                final_field="",
+                priority=rng.randint(0, 1),
+                state=rng.choice([*STATES, "unheard_of"]),
+                counter=rng.choice([1, 2, 6, OLD_COUNTER, None]),
+                issued=int(moment.timestamp()),
+                called=None,
+                serving=None,
+                completed=None,
+                wait=wait,
+                service=service,
+                dossiers=rng.randint(0, 4),
+                recalls=None,
+                transfers=rng.choice([0, 0, 1, 3]),
+                x_day=None,
+                x_issued=None,
+                x_called=None,
+                x_serving=None,
+                x_completed=None,
             )
         )
         moment += timedelta(seconds=rng.randint(1, 1500))
-    rows.sort(key=lambda r: r[T_DAY])
+    rows.sort(key=lambda r: r.day)
     return rows
 
 
@@ -374,8 +372,8 @@ def test_builder_equals_the_reference_across_offset_changes(zone: str, first: da
     config = make_config(**{'timezone = "Asia/Ho_Chi_Minh"': f'timezone = "{zone}"'})
     rng = random.Random(zone + first.isoformat())
     rows = _random_rows(rng, config.zone, first, 4)
-    today = date.fromisoformat(rows[len(rows) // 2][T_DAY])
-    flt = HistoryFilter(date.fromisoformat(rows[0][T_DAY]), date.fromisoformat(rows[-1][T_DAY]))
+    today = date.fromisoformat(rows[len(rows) // 2].day)
+    flt = HistoryFilter(date.fromisoformat(rows[0].day), date.fromisoformat(rows[-1].day))
     builder = ReportBuilder(config, flt, today=today, target_minutes=15)
     i = 0
     while i < len(rows):
@@ -392,14 +390,15 @@ def test_builder_equals_the_reference_across_offset_changes(zone: str, first: da
 def test_days_out_of_order_are_refused() -> None:
     config = make_config()
     flt = HistoryFilter(date(2026, 11, 23), date(2026, 11, 24))
-    row = (
-        "2026-11-24", None, "hotich", None, 0, "completed", 1, 1_795_000_000, None, None, None,
-        60, 120, 1, None, 0,
+    row = TicketLine(
+        "2026-11-24", "", "hotich", "", 0, "completed", 1, 1_795_000_000, None, None, None,
+        60, 120, 1, None, 0, None, None, None, None, None,
     )  # fmt: skip
+    earlier = row._replace(day="2026-11-23")
     builder = ReportBuilder(config, flt, today=date(2026, 11, 25))
     builder.add([row])
     with pytest.raises(ValueError, match="day order"):
-        builder.add([("2026-11-23", *row[1:])])
+        builder.add([earlier])
     builder = ReportBuilder(config, flt, today=date(2026, 11, 25))
     with pytest.raises(ValueError, match="day order"):
-        builder.add([row, ("2026-11-23", *row[1:])])
+        builder.add([row, earlier])
