@@ -23,7 +23,7 @@ from kiosk.app.layout import (
 )
 from kiosk.core.config import Config
 from kiosk.core.model import FieldStatus
-from kiosk.core.texts import Language, weekday_date
+from kiosk.core.texts import Language, wait_text, weekday_date
 from kiosk.gui.theme import COLOURS, font
 
 CLOSED_BACKGROUND = "#0E1E36"
@@ -145,7 +145,7 @@ def field_face(status: FieldStatus, lang: Language, daily_cap: int | None) -> Fi
     name, other = (status.name, status.name_en) if vi else (status.name_en, status.name)
     if status.open_now:
         # Each half keeps together; a narrow button breaks the line between them.
-        wait = texts.wait_text(status.estimated_wait_minutes, lang).replace(" ", NBSP)
+        wait = wait_text(status.estimated_wait_minutes, lang).replace(" ", NBSP)
         if status.waiting:
             waiting = texts.WAITING.get(lang, n=status.waiting).replace(" ", NBSP)
             detail = f"{waiting}  ·  {wait}"

@@ -14,7 +14,7 @@ from kiosk.app.controls import BigNumber, TicketPreview, TouchButton, label, pai
 from kiosk.app.layout import TYPE
 from kiosk.core.config import Config
 from kiosk.core.model import IssuedTicket
-from kiosk.core.texts import Language
+from kiosk.core.texts import Language, wait_text
 from kiosk.gui.theme import COLOURS
 from kiosk.printing.job import PrintOutcome
 
@@ -159,7 +159,7 @@ class ResultScreen(QWidget):
         local = ticket.issued_at.astimezone(self._config.zone)
         self.issued_at.setText(texts.ISSUED_AT.get(lang, time=f"{local:%H:%M  %d/%m/%Y}"))
         self.ahead.setText(texts.PEOPLE_AHEAD.get(lang, n=issued.people_ahead))
-        wait = texts.wait_text(issued.estimated_wait_minutes, lang)
+        wait = wait_text(issued.estimated_wait_minutes, lang)
         self.wait.setText(texts.ESTIMATED_WAIT.get(lang, wait=wait))
         failed = self.print_failed
         self.fault_box.setVisible(failed)

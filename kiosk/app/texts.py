@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from kiosk.core import errors
-from kiosk.core.texts import Language, Text
+from kiosk.core import texts as core
+from kiosk.core.texts import Text
 
 # ---------------------------------------------------------------- home
 CHOOSE_FIELD = Text(
@@ -26,7 +27,6 @@ PRIORITY_ON_HINT = Text(
 )
 WAITING = Text("Đang chờ: {n}", "Waiting: {n}")
 NO_ONE_WAITING = Text("Không còn ai chờ", "No one is waiting")
-ABOUT_MINUTES = Text("khoảng {n} phút", "about {n} min")
 PREVIOUS_PAGE = Text("◀  Trang trước", "◀  Previous")
 NEXT_PAGE = Text("Trang sau  ▶", "Next  ▶")
 PAGE = Text("Trang {n}/{total}", "Page {n} of {total}")
@@ -37,11 +37,10 @@ HOTLINE = Text("Tổng đài hỗ trợ: {numbers}", "Help line: {numbers}")
 TAKE_TICKET = Text("Mời ông/bà nhận phiếu", "Please take your ticket")
 PRIORITY_TICKET = Text("Phiếu ưu tiên", "Priority ticket")
 ISSUED_AT = Text("Giờ lấy số: {time}", "Issued at: {time}")
-PEOPLE_AHEAD = Text("Số người đang chờ trước ông/bà: {n}", "People ahead of you: {n}")
-ESTIMATED_WAIT = Text("Thời gian chờ dự kiến: {wait}", "Estimated wait: {wait}")
-SERVED_SOON = Text("dưới 1 phút", "under 1 minute")
-#: The estimate while no counter of the field is open (mornings before the clerks start).
-NO_COUNTER_OPEN = Text("chưa có quầy mở", "no counter open yet")
+PEOPLE_AHEAD = Text(f"{core.PEOPLE_AHEAD.vi}: {{n}}", f"{core.PEOPLE_AHEAD.en}: {{n}}")
+ESTIMATED_WAIT = Text(f"{core.ESTIMATED_WAIT.vi}: {{wait}}", f"{core.ESTIMATED_WAIT.en}: {{wait}}")
+ABOUT_MINUTES = core.ABOUT_MINUTES
+NO_COUNTER_OPEN = core.NO_COUNTER_OPEN
 PRINTING = Text("Đang in phiếu…", "Printing your ticket…")
 NOT_PRINTED = Text("Phiếu chưa được in", "The ticket was not printed")
 PRINTER_FAULT = Text(
@@ -63,14 +62,6 @@ UNAVAILABLE_HINT = Text(
     "Màn hình sẽ tự trở lại khi hệ thống hoạt động",
     "This screen comes back by itself when the system is ready",
 )
-
-
-def wait_text(minutes: int | None, lang: Language) -> str:
-    """ "khoảng 15 phút", "dưới 1 phút" when the citizen is next, or "chưa có quầy mở" when
-    no counter that serves the ticket is open (None: no time can be promised)."""
-    if minutes is None:
-        return NO_COUNTER_OPEN.get(lang)
-    return SERVED_SOON.get(lang) if minutes < 1 else ABOUT_MINUTES.get(lang, n=minutes)
 
 
 # ---------------------------------------------------------------- admin (installer and staff)

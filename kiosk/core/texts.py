@@ -54,3 +54,21 @@ WEEKDAYS = (
 def weekday_date(moment: datetime, lang: Language | str) -> str:
     """ "Thứ Hai, 23/11/2026" or "Monday, 23/11/2026" (`moment` in local time)."""
     return f"{WEEKDAYS[moment.weekday()].get(lang)}, {moment:%d/%m/%Y}"
+
+
+#: What the kiosk screen, the printed ticket and the phone page tell a waiting citizen: the
+#: same words in all three (`wait_text` picks the estimate's).
+PEOPLE_AHEAD = Text("Số người đang chờ trước ông/bà", "People ahead of you")
+ESTIMATED_WAIT = Text("Thời gian chờ dự kiến", "Estimated wait")
+ABOUT_MINUTES = Text("khoảng {n} phút", "about {n} min")
+UNDER_A_MINUTE = Text("dưới 1 phút", "under 1 min")
+#: The estimate while no counter that may call the ticket is open (mornings before clerks).
+NO_COUNTER_OPEN = Text("chưa có quầy mở", "no counter open yet")
+
+
+def wait_text(minutes: int | None, lang: Language | str) -> str:
+    """ "khoảng 15 phút", "dưới 1 phút" when the citizen is next, or "chưa có quầy mở" when
+    no counter that serves the ticket is open (None: no time can be promised)."""
+    if minutes is None:
+        return NO_COUNTER_OPEN.get(lang)
+    return UNDER_A_MINUTE.get(lang) if minutes < 1 else ABOUT_MINUTES.get(lang, n=minutes)

@@ -22,6 +22,7 @@ from qrcode.exceptions import DataOverflowError
 
 from kiosk.core.config import Config
 from kiosk.core.model import IssuedTicket
+from kiosk.core.texts import ESTIMATED_WAIT, PEOPLE_AHEAD, wait_text
 from kiosk.printing.fonts import FontSet
 
 log = logging.getLogger(__name__)
@@ -100,16 +101,6 @@ class TicketTheme:
     priority_text: str = "ƯU TIÊN / PRIORITY"
     date_label: str = "Ngày:"
     time_label: str = "Giờ:"
-    people_ahead_vi: str = "Số người đang chờ trước ông/bà:"
-    people_ahead_en: str = "People ahead of you:"
-    wait_vi: str = "Thời gian chờ dự kiến:"
-    wait_en: str = "Estimated wait:"
-    wait_value_vi: str = "khoảng {n} phút"
-    wait_value_en: str = "about {n} min"
-    wait_short_vi: str = "dưới 1 phút"
-    wait_short_en: str = "under 1 min"
-    no_counter_vi: str = "chưa có quầy mở"
-    no_counter_en: str = "no counter open yet"
     hotline_label: str = "Hỗ trợ / Hotline:"
 
 
@@ -506,21 +497,16 @@ def ticket_face(config: Config, issued: IssuedTicket) -> TicketFace:
 def _info_lines(face: TicketFace, theme: TicketTheme) -> list[tuple[Sequence[Run], float]]:
     ahead = str(face.people_ahead)
     lines: list[tuple[Sequence[Run], float]] = [
-        ([(f"{theme.people_ahead_vi} ", False), (ahead, True)], theme.info_size),
-        ([(f"{theme.people_ahead_en} ", False), (ahead, True)], theme.info_en_size),
+        ([(f"{PEOPLE_AHEAD.vi}: ", False), (ahead, True)], theme.info_size),
+        ([(f"{PEOPLE_AHEAD.en}: ", False), (ahead, True)], theme.info_en_size),
     ]
     minutes = face.estimated_wait_minutes
     if minutes is not None or face.no_counter_open:
-        if face.no_counter_open or minutes is None:
-            vi, en = theme.no_counter_vi, theme.no_counter_en
-        elif minutes < 1:
-            vi, en = theme.wait_short_vi, theme.wait_short_en
-        else:
-            vi, en = theme.wait_value_vi.format(n=minutes), theme.wait_value_en.format(n=minutes)
+        told = None if face.no_counter_open else minutes
         # The value wraps as a whole ("khoảng 15 phút"), never as "khoảng 15 / phút".
-        vi, en = vi.replace(" ", NBSP), en.replace(" ", NBSP)
-        lines.append(([(f"{theme.wait_vi} ", False), (vi, True)], theme.info_size))
-        lines.append(([(f"{theme.wait_en} ", False), (en, True)], theme.info_en_size))
+        vi, en = (wait_text(told, lang).replace(" ", NBSP) for lang in ("vi", "en"))
+        lines.append(([(f"{ESTIMATED_WAIT.vi}: ", False), (vi, True)], theme.info_size))
+        lines.append(([(f"{ESTIMATED_WAIT.en}: ", False), (en, True)], theme.info_en_size))
     return lines
 
 

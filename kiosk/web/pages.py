@@ -12,6 +12,7 @@ from kiosk import __version__
 from kiosk.core.alerts import Alert
 from kiosk.core.config import Config
 from kiosk.core.model import CounterState, Snapshot, TicketState, TicketView
+from kiosk.core.texts import ESTIMATED_WAIT, PEOPLE_AHEAD, wait_text
 from kiosk.web.texts import TEXTS
 
 #: Refresh period of pages opened without JavaScript.
@@ -102,17 +103,14 @@ def ticket_fragment(config: Config, view: TicketView, lang: str, *, available: b
         body = _message(lang, "expired", "expired_hint", day=f"{t.business_day:%d/%m/%Y}")
     elif t.state is TicketState.WAITING:
         state = "waiting"
-        if view.counters_open == 0:  # mornings: no time can be promised yet
-            wait = _t(lang, "wait_no_counter")
-        elif view.estimated_wait_minutes:
-            wait = _t(lang, "wait_value", n=view.estimated_wait_minutes)
-        else:
-            wait = _t(lang, "wait_soon")
+        # The kiosk's and the ticket's words: no counter open yet, under a minute, about.
+        wait = wait_text(None if view.counters_open == 0 else view.estimated_wait_minutes, lang)
         body = (
             f'<p class="status">{_e(_t(lang, "waiting"))}</p>'
-            f'<dl class="facts"><div><dt>{_e(_t(lang, "ahead"))}</dt>'
+            f'<dl class="facts"><div><dt>{_e(PEOPLE_AHEAD.get(lang))}</dt>'
             f'<dd class="ahead">{view.people_ahead or 0}</dd></div>'
-            f'<div><dt>{_e(_t(lang, "wait"))}</dt><dd class="wait">{_e(wait)}</dd></div></dl>'
+            f"<div><dt>{_e(ESTIMATED_WAIT.get(lang))}</dt>"
+            f'<dd class="wait">{_e(wait)}</dd></div></dl>'
             + (
                 f'<p class="hint">{_e(_t(lang, "to_counter", n=t.target_counter))}</p>'
                 if t.target_counter

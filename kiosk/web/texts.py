@@ -13,11 +13,6 @@ TEXTS: dict[str, Text] = {
     "your_number": Text("Số thứ tự của ông/bà", "Your number"),
     "priority": Text("Ưu tiên", "Priority"),
     "waiting": Text("Đang chờ", "Waiting"),
-    "ahead": Text("Số người đang chờ trước ông/bà", "People ahead of you"),
-    "wait": Text("Thời gian chờ dự kiến", "Estimated wait"),
-    "wait_value": Text("khoảng {n} phút", "about {n} min"),
-    "wait_soon": Text("sắp đến lượt", "almost your turn"),
-    "wait_no_counter": Text("chưa có quầy mở", "no counter open yet"),
     "waiting_hint": Text(
         "Ông/bà có thể ra ngoài chờ: trang này tự cập nhật và báo khi đến lượt.",
         "You may wait outside: this page updates itself and alerts you.",

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.core.errors import KioskError
-from kiosk.core.texts import Language, Text
+from kiosk.core.texts import Language, Text, wait_text
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Letters only Vietnamese uses (an English text must have none of them).
@@ -30,6 +30,7 @@ SCREENS = ("kiosk/app", "kiosk/counter", "kiosk/gui", "kiosk/manager", "kiosk/we
 #: Modules whose `Text` values the first check reads (constants, tuples and dicts of Text).
 REGISTRIES = (
     "kiosk.core.texts",
+    "kiosk.printing.ticket_image",
     "kiosk.core.errors",
     "kiosk.app.texts",
     "kiosk.web.texts",
@@ -152,3 +153,17 @@ def test_a_text_gives_its_language_and_both(lang: Language) -> None:
     assert t.get(lang, n=3) == {"vi": "Đang chờ: 3", "en": "Waiting: 3"}[lang.value]
     assert t.both(n=3) == "Đang chờ: 3 / Waiting: 3"
     assert Text("OK", "OK").both() == "OK"
+
+
+@pytest.mark.parametrize(
+    ("minutes", "vi", "en"),
+    [
+        (None, "chưa có quầy mở", "no counter open yet"),
+        (0, "dưới 1 phút", "under 1 min"),
+        (15, "khoảng 15 phút", "about 15 min"),
+    ],
+)
+def test_the_kiosk_the_ticket_and_the_phone_say_the_wait_in_the_same_words(
+    minutes: int | None, vi: str, en: str
+) -> None:
+    assert (wait_text(minutes, "vi"), wait_text(minutes, "en")) == (vi, en)

@@ -13,12 +13,12 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.app.controls import BigNumber
 from kiosk.app.layout import MIN_TEXT_PX, TOUCH_MIN_PX, touch_target_px
-from kiosk.app.texts import Language
 from kiosk.app.window import HOME, RESULT, UNAVAILABLE
 from kiosk.core.clock import ManualClock
 from kiosk.core.config import Config, parse_config
 from kiosk.core.queue import QueueService
 from kiosk.core.store import Store
+from kiosk.core.texts import Language
 from tests.gui.test_kiosk_support import (
     FAST,
     LANDSCAPE,

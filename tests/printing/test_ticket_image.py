@@ -237,12 +237,12 @@ def test_with_no_counter_open_the_ticket_says_so_instead_of_a_time(config: Confi
     issued = replace(_issued(config), estimated_wait_minutes=None, counters_open=0)
     face = ticket_face(config, issued)
     assert face.no_counter_open
-    # The words stand where "about N min" would: the same image as a ticket whose time
-    # texts are these words, and not the image of any time.
-    words = replace(THEME, wait_value_vi="chưa có quầy mở", wait_value_en="no counter open yet")
     timed = replace(face, no_counter_open=False, estimated_wait_minutes=12)
+    # No time is printed: whatever minutes the face carries, the same words (core's
+    # wait_text(None): "chưa có quầy mở" / "no counter open yet") and the same image.
+    words = replace(face, estimated_wait_minutes=12)
     printed = render_ticket(face, 576).tobytes()
-    assert printed == render_ticket(timed, 576, words).tobytes()
+    assert printed == render_ticket(words, 576).tobytes()
     assert printed != render_ticket(timed, 576).tobytes()
     assert not ticket_face(config, _issued(config)).no_counter_open
 
@@ -303,7 +303,7 @@ def test_the_layout_key_follows_every_face_and_theme_field_that_can_change_the_h
     """Walk the dataclasses: a field added later is in the key unless declared shape-only."""
     from dataclasses import fields
 
-    from kiosk.printing.ticket_image import THEME, layout_key
+    from kiosk.printing.ticket_image import layout_key
 
     key = layout_key(face, 576, THEME)
     same_height = {"issued_at", "people_ahead"}
