@@ -11,6 +11,7 @@ import contextlib
 import logging
 import os
 import re
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -57,7 +58,9 @@ def describe_url(url: str) -> str:
     The whole user information before the host is masked, whatever it holds: a password with
     an unencoded `@`, `:`, `/`, `#`, `?`, `%` or a space is never partly shown. The host is
     what follows the last `@` (a host name cannot contain one); SQLite paths have no user.
+    A `password=` in the query string (libpq takes one there too) is masked as well.
     """
+    url = re.sub(r"([?&]password=)[^&]*", r"\1***", url, flags=re.IGNORECASE)
     scheme, sep, rest = url.partition("://")
     if not sep or rest.startswith("/") or "@" not in rest:
         return url
@@ -263,6 +266,26 @@ _UNREACHABLE = (
 _BUSY_STATES = {"55P03", "40P01", "40001", "57014", "25P03"}
 
 
+#: Below this many free bytes a SQLite "disk I/O error" is the disk being full: SQLite reports
+#: a -shm or -wal file that cannot grow on a full file system as an I/O error, not SQLITE_FULL.
+NEARLY_FULL_BYTES = 1 << 20
+
+
+def _sqlite_disk_nearly_full(url: str) -> bool:
+    """Whether the folder of a SQLite URL's file has (almost) no free space left."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return False
+    if not parsed.drivername.startswith("sqlite") or not parsed.database:
+        return False
+    try:
+        free = shutil.disk_usage(Path(parsed.database).expanduser().resolve().parent).free
+    except OSError:
+        return False
+    return free < NEARLY_FULL_BYTES
+
+
 def explain_db_error(exc: BaseException, url: str, *, opening: bool = False) -> DatabaseError:
     """Turn a driver error into a message that names what to check.
 
@@ -311,11 +334,22 @@ def explain_db_error(exc: BaseException, url: str, *, opening: bool = False) -> 
             f"User {user!r} lacks a privilege on {where} ({reason}): run `kiosk db upgrade` "
             "with the owner role and grant the app role its rights (docs/several-pcs.md).",
         )
-    if "database or disk is full" in low or sqlstate == "53100" or "no space left" in low:
+    if (
+        "database or disk is full" in low
+        or sqlstate == "53100"
+        or "no space left" in low
+        or ("disk i/o error" in low and _sqlite_disk_nearly_full(url))
+    ):
         return DatabaseError(
             "Ổ đĩa chứa cơ sở dữ liệu đã đầy",
             f"The disk holding {where} is full ({reason}): free some space there (or move the "
             "database to a larger disk); nothing of this action was saved.",
+        )
+    if sqlstate in ("42703", "42P01") or re.search(r"no such (column|table)|has no column", low):
+        return DatabaseError(
+            "Các bảng của cơ sở dữ liệu không đúng như kiosk cần; hãy khôi phục từ bản sao lưu",
+            f"The tables of {where} are not those this kiosk expects ({reason}): another program "
+            "changed them or a restore was partial; restore the database from a backup.",
         )
     if "unable to open database file" in low or "readonly database" in low:
         return DatabaseError(

@@ -3,6 +3,7 @@ disk, a mistyped copy source, bad --since/--limit, and passwords that never leak
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -18,7 +19,7 @@ from kiosk.core.database import HEAD_REVISION, describe_url, head_revision, know
 from kiosk.core.errors import DatabaseError, DatabaseTooNew
 from kiosk.core.queue import QueueService
 from kiosk.core.store import Store
-from tests.support import ALWAYS_OPEN, make_config, stamp_revision
+from tests.support import ALWAYS_OPEN, config_text, make_config, stamp_revision
 
 KIOSK = [sys.executable, "-m", "kiosk.cli"]
 
@@ -185,3 +186,67 @@ def test_a_wrong_password_message_never_shows_it(tmp_path: Path) -> None:
     )
     assert "s3cr" not in done.stderr and "t pass" not in done.stderr
     assert done.returncode == 1  # nothing listens on port 1: unreachable, try again later
+
+
+def test_a_password_in_the_query_string_is_masked_too() -> None:
+    url = "postgresql+psycopg://kiosk@db/k?sslmode=require&password=Alpha%40Bravo&port=5432"
+    assert (
+        describe_url(url)
+        == "postgresql+psycopg://kiosk@db/k?sslmode=require&password=***&port=5432"
+    )
+
+
+# ------------------------------------------------------------------------------ more edges
+
+FULL_DISK_SCRIPT = """
+set -e
+mount -t tmpfs -o size=400k tmpfs "$DISK"
+run() { "$PY" -m kiosk.cli --db "sqlite:///$DISK/kiosk.db" --config "$CFG" "$@"; }
+run db upgrade > /dev/null
+run issue hotich > /dev/null
+dd if=/dev/zero of="$DISK/filler" bs=4k 2> /dev/null || true
+set +e
+run issue hotich 2> "$OUT/full.err"; echo $? > "$OUT/full.rc"
+rm "$DISK/filler"
+run issue hotich > /dev/null 2> "$OUT/after.err"; echo $? > "$OUT/after.rc"
+"""
+
+
+def test_a_really_full_file_system_is_a_full_disk_not_an_outage(tmp_path: Path) -> None:
+    """A real 400 KB tmpfs (a private mount namespace: no root needed) filled up. SQLite then
+    fails to grow its -shm file and says "disk I/O error", not "database or disk is full"."""
+    disk, out = tmp_path / "disk", tmp_path / "out"
+    disk.mkdir()
+    out.mkdir()
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text(config_text(**ALWAYS_OPEN), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
+    env |= {"DISK": str(disk), "OUT": str(out), "CFG": str(cfg), "PY": sys.executable}
+    done = subprocess.run(
+        ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", FULL_DISK_SCRIPT],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    full = subprocess.CompletedProcess(
+        [], int((out / "full.rc").read_text()), "", (out / "full.err").read_text()
+    )
+    _one_line(full, 2, f"The disk holding sqlite:///{disk}/kiosk.db is full", "free some space")
+    assert "reconnects" not in full.stderr
+    assert (out / "after.rc").read_text().strip() == "0", (out / "after.err").read_text()
+
+
+def test_kiosk_tables_changed_by_another_program_are_named_not_an_outage(
+    db_url: str, tmp_path: Path
+) -> None:
+    Store.open(db_url).close()
+    engine = sa.create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("ALTER TABLE queue_events RENAME COLUMN actor TO someone"))
+    engine.dispose()
+    done = _kiosk("events", "--db", db_url, cwd=tmp_path)
+    _one_line(done, 2, "are not those this kiosk expects", "actor", "from a backup")
+    assert "reconnects" not in done.stderr
