@@ -228,7 +228,9 @@ class CounterConsole(QWidget):
         header.addSpacing(12)
         header.addWidget(self.clock_label)
 
+        # Laid over the header, outside the layout: an outage must not move a button.
         self.banner = _label(T.DB_DOWN.both("\n"), "banner")
+        self.banner.setParent(self)
         self.banner.hide()
 
         # Ticket in hand
@@ -249,7 +251,7 @@ class CounterConsole(QWidget):
         dossier_row.addWidget(_label(T.DOSSIERS.both(" · ")))
         dossier_row.addWidget(self.dossiers)
         dossier_row.addWidget(_label(T.DOSSIERS_HINT.vi, "muted"), 1)
-        ticket_card = _card()
+        ticket_card = self._ticket_card = _card()
         tl = QVBoxLayout(ticket_card)
         tl.addWidget(self.serving_caption)
         tl.addWidget(self.code_label)
@@ -335,7 +337,6 @@ class CounterConsole(QWidget):
 
         root = QVBoxLayout(self)
         root.addLayout(header)
-        root.addWidget(self.banner)
         root.addLayout(body, 1)
         root.addWidget(self.message_label)
         root.addWidget(self.stats_label)
@@ -374,6 +375,22 @@ class CounterConsole(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._apply_sizes()
+        self._place_banner()
+
+    def event(self, e: QEvent) -> bool:
+        handled = super().event(e)
+        if e.type() == QEvent.Type.LayoutRequest:  # the header may have changed height
+            self._place_banner()
+        return handled
+
+    def _place_banner(self) -> None:
+        """Across the top, down to the cards: over the header (name, state, clock) only."""
+        layout = self.layout()
+        m = layout.contentsMargins() if layout is not None else self.contentsMargins()
+        gap = layout.spacing() if layout is not None else 0
+        height = max(self.banner.sizeHint().height(), self._ticket_card.y() - m.top() - gap)
+        self.banner.setGeometry(m.left(), m.top(), self.width() - m.left() - m.right(), height)
+        self.banner.raise_()
 
     def _apply_sizes(self) -> None:
         """Text scales with the window (full screen at a counter, or a small demo tile)."""
@@ -465,6 +482,7 @@ class CounterConsole(QWidget):
     def _on_unavailable(self, err: KioskError) -> None:
         log.warning("counter %d: database unavailable: %s", self.number, err.message_en)
         self.online = False
+        self._place_banner()
         self.banner.show()
         self._update_buttons()
         self._write_state()

@@ -348,8 +348,12 @@ def test_database_outage_shows_a_red_banner_and_disables_the_buttons(
 ) -> None:
     service.issue("hotich")
     console = open_console(1)
+    where = {a: b.geometry() for a, b in console.buttons.items()}
     console.watcher.unavailable.emit(DatabaseUnavailable("mất kết nối", "connection lost"))
     assert not console.banner.isHidden()
+    QApplication.processEvents()  # a layout change would land now
+    assert {a: b.geometry() for a, b in console.buttons.items()} == where  # nothing moved
+    assert console.banner.y() < console.height() // 10  # across the top, over the header
     assert console.banner.text().startswith("Không kết nối được cơ sở dữ liệu")
     assert not any(b.isEnabled() for b in console.buttons.values())
     key(qtbot, console, Qt.Key.Key_Plus)
