@@ -19,6 +19,7 @@ from kiosk.core.clock import ManualClock
 from kiosk.core.copy import replay_problems
 from kiosk.core.errors import DatabaseError
 from kiosk.core.feed import PostgresFeed
+from kiosk.core.lockout import ADMIN_SCOPE, Lockout
 from kiosk.core.queue import QueueService
 from kiosk.core.schema import Base
 from kiosk.core.store import Store
@@ -168,6 +169,11 @@ def test_roles_from_the_docs_let_the_app_insert_events_but_never_change_them(
         assert feed.wait(2.0) is True
         feed.close()
         assert len(svc.events_after(0)) == 4
+        # A wrong admin PIN at a kiosk on this role is counted in the database (the grant).
+        lockout = Lockout(store, svc.site, svc.business_day, clock)
+        lockout.failed(ADMIN_SCOPE, actor="kiosk")
+        with _connect(pg_cluster, "kiosk_app", "APP-PASSWORD", "kiosk") as conn:
+            assert conn.execute(b"SELECT failures FROM pin_lockouts").fetchall() == [(1,)]
         with _connect(pg_cluster, "kiosk_app", "APP-PASSWORD", "kiosk") as conn:
             for sql in (
                 "UPDATE queue_events SET kind = 'issued'",
