@@ -102,6 +102,20 @@ class Lines:
         # (line, priority) -> heap of (placed, ticket id, place); a line is a field or a counter
         self._heaps: dict[tuple[str | int, bool], list[tuple[int, int, Place]]] = {}
 
+    @classmethod
+    def of(
+        cls, places: Iterable[Place], fields_of_counter: Mapping[int, Sequence[str]], policy: Policy
+    ) -> Lines:
+        """Lines holding `places` (one heapify per line instead of a push per ticket)."""
+        lines = cls(fields_of_counter, policy)
+        heaps = lines._heaps
+        for p in places:
+            line = p.field if p.counter is None else p.counter
+            heaps.setdefault((line, p.priority), []).append((p.placed, p.ticket_id, p))
+        for heap in heaps.values():
+            heapq.heapify(heap)
+        return lines
+
     def copy(self) -> Lines:
         other = Lines({}, self.policy)
         other.fields_of = self.fields_of

@@ -53,6 +53,9 @@ def new_page_token() -> str:
 class QueueService(QueueReader):
     """Queue operations for one site. Thread-safe: every call opens its own transaction."""
 
+    #: The business day whose earlier days' queues this process has closed (committed).
+    _expired_before: date | None = None
+
     def _join_today(self, t: TicketRow, day: date) -> None:
         """A ticket of an earlier day leaving its counter unfinished after midnight (transfer,
         skip) joins today's queue at its front: its citizen has waited longer than anyone."""
@@ -90,7 +93,11 @@ class QueueService(QueueReader):
         """Start of every write: the time and business day, after closing earlier days' queues."""
         now = self.clock.now()
         day = self.business_day(now)
-        self._expire_previous_days(session, now, day)
+        if self._expired_before != day:
+            self._expire_previous_days(session, now, day)
+            # Once committed, no ticket of an earlier day can wait in an earlier queue again
+            # (`_join_today` moves a late one into today's), so later writes skip the query.
+            self.store.on_commit(session, lambda: setattr(self, "_expired_before", day))
         return now, day
 
     def _expire_previous_days(self, session: Session, now: datetime, day: date) -> None:
@@ -140,6 +147,13 @@ class QueueService(QueueReader):
 
     def _counter_row(self, session: Session, number: int, now: datetime) -> CounterRow:
         self._check_counter(number)
+        stmt = self.store.lock_rows(
+            select(CounterRow).where(CounterRow.site == self.site, CounterRow.number == number)
+        )
+        row = session.scalars(stmt).first()
+        if row is not None:
+            return row
+        # The counter's first write ever: create its row (another process may race us to it).
         self.store.insert_ignore(
             session,
             CounterRow,
@@ -151,12 +165,7 @@ class QueueService(QueueReader):
             priority_streak=0,
             updated_at=now,
         )
-        row = session.scalars(
-            self.store.lock_rows(
-                select(CounterRow).where(CounterRow.site == self.site, CounterRow.number == number)
-            )
-        ).one()
-        return row
+        return session.scalars(stmt).one()
 
     def _held_ticket(self, session: Session, counter: CounterRow) -> TicketRow | None:
         if counter.ticket_id is None:
@@ -219,7 +228,9 @@ class QueueService(QueueReader):
             s.add(t)
             s.flush()
             self._log(s, now, EventKind.ISSUED, actor=actor, ticket=t, data={"priority": priority})
-            return self._issued(s, t, self._waiting_today(s, day))
+        # Who is ahead is read after the commit, not under the write lock: the kiosk's other
+        # writers (counters calling) never wait for the call order's walk through the queue.
+        return self.ticket_view(t.id)
 
     def record_print(
         self, ticket_id: int, *, ok: bool, message: str = "", actor: str = "kiosk"

@@ -8,7 +8,7 @@ display and the web pages need only this.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -57,6 +57,7 @@ from kiosk.core.rules import (
 )
 from kiosk.core.schema import CounterRow, EventRow, FieldDayRow, TicketRow
 from kiosk.core.store import Store
+from kiosk.core.waiting import Mark, Waiting, WaitingCache, waiting_of
 
 _HELD = frozenset(s.value for s in HELD_STATES)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -92,6 +93,18 @@ def placed(moment: datetime) -> int:
     return (moment - _EPOCH) // timedelta(microseconds=1)
 
 
+#: The columns of a waiting ticket that the call order and the snapshot's counts read. Reading
+#: these few instead of whole rows keeps issue and the snapshot cheap with a long queue.
+_PLACE_COLUMNS = (
+    TicketRow.id,
+    TicketRow.priority,
+    TicketRow.sort_at,
+    TicketRow.queue_field,
+    TicketRow.target_counter,
+    TicketRow.issued_at,
+)
+
+
 def place_of(row: TicketRow) -> Place:
     """A waiting ticket as the call order sees it."""
     return Place(
@@ -123,6 +136,7 @@ class QueueReader:
         self.config = config
         self.clock = clock or SystemClock()
         self.site = config.site.id
+        self._waiting_cache = WaitingCache()
 
     def business_day(self, now: datetime | None = None) -> date:
         return self.config.local_today(now or self.clock.now())
@@ -214,17 +228,73 @@ class QueueReader:
             ).all()
         )
 
+    def _waiting_places(
+        self, session: Session, day: date, mark: Mark | None = None
+    ) -> list[Waiting]:
+        """Every ticket waiting in today's queue: from the process's `WaitingCache`, brought
+        up to the log's last event (`mark`, when the caller has read it already)."""
+        base = select(*_PLACE_COLUMNS).where(
+            TicketRow.site == self.site,
+            TicketRow.state == TicketState.WAITING.value,
+            self._todays_queue(day),
+        )
+
+        def read_all() -> list[Waiting]:
+            return [waiting_of(r, placed) for r in session.execute(base)]
+
+        if self.store.is_writing(session):
+            # Changes not yet committed have no events yet: never let them into the cache.
+            return read_all()
+
+        def mark_of(event_id: int) -> Mark:
+            return self._log_mark(session, event_id)
+
+        def changed_since(after: int, upto: int) -> Sequence[int]:
+            return session.scalars(
+                select(EventRow.ticket_id).where(
+                    EventRow.site == self.site,
+                    EventRow.id > after,
+                    EventRow.id <= upto,
+                    EventRow.ticket_id.is_not(None),
+                )
+            ).all()  # type: ignore[return-value]  # ticket_id IS NOT NULL: ints only
+
+        def read_some(ids: Sequence[int]) -> list[Waiting]:
+            return [
+                waiting_of(r, placed)
+                for i in range(0, len(ids), 500)
+                for r in session.execute(base.where(TicketRow.id.in_(ids[i : i + 500])))
+            ]
+
+        if mark is None:
+            mark = self._log_mark(session)
+        return self._waiting_cache.waiting(day, mark, read_all, mark_of, changed_since, read_some)
+
+    def _log_mark(self, session: Session, event_id: int | None = None) -> Mark:
+        """The log's last event (or event `event_id`) as (id, at, kind, ticket id)."""
+        stmt = select(EventRow.id, EventRow.at, EventRow.kind, EventRow.ticket_id).where(
+            EventRow.site == self.site
+        )
+        if event_id is None:
+            stmt = stmt.order_by(EventRow.id.desc()).limit(1)
+        else:
+            stmt = stmt.where(EventRow.id == event_id)
+        row = session.execute(stmt).first()
+        return (row.id, row.at, row.kind, row.ticket_id) if row is not None else None
+
+    def _last_event_id(self, session: Session) -> int:
+        return int(
+            session.scalar(select(func.max(EventRow.id)).where(EventRow.site == self.site)) or 0
+        )
+
     def _policy(self) -> Policy:
         q = self.config.queue
         return Policy(q.priority_policy, q.priority_burst)
 
-    def _lines(self, rows: Sequence[TicketRow]) -> Lines:
+    def _lines(self, waiting: Iterable[Waiting]) -> Lines:
         cfg = self.config
         layout = {c.number: cfg.fields_of_counter(c.number) for c in cfg.counters}
-        lines = Lines(layout, self._policy())
-        for r in rows:
-            lines.add(place_of(r))
-        return lines
+        return Lines.of((w.place for w in waiting), layout, self._policy())
 
     def _turns(self, session: Session) -> list[CounterTurn]:
         """Every configured counter: open or not, and its priority streak."""
@@ -249,10 +319,10 @@ class QueueReader:
             medians[field] = self._median_service(session, f) if f else 0.0
         return estimate_wait_minutes(told.people_ahead, medians[field], told.counters_open)
 
-    def _issued(self, session: Session, t: TicketRow, waiting: Sequence[TicketRow]) -> IssuedTicket:
+    def _issued(self, session: Session, t: TicketRow, waiting: Sequence[Waiting]) -> IssuedTicket:
         """`t` with what its holder is told: people ahead and estimate while it waits today."""
         lines, turns = self._lines(waiting), self._turns(session)
-        if all(r.id != t.id for r in waiting):  # called, served or gone: nobody ahead now
+        if all(w.ticket_id != t.id for w in waiting):  # called, served or gone: nobody ahead now
             able = set(counters_able(place_of(t), lines.fields_of))
             counters_open = sum(1 for c in turns if c.is_open and c.number in able)
             return IssuedTicket(ticket_value(t), 0, 0, counters_open)
@@ -266,7 +336,7 @@ class QueueReader:
             t = s.get(TicketRow, ticket_id)
             if t is None:
                 raise UnknownTicket(f"Không có phiếu {ticket_id}", f"No ticket with id {ticket_id}")
-            return self._issued(s, t, self._waiting_today(s, self.business_day()))
+            return self._issued(s, t, self._waiting_places(s, self.business_day()))
 
     def _find(
         self,
@@ -334,10 +404,12 @@ class QueueReader:
                         )
                     ).all()
                 )
-            waiting = self._waiting_today(s, day)
+            waiting = self._waiting_places(s, day)
             mine = {r.id for r in rows}
             seen = outlooks(
-                (place_of(r) for r in waiting if r.id in mine), self._lines(waiting), self._turns(s)
+                (w.place for w in waiting if w.ticket_id in mine),
+                self._lines(waiting),
+                self._turns(s),
             )
             medians: dict[str, float] = {}
             start = self.day_start(day)
@@ -415,25 +487,23 @@ class QueueReader:
 
     def last_event_id(self) -> int:
         with self.store.read() as s:
-            return int(
-                s.scalar(select(func.max(EventRow.id)).where(EventRow.site == self.site)) or 0
-            )
+            return self._last_event_id(s)
 
     def snapshot(self, recent: int = 10) -> Snapshot:
         """Waiting per field, each counter's ticket and stats, the recent calls."""
         now = self.clock.now()
         day = self.business_day(now)
         with self.store.read() as s:
-            last_id = int(
-                s.scalar(select(func.max(EventRow.id)).where(EventRow.site == self.site)) or 0
-            )
-            rows = self._waiting_today(s, day)
+            mark = self._log_mark(s)
+            last_id = mark[0] if mark is not None else 0
+            rows = self._waiting_places(s, day, mark)
             counts: dict[tuple[str, bool], int] = {}
             oldest: dict[str, datetime] = {}
-            for r in rows:
-                key = (r.queue_field, bool(r.priority))
+            for w in rows:
+                key = (w.place.field, w.place.priority)
                 counts[key] = counts.get(key, 0) + 1
-                oldest[r.queue_field] = min(oldest.get(r.queue_field, r.issued_at), r.issued_at)
+                f_code = w.place.field
+                oldest[f_code] = min(oldest.get(f_code, w.issued_at), w.issued_at)
             # What a normal ticket taken now would be told: the kiosk button's promise.
             codes = [f.code for f in self.config.fields]
             newcomers = newcomer_outlooks(self._lines(rows), self._turns(s), codes)

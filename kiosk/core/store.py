@@ -17,7 +17,7 @@ so a transaction holding the event lock never waits for a row lock (no deadlock)
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from typing import Any, TypeVar
@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 #: pg_advisory_xact_lock key serialising the insertion of events (see the module docstring).
 EVENT_LOCK_KEY = 727002
 _PENDING_EVENTS = "kiosk_pending_events"
+_ON_COMMIT = "kiosk_on_commit"
 S = TypeVar("S", bound=Select[Any])
 
 
@@ -59,16 +60,30 @@ class Store:
     def write(self) -> Iterator[Session]:
         """A write transaction: committed on success, rolled back on any error."""
         try:
-            with Session(self.engine, expire_on_commit=False) as session, session.begin():
-                session.info[_PENDING_EVENTS] = []
-                yield session
-                self._insert_events(session)
+            with Session(self.engine, expire_on_commit=False) as session:
+                with session.begin():
+                    session.info[_PENDING_EVENTS] = []
+                    session.info[_ON_COMMIT] = []
+                    yield session
+                    self._insert_events(session)
+                for done in session.info.pop(_ON_COMMIT):
+                    done()
         except (OperationalError, DBAPIError) as exc:
             if _is_integrity(exc):
                 raise
             raise explain_db_error(exc, self.url) from exc
         except PoolTimeout as exc:
             raise _pool_busy(self.url) from exc
+
+    @staticmethod
+    def on_commit(session: Session, done: Callable[[], None]) -> None:
+        """Call `done` once the write transaction `session` has committed (never on rollback)."""
+        session.info[_ON_COMMIT].append(done)
+
+    @staticmethod
+    def is_writing(session: Session) -> bool:
+        """Whether `session` is a write transaction (`write`), not a read."""
+        return _PENDING_EVENTS in session.info
 
     def add_event(self, session: Session, event: EventRow) -> None:
         """Append `event` to the log when the write transaction commits (in call order)."""
