@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -14,7 +15,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis.stateful import RuleBasedStateMachine
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, rule
 
 from kiosk.core.clock import ManualClock
 from kiosk.core.config import Config, default_config_text, parse_config
@@ -193,3 +195,62 @@ def stamp_revision(url: str, revision: str) -> None:
     with engine.begin() as conn:
         conn.execute(sa.text("UPDATE alembic_version SET version_num = :r"), {"r": revision})
     engine.dispose()
+
+
+class QueueActions(ServiceMachine):
+    """Every kiosk and clerk action, chosen at random; subclasses add the invariants."""
+
+    FIELDS = ("hotich", "chungthuc", "datdai", "ketqua")
+    COUNTERS = (1, 2, 3, 4, 6)
+
+    def __init__(self) -> None:
+        super().__init__(make_config(**ALWAYS_OPEN))  # "next morning" may be a Sunday
+        self.issued: Counter[tuple[object, str]] = Counter()
+
+    @rule(field=st.sampled_from(FIELDS), priority=st.booleans())
+    def issue(self, field: str, priority: bool) -> None:
+        t = self.svc.issue(field, priority=priority).ticket
+        self.issued[(t.business_day, field)] += 1
+
+    @rule(counter=st.sampled_from(COUNTERS))
+    def call_next(self, counter: int) -> None:
+        self._try(self.svc.call_next, counter)
+
+    @rule(counter=st.sampled_from(COUNTERS))
+    def recall(self, counter: int) -> None:
+        self._try(self.svc.recall, counter)
+
+    @rule(counter=st.sampled_from(COUNTERS))
+    def skip(self, counter: int) -> None:
+        self._try(self.svc.skip, counter)
+
+    @rule(counter=st.sampled_from(COUNTERS), dossiers=st.integers(0, 4))
+    def complete(self, counter: int, dossiers: int) -> None:
+        self._try(self.svc.complete, counter, dossiers=dossiers)
+
+    @rule(counter=st.sampled_from(COUNTERS), field=st.sampled_from(FIELDS))
+    def transfer_field(self, counter: int, field: str) -> None:
+        self._try(self.svc.transfer, counter, to_field=field)
+
+    @rule(counter=st.sampled_from(COUNTERS), to=st.sampled_from(COUNTERS))
+    def transfer_counter(self, counter: int, to: int) -> None:
+        self._try(self.svc.transfer, counter, to_counter=to)
+
+    @rule()
+    def return_a_skipped(self) -> None:
+        skipped = self.svc.skipped()
+        if skipped:
+            self.svc.return_skipped(skipped[-1].code)
+
+    @rule(counter=st.sampled_from(COUNTERS))
+    def pause(self, counter: int) -> None:
+        self.svc.pause_counter(counter, "họp")
+
+    @rule(minutes=st.integers(1, 30))
+    def time_passes(self, minutes: int) -> None:
+        self.clock.advance(minutes=minutes)
+
+    @rule()
+    def next_morning(self) -> None:
+        self.clock.advance(days=1)
+        self.svc.open_counter(1)  # any write closes yesterday's unfinished tickets

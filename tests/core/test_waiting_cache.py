@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import strategies as st
-from hypothesis.stateful import invariant, rule
+from hypothesis.stateful import invariant
 from sqlalchemy import update
 
 from kiosk.core import waiting
@@ -19,10 +18,7 @@ from kiosk.core.model import Snapshot
 from kiosk.core.queue import QueueService
 from kiosk.core.schema import TicketRow
 from kiosk.core.store import Store
-from tests.support import ALWAYS_OPEN, ServiceMachine, make_config, run_machine
-
-FIELDS = ["hotich", "chungthuc", "datdai", "ketqua"]
-COUNTERS = [1, 2, 3, 4, 6]
+from tests.support import QueueActions, run_machine
 
 
 def _fresh(svc: QueueService) -> QueueService:
@@ -37,67 +33,24 @@ def _told(svc: QueueService, ids: list[int]) -> list[tuple[int, int | None, int 
     ]
 
 
-class TwoProcesses(ServiceMachine):
-    """Clerks and the kiosk write through one service; a display-like reader in another
-    "process" keeps its cache across all of it, and must read what a fresh reader reads."""
+class TwoProcesses(QueueActions):
+    """Clerks and the kiosk write through one service (`QueueActions`); a display-like reader
+    in another "process" keeps its cache across all of it, and must read what a fresh reader
+    reads."""
 
     def __init__(self) -> None:
-        super().__init__(make_config(**ALWAYS_OPEN))
+        super().__init__()
         self.other_store = Store.open(self.store.url)
         self.reader = QueueService(self.other_store, self.svc.config, self.clock)
-        self.ids: list[int] = []
 
     def teardown(self) -> None:
         self.other_store.close()
         super().teardown()
 
-    @rule(field=st.sampled_from(FIELDS), priority=st.booleans())
-    def issue(self, field: str, priority: bool) -> None:
-        self.ids.append(self.svc.issue(field, priority=priority).ticket.id)
-
-    @rule(counter=st.sampled_from(COUNTERS))
-    def call_next(self, counter: int) -> None:
-        self._try(self.svc.call_next, counter)
-
-    @rule(counter=st.sampled_from(COUNTERS))
-    def skip(self, counter: int) -> None:
-        self._try(self.svc.skip, counter)
-
-    @rule(counter=st.sampled_from(COUNTERS))
-    def complete(self, counter: int) -> None:
-        self._try(self.svc.complete, counter)
-
-    @rule(counter=st.sampled_from(COUNTERS), field=st.sampled_from(FIELDS))
-    def transfer_field(self, counter: int, field: str) -> None:
-        self._try(self.svc.transfer, counter, to_field=field)
-
-    @rule(counter=st.sampled_from(COUNTERS), to=st.sampled_from(COUNTERS))
-    def transfer_counter(self, counter: int, to: int) -> None:
-        self._try(self.svc.transfer, counter, to_counter=to)
-
-    @rule()
-    def return_a_skipped(self) -> None:
-        skipped = self.svc.skipped()
-        if skipped:
-            self.svc.return_skipped(skipped[-1].code)
-
-    @rule(counter=st.sampled_from(COUNTERS))
-    def pause(self, counter: int) -> None:
-        self.svc.pause_counter(counter, "họp")
-
-    @rule(minutes=st.integers(1, 30))
-    def time_passes(self, minutes: int) -> None:
-        self.clock.advance(minutes=minutes)
-
-    @rule()
-    def next_morning(self) -> None:
-        self.clock.advance(days=1)
-        self.svc.open_counter(1)
-
     @invariant()
     def the_long_lived_reader_reads_what_a_fresh_one_reads(self) -> None:
         assert self.reader.snapshot() == _fresh(self.reader).snapshot()
-        recent = self.ids[-4:]
+        recent = [t.id for t in self.svc.tickets()][-4:]
         assert _told(self.reader, recent) == _told(_fresh(self.reader), recent)
 
 
