@@ -28,7 +28,7 @@ from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.errors import DatabaseError
 from kiosk.core.model import EventKind
 from kiosk.core.pin import verify_pin
-from kiosk.core.schema import EventRow, PinLockoutRow
+from kiosk.core.schema import PinLockoutRow
 from kiosk.core.store import Store
 from kiosk.core.texts import Text
 
@@ -102,7 +102,7 @@ class Lockout:
         now = self.clock.now()
         try:
             with self.store.read() as s:
-                row = s.get(PinLockoutRow, (self.site, scope))
+                row = s.get(PinLockoutRow, self.site, scope)
                 failures, until = (row.failures, row.locked_until) if row else (0, None)
         except DatabaseError:
             failures, until = self._memory.get(scope, (0, None))
@@ -116,28 +116,30 @@ class Lockout:
                 self.store.insert_ignore(
                     s, PinLockoutRow, site=self.site, scope=scope, failures=0, updated_at=now
                 )
-                row = s.scalars(
+                row = s.record(
+                    PinLockoutRow,
                     self.store.lock_rows(
                         select(PinLockoutRow).where(
                             PinLockoutRow.site == self.site, PinLockoutRow.scope == scope
                         )
-                    )
-                ).one()
+                    ),
+                )
+                assert row is not None  # inserted above when missing
                 row.failures += 1
                 delay = lock_delay(row.failures)
                 row.locked_until = now + timedelta(seconds=delay) if delay else None
                 row.updated_at = now
                 failures = row.failures
-                self.store.add_event(
-                    s,
-                    EventRow(
-                        at=now,
-                        business_day=self._business_day(now),
-                        kind=EventKind.PIN_FAILED.value,
-                        actor=actor,
-                        site=self.site,
-                        data={"scope": scope, "failures": failures, "locked_seconds": delay},
-                    ),
+                s.add_event(
+                    at=now,
+                    business_day=self._business_day(now),
+                    kind=EventKind.PIN_FAILED.value,
+                    ticket_id=None,
+                    counter=None,
+                    field=None,
+                    actor=actor,
+                    site=self.site,
+                    data={"scope": scope, "failures": failures, "locked_seconds": delay},
                 )
         except DatabaseError as exc:
             log.warning("wrong PIN counted in memory only (database away): %s", exc.message_en)
@@ -151,7 +153,7 @@ class Lockout:
         self._memory.pop(scope, None)
         try:
             with self.store.write() as s:
-                row = s.get(PinLockoutRow, (self.site, scope))
+                row = s.get(PinLockoutRow, self.site, scope)
                 if row is not None and (row.failures or row.locked_until):
                     row.failures, row.locked_until = 0, None
                     row.updated_at = self.clock.now()

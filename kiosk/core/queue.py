@@ -13,9 +13,10 @@ import secrets
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, or_, select
 
+from kiosk.core.clock import Clock
+from kiosk.core.config import Config
 from kiosk.core.errors import (
     CallTooSoon,
     CounterBusy,
@@ -32,6 +33,7 @@ from kiosk.core.order import choose, next_streak
 from kiosk.core.reader import QueueReader, ticket_value
 from kiosk.core.rules import call_guard_remaining
 from kiosk.core.schema import CounterRow, EventRow, FieldDayRow, TicketRow
+from kiosk.core.store import Store, Tx
 
 log = logging.getLogger(__name__)
 _STATE_VI = {
@@ -53,8 +55,12 @@ def new_page_token() -> str:
 class QueueService(QueueReader):
     """Queue operations for one site. Thread-safe: every call opens its own transaction."""
 
-    #: The business day whose earlier days' queues this process has closed (committed).
-    _expired_before: date | None = None
+    def __init__(self, store: Store, config: Config, clock: Clock | None = None) -> None:
+        super().__init__(store, config, clock)
+        #: The business day whose earlier days' queues this process has closed (committed).
+        self._expired_before: date | None = None
+        self._heads: dict[tuple[int, bool], tuple[date, Select[Any]]] = {}
+        self._counter_stmts: dict[int, Select[Any]] = {}
 
     def _join_today(self, t: TicketRow, day: date) -> None:
         """A ticket of an earlier day leaving its counter unfinished after midnight (transfer,
@@ -65,7 +71,7 @@ class QueueService(QueueReader):
 
     def _log(
         self,
-        session: Session,
+        tx: Tx,
         now: datetime,
         kind: EventKind,
         *,
@@ -74,10 +80,11 @@ class QueueService(QueueReader):
         counter: int | None = None,
         field: str | None = None,
         data: dict[str, Any] | None = None,
-    ) -> EventRow:
-        row = EventRow(
+        day: date | None = None,
+    ) -> None:
+        tx.add_event(
             at=now,
-            business_day=self.business_day(now),
+            business_day=day or self.business_day(now),
             kind=kind.value,
             ticket_id=ticket.id if ticket else None,
             counter=counter,
@@ -86,28 +93,27 @@ class QueueService(QueueReader):
             site=self.site,
             data=data or {},
         )
-        self.store.add_event(session, row)
-        return row
 
-    def _close_earlier_days(self, session: Session) -> tuple[datetime, date]:
+    def _close_earlier_days(self, tx: Tx) -> tuple[datetime, date]:
         """Start of every write: the time and business day, after closing earlier days' queues."""
         now = self.clock.now()
         day = self.business_day(now)
         if self._expired_before != day:
-            self._expire_previous_days(session, now, day)
+            self._expire_previous_days(tx, now, day)
             # Once committed, no ticket of an earlier day can wait in an earlier queue again
             # (`_join_today` moves a late one into today's), so later writes skip the query.
-            self.store.on_commit(session, lambda: setattr(self, "_expired_before", day))
+            tx.after_commit.append(lambda: setattr(self, "_expired_before", day))
         return now, day
 
-    def _expire_previous_days(self, session: Session, now: datetime, day: date) -> None:
+    def _expire_previous_days(self, tx: Tx, now: datetime, day: date) -> None:
         """Close the tickets left in earlier days' queues with an `expired` event.
 
         Only waiting and skipped tickets expire (skipped ones as no-shows). A ticket a counter
         holds (called or being served) at midnight stays with it until finished, completed,
         skipped or transferred, and is counted on the day it was issued; see `_join_today`.
         """
-        stale = session.scalars(
+        stale = tx.records(
+            TicketRow,
             self.store.lock_rows(
                 select(TicketRow)
                 .where(
@@ -119,8 +125,8 @@ class QueueService(QueueReader):
                 # One lock order for every process, so two racing at rollover cannot deadlock.
                 .order_by(TicketRow.id),
                 skip_locked=False,
-            )
-        ).all()
+            ),
+        )
         if not stale:
             return
         for t in stale:
@@ -131,31 +137,59 @@ class QueueService(QueueReader):
                 else TicketState.EXPIRED.value
             )
             t.counter = None
-            ev = EventRow(
-                at=now,
-                business_day=t.business_day,
-                kind=EventKind.EXPIRED.value,
-                ticket_id=t.id,
-                counter=None,
-                field=t.queue_field,
+            self._log(
+                tx,
+                now,
+                EventKind.EXPIRED,
                 actor="system",
-                site=self.site,
+                ticket=t,
                 data={"from": before.value, "code": t.code},
+                day=t.business_day,
             )
-            self.store.add_event(session, ev)
         log.info("expired %d unfinished tickets of earlier days", len(stale))
 
-    def _counter_row(self, session: Session, number: int, now: datetime) -> CounterRow:
-        self._check_counter(number)
-        stmt = self.store.lock_rows(
-            select(CounterRow).where(CounterRow.site == self.site, CounterRow.number == number)
+    def _head_statement(self, counter: int, priority: bool, day: date) -> Select[Any]:
+        """The first waiting ticket of a class that `counter` may call (its fields' lines and
+        its own), locked and skipped by other callers on PostgreSQL. Built once per day and
+        counter: building a statement costs more than SQLite takes to run it."""
+        key = (counter, priority)
+        built = self._heads.get(key)
+        if built is not None and built[0] == day:
+            return built[1]
+        fields = self.config.fields_of_counter(counter)
+        stmt = (
+            select(TicketRow)
+            .where(
+                TicketRow.site == self.site,
+                TicketRow.state == TicketState.WAITING.value,
+                self._todays_queue(day),
+                or_(
+                    TicketRow.target_counter == counter,
+                    (TicketRow.target_counter.is_(None)) & TicketRow.queue_field.in_(fields),
+                ),
+                TicketRow.priority.is_(priority),
+            )
+            .order_by(TicketRow.sort_at, TicketRow.id)
+            .limit(1)
         )
-        row = session.scalars(stmt).first()
+        stmt = self.store.lock_rows(stmt, skip_locked=True)
+        self._heads[key] = (day, stmt)
+        return stmt
+
+    def _counter_row(self, tx: Tx, number: int, now: datetime) -> CounterRow:
+        self._check_counter(number)
+        stmt = self._counter_stmts.get(number)
+        if stmt is None:
+            stmt = self.store.lock_rows(
+                select(CounterRow).where(CounterRow.site == self.site, CounterRow.number == number)
+            )
+            self._counter_stmts[number] = stmt
+        row = tx.record(CounterRow, stmt)
         if row is not None:
             return row
         # The counter's first write ever: create its row (another process may race us to it).
         self.store.insert_ignore(
-            session,
+            tx,
             CounterRow,
             site=self.site,
             number=number,
@@ -165,15 +199,17 @@ class QueueService(QueueReader):
             priority_streak=0,
             updated_at=now,
         )
-        return session.scalars(stmt).one()
+        created = tx.record(CounterRow, stmt)
+        assert created is not None  # inserted above, or by the process that raced us
+        return created
 
-    def _held_ticket(self, session: Session, counter: CounterRow) -> TicketRow | None:
+    def _held_ticket(self, tx: Tx, counter: CounterRow) -> TicketRow | None:
         if counter.ticket_id is None:
             return None
-        return session.get(TicketRow, counter.ticket_id)
+        return tx.get(TicketRow, counter.ticket_id)
 
-    def _require_held(self, session: Session, counter: CounterRow) -> TicketRow:
-        t = self._held_ticket(session, counter)
+    def _require_held(self, tx: Tx, counter: CounterRow) -> TicketRow:
+        t = self._held_ticket(tx, counter)
         if t is None:
             raise NoTicketAtCounter(
                 f"Quầy số {counter.number} chưa gọi số nào",
@@ -181,14 +217,12 @@ class QueueService(QueueReader):
             )
         return t
 
-    def _open_if_needed(
-        self, session: Session, counter: CounterRow, now: datetime, actor: str
-    ) -> None:
+    def _open_if_needed(self, tx: Tx, counter: CounterRow, now: datetime, actor: str) -> None:
         if counter.state != CounterState.OPEN.value:
             counter.state = CounterState.OPEN.value
             counter.reason = ""
             counter.updated_at = now
-            self._log(session, now, EventKind.COUNTER_OPENED, actor=actor, counter=counter.number)
+            self._log(tx, now, EventKind.COUNTER_OPENED, actor=actor, counter=counter.number)
 
     # ------------------------------------------------------------------ kiosk
 
@@ -209,7 +243,8 @@ class QueueService(QueueReader):
                     f"{f.name_en}: no more numbers today (daily limit {f.daily_cap})",
                 )
             code = f"{f.prefix}{number:0{self.config.queue.number_digits}d}"
-            t = TicketRow(
+            t = s.insert(
+                TicketRow,
                 site=self.site,
                 business_day=day,
                 field=f.code,
@@ -225,8 +260,6 @@ class QueueService(QueueReader):
                 dossiers=0,
                 page_token=new_page_token(),
             )
-            s.add(t)
-            s.flush()
             self._log(s, now, EventKind.ISSUED, actor=actor, ticket=t, data={"priority": priority})
         # Who is ahead is read after the commit, not under the write lock: the kiosk's other
         # writers (counters calling) never wait for the call order's walk through the queue.
@@ -265,23 +298,9 @@ class QueueService(QueueReader):
             now, day = self._close_earlier_days(s)
             c = self._counter_row(s, counter, now)
             self._finish_held_before_call(s, c, now, actor, dossiers=dossiers, guard=guard)
-            base = select(TicketRow).where(
-                TicketRow.site == self.site,
-                TicketRow.state == TicketState.WAITING.value,
-                self._todays_queue(day),
-                or_(
-                    TicketRow.target_counter == counter,
-                    (TicketRow.target_counter.is_(None)) & TicketRow.queue_field.in_(fields),
-                ),
-            )
 
             def head(priority: bool) -> TicketRow | None:
-                first = (
-                    base.where(TicketRow.priority.is_(priority))
-                    .order_by(TicketRow.sort_at, TicketRow.id)
-                    .limit(1)
-                )
-                return s.scalars(self.store.lock_rows(first, skip_locked=True)).first()
+                return s.record(TicketRow, self._head_statement(counter, priority, day))
 
             chosen = choose(head, self._policy(), c.priority_streak)
             if chosen is None:
@@ -326,7 +345,7 @@ class QueueService(QueueReader):
             return ticket_value(t)
 
     def _finish_held_before_call(
-        self, s: Session, c: CounterRow, now: datetime, actor: str, *, dossiers: int, guard: bool
+        self, s: Tx, c: CounterRow, now: datetime, actor: str, *, dossiers: int, guard: bool
     ) -> None:
         """Before a call: refuse a too-soon repeat (`guard`), then complete the ticket in hand."""
         held = self._held_ticket(s, c)
@@ -341,7 +360,7 @@ class QueueService(QueueReader):
             )
         self._complete(s, c, held, now, actor, dossiers=dossiers)
 
-    def _check_call_guard(self, s: Session, c: CounterRow, held: TicketRow, now: datetime) -> None:
+    def _check_call_guard(self, s: Tx, c: CounterRow, held: TicketRow, now: datetime) -> None:
         """CallTooSoon while `c` holds the ticket it called less than the guard time ago."""
         seconds = self.config.queue.call_guard_seconds
         if seconds <= 0:
@@ -366,7 +385,7 @@ class QueueService(QueueReader):
 
     def _call(
         self,
-        s: Session,
+        s: Tx,
         c: CounterRow,
         t: TicketRow,
         now: datetime,
@@ -477,7 +496,7 @@ class QueueService(QueueReader):
             return ticket_value(t)
 
     def _complete(
-        self, s: Session, c: CounterRow, t: TicketRow, now: datetime, actor: str, *, dossiers: int
+        self, s: Tx, c: CounterRow, t: TicketRow, now: datetime, actor: str, *, dossiers: int
     ) -> None:
         implicit_start = t.serving_at is None
         if implicit_start:
@@ -600,16 +619,15 @@ class QueueService(QueueReader):
         f = self._field(field)
         with self.store.write() as s:
             now, day = self._close_earlier_days(s)
-            row = s.get(FieldDayRow, (self.site, day, f.code))
+            row = s.get(FieldDayRow, self.site, day, f.code)
             if row is None:
-                s.add(
-                    FieldDayRow(
-                        site=self.site,
-                        business_day=day,
-                        field=f.code,
-                        is_open=is_open,
-                        reason=reason,
-                    )
+                s.insert(
+                    FieldDayRow,
+                    site=self.site,
+                    business_day=day,
+                    field=f.code,
+                    is_open=is_open,
+                    reason=reason,
                 )
             else:
                 row.is_open = is_open

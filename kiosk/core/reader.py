@@ -8,12 +8,11 @@ display and the web pages need only this.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import ColumnElement, extract, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Executable, Row, bindparam, extract, func, select
 
 from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.config import Config, FieldConfig
@@ -56,10 +55,13 @@ from kiosk.core.rules import (
     median_service_seconds,
 )
 from kiosk.core.schema import CounterRow, EventRow, FieldDayRow, TicketRow
-from kiosk.core.store import Store
-from kiosk.core.waiting import Mark, Waiting, WaitingCache, waiting_of
+from kiosk.core.store import Store, Tx
+from kiosk.core.waiting import Mark, Waiting, WaitingCache, WaitingNow, waiting_of
 
 _HELD = frozenset(s.value for s in HELD_STATES)
+S = TypeVar("S", bound=Executable)
+#: An event's ticket code beside the event's own columns (a Core row is flat).
+_TICKET_CODE = TicketRow.code.label("ticket_code")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -112,7 +114,7 @@ def place_of(row: TicketRow) -> Place:
     )
 
 
-def event_value(row: EventRow, code: str | None) -> Event:
+def event_value(row: EventRow | Row[*tuple[Any, ...]], code: str | None) -> Event:
     return Event(
         id=row.id,
         at=row.at,
@@ -137,6 +139,11 @@ class QueueReader:
         self.clock = clock or SystemClock()
         self.site = config.site.id
         self._waiting_cache = WaitingCache()
+        self._lines_memo: tuple[int, Lines] | None = None
+        #: The kiosk buttons' promise for the same waiting tickets and counters.
+        self._newcomers_memo: tuple[Hashable, dict[str, Outlook]] | None = None
+        self._statements: dict[tuple[Hashable, date | None], Any] = {}
+        self._statements_day: date | None = None
 
     def business_day(self, now: datetime | None = None) -> date:
         return self.config.local_today(now or self.clock.now())
@@ -179,110 +186,169 @@ class QueueReader:
         return (f.name, f.name_en) if f else (code, code)
 
     def _field_open_state(
-        self, session: Session, f: FieldConfig, now: datetime, day: date
+        self,
+        session: Tx,
+        f: FieldConfig,
+        now: datetime,
+        day: date,
+        overrides: Mapping[str, bool] | None = None,
     ) -> tuple[bool, str, str, datetime | None]:
-        """(open, reason_vi, reason_en, opens_at) for issuing a ticket in field `f` now."""
-        override = session.get(FieldDayRow, (self.site, day, f.code))
+        """(open, reason_vi, reason_en, opens_at) for issuing a ticket in field `f` now;
+        `overrides`: the day's admin decisions (`_field_days`) when already read."""
+        if overrides is None:
+            row = session.get(FieldDayRow, self.site, day, f.code)
+            override = row.is_open if row is not None else None
+        else:
+            override = overrides.get(f.code)
         return field_open_state(
-            f,
-            self.config.hours_of(f),
-            now.astimezone(self.config.zone),
-            override.is_open if override is not None else None,
+            f, self.config.hours_of(f), now.astimezone(self.config.zone), override
         )
 
-    def _issued_count(self, session: Session, field: str, day: date) -> int:
+    def _field_days(self, session: Tx, day: date) -> dict[str, bool]:
+        """The admin's decisions for day `day`: field code -> forced open (True) or closed."""
+        stmt = self._statement(
+            "field days",
+            day,
+            lambda: select(FieldDayRow.field, FieldDayRow.is_open).where(
+                FieldDayRow.site == self.site, FieldDayRow.business_day == day
+            ),
+        )
+        return {code: bool(is_open) for code, is_open in session.execute(stmt)}
+
+    def _statement(self, key: Hashable, day: date | None, build: Callable[[], S]) -> S:
+        """`build()`, built once per `key` (and per `day`, for a statement holding the day):
+        building a statement costs more than SQLite takes to run it."""
+        if day is not None and day != self._statements_day:
+            self._statements = {}  # yesterday's statements are never used again
+            self._statements_day = day
+        stmt = self._statements.get((key, day))
+        if stmt is None:
+            stmt = self._statements[(key, day)] = build()
+        return cast(S, stmt)
+
+    def _issued_counts(self, session: Tx, day: date) -> dict[str, int]:
+        """Tickets issued on day `day`, by field (a field with none is missing)."""
         from kiosk.core.schema import SequenceRow
 
-        n = session.scalar(
-            select(SequenceRow.last_number).where(
-                SequenceRow.site == self.site,
-                SequenceRow.business_day == day,
-                SequenceRow.field == field,
-            )
+        stmt = self._statement(
+            "issued",
+            day,
+            lambda: select(SequenceRow.field, SequenceRow.last_number).where(
+                SequenceRow.site == self.site, SequenceRow.business_day == day
+            ),
         )
-        return int(n or 0)
+        return {code: int(n) for code, n in session.execute(stmt)}
 
-    def _median_service(self, session: Session, f: FieldConfig) -> float:
-        rows = session.execute(
-            select(TicketRow.serving_at, TicketRow.completed_at)
-            .where(
-                TicketRow.site == self.site,
-                TicketRow.queue_field == f.code,
-                TicketRow.completed_at.is_not(None),
-            )
-            .order_by(TicketRow.completed_at.desc())
-            .limit(self.config.queue.estimate_window)
-        ).all()
+    def _median_service(self, session: Tx, f: FieldConfig) -> float:
+        stmt = self._statement(
+            ("median", f.code),
+            None,
+            lambda: (
+                select(TicketRow.serving_at, TicketRow.completed_at)
+                .where(
+                    TicketRow.site == self.site,
+                    TicketRow.queue_field == f.code,
+                    TicketRow.completed_at.is_not(None),
+                )
+                .order_by(TicketRow.completed_at.desc())
+                .limit(self.config.queue.estimate_window)
+            ),
+        )
+        rows = session.execute(stmt).all()
         durations = [(c - s).total_seconds() for s, c in rows if s is not None and c is not None]
         return median_service_seconds(durations, f.service_minutes)
 
-    def _waiting_today(self, session: Session, day: date) -> list[TicketRow]:
+    def _waiting_today(self, session: Tx, day: date) -> list[TicketRow]:
         """Every ticket waiting in today's queue."""
-        return list(
-            session.scalars(
-                select(TicketRow).where(
-                    TicketRow.site == self.site,
-                    TicketRow.state == TicketState.WAITING.value,
-                    self._todays_queue(day),
-                )
-            ).all()
+        return session.rows(
+            TicketRow,
+            select(TicketRow).where(
+                TicketRow.site == self.site,
+                TicketRow.state == TicketState.WAITING.value,
+                self._todays_queue(day),
+            ),
         )
 
-    def _waiting_places(
-        self, session: Session, day: date, mark: Mark | None = None
-    ) -> list[Waiting]:
+    def _waiting_places(self, session: Tx, day: date, mark: Mark | None = None) -> WaitingNow:
         """Every ticket waiting in today's queue: from the process's `WaitingCache`, brought
         up to the log's last event (`mark`, when the caller has read it already)."""
-        base = select(*_PLACE_COLUMNS).where(
-            TicketRow.site == self.site,
-            TicketRow.state == TicketState.WAITING.value,
-            self._todays_queue(day),
+        base = self._statement(
+            "waiting",
+            day,
+            lambda: select(*_PLACE_COLUMNS).where(
+                TicketRow.site == self.site,
+                TicketRow.state == TicketState.WAITING.value,
+                self._todays_queue(day),
+            ),
+        )
+        some = self._statement(
+            "waiting some",
+            day,
+            lambda: base.where(TicketRow.id.in_(bindparam("ids", expanding=True))),
         )
 
         def read_all() -> list[Waiting]:
             return [waiting_of(r, placed) for r in session.execute(base)]
 
-        if self.store.is_writing(session):
+        if session.writing:
             # Changes not yet committed have no events yet: never let them into the cache.
-            return read_all()
+            return WaitingNow({w.ticket_id: w for w in read_all()}, -1)
 
         def mark_of(event_id: int) -> Mark:
             return self._log_mark(session, event_id)
 
         def changed_since(after: int, upto: int) -> Sequence[int]:
-            return session.scalars(
-                select(EventRow.ticket_id).where(
+            stmt = self._statement(
+                "changed",
+                None,
+                lambda: select(EventRow.ticket_id).where(
                     EventRow.site == self.site,
-                    EventRow.id > after,
-                    EventRow.id <= upto,
+                    EventRow.id > bindparam("after"),
+                    EventRow.id <= bindparam("upto"),
                     EventRow.ticket_id.is_not(None),
-                )
-            ).all()  # type: ignore[return-value]  # ticket_id IS NOT NULL: ints only
+                ),
+            )
+            return session.scalars(stmt, {"after": after, "upto": upto}).all()
 
         def read_some(ids: Sequence[int]) -> list[Waiting]:
             return [
                 waiting_of(r, placed)
                 for i in range(0, len(ids), 500)
-                for r in session.execute(base.where(TicketRow.id.in_(ids[i : i + 500])))
+                for r in session.execute(some, {"ids": list(ids[i : i + 500])})
             ]
 
         if mark is None:
             mark = self._log_mark(session)
         return self._waiting_cache.waiting(day, mark, read_all, mark_of, changed_since, read_some)
 
-    def _log_mark(self, session: Session, event_id: int | None = None) -> Mark:
+    def _log_mark(self, session: Tx, event_id: int | None = None) -> Mark:
         """The log's last event (or event `event_id`) as (id, at, kind, ticket id)."""
-        stmt = select(EventRow.id, EventRow.at, EventRow.kind, EventRow.ticket_id).where(
-            EventRow.site == self.site
-        )
+        columns = (EventRow.id, EventRow.at, EventRow.kind, EventRow.ticket_id)
         if event_id is None:
-            stmt = stmt.order_by(EventRow.id.desc()).limit(1)
+            stmt = self._statement(
+                "last event",
+                None,
+                lambda: (
+                    select(*columns)
+                    .where(EventRow.site == self.site)
+                    .order_by(EventRow.id.desc())
+                    .limit(1)
+                ),
+            )
         else:
-            stmt = stmt.where(EventRow.id == event_id)
-        row = session.execute(stmt).first()
+            stmt = self._statement(
+                "event",
+                None,
+                lambda: select(*columns).where(
+                    EventRow.site == self.site, EventRow.id == bindparam("event_id")
+                ),
+            )
+        row = session.execute(
+            stmt, {"event_id": event_id} if event_id is not None else None
+        ).first()
         return (row.id, row.at, row.kind, row.ticket_id) if row is not None else None
 
-    def _last_event_id(self, session: Session) -> int:
+    def _last_event_id(self, session: Tx) -> int:
         return int(
             session.scalar(select(func.max(EventRow.id)).where(EventRow.site == self.site)) or 0
         )
@@ -291,17 +357,28 @@ class QueueReader:
         q = self.config.queue
         return Policy(q.priority_policy, q.priority_burst)
 
-    def _lines(self, waiting: Iterable[Waiting]) -> Lines:
+    def _lines(self, waiting: WaitingNow) -> Lines:
+        """The waiting tickets in their lines; the same object while they are unchanged (the
+        call order's functions copy the lines before they take from them)."""
+        memo = self._lines_memo
+        if memo is not None and memo[0] == waiting.version >= 0:
+            return memo[1]
         cfg = self.config
         layout = {c.number: cfg.fields_of_counter(c.number) for c in cfg.counters}
-        return Lines.of((w.place for w in waiting), layout, self._policy())
+        lines = Lines.of((w.place for w in waiting), layout, self._policy())
+        self._lines_memo = (waiting.version, lines)
+        return lines
 
-    def _turns(self, session: Session) -> list[CounterTurn]:
+    def _counter_rows(self, session: Tx) -> dict[int, CounterRow]:
+        """The counters' rows (a counter never used has none), by number."""
+        stmt = self._statement(
+            "counters", None, lambda: select(CounterRow).where(CounterRow.site == self.site)
+        )
+        return {c.number: c for c in session.rows(CounterRow, stmt)}
+
+    def _turns(self, session: Tx, rows: dict[int, CounterRow] | None = None) -> list[CounterTurn]:
         """Every configured counter: open or not, and its priority streak."""
-        rows = {
-            c.number: c
-            for c in session.scalars(select(CounterRow).where(CounterRow.site == self.site)).all()
-        }
+        rows = self._counter_rows(session) if rows is None else rows
         turns = []
         for cc in self.config.counters:
             row = rows.get(cc.number)
@@ -310,7 +387,7 @@ class QueueReader:
         return turns
 
     def _wait(
-        self, session: Session, field: str, told: Outlook, medians: dict[str, float]
+        self, session: Tx, field: str, told: Outlook, medians: dict[str, float]
     ) -> int | None:
         """The estimated wait of a ticket of `field` told `told` (None: no counter open);
         `medians` keeps each field's recent median for the rest of the read."""
@@ -319,10 +396,10 @@ class QueueReader:
             medians[field] = self._median_service(session, f) if f else 0.0
         return estimate_wait_minutes(told.people_ahead, medians[field], told.counters_open)
 
-    def _issued(self, session: Session, t: TicketRow, waiting: Sequence[Waiting]) -> IssuedTicket:
+    def _issued(self, session: Tx, t: TicketRow, waiting: WaitingNow) -> IssuedTicket:
         """`t` with what its holder is told: people ahead and estimate while it waits today."""
         lines, turns = self._lines(waiting), self._turns(session)
-        if all(w.ticket_id != t.id for w in waiting):  # called, served or gone: nobody ahead now
+        if t.id not in waiting:  # called, served or gone: nobody ahead now
             able = set(counters_able(place_of(t), lines.fields_of))
             counters_open = sum(1 for c in turns if c.is_open and c.number in able)
             return IssuedTicket(ticket_value(t), 0, 0, counters_open)
@@ -340,7 +417,7 @@ class QueueReader:
 
     def _find(
         self,
-        s: Session,
+        s: Tx,
         code: str,
         day: date,
         *,
@@ -363,7 +440,7 @@ class QueueReader:
             )
             .limit(1)
         )
-        t = s.scalars(self.store.lock_rows(stmt) if lock else stmt).first()
+        t = s.record(TicketRow, self.store.lock_rows(stmt) if lock else stmt)
         if t is None:
             raise UnknownTicket(
                 f"Không có số {code} trong ngày {day:%d/%m/%Y}",
@@ -397,12 +474,13 @@ class QueueReader:
             rows: list[TicketRow] = []
             for i in range(0, len(wanted), 500):
                 rows.extend(
-                    s.scalars(
+                    s.rows(
+                        TicketRow,
                         select(TicketRow).where(
                             TicketRow.site == self.site,
                             TicketRow.page_token.in_(wanted[i : i + 500]),
-                        )
-                    ).all()
+                        ),
+                    )
                 )
             waiting = self._waiting_places(s, day)
             mine = {r.id for r in rows}
@@ -431,7 +509,7 @@ class QueueReader:
             stmt = select(TicketRow).where(TicketRow.site == self.site)
             if day is not None:
                 stmt = stmt.where(TicketRow.business_day == day)
-            return [ticket_value(r) for r in s.scalars(stmt.order_by(TicketRow.id)).all()]
+            return [ticket_value(r) for r in s.rows(TicketRow, stmt.order_by(TicketRow.id))]
 
     def waiting(
         self, fields: Sequence[str] | None = None, *, counter: int | None = None
@@ -471,19 +549,19 @@ class QueueReader:
             )
             if counter is not None:
                 stmt = stmt.where(TicketRow.queue_field.in_(self.config.fields_of_counter(counter)))
-            return [ticket_value(r) for r in s.scalars(stmt.order_by(TicketRow.id.desc())).all()]
+            return [ticket_value(r) for r in s.rows(TicketRow, stmt.order_by(TicketRow.id.desc()))]
 
     def events_after(self, after_id: int = 0, limit: int = 1000) -> list[Event]:
         """The log after event id `after_id`, oldest first (the change feed reads this)."""
         with self.store.read() as s:
             rows = s.execute(
-                select(EventRow, TicketRow.code)
+                select(EventRow, _TICKET_CODE)
                 .outerjoin(TicketRow, TicketRow.id == EventRow.ticket_id)
                 .where(EventRow.site == self.site, EventRow.id > after_id)
                 .order_by(EventRow.id)
                 .limit(limit)
             ).all()
-            return [event_value(e, code) for e, code in rows]
+            return [event_value(e, e.ticket_code) for e in rows]
 
     def last_event_id(self) -> int:
         with self.store.read() as s:
@@ -506,15 +584,25 @@ class QueueReader:
                 oldest[f_code] = min(oldest.get(f_code, w.issued_at), w.issued_at)
             # What a normal ticket taken now would be told: the kiosk button's promise.
             codes = [f.code for f in self.config.fields]
-            newcomers = newcomer_outlooks(self._lines(rows), self._turns(s), codes)
+            counter_rows = self._counter_rows(s)
+            turns = self._turns(s, counter_rows)
+            memo_key = (rows.version, tuple(turns))
+            memo = self._newcomers_memo
+            if memo is not None and memo[0] == memo_key and rows.version >= 0:
+                newcomers = memo[1]
+            else:
+                newcomers = newcomer_outlooks(self._lines(rows), turns, codes)
+                self._newcomers_memo = (memo_key, newcomers)
             medians: dict[str, float] = {}
+            overrides = self._field_days(s, day)
+            issued_counts = self._issued_counts(s, day)
             fields = []
             for f in self.config.ordered_fields():
                 waiting = counts.get((f.code, False), 0) + counts.get((f.code, True), 0)
                 seen = newcomers[f.code]
                 wait = self._wait(s, f.code, seen, medians)
-                is_open, why_vi, why_en, opens = self._field_open_state(s, f, now, day)
-                issued = self._issued_count(s, f.code, day)
+                is_open, why_vi, why_en, opens = self._field_open_state(s, f, now, day, overrides)
+                issued = issued_counts.get(f.code, 0)
                 if is_open and f.daily_cap is not None and issued >= f.daily_cap:
                     is_open = False
                     why_vi, why_en = "Đã hết số thứ tự trong ngày", "No more numbers today"
@@ -536,13 +624,10 @@ class QueueReader:
                         oldest_waiting_at=oldest.get(f.code),
                     )
                 )
-            counter_rows = {
-                c.number: c
-                for c in s.scalars(select(CounterRow).where(CounterRow.site == self.site)).all()
-            }
-            stats = {
-                n: (int(cnt), avg)
-                for n, cnt, avg in s.execute(
+            stats_stmt = self._statement(
+                "served",
+                day,
+                lambda: (
                     select(
                         TicketRow.counter,
                         func.count(),
@@ -554,12 +639,24 @@ class QueueReader:
                         TicketRow.state == TicketState.COMPLETED.value,
                     )
                     .group_by(TicketRow.counter)
-                ).all()
-            }
+                ),
+            )
+            stats = {n: (int(cnt), avg) for n, cnt, avg in s.execute(stats_stmt).all()}
+            held_ids = [r.ticket_id for r in counter_rows.values() if r.ticket_id is not None]
+            held_stmt = self._statement(
+                "held",
+                None,
+                lambda: select(TicketRow).where(TicketRow.id.in_(bindparam("ids", expanding=True))),
+            )
+            held_by_id = (
+                {t.id: t for t in s.rows(TicketRow, held_stmt.params(ids=held_ids))}
+                if held_ids
+                else {}
+            )
             counters = []
             for cc in self.config.counters:
                 row = counter_rows.get(cc.number)
-                held = s.get(TicketRow, row.ticket_id) if row and row.ticket_id else None
+                held = held_by_id.get(row.ticket_id) if row and row.ticket_id else None
                 served, avg = stats.get(cc.number, (0, None))
                 counters.append(
                     CounterStatus(
@@ -575,27 +672,32 @@ class QueueReader:
                         since=row.updated_at if row else None,
                     )
                 )
-            calls = s.execute(
-                select(EventRow, TicketRow.code)
-                .join(TicketRow, TicketRow.id == EventRow.ticket_id)
-                .where(
-                    EventRow.site == self.site,
-                    EventRow.business_day == day,
-                    EventRow.kind.in_([k.value for k in CALL_KINDS]),
-                )
-                .order_by(EventRow.id.desc())
-                .limit(recent)
-            ).all()
+            calls_stmt = self._statement(
+                ("calls", recent),
+                day,
+                lambda: (
+                    select(EventRow, _TICKET_CODE)
+                    .join(TicketRow, TicketRow.id == EventRow.ticket_id)
+                    .where(
+                        EventRow.site == self.site,
+                        EventRow.business_day == day,
+                        EventRow.kind.in_([k.value for k in CALL_KINDS]),
+                    )
+                    .order_by(EventRow.id.desc())
+                    .limit(recent)
+                ),
+            )
+            calls = s.execute(calls_stmt).all()
             recent_calls = tuple(
                 CallRecord(
                     event_id=e.id,
                     at=e.at,
-                    code=code,
+                    code=e.ticket_code,
                     counter=int(e.counter or 0),
                     field=e.field or "",
                     recall=e.kind == EventKind.RECALLED.value,
                 )
-                for e, code in calls
+                for e in calls
             )
             return Snapshot(
                 business_day=day,
@@ -607,8 +709,8 @@ class QueueReader:
             )
 
 
-def _seconds_between(s: Session, start: Any, end: Any) -> Any:
-    """SQL expression for (end - start) in seconds on the session's backend."""
-    if s.get_bind().dialect.name == "postgresql":
+def _seconds_between(s: Tx, start: Any, end: Any) -> Any:
+    """SQL expression for (end - start) in seconds on the transaction's backend."""
+    if s.dialect == "postgresql":
         return extract("epoch", end - start)
     return (func.julianday(end) - func.julianday(start)) * 86400.0

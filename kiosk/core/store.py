@@ -16,17 +16,32 @@ so a transaction holding the event lock never waits for a row lock (no deadlock)
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import Engine, Select, func, select, update
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Engine,
+    Executable,
+    Insert,
+    ScalarResult,
+    Select,
+    Table,
+    Update,
+    bindparam,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from sqlalchemy.orm import Session
 
 from kiosk.core.database import describe_url, explain_db_error, open_engine, read_engine
 from kiosk.core.errors import DatabaseUnavailable
@@ -35,9 +50,162 @@ from kiosk.core.schema import Base, EventRow, SequenceRow, TicketRow
 log = logging.getLogger(__name__)
 #: pg_advisory_xact_lock key serialising the insertion of events (see the module docstring).
 EVENT_LOCK_KEY = 727002
-_PENDING_EVENTS = "kiosk_pending_events"
-_ON_COMMIT = "kiosk_on_commit"
 S = TypeVar("S", bound=Select[Any])
+R = TypeVar("R", bound=Base)
+TupleAny = tuple[Any, ...]
+_EVENTS: Table = EventRow.__table__  # type: ignore[assignment]  # a mapped class's Table
+_TICKETS: Table = TicketRow.__table__  # type: ignore[assignment]
+_INSERT_EVENT = insert(_EVENTS)
+_EVENT_LOCK = select(func.pg_advisory_xact_lock(EVENT_LOCK_KEY))
+_LOCK_REFERENCED = (
+    select(_TICKETS.c.id)
+    .where(_TICKETS.c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(_TICKETS.c.id)
+    .with_for_update(read=True, key_share=True)
+)
+
+
+class Record:
+    """A row read for update. Reading an attribute reads the row; setting one remembers the
+    change, and the transaction writes the changes as one UPDATE by primary key before its
+    next statement (as an ORM would, without its per-statement cost in the queue's hot path).
+    Typed as its table's mapped class (`Tx.get`, `Tx.record`), so mypy checks the names."""
+
+    __slots__ = ("_changes", "_table", "_values")
+
+    def __init__(self, table: Table, values: dict[str, Any]) -> None:
+        object.__setattr__(self, "_table", table)
+        object.__setattr__(self, "_values", values)
+        object.__setattr__(self, "_changes", {})
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(f"{self._table.name} has no column {name!r}") from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name not in self._values:
+            raise AttributeError(f"{self._table.name} has no column {name!r}")
+        self._values[name] = value
+        self._changes[name] = value
+
+    def flush(self, conn: Connection) -> None:
+        """Write the remembered changes (nothing when there are none)."""
+        if not self._changes:
+            return
+        params = {f"new_{k}": v for k, v in self._changes.items()}
+        for c in self._table.primary_key.columns:
+            params[f"key_{c.name}"] = self._values[c.name]
+        conn.execute(_update_of(self._table, frozenset(self._changes)), params)
+        self._changes.clear()
+
+
+@functools.cache
+def _update_of(table: Table, columns: frozenset[str]) -> Update:
+    """UPDATE of `columns` by primary key, built once (its compiled form is then cached)."""
+    key = [c == bindparam(f"key_{c.name}") for c in table.primary_key.columns]
+    return update(table).where(*key).values({c: bindparam(f"new_{c}") for c in sorted(columns)})
+
+
+@functools.cache
+def _insert_of(table: Table) -> Insert:
+    return insert(table)
+
+
+@functools.cache
+def _select_by_key(table: Table) -> Select[Any]:
+    """SELECT of a whole row by primary key (bind parameters key_<column>)."""
+    key = [c == bindparam(f"key_{c.name}") for c in table.primary_key.columns]
+    return select(table).where(*key)
+
+
+class Tx:
+    """One transaction on a connection: statements, rows read for update, and the events a
+    write appends (inserted last, at commit, in call order)."""
+
+    def __init__(self, conn: Connection, dialect: str, *, writing: bool) -> None:
+        self.conn = conn
+        self.dialect = dialect
+        self.writing = writing
+        self.events: list[dict[str, Any]] = []
+        #: Called after a write's commit (never after a rollback).
+        self.after_commit: list[Callable[[], None]] = []
+        self._records: list[Record] = []
+
+    def flush(self) -> None:
+        for r in self._records:
+            r.flush(self.conn)
+
+    def execute(self, stmt: Executable, params: Any = None) -> CursorResult[*TupleAny]:
+        """Run `stmt` after writing the changes made to records so far."""
+        if self._records:
+            self.flush()
+        return self.conn.execute(stmt, params)
+
+    def scalar(self, stmt: Executable, params: Any = None) -> Any:
+        return self.execute(stmt, params).scalar()
+
+    def scalars(self, stmt: Executable, params: Any = None) -> ScalarResult[Any]:
+        return self.execute(stmt, params).scalars()
+
+    def connection(self) -> Connection:
+        self.flush()
+        return self.conn
+
+    def record(self, cls: type[R], stmt: Executable) -> R | None:
+        """The first row of `stmt` (a select of `cls`'s table) as a `Record`, or None."""
+        row = self.execute(stmt).first()
+        if row is None:
+            return None
+        rec = Record(cls.__table__, dict(row._mapping))  # type: ignore[arg-type]
+        self._records.append(rec)
+        return cast(R, rec)
+
+    def records(self, cls: type[R], stmt: Executable) -> list[R]:
+        """Every row of `stmt` (a select of `cls`'s table) as a `Record`."""
+        table: Table = cls.__table__  # type: ignore[assignment]
+        found = [Record(table, dict(row._mapping)) for row in self.execute(stmt)]
+        self._records.extend(found)
+        return cast(list[R], found)
+
+    def rows(self, cls: type[R], stmt: Executable) -> list[R]:
+        """Every row of `stmt` (a select of `cls`'s table), read-only, typed as `cls`."""
+        return cast(list[R], self.execute(stmt).all())
+
+    def get(self, cls: type[R], *key: Any) -> R | None:
+        """The row of `cls` with primary key `key`, as a `Record`, or None."""
+        table: Table = cls.__table__  # type: ignore[assignment]
+        columns = table.primary_key.columns
+        params = {f"key_{c.name}": k for c, k in zip(columns, key, strict=True)}
+        row = self.execute(_select_by_key(table), params).first()
+        if row is None:
+            return None
+        rec = Record(table, dict(row._mapping))
+        self._records.append(rec)
+        return cast(R, rec)
+
+    def insert(self, cls: type[R], **values: Any) -> R:
+        """Insert a row of `cls` and hand it back as a `Record` (with its new id)."""
+        table: Table = cls.__table__  # type: ignore[assignment]
+        result = self.execute(_insert_of(table), values)
+        full: dict[str, Any] = dict.fromkeys(table.columns.keys())
+        for column in table.columns:
+            default = column.default
+            if column.name not in values and default is not None and default.is_scalar:
+                full[column.name] = default.arg  # type: ignore[attr-defined]
+        full.update(values)
+        for column, value in zip(
+            table.primary_key.columns, result.inserted_primary_key or (), strict=False
+        ):
+            full[column.name] = value
+        rec = Record(table, full)
+        self._records.append(rec)
+        return cast(R, rec)
+
+    def add_event(self, **values: Any) -> None:
+        """Append an event (column values) to the log when this write commits."""
+        self.events.append(values)
 
 
 class Store:
@@ -57,17 +225,15 @@ class Store:
         self.engine.dispose()
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(self) -> Iterator[Tx]:
         """A write transaction: committed on success, rolled back on any error."""
         try:
-            with Session(self.engine, expire_on_commit=False) as session:
-                with session.begin():
-                    session.info[_PENDING_EVENTS] = []
-                    session.info[_ON_COMMIT] = []
-                    yield session
-                    self._insert_events(session)
-                for done in session.info.pop(_ON_COMMIT):
-                    done()
+            with self.engine.begin() as conn:
+                tx = Tx(conn, self.dialect, writing=True)
+                yield tx
+                self._insert_events(tx)
+            for done in tx.after_commit:
+                done()
         except (OperationalError, DBAPIError) as exc:
             if _is_integrity(exc):
                 raise
@@ -75,45 +241,25 @@ class Store:
         except PoolTimeout as exc:
             raise _pool_busy(self.url) from exc
 
-    @staticmethod
-    def on_commit(session: Session, done: Callable[[], None]) -> None:
-        """Call `done` once the write transaction `session` has committed (never on rollback)."""
-        session.info[_ON_COMMIT].append(done)
-
-    @staticmethod
-    def is_writing(session: Session) -> bool:
-        """Whether `session` is a write transaction (`write`), not a read."""
-        return _PENDING_EVENTS in session.info
-
-    def add_event(self, session: Session, event: EventRow) -> None:
-        """Append `event` to the log when the write transaction commits (in call order)."""
-        session.info[_PENDING_EVENTS].append(event)
-
-    def _insert_events(self, session: Session) -> None:
-        events: list[EventRow] = session.info.pop(_PENDING_EVENTS, [])
-        if not events:
+    def _insert_events(self, tx: Tx) -> None:
+        tx.flush()  # every other change first: its row locks are taken by now
+        if not tx.events:
             return
-        session.flush()  # every other change first: its row locks are taken by now
         if self.dialect == "postgresql":
-            referenced = sorted({e.ticket_id for e in events if e.ticket_id is not None})
+            referenced = sorted({e["ticket_id"] for e in tx.events if e.get("ticket_id")})
             if referenced:
-                session.execute(
-                    select(TicketRow.id)
-                    .where(TicketRow.id.in_(referenced))
-                    .order_by(TicketRow.id)
-                    .with_for_update(read=True, key_share=True)
-                )
-            session.execute(select(func.pg_advisory_xact_lock(EVENT_LOCK_KEY)))
-        for event in events:  # one INSERT each: ids in call order on every backend
-            session.add(event)
-            session.flush()
+                tx.conn.execute(_LOCK_REFERENCED, {"ids": referenced})
+            tx.conn.execute(_EVENT_LOCK)
+        for values in tx.events:  # one INSERT each: ids in call order on every backend
+            tx.conn.execute(_INSERT_EVENT, values)
+        tx.events.clear()
 
     @contextmanager
-    def read(self) -> Iterator[Session]:
+    def read(self) -> Iterator[Tx]:
         """A short read transaction (one consistent view; no write lock)."""
         try:
-            with Session(self._reader, expire_on_commit=False) as session, session.begin():
-                yield session
+            with self._reader.connect() as conn, conn.begin():
+                yield Tx(conn, self.dialect, writing=False)
         except (OperationalError, DBAPIError) as exc:
             raise explain_db_error(exc, self.url) from exc
         except PoolTimeout as exc:
@@ -125,28 +271,35 @@ class Store:
             return stmt.with_for_update(skip_locked=skip_locked)
         return stmt
 
-    def insert_ignore(self, session: Session, table: type[Base], **values: Any) -> None:
+    def insert_ignore(self, tx: Tx, table: type[Base], **values: Any) -> None:
         """INSERT … ON CONFLICT DO NOTHING for the row's primary key."""
-        dialect_insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
-        stmt = dialect_insert(table).values(**values).on_conflict_do_nothing()
-        session.execute(stmt)
+        tx.execute(_insert_ignore(self.dialect, table.__table__), values)
 
-    def next_number(self, session: Session, site: str, day: date, field: str) -> int:
+    def next_number(self, tx: Tx, site: str, day: date, field: str) -> int:
         """Take the next ticket number of (site, day, field) inside the caller's transaction."""
-        self.insert_ignore(
-            session, SequenceRow, site=site, business_day=day, field=field, last_number=0
+        self.insert_ignore(tx, SequenceRow, site=site, business_day=day, field=field, last_number=0)
+        return int(
+            tx.execute(_NEXT_NUMBER, {"b_site": site, "b_day": day, "b_field": field}).scalar_one()
         )
-        stmt = (
-            update(SequenceRow)
-            .where(
-                SequenceRow.site == site,
-                SequenceRow.business_day == day,
-                SequenceRow.field == field,
-            )
-            .values(last_number=SequenceRow.last_number + 1)
-            .returning(SequenceRow.last_number)
-        )
-        return int(session.execute(stmt).scalar_one())
+
+
+@functools.cache
+def _insert_ignore(dialect: str, table: Table) -> Executable:
+    """INSERT … ON CONFLICT DO NOTHING into `table`, its values given when executed."""
+    dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return dialect_insert(table).on_conflict_do_nothing()
+
+
+_NEXT_NUMBER = (
+    update(SequenceRow)
+    .where(
+        SequenceRow.site == bindparam("b_site"),
+        SequenceRow.business_day == bindparam("b_day"),
+        SequenceRow.field == bindparam("b_field"),
+    )
+    .values(last_number=SequenceRow.last_number + 1)
+    .returning(SequenceRow.last_number)
+)
 
 
 def _is_integrity(exc: BaseException) -> bool:

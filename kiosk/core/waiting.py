@@ -17,9 +17,10 @@ and every `REBUILD_SECONDS` (a table edited without events, e.g. by hand).
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -46,12 +47,28 @@ class Waiting:
 Mark = tuple[int, datetime, str, int | None] | None
 
 
+@dataclass(frozen=True)
+class WaitingNow:
+    """The waiting tickets by ticket id, and a number that changes whenever they change (so a
+    reader may keep what it computed from them, e.g. the lines; -1: never the same twice)."""
+
+    tickets: Mapping[int, Waiting]
+    version: int
+
+    def __iter__(self) -> Iterator[Waiting]:
+        return iter(self.tickets.values())
+
+    def __contains__(self, ticket_id: object) -> bool:
+        return ticket_id in self.tickets
+
+
 @dataclass
 class _State:
     day: date
     mark: Mark
     built_at: float
     tickets: dict[int, Waiting]
+    version: int
 
 
 class WaitingCache:
@@ -61,6 +78,7 @@ class WaitingCache:
         self._clock = clock
         self._lock = threading.Lock()
         self._state: _State | None = None
+        self._versions = itertools.count()
 
     def clear(self) -> None:
         with self._lock:
@@ -74,7 +92,7 @@ class WaitingCache:
         mark_of: Callable[[int], Mark],
         changed_since: Callable[[int, int], Sequence[int]],
         read_some: Callable[[Sequence[int]], Iterable[Waiting]],
-    ) -> list[Waiting]:
+    ) -> WaitingNow:
         """Today's waiting tickets as of the log's last event `mark` (read in the caller's
         transaction). `read_all()` reads them all, `mark_of(id)` reads the event `id` again,
         `changed_since(a, b)` gives the ticket ids of the events after `a` up to `b`, and
@@ -84,7 +102,7 @@ class WaitingCache:
             now = self._clock()
             if state is not None and state.day == day and now - state.built_at < REBUILD_SECONDS:
                 if mark == state.mark:
-                    return list(state.tickets.values())
+                    return WaitingNow(state.tickets, state.version)
                 if (
                     state.mark is not None
                     and mark is not None
@@ -92,16 +110,20 @@ class WaitingCache:
                     and mark_of(state.mark[0]) == state.mark
                 ):
                     ids = sorted(set(changed_since(state.mark[0], mark[0])))
+                    tickets = dict(state.tickets)
                     for ticket_id in ids:
-                        state.tickets.pop(ticket_id, None)
+                        tickets.pop(ticket_id, None)
                     for w in read_some(ids) if ids else ():
-                        state.tickets[w.ticket_id] = w
+                        tickets[w.ticket_id] = w
                     state.mark = mark
-                    return list(state.tickets.values())
+                    if ids:  # a new dict: readers keep the one they were given
+                        state.tickets = tickets
+                        state.version = next(self._versions)
+                    return WaitingNow(state.tickets, state.version)
             # First read, a new day, time for a full read, or not the log we followed.
             tickets = {w.ticket_id: w for w in read_all()}
-            self._state = _State(day, mark, now, tickets)
-            return list(tickets.values())
+            self._state = _State(day, mark, now, tickets, next(self._versions))
+            return WaitingNow(tickets, self._state.version)
 
 
 def waiting_of(row: Any, placed: Callable[[datetime], int]) -> Waiting:

@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import Connection, text
 from sqlalchemy import event as sa_event
-from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
 
 from kiosk.core.clock import ManualClock
 from kiosk.core.errors import DailyCapReached, DatabaseUnavailable, NoOneWaiting
@@ -136,12 +135,12 @@ def test_followers_never_skip_an_event_committed_late(service: QueueService) -> 
     """Event ids follow commit order: a reader never sees a later event before an earlier one."""
     holding = threading.Event()
 
-    def slow_commit(session: Session) -> None:
+    def slow_commit(conn: Connection) -> None:
         if threading.current_thread().name == "slow-writer":
             holding.set()
             time.sleep(0.4)
 
-    sa_event.listen(Session, "before_commit", slow_commit)
+    sa_event.listen(service.store.engine, "commit", slow_commit)
     try:
         slow = threading.Thread(target=service.issue, args=("hotich",), name="slow-writer")
         slow.start()
@@ -155,7 +154,7 @@ def test_followers_never_skip_an_event_committed_late(service: QueueService) -> 
         slow.join()
         fast.join()
     finally:
-        sa_event.remove(Session, "before_commit", slow_commit)
+        sa_event.remove(service.store.engine, "commit", slow_commit)
     final = [e.id for e in service.events_after(0)]
     assert [e.ticket_code for e in service.events_after(0)] == ["A001", "B001"]
     for ids in seen:
