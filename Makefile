@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: run test lint format bench screenshots sounds bundle clean system-deps
+.PHONY: run test lint format bench flame screenshots sounds bundle clean system-deps
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -41,6 +41,11 @@ format: $(STAMP)
 ## bench: speed and memory benchmarks, written to docs/benchmarks.md
 bench: $(STAMP) system-deps
 	$(BIN)/python -m benchmarks
+
+## flame: flame graphs of issue and call-next (py-spy) in docs/
+flame: $(STAMP)
+	$(BIN)/py-spy record -r 400 -o docs/flame-issue.svg -- $(BIN)/python -m benchmarks.profile_queue issue
+	$(BIN)/py-spy record -r 400 -o docs/flame-call-next.svg -- $(BIN)/python -m benchmarks.profile_queue call
 
 ## screenshots: a PNG of every screen in docs/screenshots/
 screenshots: $(STAMP) system-deps
