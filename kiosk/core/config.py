@@ -7,29 +7,24 @@ and how to fix it, with "did you mean …?" for misspelt keys and field codes.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import itertools
 import os
 import re
 import tomllib
 import types
+import typing
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from enum import StrEnum
+from enum import Enum, StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeGuard
+from typing import Annotated, Any, ClassVar, Literal, TypeGuard, TypeVar, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import platformdirs
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-)
 
 from kiosk.core.errors import ConfigError
 
@@ -39,16 +34,82 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _PERIOD_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
 
-class _Strict(BaseModel):
-    """Unknown keys are errors, and TOML types are never converted into each other.
+M = TypeVar("M", bound="_Strict")
 
-    Strict mode: `true` is not the number 1, `"3"` is not 3 and `1.0` is not the integer 1
-    (pydantic would quietly convert them). A whole number is still accepted for a
-    decimal option (`service_minutes = 6`). Enum options take their text (`strict=False`
-    on those fields: a strict enum wants a Python enum member).
+
+def option(
+    default: Any = dataclasses.MISSING,
+    *,
+    description: str = "",
+    default_factory: Callable[[], Any] | Any = dataclasses.MISSING,
+    ge: float | None = None,
+    le: float | None = None,
+    gt: float | None = None,
+) -> Any:
+    """One option: its default, what it means, and the bounds of a number."""
+    bounds = {"ge": ge, "le": le, "gt": gt}
+    return dataclasses.field(
+        default=default,
+        default_factory=default_factory,
+        metadata={"description": description, **{k: v for k, v in bounds.items() if v is not None}},
+    )
+
+
+def check(*names: str) -> Callable[[Callable[..., Any]], Any]:
+    """Mark a classmethod as the check of options `names`: it gets the value (already of the
+    right type) and returns it, maybe normalised, or raises ValueError saying how to fix it."""
+
+    def mark(fn: Callable[..., Any]) -> Any:
+        fn.__checks__ = names  # type: ignore[attr-defined]
+        return classmethod(fn)
+
+    return mark
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Strict:
+    """A table of the config: unknown keys are errors, and TOML types are never converted.
+
+    `true` is not the number 1, `"3"` is not 3 and `1.0` is not the integer 1. A whole
+    number is still accepted for a decimal option (`service_minutes = 6`); enum options take
+    their text. `model_validate` builds one from a TOML table and raises `ConfigInvalid`
+    listing every problem (`_build` collects them).
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    _checks: ClassVar[dict[str, list[Callable[[Any], Any]]]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        checks: dict[str, list[Callable[[Any], Any]]] = {}
+        for name, member in vars(cls).items():
+            for key in getattr(getattr(member, "__func__", None), "__checks__", ()):
+                checks.setdefault(key, []).append(getattr(cls, name))
+        cls._checks = checks
+
+    @classmethod
+    def model_validate(cls: type[M], raw: Any) -> M:
+        """A validated instance from a TOML table (ConfigInvalid lists every problem)."""
+        problems: list[ConfigProblem] = []
+        built = _build(cls, raw, (), problems)
+        if problems or built is None:
+            raise ConfigInvalid("<config>", problems)
+        return built
+
+    def model_copy(self: M, *, update: dict[str, Any]) -> M:
+        """A copy with some options replaced (not validated again: for code, not files)."""
+        return dataclasses.replace(self, **update)
+
+    def model_dump(self) -> dict[str, Any]:
+        """The options as a dict (nested tables as dicts), e.g. to validate a change."""
+        return {f.name: _dump(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+
+def _dump(value: Any) -> Any:
+    if isinstance(value, _Strict):
+        return value.model_dump()
+    if isinstance(value, list):
+        return [_dump(v) for v in value]
+    return value
 
 
 @dataclass(frozen=True)
@@ -86,7 +147,7 @@ def _parse_period(value: Any) -> Period:
     return Period(start, end)
 
 
-PeriodValue = Annotated[Period, BeforeValidator(_parse_period)]
+PeriodValue = Annotated[Period, _parse_period]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
@@ -94,20 +155,20 @@ def _workdays() -> list[Weekday]:
     return ["mon", "tue", "wed", "thu", "fri"]
 
 
+@dataclass(frozen=True, kw_only=True)
 class OpeningHours(_Strict):
     """When tickets can be taken: weekdays and periods of the day (local time of the site)."""
 
-    days: list[Weekday] = Field(
+    days: list[Weekday] = option(
         default_factory=_workdays,
         description="Weekdays open: mon tue wed thu fri sat sun.",
     )
-    periods: list[PeriodValue] = Field(
+    periods: list[PeriodValue] = option(
         default_factory=lambda: [_parse_period("07:30-11:30"), _parse_period("13:30-17:00")],
         description='Opening periods, e.g. ["07:30-11:30", "13:30-17:00"].',
     )
 
-    @field_validator("periods")
-    @classmethod
+    @check("periods")
     def _no_overlap(cls, periods: list[Period]) -> list[Period]:
         ordered = sorted(periods, key=lambda p: p.start)
         for a, b in itertools.pairwise(ordered):
@@ -135,19 +196,19 @@ class OpeningHours(_Strict):
         return None
 
 
+@dataclass(frozen=True, kw_only=True)
 class SiteConfig(_Strict):
-    id: str = Field("tranphu", description="Short id of the point, stored on every row.")
-    name: str = Field("Điểm phục vụ hành chính công xã Trần Phú", description="Name (VI).")
-    name_en: str = Field("Tran Phu Commune Public Administration Service Point", description="EN.")
-    address: str = Field("", description="Address printed on tickets and shown on screens.")
-    timezone: str = Field("Asia/Ho_Chi_Minh", description="IANA time zone of the point.")
-    hotlines: list[str] = Field(
+    id: str = option("tranphu", description="Short id of the point, stored on every row.")
+    name: str = option("Điểm phục vụ hành chính công xã Trần Phú", description="Name (VI).")
+    name_en: str = option("Tran Phu Commune Public Administration Service Point", description="EN.")
+    address: str = option("", description="Address printed on tickets and shown on screens.")
+    timezone: str = option("Asia/Ho_Chi_Minh", description="IANA time zone of the point.")
+    hotlines: list[str] = option(
         default_factory=lambda: ["024.1022", "1900 1009", "Zalo/Viber 0768.221.221"],
         description="Help lines shown in footers and on tickets.",
     )
 
-    @field_validator("id")
-    @classmethod
+    @check("id")
     def _id_shape(cls, v: str) -> str:
         if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,39}", v):
             raise ValueError(
@@ -156,8 +217,7 @@ class SiteConfig(_Strict):
             )
         return v
 
-    @field_validator("timezone")
-    @classmethod
+    @check("timezone")
     def _zone(cls, v: str) -> str:
         try:
             ZoneInfo(v)
@@ -169,13 +229,13 @@ class SiteConfig(_Strict):
         return v
 
 
+@dataclass(frozen=True, kw_only=True)
 class CounterConfig(_Strict):
-    number: int = Field(description="Counter number shown to citizens, 1-99.")
-    name: str = Field("", description='Name (VI); default "Quầy N".')
-    name_en: str = Field("", description='Name (EN); default "Counter N".')
+    number: int = option(description="Counter number shown to citizens, 1-99.")
+    name: str = option("", description='Name (VI); default "Quầy N".')
+    name_en: str = option("", description='Name (EN); default "Counter N".')
 
-    @field_validator("number")
-    @classmethod
+    @check("number")
     def _range(cls, v: int) -> int:
         if not 1 <= v <= 99:
             raise ValueError("counter numbers go from 1 to 99")
@@ -190,41 +250,38 @@ class CounterConfig(_Strict):
         return self.name_en or f"Counter {self.number}"
 
 
+@dataclass(frozen=True, kw_only=True)
 class FieldConfig(_Strict):
-    code: str = Field(description="Short id of the field used by the CLI and in exports.")
-    name: str = Field(description="Vietnamese name shown to citizens.")
-    name_en: str = Field(description="English name.")
-    prefix: str = Field(description="Ticket prefix letter(s), e.g. A gives A001.")
-    counters: list[int] = Field(description="Numbers of the counters that serve this field.")
-    hours: OpeningHours | None = Field(None, description="Overrides the site's opening hours.")
-    daily_cap: int | None = Field(None, description="Maximum tickets per day; none = no cap.")
-    service_minutes: float = Field(
+    code: str = option(description="Short id of the field used by the CLI and in exports.")
+    name: str = option(description="Vietnamese name shown to citizens.")
+    name_en: str = option(description="English name.")
+    prefix: str = option(description="Ticket prefix letter(s), e.g. A gives A001.")
+    counters: list[int] = option(description="Numbers of the counters that serve this field.")
+    hours: OpeningHours | None = option(None, description="Overrides the site's opening hours.")
+    daily_cap: int | None = option(None, description="Maximum tickets per day; none = no cap.")
+    service_minutes: float = option(
         6.0, description="Typical minutes per citizen, used for estimates before history exists."
     )
 
-    @field_validator("code")
-    @classmethod
+    @check("code")
     def _code_shape(cls, v: str) -> str:
         if not re.fullmatch(r"[a-z][a-z0-9_]{0,29}", v):
             raise ValueError('use lower-case letters, digits and "_" starting with a letter')
         return v
 
-    @field_validator("prefix")
-    @classmethod
+    @check("prefix")
     def _prefix_shape(cls, v: str) -> str:
         if not re.fullmatch(r"[A-Z]{1,2}", v):
             raise ValueError('use one or two capital letters without accents, e.g. "A"')
         return v
 
-    @field_validator("daily_cap")
-    @classmethod
+    @check("daily_cap")
     def _cap(cls, v: int | None) -> int | None:
         if v is not None and not 1 <= v <= 9999:
             raise ValueError("a daily cap goes from 1 to 9999; remove the key for no cap")
         return v
 
-    @field_validator("service_minutes")
-    @classmethod
+    @check("service_minutes")
     def _service(cls, v: float) -> float:
         if not 0.5 <= v <= 240:
             raise ValueError("give typical minutes per citizen between 0.5 and 240")
@@ -236,21 +293,21 @@ class PriorityPolicy(StrEnum):
     INTERLEAVED = "interleaved"
 
 
+@dataclass(frozen=True, kw_only=True)
 class QueueConfig(_Strict):
-    priority_policy: PriorityPolicy = Field(
+    priority_policy: PriorityPolicy = option(
         PriorityPolicy.INTERLEAVED,
-        strict=False,
         description="strict: every priority ticket first; interleaved: after `priority_burst` "
         "priority calls in a row a counter takes the oldest normal ticket.",
     )
-    priority_burst: int = Field(3, ge=1, le=20, description="Priority calls in a row.")
-    max_recalls: int = Field(
+    priority_burst: int = option(3, ge=1, le=20, description="Priority calls in a row.")
+    max_recalls: int = option(
         2, ge=0, le=10, description="Recalls allowed before a no-show skip is expected."
     )
-    complete_on_next: bool = Field(
+    complete_on_next: bool = option(
         True, description="Calling next while holding a ticket completes it first."
     )
-    call_guard_seconds: float = Field(
+    call_guard_seconds: float = option(
         2.0,
         ge=0,
         le=30,
@@ -258,8 +315,8 @@ class QueueConfig(_Strict):
         "long while the counter still holds the ticket it just called (a bounced or held key "
         "never calls two citizens); 0 turns the guard off.",
     )
-    number_digits: int = Field(3, ge=2, le=4, description="Zero padding: 3 gives A001.")
-    estimate_window: int = Field(
+    number_digits: int = option(3, ge=2, le=4, description="Zero padding: 3 gives A001.")
+    estimate_window: int = option(
         20, ge=3, le=500, description="Recent completed services used for the median."
     )
 
@@ -275,33 +332,32 @@ class PrinterTarget(StrEnum):
     WIN32RAW = "win32raw"
 
 
+@dataclass(frozen=True, kw_only=True)
 class PrinterConfig(_Strict):
-    target: PrinterTarget = Field(
+    target: PrinterTarget = option(
         PrinterTarget.FILE,
-        strict=False,
         description="none, dummy, file, usb, network, serial, cups or win32raw.",
     )
     # An int checked below, not Literal[58, 80]: a literal would take 80.0 for 80.
-    paper_mm: int = Field(80, description="Paper width: 80 (576 dots) or 58 (384).")
-    profile: str = Field("TM-T20II", description="python-escpos printer profile (width, cut).")
-    usb_vendor_id: int = Field(0x0416, description="USB vendor id (write as 0x0416).")
-    usb_product_id: int = Field(0x5011, description="USB product id.")
-    host: str = Field("", description="Network printer address.")
-    port: int = Field(9100, ge=1, le=65535, description="Network printer port.")
-    serial_device: str = Field("/dev/ttyUSB0", description="Serial device.")
-    baudrate: int = Field(19200, description="Serial speed.")
-    printer_name: str = Field("", description="CUPS or Windows printer name.")
-    file_path: str = Field(
+    paper_mm: int = option(80, description="Paper width: 80 (576 dots) or 58 (384).")
+    profile: str = option("TM-T20II", description="python-escpos printer profile (width, cut).")
+    usb_vendor_id: int = option(0x0416, description="USB vendor id (write as 0x0416).")
+    usb_product_id: int = option(0x5011, description="USB product id.")
+    host: str = option("", description="Network printer address.")
+    port: int = option(9100, ge=1, le=65535, description="Network printer port.")
+    serial_device: str = option("/dev/ttyUSB0", description="Serial device.")
+    baudrate: int = option(19200, description="Serial speed.")
+    printer_name: str = option("", description="CUPS or Windows printer name.")
+    file_path: str = option(
         "", description="Where the file target appends ESC/POS bytes; default in the data dir."
     )
-    timeout_seconds: float = Field(8.0, gt=0, le=120, description="Give up printing after this.")
-    qr_content: str = Field(
+    timeout_seconds: float = option(8.0, gt=0, le=120, description="Give up printing after this.")
+    qr_content: str = option(
         "{site}|{day}|{code}", description="QR text; {site} {day} {code} {field} are replaced."
     )
-    footer: str = Field("Xin cảm ơn ông/bà!", description="Last line of the ticket.")
+    footer: str = option("Xin cảm ơn ông/bà!", description="Last line of the ticket.")
 
-    @field_validator("paper_mm")
-    @classmethod
+    @check("paper_mm")
     def _paper(cls, v: int) -> int:
         if v not in (58, 80):
             raise ValueError("paper width in mm: use one of 58 or 80")
@@ -312,15 +368,16 @@ class PrinterConfig(_Strict):
         return 576 if self.paper_mm == 80 else 384
 
 
+@dataclass(frozen=True, kw_only=True)
 class DisplayConfig(_Strict):
-    screen: int = Field(1, ge=0, le=8, description="Screen index for the wall display.")
-    fullscreen: bool = Field(True, description="Full screen without a frame.")
-    ticker: str = Field(
+    screen: int = option(1, ge=0, le=8, description="Screen index for the wall display.")
+    fullscreen: bool = option(True, description="Full screen without a frame.")
+    ticker: str = option(
         "Tổng đài hỗ trợ: 024.1022 – 1900 1009 – Zalo/Viber 0768.221.221",
         description="Scrolling text at the bottom.",
     )
-    recent_calls: int = Field(6, ge=0, le=20, description="How many recent calls to list.")
-    blink_seconds: float = Field(6.0, ge=0, le=60, description="Highlight time of a new call.")
+    recent_calls: int = option(6, ge=0, le=20, description="How many recent calls to list.")
+    blink_seconds: float = option(6.0, ge=0, le=60, description="Highlight time of a new call.")
 
 
 class NumberStyle(StrEnum):
@@ -328,35 +385,37 @@ class NumberStyle(StrEnum):
     DIGITS = "digits"
 
 
+@dataclass(frozen=True, kw_only=True)
 class SoundConfig(_Strict):
-    enabled: bool = Field(True, description="Announce calls with chime and voice.")
-    volume: float = Field(0.9, ge=0.0, le=1.0, description="0.0 (silent) to 1.0.")
-    number_style: NumberStyle = Field(
+    enabled: bool = option(True, description="Announce calls with chime and voice.")
+    volume: float = option(0.9, ge=0.0, le=1.0, description="0.0 (silent) to 1.0.")
+    number_style: NumberStyle = option(
         NumberStyle.WORDS,
-        strict=False,
         description='words: "một trăm linh năm"; digits: "A, một, không, năm".',
     )
-    english: bool = Field(False, description="Repeat the call in English after Vietnamese.")
-    repeat: int = Field(
+    english: bool = option(False, description="Repeat the call in English after Vietnamese.")
+    repeat: int = option(
         2, ge=1, le=3, description="Times the Vietnamese call is said after one chime."
     )
-    clips_dir: str = Field("", description="Folder of replacement clips (recorded voice).")
+    clips_dir: str = option("", description="Folder of replacement clips (recorded voice).")
 
 
+@dataclass(frozen=True, kw_only=True)
 class KioskConfig(_Strict):
-    screen: int = Field(0, ge=0, le=8, description="Screen index for the kiosk.")
-    fullscreen: bool = Field(True, description="Frameless full screen (lockdown).")
-    result_seconds: float = Field(10.0, ge=2, le=120, description="Result screen time.")
-    idle_seconds: float = Field(45.0, ge=5, le=600, description="Any screen returns home.")
-    tap_guard_ms: int = Field(1500, ge=200, le=10000, description="Ignore repeat taps.")
-    admin_pin_hash: str = Field("", description="Set with `kiosk config set-pin`.")
-    field_order: list[str] = Field(
+    screen: int = option(0, ge=0, le=8, description="Screen index for the kiosk.")
+    fullscreen: bool = option(True, description="Frameless full screen (lockdown).")
+    result_seconds: float = option(10.0, ge=2, le=120, description="Result screen time.")
+    idle_seconds: float = option(45.0, ge=5, le=600, description="Any screen returns home.")
+    tap_guard_ms: int = option(1500, ge=200, le=10000, description="Ignore repeat taps.")
+    admin_pin_hash: str = option("", description="Set with `kiosk config set-pin`.")
+    field_order: list[str] = option(
         default_factory=list, description="Field codes in button order; default: as listed."
     )
 
 
+@dataclass(frozen=True, kw_only=True)
 class ReportsConfig(_Strict):
-    wait_target_minutes: float = Field(15.0, gt=0, le=600, description="Waits over this count.")
+    wait_target_minutes: float = option(15.0, gt=0, le=600, description="Waits over this count.")
 
 
 _BIND_RE = re.compile(
@@ -364,45 +423,44 @@ _BIND_RE = re.compile(
 )
 
 
+@dataclass(frozen=True, kw_only=True)
 class WebConfig(_Strict):
     """`kiosk web`: the citizens' ticket pages, the board page and the manager's dashboard."""
 
-    bind: str = Field(
+    bind: str = option(
         "127.0.0.1:8080",
         description='Address and port to listen on; "0.0.0.0:8080" on the point\'s Wi-Fi.',
     )
-    public_url: str = Field(
+    public_url: str = option(
         "",
         description="Address the ticket's QR code points at, e.g. http://192.168.1.10:8080; "
         "empty: tickets keep the plain QR text of printer.qr_content.",
     )
-    manager_password_hash: str = Field(
+    manager_password_hash: str = option(
         "", description="Set with `kiosk config set-web-password`; empty: /manage is off."
     )
-    requests_per_minute: int = Field(
+    requests_per_minute: int = option(
         300, ge=10, le=1_000_000, description="Requests one client address may make per minute."
     )
-    streams_per_address: int = Field(
+    streams_per_address: int = option(
         50, ge=1, le=100_000, description="Live pages one client address may keep open at once."
     )
-    trusted_proxies: list[str] = Field(
+    trusted_proxies: list[str] = option(
         default_factory=list,
         description="Addresses of reverse proxies whose X-Forwarded-For is believed.",
     )
-    paused_alert_minutes: float = Field(
+    paused_alert_minutes: float = option(
         20.0, gt=0, le=600, description="The dashboard warns about a counter paused this long."
     )
 
-    @field_validator("bind")
-    @classmethod
+    @check("bind")
     def _bind_shape(cls, v: str) -> str:
         m = _BIND_RE.match(v.strip())
         if m is None or not 1 <= int(m["port"]) <= 65535:
             raise ValueError('write HOST:PORT, e.g. "127.0.0.1:8080" or "0.0.0.0:8080"')
         return v.strip()
 
-    @field_validator("public_url")
-    @classmethod
+    @check("public_url")
     def _url_shape(cls, v: str) -> str:
         v = v.strip().rstrip("/")
         if v and not re.fullmatch(r"https?://[A-Za-z0-9.\-\[\]:]+(?:/[A-Za-z0-9._~\-/]*)?", v):
@@ -441,18 +499,19 @@ class WebConfig(_Strict):
         return self.page_url(token) if self.public_url else None
 
 
+@dataclass(frozen=True, kw_only=True)
 class Config(_Strict):
-    site: SiteConfig = Field(default_factory=lambda: SiteConfig())
-    hours: OpeningHours = Field(default_factory=lambda: OpeningHours())
-    queue: QueueConfig = Field(default_factory=lambda: QueueConfig())
-    counters: list[CounterConfig] = Field(default_factory=list)
-    fields: list[FieldConfig] = Field(default_factory=list)
-    printer: PrinterConfig = Field(default_factory=lambda: PrinterConfig())
-    display: DisplayConfig = Field(default_factory=lambda: DisplayConfig())
-    sound: SoundConfig = Field(default_factory=lambda: SoundConfig())
-    kiosk: KioskConfig = Field(default_factory=lambda: KioskConfig())
-    reports: ReportsConfig = Field(default_factory=lambda: ReportsConfig())
-    web: WebConfig = Field(default_factory=lambda: WebConfig())
+    site: SiteConfig = option(default_factory=lambda: SiteConfig())
+    hours: OpeningHours = option(default_factory=lambda: OpeningHours())
+    queue: QueueConfig = option(default_factory=lambda: QueueConfig())
+    counters: list[CounterConfig] = option(default_factory=list)
+    fields: list[FieldConfig] = option(default_factory=list)
+    printer: PrinterConfig = option(default_factory=lambda: PrinterConfig())
+    display: DisplayConfig = option(default_factory=lambda: DisplayConfig())
+    sound: SoundConfig = option(default_factory=lambda: SoundConfig())
+    kiosk: KioskConfig = option(default_factory=lambda: KioskConfig())
+    reports: ReportsConfig = option(default_factory=lambda: ReportsConfig())
+    web: WebConfig = option(default_factory=lambda: WebConfig())
 
     @property
     def zone(self) -> ZoneInfo:
@@ -509,35 +568,6 @@ class ConfigInvalid(ConfigError):
         )
 
 
-def _known_keys(model: type[BaseModel]) -> list[str]:
-    return list(model.model_fields)
-
-
-def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
-    """The pydantic model that owns the key at `loc` (for suggesting known keys)."""
-    model: type[BaseModel] = Config
-    for part in loc[:-1]:
-        if isinstance(part, int):
-            continue
-        info = model.model_fields.get(part)
-        if info is None:
-            return None
-        ann = info.annotation
-        args = getattr(ann, "__args__", ())
-        candidates = [ann, *args]
-        nxt = None
-        for c in candidates:
-            if isinstance(c, type) and issubclass(c, BaseModel):
-                nxt = c
-            for inner in getattr(c, "__args__", ()):
-                if isinstance(inner, type) and issubclass(inner, BaseModel):
-                    nxt = inner
-        if nxt is None:
-            return None
-        model = nxt
-    return model
-
-
 def _key_path(loc: tuple[Any, ...]) -> str:
     out = ""
     for part in loc:
@@ -558,15 +588,14 @@ def _show(value: Any) -> str:
     return repr(value) if value is not None else ""
 
 
-#: What a TOML value of each type must look like, by pydantic's error type.
+#: What a TOML value of each type must look like.
 _EXPECTED = {
-    "int_type": "a whole number without quotes, e.g. 3",
-    "float_type": "a number without quotes, e.g. 6 or 6.5",
-    "bool_type": "true or false, without quotes",
-    "string_type": 'text in quotes, e.g. "…"',
-    "list_type": "a list in square brackets, e.g. [1, 2]",
-    "model_type": "a table ([section] or { key = value })",
-    "dict_type": "a table ([section] or { key = value })",
+    int: "a whole number without quotes, e.g. 3",
+    float: "a number without quotes, e.g. 6 or 6.5",
+    bool: "true or false, without quotes",
+    str: 'text in quotes, e.g. "…"',
+    list: "a list in square brackets, e.g. [1, 2]",
+    dict: "a table ([section] or { key = value })",
 }
 
 
@@ -587,43 +616,156 @@ def _toml_kind(value: Any) -> str:
     return next((kind for t, kind in _TOML_KINDS if isinstance(value, t)), type(value).__name__)
 
 
-def _problems_from_validation(exc: ValidationError) -> list[ConfigProblem]:
-    problems: list[ConfigProblem] = []
-    for err in exc.errors(include_url=False):
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-        kind = err["type"]
-        key = _key_path(loc)
-        value = _show(err.get("input"))
-        if kind == "extra_forbidden":
-            model = _model_at(loc)
-            known = _known_keys(model) if model else []
-            close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+class _Bad(Exception):
+    """A value that cannot be used: the message says how to fix it (`_value` raises it)."""
+
+
+def _wrong_type(expected: type, value: Any) -> _Bad:
+    return _Bad(f"must be {_EXPECTED[expected]}, not {_toml_kind(value)}")
+
+
+def _one_of(allowed: list[str], given: Any) -> _Bad:
+    listed = ", ".join(repr(a) for a in allowed[:-1]) + f" or {allowed[-1]!r}"
+    close = (
+        difflib.get_close_matches(given, allowed, n=1, cutoff=0.6) if isinstance(given, str) else []
+    )
+    hint = f'; did you mean "{close[0]}"?' if close else ""
+    return _Bad(f"not allowed; use one of {listed}{hint}")
+
+
+def _bounds(value: float, meta: typing.Mapping[str, Any]) -> None:
+    """The number bounds of an option (`option(ge=…, le=…, gt=…)`)."""
+    if "gt" in meta and not value > meta["gt"]:
+        raise _Bad(f"should be greater than {meta['gt']}")
+    if "ge" in meta and not value >= meta["ge"]:
+        raise _Bad(f"should be greater than or equal to {meta['ge']}")
+    if "le" in meta and not value <= meta["le"]:
+        raise _Bad(f"should be less than or equal to {meta['le']}")
+
+
+def _value(ann: Any, value: Any, loc: tuple[Any, ...], problems: list[ConfigProblem]) -> Any:
+    """`value` as an option of type `ann` wants it; a problem (and `_INVALID`) otherwise.
+
+    Problems inside a list or a table are added at their own keys; a problem of the value
+    itself is raised as `_Bad` for the caller to add at `loc`.
+    """
+    origin = typing.get_origin(ann)
+    if origin is Annotated:
+        _base, *extras = typing.get_args(ann)
+        parse = next(e for e in extras if callable(e))
+        try:
+            return parse(value)
+        except ValueError as exc:
+            raise _Bad(str(exc)) from None
+    if origin in (Union, types.UnionType):
+        options = [a for a in typing.get_args(ann) if a is not type(None)]
+        if value is None:
+            return None
+        return _value(options[0], value, loc, problems)
+    if origin is Literal:
+        allowed = list(typing.get_args(ann))
+        if value not in allowed or isinstance(value, bool):
+            raise _one_of(allowed, value)
+        return value
+    if origin is list:
+        if not isinstance(value, list):
+            raise _wrong_type(list, value)
+        (item,) = typing.get_args(ann)
+        out = []
+        for i, v in enumerate(value):
+            try:
+                out.append(_value(item, v, (*loc, i), problems))
+            except _Bad as exc:
+                problems.append(ConfigProblem(_key_path((*loc, i)), _show(v), str(exc)))
+                out.append(_INVALID)
+        return _INVALID if _INVALID in out else out
+    if isinstance(ann, type) and issubclass(ann, _Strict):
+        if isinstance(value, ann):
+            return value
+        built = _build(ann, value, loc, problems)
+        return _INVALID if built is None else built
+    if isinstance(ann, type) and issubclass(ann, Enum):
+        if isinstance(value, ann):
+            return value
+        allowed = [m.value for m in ann]
+        if value not in allowed or not isinstance(value, str):
+            raise _one_of(allowed, value)
+        return ann(value)
+    if ann is bool:
+        if not isinstance(value, bool):
+            raise _wrong_type(bool, value)
+        return value
+    if ann is int:
+        if not _whole(value):
+            raise _wrong_type(int, value)
+        return value
+    if ann is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise _wrong_type(float, value)
+        return float(value)
+    if ann is str:
+        if not isinstance(value, str):
+            raise _wrong_type(str, value)
+        return value
+    raise TypeError(f"config option of unknown type {ann!r}")  # a programming error
+
+
+#: Stands for a value that had a problem (already listed), so the table is not built.
+_INVALID: Any = object()
+
+
+def _build(cls: type[M], raw: Any, loc: tuple[Any, ...], problems: list[ConfigProblem]) -> M | None:
+    """An instance of `cls` from the TOML table `raw`, or None with its problems added."""
+    if not isinstance(raw, dict):
+        problems.append(ConfigProblem(_key_path(loc), _show(raw), str(_wrong_type(dict, raw))))
+        return None
+    hints = _hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    known = list(fields)
+    before = len(problems)
+    for key in raw:
+        if key not in fields:
+            close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
             hint = f'did you mean "{close[0]}"?' if close else "remove it"
-            if known and not close:
+            if not close:
                 hint += f" (known keys here: {', '.join(known)})"
-            problems.append(ConfigProblem(key, "", f"unknown key; {hint}"))
-        elif kind == "missing":
-            problems.append(ConfigProblem(key, "", "required key is missing; add it"))
-        elif kind == "literal_error" or kind == "enum":
-            expected = err.get("ctx", {}).get("expected", "")
-            allowed = re.findall(r"'([^']*)'", expected)
-            given = err.get("input")
-            close = (
-                difflib.get_close_matches(given, allowed, n=1, cutoff=0.6)
-                if isinstance(given, str)
-                else []
-            )
-            hint = f'; did you mean "{close[0]}"?' if close else ""
-            problems.append(ConfigProblem(key, value, f"not allowed; use one of {expected}{hint}"))
-        elif kind in _EXPECTED:
-            given = _toml_kind(err.get("input"))
-            problems.append(ConfigProblem(key, value, f"must be {_EXPECTED[kind]}, not {given}"))
-        elif kind == "value_error":
-            msg = str(err.get("ctx", {}).get("error", err["msg"]))
-            problems.append(ConfigProblem(key, value, msg))
-        else:
-            problems.append(ConfigProblem(key, value, err["msg"].lower().replace("input ", "")))
-    return problems
+            problems.append(ConfigProblem(_key_path((*loc, key)), "", f"unknown key; {hint}"))
+    values: dict[str, Any] = {}
+    for name, f in fields.items():
+        at = (*loc, name)
+        if name not in raw:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                problems.append(ConfigProblem(_key_path(at), "", "required key is missing; add it"))
+            continue
+        given = raw[name]
+        try:
+            value = _value(hints[name], given, at, problems)
+            if value is _INVALID:
+                continue
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                _bounds(value, f.metadata)
+            for fix in cls._checks.get(name, ()):
+                value = fix(value)
+        except _Bad as exc:
+            problems.append(ConfigProblem(_key_path(at), _show(given), str(exc)))
+            continue
+        except ValueError as exc:  # a check's message
+            problems.append(ConfigProblem(_key_path(at), _show(given), str(exc)))
+            continue
+        values[name] = value
+    if len(problems) > before:
+        return None
+    return cls(**values)
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    """The options' types, resolved once per table class."""
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls, include_extras=True)
+    return _HINTS[cls]
 
 
 def _whole(value: Any) -> TypeGuard[int]:
@@ -755,11 +897,7 @@ def parse_config(text: str, path: str = "<config>") -> Config:
             [ConfigProblem("(syntax)", "", f"not valid TOML: {exc}; check quotes and brackets")],
         ) from None
     problems: list[ConfigProblem] = []
-    cfg: Config | None = None
-    try:
-        cfg = Config.model_validate(raw)
-    except ValidationError as exc:
-        problems.extend(_problems_from_validation(exc))
+    cfg = _build(Config, raw, (), problems)
     problems.extend(_semantic_problems(raw))
     if problems or cfg is None:
         raise ConfigInvalid(path, problems)

@@ -20,7 +20,7 @@ def cmd_web(ctx: Any, a: argparse.Namespace) -> int:
     if a.bind:
         try:
             web = config.web.model_validate({**config.web.model_dump(), "bind": a.bind})
-        except ValueError:
+        except ConfigError:
             raise ConfigError(
                 f"--bind {a.bind}: viết HOST:PORT", f"--bind {a.bind}: write HOST:PORT"
             ) from None

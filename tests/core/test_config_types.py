@@ -2,7 +2,7 @@
 
 `daily_cap = true` used to load as a cap of 1, `counters = [true]` as counter 1 and
 `service_minutes = true` as 1.0, and `config check` said OK. The walk below visits every
-option of the pydantic models (so a new option is covered without touching this file), writes
+option of the config's tables (so a new option is covered without touching this file), writes
 a real config file with a value of each wrong TOML type at that key, and requires a problem
 naming the key. Each option's own type must still load, including a whole number for a
 decimal option (`service_minutes = 6`).
@@ -11,9 +11,11 @@ decimal option (`service_minutes = 6`).
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 import tomllib
 import types
+import typing
 from collections.abc import Iterator
 from datetime import date
 from enum import Enum
@@ -22,9 +24,15 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import pytest
 import tomli_w
-from pydantic import BaseModel
 
-from kiosk.core.config import Config, ConfigInvalid, Period, default_config_text, load_config
+from kiosk.core.config import (
+    Config,
+    ConfigInvalid,
+    Period,
+    _Strict,
+    default_config_text,
+    load_config,
+)
 from tests.core.test_cli import clean_env
 from tests.support import run_kiosk_all
 
@@ -61,22 +69,23 @@ def accepted(annotation: Any) -> set[str]:
         return {type(v).__name__ for v in get_args(ann)}
     if get_origin(ann) is list:
         return {"list"}
-    if isinstance(ann, type) and issubclass(ann, BaseModel):
+    if isinstance(ann, type) and issubclass(ann, _Strict):
         return {"table"}
     raise AssertionError(f"teach this test the TOML type of {annotation}")
 
 
-def options(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, Any]]:
+def options(model: type[_Strict], prefix: str = "") -> Iterator[tuple[str, Any]]:
     """(key path, annotation) of every option, nested tables and list items included."""
-    for name, info in model.model_fields.items():
-        key = f"{prefix}.{name}" if prefix else name
-        yield from _option(key, info.annotation)
+    hints = typing.get_type_hints(model, include_extras=True)
+    for f in dataclasses.fields(model):
+        key = f"{prefix}.{f.name}" if prefix else f.name
+        yield from _option(key, hints[f.name])
 
 
 def _option(key: str, annotation: Any) -> Iterator[tuple[str, Any]]:
     yield key, annotation
     ann = _strip(annotation)
-    if isinstance(ann, type) and issubclass(ann, BaseModel):
+    if isinstance(ann, type) and issubclass(ann, _Strict):
         yield from options(ann, key)
     elif get_origin(ann) is list:
         yield from _option(f"{key}[0]", get_args(ann)[0])
@@ -105,11 +114,12 @@ def _model_default(key: str) -> Any:
     model: Any = Config
     *parents, last = [s for s in _steps(key) if isinstance(s, str)]
     for name in parents:
-        model = _strip(model.model_fields[name].annotation)
+        model = _strip(typing.get_type_hints(model, include_extras=True)[name])
         if get_origin(model) is list:
             model = _strip(get_args(model)[0])
-    value = model.model_fields[last].get_default(call_default_factory=True)
-    return _toml(value)
+    f = next(f for f in dataclasses.fields(model) if f.name == last)
+    default = f.default_factory() if f.default is dataclasses.MISSING else f.default
+    return _toml(default)
 
 
 def _toml(value: Any) -> Any:
@@ -119,7 +129,7 @@ def _toml(value: Any) -> Any:
         return str(value)
     if isinstance(value, list):
         return [_toml(v) for v in value]
-    if isinstance(value, BaseModel):
+    if isinstance(value, _Strict):
         return {k: _toml(v) for k, v in value.model_dump().items() if v is not None}
     return value
 

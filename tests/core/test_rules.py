@@ -70,8 +70,8 @@ def test_call_guard_remaining_counts_down_from_the_counters_call(
 _HOTICH = FieldConfig(
     code="hotich", name="Hộ tịch", name_en="Civil status", prefix="A", counters=[1]
 )
-_HOURS = OpeningHours(
-    days=["mon", "tue", "wed", "thu", "fri"], periods=["07:30-11:30", "13:30-17:00"]
+_HOURS = OpeningHours.model_validate(
+    {"days": ["mon", "tue", "wed", "thu", "fri"], "periods": ["07:30-11:30", "13:30-17:00"]}
 )
 _MONDAY = datetime(2026, 12, 7, 12, 0)  # local time, between the two periods
 
