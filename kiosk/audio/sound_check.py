@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import platformdirs
+
 from kiosk.audio.announcement import usable_clip
 from kiosk.audio.clips import CLIP_SUFFIX, all_clip_names, clip_search_dirs, letter_stem
 from kiosk.audio.errors import CLIP_FORMAT, ClipUnreadable
-from kiosk.audio.likeness import VoicePrint, sound_alike, voice_print
+from kiosk.audio.likeness import VoicePrint, cached_voice_print, sound_alike
 from kiosk.audio.pcm import read_wav
 from kiosk.core.config import (
+    APP_NAME,
     Config,
     ConfigInvalid,
     ConfigProblem,
@@ -65,6 +68,7 @@ def prefix_clashes(config: Config) -> list[ConfigProblem]:
     """Fields whose prefixes would be announced with clips that sound the same."""
     dirs = clip_search_dirs(config.sound.clips_dir)
     prints: dict[str, VoicePrint] = {}
+    cache_dir = Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
     def heard(prefix: str) -> list[VoicePrint]:
         out = []
@@ -72,7 +76,7 @@ def prefix_clashes(config: Config) -> list[ConfigProblem]:
             stem = letter_stem(letter)
             if stem not in prints:
                 _, samples = usable_clip(stem, dirs, on_unusable=lambda *_: None)
-                prints[stem] = voice_print(samples)
+                prints[stem] = cached_voice_print(samples, cache_dir)
             out.append(prints[stem])
         return out
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import random
 from array import array
@@ -9,7 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.audio.likeness import ALIKE_BELOW, distance, sound_alike, voice_print
+from kiosk.audio.likeness import (
+    ALIKE_BELOW,
+    cached_voice_print,
+    distance,
+    sound_alike,
+    voice_print,
+)
 from kiosk.audio.loudness import SILENT_DB, loudness_db, peak_db
 from kiosk.audio.pcm import read_wav
 
@@ -107,3 +114,24 @@ def test_silence_is_like_silence_and_unlike_a_word(shipped: Path) -> None:
     assert silent.frames == ()
     assert distance(silent, silent) == 0.0
     assert distance(silent, word) == math.inf
+
+
+def test_a_cached_print_is_the_print_and_a_bad_cache_is_only_not_used(
+    shipped: Path, tmp_path: Path
+) -> None:
+    samples = read_wav(shipped / "ba.wav")
+    computed = voice_print(samples)
+    cache = tmp_path / "cache"
+    assert cached_voice_print(samples, cache) == computed  # computed, then kept
+    (kept,) = cache.iterdir()
+    assert cached_voice_print(samples, cache) == computed  # read back, the same floats
+    kept.write_text("{not json", "utf-8")
+    assert cached_voice_print(samples, cache) == computed  # a spoilt file is computed again
+    assert json.loads(kept.read_text("utf-8"))  # and written whole again
+    blocked = tmp_path / "a-file"
+    blocked.write_text("a file where the cache folder should be")
+    assert cached_voice_print(samples, blocked) == computed  # nowhere to keep it: still right
+    assert blocked.read_text() == "a file where the cache folder should be"
+    other = read_wav(shipped / "bay.wav")
+    assert cached_voice_print(other, cache) == voice_print(other)  # its own entry
+    assert len(list(cache.iterdir())) == 2
