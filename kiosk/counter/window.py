@@ -13,6 +13,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -173,6 +174,7 @@ class CounterConsole(QWidget):
         self.state: ConsoleState | None = None
         self.compact = False
         self.online = True
+        self._outages = 0  # database outages seen: a read begun before the last is stale
         self.busy = False
         self.refreshes = 0
         self.stopped = False
@@ -462,7 +464,7 @@ class CounterConsole(QWidget):
             load_state,
             self.service,
             self.number,
-            on_done=self._show_state,
+            on_done=partial(self._show_state, outages=self._outages),
             on_error=self._read_failed,
         )
 
@@ -481,6 +483,7 @@ class CounterConsole(QWidget):
 
     def _on_unavailable(self, err: KioskError) -> None:
         log.warning("counter %d: database unavailable: %s", self.number, err.message_en)
+        self._outages += 1
         self.online = False
         self._place_banner()
         self.banner.show()
@@ -493,10 +496,13 @@ class CounterConsole(QWidget):
         self._update_buttons()
         self.refresh()
 
-    def _show_state(self, state: ConsoleState) -> None:
+    def _show_state(self, state: ConsoleState, *, outages: int | None = None) -> None:
+        """Show a state read; `outages`: the outage count when the read began. Only a read
+        begun after the last outage says the database is back (one already under way when
+        it went away may still finish, and must not lift the banner)."""
         self._reading = False
         self.refreshes += 1
-        if not self.online:
+        if not self.online and (outages is None or outages == self._outages):
             self.online = True
             self.banner.hide()
         self.state = state

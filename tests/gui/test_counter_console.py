@@ -8,6 +8,7 @@ is core's manual clock: the console and the call guard both read it.
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -20,7 +21,9 @@ from kiosk.core.clock import ManualClock
 from kiosk.core.errors import DatabaseUnavailable
 from kiosk.core.model import CounterState, EventKind, TicketState
 from kiosk.core.queue import QueueService
+from kiosk.counter import window as window_module
 from kiosk.counter.keys import Action
+from kiosk.counter.state import load_state
 from kiosk.counter.window import CounterConsole
 from kiosk.gui.operations import Operations
 from kiosk.gui.watcher import FeedWatcher
@@ -360,6 +363,40 @@ def test_database_outage_shows_a_red_banner_and_disables_the_buttons(
     assert console.message_vi == "Không kết nối được cơ sở dữ liệu"
     assert service.waiting(counter=1)[0].code == "A001"  # nothing was called
     console.watcher.available.emit()
+    settle(qtbot, console, lambda: console.buttons[Action.CALL_NEXT].isEnabled())
+    assert console.banner.isHidden()
+
+
+def test_a_read_under_way_when_the_database_goes_away_does_not_lift_the_banner(
+    open_console: Open, qtbot: QtBot, service: QueueService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A state read begun before an outage may still finish after it: the console must not
+    take it for the database coming back (the banner stays, the buttons stay off)."""
+    console = open_console(1)
+    release = threading.Event()
+    held_back = threading.Event()
+    down = threading.Event()
+
+    def load_state_during_an_outage(*args: object) -> object:
+        if not held_back.is_set():  # the read under way: begun before, finished after
+            held_back.set()
+            release.wait(10)
+        elif down.is_set():  # any read begun during the outage fails, as it would
+            raise DatabaseUnavailable("mất kết nối", "connection lost")
+        return load_state(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(window_module, "load_state", load_state_during_an_outage)
+    before = console.refreshes
+    console.refresh()
+    qtbot.waitUntil(held_back.is_set, timeout=5000)
+    down.set()
+    console.watcher.unavailable.emit(DatabaseUnavailable("mất kết nối", "connection lost"))
+    release.set()
+    settle(qtbot, console, lambda: console.refreshes > before)
+    assert not console.banner.isHidden()
+    assert not any(b.isEnabled() for b in console.buttons.values())
+    down.clear()
+    console.watcher.available.emit()  # the database really is back
     settle(qtbot, console, lambda: console.buttons[Action.CALL_NEXT].isEnabled())
     assert console.banner.isHidden()
 
