@@ -228,13 +228,11 @@ def _compare(source: Engine, target: Engine, table: Table, batch: int) -> tuple[
 
 def replay_problems(engine: Engine, batch: int = DEFAULT_BATCH) -> tuple[int, list[str]]:
     """(events replayed, differences between the replayed log and the tickets table)."""
-    from sqlalchemy.orm import Session
-
-    with Session(read_engine(engine)) as s, s.begin():
+    with read_engine(engine).connect() as conn, conn.begin():
         events = (
-            event_value(e, code)
-            for e, code in s.execute(
-                select(EventRow, TicketRow.code)
+            event_value(e, e.ticket_code)
+            for e in conn.execute(
+                select(EventRow, TicketRow.code.label("ticket_code"))
                 .outerjoin(TicketRow, TicketRow.id == EventRow.ticket_id)
                 .order_by(EventRow.id)
                 .execution_options(yield_per=batch)
@@ -243,8 +241,8 @@ def replay_problems(engine: Engine, batch: int = DEFAULT_BATCH) -> tuple[int, li
         counted = _Counted(events)
         replayed = replay(counted)
         tickets = (
-            ticket_value(t)
-            for t in s.scalars(
+            ticket_value(t)  # type: ignore[arg-type]  # a row of the tickets table
+            for t in conn.execute(
                 select(TicketRow).order_by(TicketRow.id).execution_options(yield_per=batch)
             )
         )
