@@ -21,6 +21,7 @@ from typing import Any, NoReturn
 from kiosk import __version__
 from kiosk.core.errors import ConfigError, KioskError
 from kiosk.core.shapes import event_json, snapshot_json, ticket_json
+from kiosk.core.texts import Text
 from kiosk.core.wording import dossiers_text
 
 log = logging.getLogger("kiosk")
@@ -334,8 +335,9 @@ def _config_file_to_edit(ctx: Context, a: argparse.Namespace, what: str) -> Path
     return path
 
 
-def _read_secret(from_stdin: bool, prompt: str, name: str, name_vi: str) -> str:
+def _read_secret(from_stdin: bool, prompt: str, what: Text) -> str:
     """One line from stdin, or typed twice at the terminal (must match)."""
+    name, name_vi = what.en, what.vi
     try:
         if from_stdin:
             return sys.stdin.readline().strip()
@@ -379,7 +381,7 @@ def cmd_config_set_pin(ctx: Context, a: argparse.Namespace) -> int:
     from kiosk.core.pin import hash_pin, valid_pin
 
     path = _config_file_to_edit(ctx, a, "PIN")
-    pin = _read_secret(a.pin_stdin, "New admin PIN (6-12 digits): ", "PIN", "PIN")
+    pin = _read_secret(a.pin_stdin, "New admin PIN (6-12 digits): ", Text("PIN", "PIN"))
     if not valid_pin(pin):
         raise ConfigError(
             "Mã PIN phải gồm 6-12 chữ số; không có gì thay đổi",
@@ -401,8 +403,7 @@ def cmd_config_set_web_password(ctx: Context, a: argparse.Namespace) -> int:
     password = _read_secret(
         a.password_stdin,
         f"New /manage password ({WEB_PASSWORD_MIN}+ characters): ",
-        "password",
-        "mật khẩu",
+        Text("mật khẩu", "password"),
     )
     if not WEB_PASSWORD_MIN <= len(password) <= 200:
         raise ConfigError(

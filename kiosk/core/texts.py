@@ -40,6 +40,17 @@ class Text(NamedTuple):
         return Text(self.vi.format(**values), self.en.format(**values))
 
 
+#: The hint after an unknown name: ' Có phải "hotich"?' (a leading space, to follow a sentence).
+DID_YOU_MEAN = Text(' Có phải "{name}"?', ' Did you mean "{name}"?')
+
+
+def vietnamese_only(text: str) -> str:
+    """Mark Vietnamese that is data, not a text shown in one language: sample names of a
+    simulated point, the printer test page's tone marks. tests/core/test_texts.py lets a
+    literal inside this call stand without an English one; nothing else changes."""
+    return text
+
+
 WEEKDAYS = (
     Text("Thứ Hai", "Monday"),
     Text("Thứ Ba", "Tuesday"),

@@ -16,6 +16,8 @@ from escpos.printer import Dummy
 from PIL import Image
 
 from kiosk.core.config import PrinterConfig
+from kiosk.core.texts import Text
+from kiosk.printing import texts as T
 from kiosk.printing.errors import PrinterError
 
 #: Rows per GS v 0 block: 72 x 256 = 18 KB at 80 mm, small enough for cheap printers' buffers.
@@ -28,8 +30,8 @@ def _profile_data(profile: str) -> dict[str, Any]:
     profiles: dict[str, Any] = CAPABILITIES["profiles"]
     if profile not in profiles:
         close = difflib.get_close_matches(profile, list(profiles), n=3, cutoff=0.5)
-        hint_vi = f" Có phải: {', '.join(close)}?" if close else ""
-        hint_en = f" Did you mean: {', '.join(close)}?" if close else ""
+        hint = T.PROFILE_HINT.fill(names=", ".join(close)) if close else Text("", "")
+        hint_vi, hint_en = hint
         raise PrinterError(
             f'Không có cấu hình máy in "{profile}" (printer.profile) trong python-escpos.{hint_vi}',
             f'python-escpos has no printer profile "{profile}" (printer.profile).{hint_en}',

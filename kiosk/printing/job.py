@@ -17,6 +17,7 @@ from typing import TypeVar
 from PIL import Image
 
 from kiosk.core.config import PrinterConfig, PrinterTarget
+from kiosk.printing import texts
 from kiosk.printing.errors import PrinterError
 from kiosk.printing.escpos_output import encode_ticket
 from kiosk.printing.targets import PrinterStatus, describe_target, read_status, send
@@ -108,10 +109,11 @@ def print_bytes(config: PrinterConfig, data: bytes, timeout: float | None = None
         sent = _run_with_timeout(config, lambda: send(config, data), limit)
     except _TimedOut:
         log.warning("%s: no answer within %g s, job abandoned", en, limit)
+        said = texts.NO_ANSWER
         return PrintOutcome(
             False,
-            f"{vi} không phản hồi trong {limit:g} giây: kiểm tra nguồn, cáp và giấy.",
-            f"{en} did not respond within {limit:g} s: check power, cable and paper.",
+            said.get("vi", printer=vi, seconds=f"{limit:g}"),
+            said.get("en", printer=en, seconds=f"{limit:g}"),
             0,
         )
     except PrinterError as exc:
@@ -119,8 +121,16 @@ def print_bytes(config: PrinterConfig, data: bytes, timeout: float | None = None
         return PrintOutcome(False, exc.message_vi, exc.message_en, 0)
     except Exception as exc:  # an unexpected driver error must not reach the kiosk screen
         log.exception("print failed unexpectedly")
-        return PrintOutcome(False, f"{vi}: lỗi ({exc}).", f"{en} failed ({exc}).", 0)
-    return PrintOutcome(True, f"Đã in vé ({vi}).", f"Ticket printed ({en}).", sent)
+        failed = texts.FAILED
+        return PrintOutcome(
+            False,
+            failed.get("vi", printer=vi, error=exc),
+            failed.get("en", printer=en, error=exc),
+            0,
+        )
+    return PrintOutcome(
+        True, texts.PRINTED.get("vi", printer=vi), texts.PRINTED.get("en", printer=en), sent
+    )
 
 
 def print_ticket(

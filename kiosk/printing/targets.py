@@ -22,6 +22,8 @@ from escpos.exceptions import DeviceNotFoundError
 from escpos.printer import CupsPrinter, Dummy, Network, Serial, Usb, Win32Raw
 
 from kiosk.core.config import APP_NAME, PrinterConfig, PrinterTarget
+from kiosk.core.texts import Text
+from kiosk.printing import texts as T
 from kiosk.printing.errors import PrinterError
 
 log = logging.getLogger(__name__)
@@ -73,43 +75,33 @@ def ticket_file(config: PrinterConfig) -> Path:
     return Path(config.file_path).expanduser() if config.file_path else default_ticket_file()
 
 
-def describe_target(config: PrinterConfig) -> tuple[str, str]:
+def describe_target(config: PrinterConfig) -> Text:
     """Short names of the configured printer for messages and the admin screen (vi, en)."""
     match config.target:
         case PrinterTarget.USB:
             ids = f"{config.usb_vendor_id:04x}:{config.usb_product_id:04x}"
-            return f"Máy in USB {ids}", f"USB printer {ids}"
+            return T.USB_PRINTER.fill(ids=ids)
         case PrinterTarget.NETWORK:
-            where = f"{config.host}:{config.port}"
-            return f"Máy in mạng {where}", f"Network printer {where}"
+            return T.NETWORK_PRINTER.fill(where=f"{config.host}:{config.port}")
         case PrinterTarget.SERIAL:
-            return (
-                f"Máy in cổng COM {config.serial_device}",
-                f"Serial printer {config.serial_device}",
-            )
+            return T.SERIAL_PRINTER.fill(device=config.serial_device)
         case PrinterTarget.CUPS:
-            return f"Máy in CUPS {config.printer_name}", f"CUPS printer {config.printer_name}"
+            return T.CUPS_PRINTER.fill(name=config.printer_name)
         case PrinterTarget.WIN32RAW:
-            return (
-                f"Máy in Windows {config.printer_name}",
-                f"Windows printer {config.printer_name}",
-            )
+            return T.WINDOWS_PRINTER.fill(name=config.printer_name)
         case PrinterTarget.FILE:
-            path = ticket_file(config)
-            return f"Tệp {path}", f"File {path}"
+            return T.FILE_PRINTER.fill(path=ticket_file(config))
         case PrinterTarget.DUMMY:
-            return "Máy in giả lập (dummy)", "Dummy printer"
+            return T.DUMMY_PRINTER
         case _:
-            return "Không in (printer.target = none)", "Printing disabled (printer.target = none)"
+            return T.NO_PRINTER
 
 
-def _missing_library(
-    config: PrinterConfig, package: str, note_vi: str, note_en: str
-) -> PrinterError:
-    vi, en = describe_target(config)
+def _missing_library(config: PrinterConfig, package: str, note: Text) -> PrinterError:
+    printer = describe_target(config)
     return PrinterError(
-        f"{vi}: thiếu thư viện {package} ({note_vi}).",
-        f"{en}: the {package} library is not installed ({note_en}).",
+        T.MISSING_LIBRARY.get("vi", printer=printer.vi, package=package, note=note.vi),
+        T.MISSING_LIBRARY.get("en", printer=printer.en, package=package, note=note.en),
     )
 
 
@@ -217,7 +209,7 @@ def open_printer(config: PrinterConfig) -> Escpos:
         raise PrinterError(vi, en)
     if target == PrinterTarget.USB:
         if not Usb.is_usable():
-            raise _missing_library(config, "pyusb", "cài: pip install pyusb", "pip install pyusb")
+            raise _missing_library(config, "pyusb", T.INSTALL_PYUSB)
         timeout_ms = int(config.timeout_seconds * 1000)
         printer = Usb(
             config.usb_vendor_id, config.usb_product_id, timeout=timeout_ms, profile=config.profile
@@ -228,9 +220,7 @@ def open_printer(config: PrinterConfig) -> Escpos:
         )
     elif target == PrinterTarget.SERIAL:
         if not Serial.is_usable():
-            raise _missing_library(
-                config, "pyserial", "cài: pip install pyserial", "pip install pyserial"
-            )
+            raise _missing_library(config, "pyserial", T.INSTALL_PYSERIAL)
         printer = Serial(
             config.serial_device,
             config.baudrate,
@@ -239,11 +229,11 @@ def open_printer(config: PrinterConfig) -> Escpos:
         )
     elif target == PrinterTarget.CUPS:
         if not CupsPrinter.is_usable():
-            raise _missing_library(config, "pycups", "chỉ có trên Linux/macOS", "Linux/macOS only")
+            raise _missing_library(config, "pycups", T.UNIX_ONLY)
         printer = CupsPrinter(config.printer_name, profile=config.profile)
     elif target == PrinterTarget.WIN32RAW:
         if not Win32Raw.is_usable():
-            raise _missing_library(config, "pywin32", "chỉ có trên Windows", "Windows only")
+            raise _missing_library(config, "pywin32", T.WINDOWS_ONLY)
         printer = Win32Raw(config.printer_name, profile=config.profile)
     elif target == PrinterTarget.FILE:
         printer = AppendFile(ticket_file(config), profile=config.profile)

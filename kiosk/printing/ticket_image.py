@@ -22,7 +22,8 @@ from qrcode.exceptions import DataOverflowError
 
 from kiosk.core.config import Config
 from kiosk.core.model import IssuedTicket
-from kiosk.core.texts import ESTIMATED_WAIT, PEOPLE_AHEAD, wait_text
+from kiosk.core.texts import ESTIMATED_WAIT, PEOPLE_AHEAD, vietnamese_only, wait_text
+from kiosk.printing import texts as T
 from kiosk.printing.fonts import FontSet
 
 log = logging.getLogger(__name__)
@@ -98,10 +99,10 @@ class TicketTheme:
     qr_width: int = 150
     qr_min_module: int = 3
     gap: int = 12
-    priority_text: str = "ƯU TIÊN / PRIORITY"
-    date_label: str = "Ngày:"
-    time_label: str = "Giờ:"
-    hotline_label: str = "Hỗ trợ / Hotline:"
+    priority_text: str = T.PRIORITY.both()
+    date_label: str = T.DATE_LABEL.vi
+    time_label: str = T.TIME_LABEL.vi
+    hotline_label: str = T.HOTLINE_LABEL.both() + ":"
 
 
 THEME = TicketTheme()
@@ -660,7 +661,7 @@ def render_test_page(
 
     def layout(fit: Fit) -> Image.Image:
         sheet = _Sheet(dots, fit, fonts, theme)
-        sheet.paragraph("TRANG IN THỬ / TEST PAGE", theme.field_size, bold=True)
+        sheet.paragraph(T.TEST_PAGE.both(), theme.field_size, bold=True)
         sheet.gap(8)
         sheet.paragraph(printer_description, theme.info_size)
         sheet.gap(4)
@@ -669,12 +670,16 @@ def render_test_page(
         sheet.rule()
         sheet.gap(10)
         sheet.paragraph(
-            "à á ả ã ạ ă ằ ắ ẳ ẵ ặ â ầ ấ ẩ ẫ ậ đ è é ẻ ẽ ẹ ê ề ế ể ễ ệ ì í ỉ ĩ ị "
-            "ò ó ỏ õ ọ ô ồ ố ổ ỗ ộ ơ ờ ớ ở ỡ ợ ù ú ủ ũ ụ ư ừ ứ ử ữ ự ỳ ý ỷ ỹ ỵ",
+            vietnamese_only(  # every tone mark: a glyph check, not a text to translate
+                "à á ả ã ạ ă ằ ắ ẳ ẵ ặ â ầ ấ ẩ ẫ ậ đ è é ẻ ẽ ẹ ê ề ế ể ễ ệ ì í ỉ ĩ ị "
+                "ò ó ỏ õ ọ ô ồ ố ổ ỗ ộ ơ ờ ớ ở ỡ ợ ù ú ủ ũ ụ ư ừ ứ ử ữ ự ỳ ý ỷ ỹ ỵ"
+            ),
             theme.info_size,
         )
         sheet.gap(6)
-        sheet.paragraph("ĐIỂM PHỤC VỤ HÀNH CHÍNH CÔNG – Ắ Ặ Ẫ Ễ Ệ Ỗ Ộ Ợ Ự Ỹ", theme.info_size)
+        sheet.paragraph(
+            vietnamese_only("ĐIỂM PHỤC VỤ HÀNH CHÍNH CÔNG – Ắ Ặ Ẫ Ễ Ệ Ỗ Ộ Ợ Ự Ỹ"), theme.info_size
+        )
         sheet.gap(10)
         sheet.code("A001")
         sheet.gap(10)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from kiosk.core.config import Config
+from kiosk.reports import texts as T
 from kiosk.reports.arrivals import Citizen, Profile, SimulationError, open_days, plan_day
 from kiosk.reports.queue_model import ModelBackend
 from kiosk.reports.report import minutes, nearest_rank
@@ -70,17 +71,12 @@ class CapacityPlan:
         """The plan as a table for the terminal."""
         vi = lang == "vi"
         scenarios = [s for s in (self.now, self.more, self.fewer) if s is not None]
-        unit = "quầy" if vi else "counters"
+        unit = T.COUNTERS_UNIT.get(lang)
         lines = [
-            (
-                f"Dự báo năng lực: {self.citizens_per_day:g} lượt công dân/ngày trong "
-                f"{self.days} ngày làm việc (seed {self.seed}); mô hình mô phỏng, không dùng "
-                "cơ sở dữ liệu"
-                if vi
-                else f"Capacity plan: {self.citizens_per_day:g} citizens a day over {self.days} "
-                f"working days (seed {self.seed}); simulation model, no database used"
+            T.CAPACITY_TITLE.get(
+                lang, citizens=f"{self.citizens_per_day:g}", days=self.days, seed=self.seed
             ),
-            ("Thời gian chờ p50 / p90, phút" if vi else "Wait p50 / p90, minutes"),
+            T.CAPACITY_WAITS.get(lang),
             "",
         ]
         width = max(24, *(len(f.name if vi else f.name_en) + 2 for f in self.now.fields))
@@ -92,24 +88,22 @@ class CapacityPlan:
             name = group[0].name if vi else group[0].name_en
             cells = "".join(f"{minutes(w.p50) + ' / ' + minutes(w.p90):>{col}}" for w in group)
             lines.append(f"{name:<{width}}{cells}")
-        label = "Chưa được phục vụ/ngày" if vi else "Not served by closing, a day"
+        label = T.NOT_SERVED_A_DAY.get(lang)
         cells = "".join(f"{s.total.unserved / self.days:>{col}.1f}" for s in scenarios)
         lines.append(f"{label:<{width}}{cells}")
         lines.append("")
-        lines.append(("* hiện nay" if vi else "* now") + self._busiest(self.now, vi))
+        lines.append(T.NOW_MARK.get(lang) + self._busiest(self.now, lang))
         for s in scenarios[1:]:
             change = s.change_vi if vi else s.change_en
-            lines.append(f"{s.counters} {unit}: {change}" + self._busiest(s, vi))
+            lines.append(f"{s.counters} {unit}: {change}" + self._busiest(s, lang))
         return "\n".join(lines)
 
     @staticmethod
-    def _busiest(s: Scenario, vi: bool) -> str:
+    def _busiest(s: Scenario, lang: str) -> str:
         if not s.busy:
             return ""
         number, share = max(s.busy.items(), key=lambda kv: kv[1])
-        if vi:
-            return f"; quầy bận nhất: {number} ({share * 100:.0f}% thời gian mở cửa)"
-        return f"; busiest counter: {number} ({share * 100:.0f}% of opening time)"
+        return T.BUSIEST_COUNTER.get(lang, number=number, share=f"{share * 100:.0f}")
 
 
 def _run(
@@ -167,8 +161,7 @@ def _run(
     every.sort()
     total = FieldWaits(
         "all",
-        "Tất cả lĩnh vực",
-        "All fields",
+        *T.ALL_FIELDS,
         sum(issued.values()),
         nearest_rank(every, 50),
         nearest_rank(every, 90),
@@ -263,7 +256,7 @@ def plan_capacity(
         vi, en = names[code]
         more = run(
             {n: list(fs) for n, fs in grown.items()},
-            (f"+1 cho {vi}", f"+1 for {en}"),
+            (T.ONE_MORE_FOR.get("vi", field=vi), T.ONE_MORE_FOR.get("en", field=en)),
         )
     fewer = None
     removed = best_removal(layout)
@@ -271,6 +264,6 @@ def plan_capacity(
         smaller, number = removed
         fewer = run(
             {n: list(fs) for n, fs in smaller.items()},
-            (f"−1: bớt quầy {number}", f"−1: without counter {number}"),
+            T.ONE_FEWER.fill(number=number),
         )
     return CapacityPlan(profile.citizens_per_day, len(dates), seed, now, more, fewer)

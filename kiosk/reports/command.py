@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from kiosk.core.errors import KioskError
+from kiosk.reports import texts as T
 
 
 class CommandError(KioskError):
@@ -114,12 +115,7 @@ def cmd_export(ctx: Any, a: argparse.Namespace) -> int:
         "sheets": list(result.sheets),
         "seconds": round(result.seconds, 2),
     }
-    text = (
-        f"Đã ghi {result.rows} dòng vào {result.path} ({result.seconds:.1f} giây)"
-        if ctx.lang == "vi"
-        else result.text()
-    )
-    ctx.out(data, text)
+    ctx.out(data, result.text(ctx.lang))
     return 0
 
 
@@ -139,7 +135,7 @@ def cmd_report(ctx: Any, a: argparse.Namespace) -> int:
         raise CommandError(
             "Mục tiêu chờ phải từ 0 đến 600 phút", "--target must be between 0 and 600 minutes"
         )
-    bar = TerminalProgress("Báo cáo" if ctx.lang == "vi" else "Report")
+    bar = TerminalProgress(T.REPORT.get(ctx.lang))
     try:
         report = build_report(
             ctx.service.store, ctx.config, flt, target_minutes=a.target, progress=bar
@@ -297,7 +293,7 @@ def _simulate_into_database(ctx: Any, a: argparse.Namespace, profile: Any) -> in
     if start is not None:
         _check_first_day(start)
     days = default_days(ctx.config, today_local(ctx), a.days, start)
-    bar = TerminalProgress("Mô phỏng" if ctx.lang == "vi" else "Simulating")
+    bar = TerminalProgress(T.SIMULATING.get(ctx.lang))
     store = ctx.service.store
     try:
         if a.bulk:

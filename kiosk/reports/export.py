@@ -36,6 +36,8 @@ from kiosk.core.config import Config
 from kiosk.core.files import OutputError, StagedFile, check_target
 from kiosk.core.store import Store
 from kiosk.core.texts import Text
+from kiosk.core.wording import count_en
+from kiosk.reports import texts as T
 from kiosk.reports.history import (
     BATCH,
     EXPORT_COLUMNS,
@@ -82,16 +84,16 @@ ExportError = OutputError
 TICKET_COLUMNS = EXPORT_COLUMNS
 #: Event columns: (key, Vietnamese heading, English heading).
 EVENT_COLUMNS = (
-    ("id", "Mã sự kiện", "Event id"),
-    ("at", "Thời điểm", "At"),
-    ("business_day", "Ngày", "Day"),
-    ("kind", "Loại", "Kind"),
-    ("ticket_code", "Số phiếu", "Ticket"),
-    ("counter", "Quầy", "Counter"),
-    ("field", "Lĩnh vực", "Field"),
-    ("actor", "Người/thiết bị", "Actor"),
-    ("site", "Điểm", "Site"),
-    ("data", "Dữ liệu", "Data"),
+    ("id", *Text("Mã sự kiện", "Event id")),
+    ("at", *Text("Thời điểm", "At")),
+    ("business_day", *Text("Ngày", "Day")),
+    ("kind", *Text("Loại", "Kind")),
+    ("ticket_code", *Text("Số phiếu", "Ticket")),
+    ("counter", *Text("Quầy", "Counter")),
+    ("field", *Text("Lĩnh vực", "Field")),
+    ("actor", *Text("Người/thiết bị", "Actor")),
+    ("site", *Text("Điểm", "Site")),
+    ("data", *Text("Dữ liệu", "Data")),
 )
 
 
@@ -119,9 +121,17 @@ class ExportResult:
     sheets: tuple[str, ...] = ()
     report: Report | None = field(default=None, compare=False)
 
-    def text(self) -> str:
-        where = f" ({len(self.sheets)} sheets)" if self.sheets else ""
-        return f"Wrote {self.rows} rows to {self.path}{where} in {self.seconds:.1f} s"
+    def text(self, lang: str = "en") -> str:
+        """ "Wrote 1,020 rows to out.xlsx (2 sheets) in 3.1 s", or in Vietnamese."""
+        n = len(self.sheets)
+        where = T.SHEETS.get(lang, sheets=n if lang == "vi" else count_en(n, "sheet"))
+        return T.WROTE_ROWS.get(
+            lang,
+            rows=self.rows,
+            path=self.path,
+            where=where if self.sheets else "",
+            seconds=f"{self.seconds:.1f}",
+        )
 
 
 def _json_text(data: Any) -> str | None:
@@ -398,7 +408,7 @@ class _TicketCells:
         self.names = {f.code: f.name if lang == "vi" else f.name_en for f in config.fields}
         labels = OUTCOME_VI if lang == "vi" else OUTCOME_EN
         self.outcomes = {o: _xml_text(labels[o]) for o in Outcome}
-        yes, no = ("Có", "Không") if lang == "vi" else ("Yes", "No")
+        yes, no = T.YES.get(lang), T.NO.get(lang)
         self.priority = (_xml_text(no), _xml_text(yes))
         self.day_style = str(book.f_day._get_xf_index())
         self.time_style = str(book.f_time._get_xf_index())

@@ -55,6 +55,7 @@ from kiosk.core.errors import KioskError
 from kiosk.core.model import HELD_STATES, EventKind, TicketState
 from kiosk.core.schema import EventRow, TicketRow
 from kiosk.core.store import Store
+from kiosk.core.texts import DID_YOU_MEAN, Text
 
 #: Rows per batch read from the database (also the unit of progress and cancellation).
 BATCH = 5000
@@ -69,18 +70,19 @@ class Outcome(StrEnum):
     OPEN = "open"
 
 
-OUTCOME_VI = {
-    Outcome.SERVED: "Đã phục vụ",
-    Outcome.NO_SHOW: "Vắng mặt",
-    Outcome.EXPIRED: "Hết hạn",
-    Outcome.OPEN: "Chưa xong",
+#: What became of a ticket, in words (exports, the report, the manager window).
+OUTCOME_TEXT = {
+    Outcome.SERVED: Text("Đã phục vụ", "Served"),
+    Outcome.NO_SHOW: Text("Vắng mặt", "No-show"),
+    Outcome.EXPIRED: Text("Hết hạn", "Expired"),
+    Outcome.OPEN: Text("Chưa xong", "In progress"),
 }
-OUTCOME_EN = {
-    Outcome.SERVED: "Served",
-    Outcome.NO_SHOW: "No-show",
-    Outcome.EXPIRED: "Expired",
-    Outcome.OPEN: "In progress",
-}
+OUTCOME_VI = {k: t.vi for k, t in OUTCOME_TEXT.items()}
+OUTCOME_EN = {k: t.en for k, t in OUTCOME_TEXT.items()}
+
+
+FIELD_CODE = Text("lĩnh vực {code}", "field {code}")
+COUNTER_NUMBER = Text("quầy {n}", "counter {n}")
 
 
 class HistoryInputError(KioskError):
@@ -118,11 +120,10 @@ class HistoryFilter:
         if self.field is not None and config.field(self.field) is None:
             codes = [f.code for f in config.fields]
             close = difflib.get_close_matches(self.field, codes, n=1, cutoff=0.5)
-            hint_vi = f' Có phải "{close[0]}"?' if close else ""
-            hint_en = f' Did you mean "{close[0]}"?' if close else ""
+            hint = DID_YOU_MEAN.fill(name=close[0]) if close else Text("", "")
             raise HistoryInputError(
-                f'Không có lĩnh vực "{self.field}".{hint_vi} Các lĩnh vực: {", ".join(codes)}',
-                f'No field "{self.field}".{hint_en} Fields: {", ".join(codes)}',
+                f'Không có lĩnh vực "{self.field}".{hint.vi} Các lĩnh vực: {", ".join(codes)}',
+                f'No field "{self.field}".{hint.en} Fields: {", ".join(codes)}',
             )
         if self.counter is not None and config.counter(self.counter) is None:
             known = ", ".join(str(c.number) for c in config.counters)
@@ -141,9 +142,9 @@ class HistoryFilter:
         )
         parts = [span]
         if self.field:
-            parts.append(("lĩnh vực " if lang == "vi" else "field ") + self.field)
+            parts.append(FIELD_CODE.get(lang, code=self.field))
         if self.counter is not None:
-            parts.append(("quầy " if lang == "vi" else "counter ") + str(self.counter))
+            parts.append(COUNTER_NUMBER.get(lang, n=self.counter))
         return ", ".join(parts)
 
 
@@ -197,23 +198,23 @@ _line = partial(tuple.__new__, TicketLine)
 _EXCEL_EPOCH = date(1899, 12, 30)
 #: Columns of a ticket export (CSV/JSONL key, Vietnamese heading, English heading).
 EXPORT_COLUMNS = (
-    ("day", "Ngày", "Day"),
-    ("code", "Số phiếu", "Ticket"),
-    ("field", "Mã lĩnh vực", "Field code"),
-    ("field_name", "Lĩnh vực", "Field"),
-    ("priority", "Ưu tiên", "Priority"),
-    ("issued_at", "Giờ lấy số", "Issued"),
-    ("called_at", "Giờ gọi lần đầu", "First called"),
-    ("counter", "Quầy", "Counter"),
-    ("serving_at", "Bắt đầu phục vụ", "Service start"),
-    ("completed_at", "Hoàn thành", "Completed"),
-    ("wait_seconds", "Chờ (giây)", "Wait (s)"),
-    ("service_seconds", "Phục vụ (giây)", "Service (s)"),
-    ("dossiers", "Số hồ sơ", "Dossiers"),
-    ("recalls", "Số lần gọi lại", "Recalls"),
-    ("transfers", "Số lần chuyển", "Transfers"),
-    ("final_field", "Lĩnh vực cuối", "Final field"),
-    ("final_state", "Kết quả", "Final state"),
+    ("day", *Text("Ngày", "Day")),
+    ("code", *Text("Số phiếu", "Ticket")),
+    ("field", *Text("Mã lĩnh vực", "Field code")),
+    ("field_name", *Text("Lĩnh vực", "Field")),
+    ("priority", *Text("Ưu tiên", "Priority")),
+    ("issued_at", *Text("Giờ lấy số", "Issued")),
+    ("called_at", *Text("Giờ gọi lần đầu", "First called")),
+    ("counter", *Text("Quầy", "Counter")),
+    ("serving_at", *Text("Bắt đầu phục vụ", "Service start")),
+    ("completed_at", *Text("Hoàn thành", "Completed")),
+    ("wait_seconds", *Text("Chờ (giây)", "Wait (s)")),
+    ("service_seconds", *Text("Phục vụ (giây)", "Service (s)")),
+    ("dossiers", *Text("Số hồ sơ", "Dossiers")),
+    ("recalls", *Text("Số lần gọi lại", "Recalls")),
+    ("transfers", *Text("Số lần chuyển", "Transfers")),
+    ("final_field", *Text("Lĩnh vực cuối", "Final field")),
+    ("final_state", *Text("Kết quả", "Final state")),
 )
 #: Positions of the four times in an export row.
 _EXPORT_TIMES = (5, 6, 8, 9)

@@ -34,7 +34,9 @@ from typing import Any
 from kiosk.core.config import Config
 from kiosk.core.model import TicketState
 from kiosk.core.store import Store
+from kiosk.core.texts import Text
 from kiosk.core.wording import count_en
+from kiosk.reports import texts as T
 from kiosk.reports.history import (
     EmptyRange,
     History,
@@ -104,8 +106,10 @@ class Report:
         """e.g. "72 citizens, 110 dossiers" (the point's own way of counting a day)."""
         t = self.total
         if lang == "vi":
-            return f"{t.tickets} lượt công dân, {t.dossiers} hồ sơ"
-        return f"{count_en(t.tickets, 'citizen')}, {count_en(t.dossiers, 'dossier')}"
+            return T.HEADLINE.vi.format(citizens=t.tickets, dossiers=t.dossiers)
+        return T.HEADLINE.en.format(
+            citizens=count_en(t.tickets, "citizen"), dossiers=count_en(t.dossiers, "dossier")
+        )
 
     def text(self, lang: str = "en") -> str:
         """A plain-text summary for the terminal."""
@@ -113,32 +117,26 @@ class Report:
         t = self.total
         lines = [
             f"{self.site_name if vi else self.site_name_en} – {self.filter.describe(lang)}",
-            f"{self.headline(lang)}: " + _outcomes(t, vi),
-            _waits(t, self.target_minutes, vi),
+            f"{self.headline(lang)}: " + _outcomes(t, lang),
+            _waits(t, self.target_minutes, lang),
         ]
         if t.busiest_hour is not None:
-            lines.append(
-                ("Giờ đông nhất: " if vi else "Busiest hour: ") + hour_label(t.busiest_hour)
-            )
-        for title_vi, title_en, rows in (
-            ("Theo ngày", "Per day", self.days),
-            ("Theo lĩnh vực", "Per field", self.fields),
-            ("Theo quầy", "Per counter", self.counters),
+            lines.append(T.BUSIEST_HOUR.get(lang, hour=hour_label(t.busiest_hour)))
+        for title, rows in (
+            (T.PER_DAY, self.days),
+            (T.PER_FIELD, self.fields),
+            (T.PER_COUNTER, self.counters),
         ):
             if len(rows) <= 1 and rows is self.days:
                 continue
-            lines.append(title_vi + ":" if vi else title_en + ":")
+            lines.append(title.get(lang) + ":")
             width = max(len(r.name(lang)) for r in rows) if rows else 0
             for r in rows:
-                who = "lượt" if vi else ("citizen " if r.tickets == 1 else "citizens")
-                doss = "hồ sơ" if vi else ("dossier " if r.dossiers == 1 else "dossiers")
+                who = T.CITIZENS_UNIT.vi if vi else ("citizen " if r.tickets == 1 else "citizens")
+                doss = T.DOSSIERS_UNIT.vi if vi else ("dossier " if r.dossiers == 1 else "dossiers")
                 lines.append(
                     f"  {r.name(lang):<{width}}  {r.tickets:>5} {who}, {r.dossiers:>5} {doss}, "
-                    + (
-                        f"chờ p50 {minutes(r.wait_p50)} / p90 {minutes(r.wait_p90)} phút"
-                        if vi
-                        else f"wait p50 {minutes(r.wait_p50)} / p90 {minutes(r.wait_p90)} min"
-                    )
+                    + T.ROW_WAITS.get(lang, p50=minutes(r.wait_p50), p90=minutes(r.wait_p90))
                 )
         return "\n".join(lines)
 
@@ -152,31 +150,23 @@ def hour_label(hour: int) -> str:
     return f"{hour:02d}:00–{(hour + 1) % 24:02d}:00"
 
 
-def _outcomes(t: GroupStats, vi: bool) -> str:
-    if vi:
-        text = f"{t.served} đã phục vụ, {t.no_shows} vắng mặt, {t.expired} hết hạn"
-        if t.open:
-            text += f", {t.open} chưa xong"
-        return text + f" ({t.transferred} lượt được chuyển)"
-    text = f"{t.served} served, {t.no_shows} no-shows, {t.expired} expired"
+def _outcomes(t: GroupStats, lang: str) -> str:
+    text = T.OUTCOMES.get(lang, served=t.served, no_shows=t.no_shows, expired=t.expired)
     if t.open:
-        text += f", {t.open} in progress"
-    return text + f" ({t.transferred} transferred)"
+        text += T.STILL_OPEN.get(lang, n=t.open)
+    return text + T.TRANSFERRED.get(lang, n=t.transferred)
 
 
-def _waits(t: GroupStats, target: float, vi: bool) -> str:
+def _waits(t: GroupStats, target: float, lang: str) -> str:
     share = t.over_target_share
-    pct = "–" if share is None else f"{share * 100:.0f}%"
-    if vi:
-        return (
-            f"Thời gian chờ: trung vị {minutes(t.wait_p50)} phút, 90% trong vòng "
-            f"{minutes(t.wait_p90)} phút, lâu nhất {minutes(t.wait_max)} phút; "
-            f"{pct} chờ quá {target:g} phút. Phục vụ: trung vị {minutes(t.service_p50)} phút"
-        )
-    return (
-        f"Wait: median {minutes(t.wait_p50)} min, 90% within {minutes(t.wait_p90)} min, "
-        f"longest {minutes(t.wait_max)} min; {pct} waited over {target:g} min. "
-        f"Service: median {minutes(t.service_p50)} min"
+    return T.WAITS.get(
+        lang,
+        p50=minutes(t.wait_p50),
+        p90=minutes(t.wait_p90),
+        longest=minutes(t.wait_max),
+        share="–" if share is None else f"{share * 100:.0f}%",
+        target=f"{target:g}",
+        service=minutes(t.service_p50),
     )
 
 
@@ -510,8 +500,8 @@ class ReportBuilder:
             c = cfg.counter(number)
             names = (
                 str(number),
-                c.label_vi if c else f"Quầy {number}",
-                c.label_en if c else f"Counter {number}",
+                c.label_vi if c else T.COUNTER_N.get("vi", n=number),
+                c.label_en if c else T.COUNTER_N.get("en", n=number),
             )
             spreads = durations(w.counters[i], s.counters[i])
             counter_rows.append(counters[i].stats(names, spreads, target, hours=True))
@@ -534,7 +524,7 @@ class ReportBuilder:
             site_name_en=cfg.site.name_en,
             filter=self.filter,
             target_minutes=self.target_minutes,
-            total=total.stats(("all", "Tổng cộng", "Total"), everyone, target, hours=True),
+            total=total.stats(("all", *T.TOTAL), everyone, target, hours=True),
             days=tuple(self._days),
             fields=tuple(field_rows),
             counters=tuple(counter_rows),
@@ -614,36 +604,36 @@ def _min(seconds: int | None) -> float | None:
 #: Column titles of `stats_rows` (Vietnamese, English).
 STATS_COLUMNS = (
     ("", ""),
-    ("Lượt công dân", "Citizens"),
-    ("Đã phục vụ", "Served"),
-    ("Hồ sơ", "Dossiers"),
-    ("Vắng mặt", "No-shows"),
-    ("Hết hạn", "Expired"),
-    ("Được chuyển", "Transferred"),
-    ("Chờ p50 (phút)", "Wait p50 (min)"),
-    ("Chờ p90 (phút)", "Wait p90 (min)"),
-    ("Chờ lâu nhất (phút)", "Longest wait (min)"),
-    ("Phục vụ p50 (phút)", "Service p50 (min)"),
-    ("Giờ đông nhất", "Busiest hour"),
-    ("Chờ quá mục tiêu", "Over target"),
+    Text("Lượt công dân", "Citizens"),
+    Text("Đã phục vụ", "Served"),
+    Text("Hồ sơ", "Dossiers"),
+    Text("Vắng mặt", "No-shows"),
+    Text("Hết hạn", "Expired"),
+    Text("Được chuyển", "Transferred"),
+    Text("Chờ p50 (phút)", "Wait p50 (min)"),
+    Text("Chờ p90 (phút)", "Wait p90 (min)"),
+    Text("Chờ lâu nhất (phút)", "Longest wait (min)"),
+    Text("Phục vụ p50 (phút)", "Service p50 (min)"),
+    Text("Giờ đông nhất", "Busiest hour"),
+    Text("Chờ quá mục tiêu", "Over target"),
 )
 
 
 #: The same titles broken over two lines, for narrow table columns (PDF, window).
 STATS_HEADINGS = (
     ("", ""),
-    ("Lượt\ncông dân", "Citizens"),
-    ("Đã\nphục vụ", "Served"),
-    ("Hồ sơ", "Dossiers"),
-    ("Vắng\nmặt", "No-\nshows"),
-    ("Hết\nhạn", "Expired"),
-    ("Được\nchuyển", "Trans-\nferred"),
-    ("Chờ p50\n(phút)", "Wait p50\n(min)"),
-    ("Chờ p90\n(phút)", "Wait p90\n(min)"),
-    ("Chờ lâu\nnhất (phút)", "Longest\nwait (min)"),
-    ("Phục vụ\np50 (phút)", "Service\np50 (min)"),
-    ("Giờ\nđông nhất", "Busiest\nhour"),
-    ("Chờ quá\nmục tiêu", "Over\ntarget"),
+    Text("Lượt\ncông dân", "Citizens"),
+    Text("Đã\nphục vụ", "Served"),
+    Text("Hồ sơ", "Dossiers"),
+    Text("Vắng\nmặt", "No-\nshows"),
+    Text("Hết\nhạn", "Expired"),
+    Text("Được\nchuyển", "Trans-\nferred"),
+    Text("Chờ p50\n(phút)", "Wait p50\n(min)"),
+    Text("Chờ p90\n(phút)", "Wait p90\n(min)"),
+    Text("Chờ lâu\nnhất (phút)", "Longest\nwait (min)"),
+    Text("Phục vụ\np50 (phút)", "Service\np50 (min)"),
+    Text("Giờ\nđông nhất", "Busiest\nhour"),
+    Text("Chờ quá\nmục tiêu", "Over\ntarget"),
 )
 
 

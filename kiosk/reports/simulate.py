@@ -33,6 +33,7 @@ from kiosk.core.config import Config
 from kiosk.core.queue import QueueService
 from kiosk.core.schema import EventRow, TicketRow
 from kiosk.core.store import Store
+from kiosk.core.texts import Text
 from kiosk.core.wording import count_en
 from kiosk.reports.arrivals import (
     Citizen,
@@ -516,22 +517,23 @@ def busy_centre_config(fields: int = 20, counters: int = 60, site: str = "trungt
     """A district centre for benchmarks and demos: many fields, dozens of counters."""
     from kiosk.core.config import parse_config
 
+    centre = Text("Trung tâm phục vụ hành chính công", "Public Administration Service Centre")
     names = [
-        ("Hộ tịch", "Civil status"),
-        ("Chứng thực", "Certification"),
-        ("Đất đai", "Land"),
-        ("Xây dựng", "Construction"),
-        ("Tư pháp", "Justice"),
-        ("Lao động – Người có công – Xã hội", "Labour, merited people and social protection"),
-        ("Kinh doanh – Hộ kinh doanh", "Household business"),
-        ("Bảo hiểm y tế – xã hội", "Health and social insurance"),
-        ("Nhận kết quả", "Collect results"),
+        Text("Hộ tịch", "Civil status"),
+        Text("Chứng thực", "Certification"),
+        Text("Đất đai", "Land"),
+        Text("Xây dựng", "Construction"),
+        Text("Tư pháp", "Justice"),
+        Text("Lao động – Người có công – Xã hội", "Labour, merited people and social protection"),
+        Text("Kinh doanh – Hộ kinh doanh", "Household business"),
+        Text("Bảo hiểm y tế – xã hội", "Health and social insurance"),
+        Text("Nhận kết quả", "Collect results"),
     ]
     lines = [
         "[site]",
         f'id = "{site}"',
-        'name = "Trung tâm phục vụ hành chính công"',
-        'name_en = "Public Administration Service Centre"',
+        f'name = "{centre.vi}"',
+        f'name_en = "{centre.en}"',
         "[hours]",
         'days = ["mon", "tue", "wed", "thu", "fri", "sat"]',
         'periods = ["07:30-11:30", "13:30-17:00"]',

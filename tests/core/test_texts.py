@@ -26,11 +26,23 @@ VIETNAMESE = re.compile(
     "[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.IGNORECASE
 )
 #: Where people read what the program says: the screens, the pages, the ticket and the voice.
-SCREENS = ("kiosk/app", "kiosk/counter", "kiosk/gui", "kiosk/manager", "kiosk/web", "display")
+SCREENS = (
+    "kiosk/app",
+    "kiosk/counter",
+    "kiosk/gui",
+    "kiosk/manager",
+    "kiosk/web",
+    "kiosk/reports",
+    "kiosk/printing",
+    "kiosk/cli.py",
+    "display",
+)
 #: Modules whose `Text` values the first check reads (constants, tuples and dicts of Text).
 REGISTRIES = (
     "kiosk.core.texts",
     "kiosk.printing.ticket_image",
+    "kiosk.printing.texts",
+    "kiosk.reports.texts",
     "kiosk.core.errors",
     "kiosk.app.texts",
     "kiosk.web.texts",
@@ -91,7 +103,7 @@ def _bilingual_callee(node: ast.Call, module: object) -> bool:
         if isinstance(func, ast.Attribute)
         else ""
     )
-    if name == "Text":
+    if name in ("Text", "vietnamese_only"):
         return True
     target = getattr(module, name, None)
     return isinstance(target, type) and issubclass(target, KioskError) and len(node.args) >= 2
@@ -124,7 +136,7 @@ def _screen_modules() -> list[Path]:
     return [
         p
         for top in SCREENS
-        for p in sorted((ROOT / top).rglob("*.py"))
+        for p in ([ROOT / top] if top.endswith(".py") else sorted((ROOT / top).rglob("*.py")))
         if not p.name.startswith("screenshots")
     ]
 
