@@ -300,7 +300,10 @@ class QueueService(QueueReader):
             self._finish_held_before_call(s, c, now, actor, dossiers=dossiers, guard=guard)
 
             def head(priority: bool) -> TicketRow | None:
-                return s.record(TicketRow, self._head_statement(counter, priority, day))
+                # The ticket just completed and the counter's row are not waiting tickets:
+                # their changes are written with the call's, in one UPDATE each.
+                stmt = self._head_statement(counter, priority, day)
+                return s.record(TicketRow, stmt, flush=False)
 
             chosen = choose(head, self._policy(), c.priority_streak)
             if chosen is None:

@@ -136,9 +136,12 @@ class Tx:
         for r in self._records:
             r.flush(self.conn)
 
-    def execute(self, stmt: Executable, params: Any = None) -> CursorResult[*TupleAny]:
-        """Run `stmt` after writing the changes made to records so far."""
-        if self._records:
+    def execute(
+        self, stmt: Executable, params: Any = None, *, flush: bool = True
+    ) -> CursorResult[*TupleAny]:
+        """Run `stmt` after writing the changes made to records so far (`flush=False`: the
+        caller knows they cannot change what `stmt` reads; they are written later)."""
+        if flush and self._records:
             self.flush()
         return self.conn.execute(stmt, params)
 
@@ -152,9 +155,9 @@ class Tx:
         self.flush()
         return self.conn
 
-    def record(self, cls: type[R], stmt: Executable) -> R | None:
+    def record(self, cls: type[R], stmt: Executable, *, flush: bool = True) -> R | None:
         """The first row of `stmt` (a select of `cls`'s table) as a `Record`, or None."""
-        row = self.execute(stmt).first()
+        row = self.execute(stmt, flush=flush).first()
         if row is None:
             return None
         rec = Record(cls.__table__, dict(row._mapping))
@@ -249,8 +252,12 @@ class Store:
             if referenced:
                 tx.conn.execute(_LOCK_REFERENCED, {"ids": referenced})
             tx.conn.execute(_EVENT_LOCK)
-        for values in tx.events:  # one INSERT each: ids in call order on every backend
-            tx.conn.execute(_INSERT_EVENT, values)
+        if self.dialect == "sqlite":
+            # One statement for all: sqlite3 inserts a many-row execute row by row, in order.
+            tx.conn.execute(_INSERT_EVENT, tx.events)
+        else:
+            for values in tx.events:  # one INSERT each: ids in call order
+                tx.conn.execute(_INSERT_EVENT, values)
         tx.events.clear()
 
     @contextmanager

@@ -73,11 +73,12 @@ def _first_write_of_the_day(url: str, counter: int, at: datetime, go: Any, out: 
 
 def _run(target, args_list) -> list[Any]:  # type: ignore[no-untyped-def]
     ctx = mp.get_context("spawn")
-    out, go = ctx.Queue(), ctx.Event()
+    # A barrier, not an event set at once: every process opens its store before any starts,
+    # so a fast first one cannot finish the work while the others are still importing.
+    out, go = ctx.Queue(), ctx.Barrier(len(args_list))
     procs = [ctx.Process(target=target, args=(*args, go, out)) for args in args_list]
     for p in procs:
         p.start()
-    go.set()
     results = [out.get(timeout=120) for _ in procs]
     for p in procs:
         p.join(timeout=60)
