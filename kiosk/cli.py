@@ -22,7 +22,7 @@ from kiosk import __version__
 from kiosk.core.errors import ConfigError, KioskError
 from kiosk.core.shapes import event_json, snapshot_json, ticket_json
 from kiosk.core.texts import Text
-from kiosk.core.wording import dossiers_text
+from kiosk.core.wording import count_en, dossiers_text
 
 log = logging.getLogger("kiosk")
 
@@ -289,6 +289,98 @@ def cmd_config_check(ctx: Context, a: argparse.Namespace) -> int:
     return 0
 
 
+# ------------------------------------------------------------------------------ catalogue
+
+
+def _catalogue_file(ctx: Context, given: str | None) -> Path:
+    """FILE as given, else the catalogue `[kiosk] catalogue` names."""
+    from kiosk.core.catalogue import catalogue_path
+
+    if given:
+        return Path(given).expanduser()
+    named = catalogue_path(ctx.config, ctx.config_path)
+    if named is None:
+        raise ConfigError(
+            "Chưa có danh mục thủ tục: ghi [kiosk] catalogue trong kiosk.toml, hoặc nêu TỆP",
+            "No catalogue is set: give FILE, or set [kiosk] catalogue in kiosk.toml "
+            "(kiosk catalogue init writes a sample to start from)",
+        )
+    return named
+
+
+def _default_catalogue_target(ctx: Context) -> Path:
+    from kiosk.core.catalogue import catalogue_path
+    from kiosk.core.config import default_config_path, resolve_config_path
+
+    named = catalogue_path(ctx.config, ctx.config_path)
+    if named is not None:
+        return named
+    config_file = resolve_config_path(ctx.config_path) or default_config_path()
+    return config_file.parent / "catalogue.toml"
+
+
+def _write_catalogue(ctx: Context, target: Path, text: str, force: bool) -> None:
+    from kiosk.core.files import check_target, write_atomic
+
+    target = check_target(target)
+    if target.exists() and not force:
+        raise ConfigError(
+            f"{target} đã có; thêm --force để ghi đè",
+            f"{target} already exists; add --force to replace it",
+        )
+    write_atomic(target, text, folders=True)
+
+
+def _catalogue_hint(ctx: Context, target: Path) -> str:
+    from kiosk.core.catalogue import catalogue_path
+
+    if catalogue_path(ctx.config, ctx.config_path) == target:
+        return ""
+    return f'; to use it, set in kiosk.toml: [kiosk] catalogue = "{target}"'
+
+
+def cmd_catalogue_check(ctx: Context, a: argparse.Namespace) -> int:
+    from kiosk.core.catalogue import load_catalogue
+
+    path = _catalogue_file(ctx, a.path)
+    catalogue = load_catalogue(path, ctx.config)
+    fields = {p.field for p in catalogue.procedures}
+    documents = sum(len(p.documents) for p in catalogue.procedures)
+    ctx.out(
+        {"path": str(path), "procedures": len(catalogue.procedures), "documents": documents},
+        f"{path}: OK – {count_en(len(catalogue.procedures), 'procedure')} in "
+        f"{count_en(len(fields), 'field')}, {count_en(documents, 'document')} to bring",
+    )
+    return 0
+
+
+def cmd_catalogue_init(ctx: Context, a: argparse.Namespace) -> int:
+    from kiosk.core.catalogue import sample_text
+
+    target = Path(a.path).expanduser() if a.path else _default_catalogue_target(ctx)
+    _write_catalogue(ctx, target, sample_text(), a.force)
+    print(f"Wrote the sample catalogue to {target}: check it first{_catalogue_hint(ctx, target)}")
+    return 0
+
+
+def cmd_catalogue_import(ctx: Context, a: argparse.Namespace) -> int:
+    import tomli_w
+
+    from kiosk.core.catalogue import SAMPLE_HEADER
+    from kiosk.core.catalogue_import import catalogue_from_rows, read_rows
+
+    source = Path(a.file).expanduser()
+    catalogue, raw = catalogue_from_rows(read_rows(source), ctx.config, str(source))
+    target = Path(a.out).expanduser() if a.out else _default_catalogue_target(ctx)
+    header = SAMPLE_HEADER.format(source=source.name)
+    _write_catalogue(ctx, target, header + tomli_w.dumps(raw), a.force)
+    print(
+        f"Wrote {count_en(len(catalogue.procedures), 'procedure')} from {source} to "
+        f"{target}{_catalogue_hint(ctx, target)}"
+    )
+    return 0
+
+
 #: Config files hold the PIN and password hashes: readable by their owner only.
 CONFIG_MODE = 0o600
 
@@ -539,6 +631,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=cmd_config_set_web_password)
 
+    cat = sub.add_parser(
+        "catalogue", help="procedures and the documents to bring (kiosk, ticket, phone)"
+    ).add_subparsers(dest="catalogue_command", required=True)
+    p = cat.add_parser("check", parents=[common], help="list every problem of a catalogue file")
+    p.add_argument("path", nargs="?", help="default: the file [kiosk] catalogue names")
+    p.set_defaults(handler=cmd_catalogue_check)
+    p = cat.add_parser("init", parents=[common], help="write the sample catalogue to edit")
+    p.add_argument("path", nargs="?", help="default: catalogue.toml beside kiosk.toml")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.set_defaults(handler=cmd_catalogue_init)
+    p = cat.add_parser(
+        "import", parents=[common], help="make the catalogue from a spreadsheet (.xlsx, .csv)"
+    )
+    p.add_argument("file", help="the spreadsheet: one row per document (docs/catalogue.md)")
+    p.add_argument("--out", metavar="PATH", help="default: the catalogue file in use")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.set_defaults(handler=cmd_catalogue_import)
+
     for register in _role_commands():
         register(sub, common)
     return parser
@@ -581,7 +691,7 @@ def _configure_logging(verbose: bool) -> None:
 #: long as the command's own work. Their files are written and their output flushed by then.
 QUICK = frozenset(
     {"issue", "call", "recall", "skip", "start", "complete", "transfer", "return", "open"}
-    | {"pause", "close", "status", "events", "config"}
+    | {"pause", "close", "status", "events", "config", "catalogue"}
 )
 
 

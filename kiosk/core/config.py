@@ -34,7 +34,7 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _PERIOD_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
 
-M = TypeVar("M", bound="_Strict")
+M = TypeVar("M", bound="StrictTable")
 
 
 def option(
@@ -67,7 +67,7 @@ def check(*names: str) -> Callable[[Callable[..., Any]], Any]:
 
 
 @dataclass(frozen=True, kw_only=True)
-class _Strict:
+class StrictTable:
     """A table of the config: unknown keys are errors, and TOML types are never converted.
 
     `true` is not the number 1, `"3"` is not 3 and `1.0` is not the integer 1. A whole
@@ -105,7 +105,7 @@ class _Strict:
 
 
 def _dump(value: Any) -> Any:
-    if isinstance(value, _Strict):
+    if isinstance(value, StrictTable):
         return value.model_dump()
     if isinstance(value, list):
         return [_dump(v) for v in value]
@@ -156,7 +156,7 @@ def _workdays() -> list[Weekday]:
 
 
 @dataclass(frozen=True, kw_only=True)
-class OpeningHours(_Strict):
+class OpeningHours(StrictTable):
     """When tickets can be taken: weekdays and periods of the day (local time of the site)."""
 
     days: list[Weekday] = option(
@@ -197,7 +197,7 @@ class OpeningHours(_Strict):
 
 
 @dataclass(frozen=True, kw_only=True)
-class SiteConfig(_Strict):
+class SiteConfig(StrictTable):
     id: str = option("tranphu", description="Short id of the point, stored on every row.")
     name: str = option("Điểm phục vụ hành chính công xã Trần Phú", description="Name (VI).")
     name_en: str = option("Tran Phu Commune Public Administration Service Point", description="EN.")
@@ -230,7 +230,7 @@ class SiteConfig(_Strict):
 
 
 @dataclass(frozen=True, kw_only=True)
-class CounterConfig(_Strict):
+class CounterConfig(StrictTable):
     number: int = option(description="Counter number shown to citizens, 1-99.")
     name: str = option("", description='Name (VI); default "Quầy N".')
     name_en: str = option("", description='Name (EN); default "Counter N".')
@@ -251,7 +251,7 @@ class CounterConfig(_Strict):
 
 
 @dataclass(frozen=True, kw_only=True)
-class FieldConfig(_Strict):
+class FieldConfig(StrictTable):
     code: str = option(description="Short id of the field used by the CLI and in exports.")
     name: str = option(description="Vietnamese name shown to citizens.")
     name_en: str = option(description="English name.")
@@ -294,7 +294,7 @@ class PriorityPolicy(StrEnum):
 
 
 @dataclass(frozen=True, kw_only=True)
-class QueueConfig(_Strict):
+class QueueConfig(StrictTable):
     priority_policy: PriorityPolicy = option(
         PriorityPolicy.INTERLEAVED,
         description="strict: every priority ticket first; interleaved: after `priority_burst` "
@@ -333,7 +333,7 @@ class PrinterTarget(StrEnum):
 
 
 @dataclass(frozen=True, kw_only=True)
-class PrinterConfig(_Strict):
+class PrinterConfig(StrictTable):
     target: PrinterTarget = option(
         PrinterTarget.FILE,
         description="none, dummy, file, usb, network, serial, cups or win32raw.",
@@ -369,7 +369,7 @@ class PrinterConfig(_Strict):
 
 
 @dataclass(frozen=True, kw_only=True)
-class DisplayConfig(_Strict):
+class DisplayConfig(StrictTable):
     screen: int = option(1, ge=0, le=8, description="Screen index for the wall display.")
     fullscreen: bool = option(True, description="Full screen without a frame.")
     ticker: str = option(
@@ -386,7 +386,7 @@ class NumberStyle(StrEnum):
 
 
 @dataclass(frozen=True, kw_only=True)
-class SoundConfig(_Strict):
+class SoundConfig(StrictTable):
     enabled: bool = option(True, description="Announce calls with chime and voice.")
     volume: float = option(0.9, ge=0.0, le=1.0, description="0.0 (silent) to 1.0.")
     number_style: NumberStyle = option(
@@ -401,7 +401,7 @@ class SoundConfig(_Strict):
 
 
 @dataclass(frozen=True, kw_only=True)
-class KioskConfig(_Strict):
+class KioskConfig(StrictTable):
     screen: int = option(0, ge=0, le=8, description="Screen index for the kiosk.")
     fullscreen: bool = option(True, description="Frameless full screen (lockdown).")
     result_seconds: float = option(10.0, ge=2, le=120, description="Result screen time.")
@@ -411,10 +411,15 @@ class KioskConfig(_Strict):
     field_order: list[str] = option(
         default_factory=list, description="Field codes in button order; default: as listed."
     )
+    catalogue: str = option(
+        "",
+        description="The procedures and documents file (kiosk catalogue init writes one); "
+        "relative to this file's folder; empty: none.",
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
-class ReportsConfig(_Strict):
+class ReportsConfig(StrictTable):
     wait_target_minutes: float = option(15.0, gt=0, le=600, description="Waits over this count.")
 
 
@@ -424,7 +429,7 @@ _BIND_RE = re.compile(
 
 
 @dataclass(frozen=True, kw_only=True)
-class WebConfig(_Strict):
+class WebConfig(StrictTable):
     """`kiosk web`: the citizens' ticket pages, the board page and the manager's dashboard."""
 
     bind: str = option(
@@ -500,7 +505,7 @@ class WebConfig(_Strict):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Config(_Strict):
+class Config(StrictTable):
     site: SiteConfig = option(default_factory=lambda: SiteConfig())
     hours: OpeningHours = option(default_factory=lambda: OpeningHours())
     queue: QueueConfig = option(default_factory=lambda: QueueConfig())
@@ -557,13 +562,16 @@ class ConfigProblem:
 class ConfigInvalid(ConfigError):
     """The configuration has problems; `problems` lists all of them."""
 
+    #: What the file is called in the Vietnamese message ("Tệp cấu hình PATH có 2 lỗi").
+    FILE_VI = "Tệp cấu hình"
+
     def __init__(self, path: str, problems: list[ConfigProblem]) -> None:
         self.path = path
         self.problems = problems
         lines = "\n".join(f"  - {p}" for p in problems)
         n = len(problems)
         super().__init__(
-            f"Tệp cấu hình {path} có {n} lỗi:\n{lines}",
+            f"{self.FILE_VI} {path} có {n} lỗi:\n{lines}",
             f"{path} has {n} problem{'s' if n != 1 else ''}:\n{lines}",
         )
 
@@ -679,7 +687,7 @@ def _value(ann: Any, value: Any, loc: tuple[Any, ...], problems: list[ConfigProb
                 problems.append(ConfigProblem(_key_path((*loc, i)), _show(v), str(exc)))
                 out.append(_INVALID)
         return _INVALID if _INVALID in out else out
-    if isinstance(ann, type) and issubclass(ann, _Strict):
+    if isinstance(ann, type) and issubclass(ann, StrictTable):
         if isinstance(value, ann):
             return value
         built = _build(ann, value, loc, problems)
@@ -756,6 +764,11 @@ def _build(cls: type[M], raw: Any, loc: tuple[Any, ...], problems: list[ConfigPr
     if len(problems) > before:
         return None
     return cls(**values)
+
+
+def read_table(cls: type[M], raw: Any, problems: list[ConfigProblem]) -> M | None:
+    """`cls` (a StrictTable) from the TOML table `raw`, or None with every problem added."""
+    return _build(cls, raw, (), problems)
 
 
 _HINTS: dict[type, dict[str, Any]] = {}

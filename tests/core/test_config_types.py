@@ -29,7 +29,7 @@ from kiosk.core.config import (
     Config,
     ConfigInvalid,
     Period,
-    _Strict,
+    StrictTable,
     default_config_text,
     load_config,
 )
@@ -69,12 +69,12 @@ def accepted(annotation: Any) -> set[str]:
         return {type(v).__name__ for v in get_args(ann)}
     if get_origin(ann) is list:
         return {"list"}
-    if isinstance(ann, type) and issubclass(ann, _Strict):
+    if isinstance(ann, type) and issubclass(ann, StrictTable):
         return {"table"}
     raise AssertionError(f"teach this test the TOML type of {annotation}")
 
 
-def options(model: type[_Strict], prefix: str = "") -> Iterator[tuple[str, Any]]:
+def options(model: type[StrictTable], prefix: str = "") -> Iterator[tuple[str, Any]]:
     """(key path, annotation) of every option, nested tables and list items included."""
     hints = typing.get_type_hints(model, include_extras=True)
     for f in dataclasses.fields(model):
@@ -85,7 +85,7 @@ def options(model: type[_Strict], prefix: str = "") -> Iterator[tuple[str, Any]]
 def _option(key: str, annotation: Any) -> Iterator[tuple[str, Any]]:
     yield key, annotation
     ann = _strip(annotation)
-    if isinstance(ann, type) and issubclass(ann, _Strict):
+    if isinstance(ann, type) and issubclass(ann, StrictTable):
         yield from options(ann, key)
     elif get_origin(ann) is list:
         yield from _option(f"{key}[0]", get_args(ann)[0])
@@ -129,7 +129,7 @@ def _toml(value: Any) -> Any:
         return str(value)
     if isinstance(value, list):
         return [_toml(v) for v in value]
-    if isinstance(value, _Strict):
+    if isinstance(value, StrictTable):
         return {k: _toml(v) for k, v in value.model_dump().items() if v is not None}
     return value
 
