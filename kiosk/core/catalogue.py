@@ -74,9 +74,11 @@ class Document(StrictTable):
         return v.strip()
 
     def label(self, lang: str) -> str:
-        """ "Giấy chứng sinh — bản chính × 1" or in English."""
+        """ "Giấy chứng sinh — bản chính × 1" or in English ("bản chính × 1" never breaks
+        over two lines: its spaces are no-break spaces)."""
         name = self.name_en if lang == "en" and self.name_en else self.name
-        return f"{name} — {KIND_TEXT[self.kind].get(lang)} × {self.count}"
+        how = f"{KIND_TEXT[self.kind].get(lang)} × {self.count}".replace(" ", "\u00a0")
+        return f"{name} — {how}"
 
 
 @dataclass(frozen=True, kw_only=True)

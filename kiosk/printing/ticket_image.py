@@ -10,7 +10,7 @@ import logging
 import math
 import unicodedata
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Literal
@@ -20,6 +20,7 @@ import qrcode.constants
 from PIL import Image, ImageDraw, ImageFont
 from qrcode.exceptions import DataOverflowError
 
+from kiosk.core.catalogue import Procedure
 from kiosk.core.config import Config
 from kiosk.core.model import IssuedTicket
 from kiosk.core.texts import ESTIMATED_WAIT, PEOPLE_AHEAD, vietnamese_only, wait_text
@@ -77,6 +78,30 @@ class TicketFace:
     footer: str
     #: No counter that serves the ticket is open: say so instead of a time.
     no_counter_open: bool = False
+    #: A ticket taken for a procedure (kiosk.core.catalogue): its name and what to bring.
+    procedure: ProcedureFace | None = None
+
+
+@dataclass(frozen=True)
+class ProcedureFace:
+    """The procedure part of a ticket: name, the documents to tick off, fee and time."""
+
+    name: str
+    name_en: str
+    documents: tuple[str, ...]
+    fee: str
+    processing: str
+
+
+def procedure_face(procedure: Procedure) -> ProcedureFace:
+    """What the ticket prints of a catalogue procedure (Vietnamese; the name in both)."""
+    return ProcedureFace(
+        name=procedure.name,
+        name_en=procedure.name_en,
+        documents=tuple(d.label("vi") for d in procedure.documents),
+        fee=procedure.fee("vi"),
+        processing=procedure.processing,
+    )
 
 
 @dataclass(frozen=True)
@@ -103,6 +128,10 @@ class TicketTheme:
     date_label: str = T.DATE_LABEL.vi
     time_label: str = T.TIME_LABEL.vi
     hotline_label: str = T.HOTLINE_LABEL.both() + ":"
+    checklist_title: str = T.BRING.both() + ":"
+    fee_label: str = T.FEE.vi + ":"
+    processing_label: str = T.PROCESSING.vi + ":"
+    checklist_size: int = 21
 
 
 THEME = TicketTheme()
@@ -353,6 +382,21 @@ class _Sheet:
         para.draw(self.draw, self.margin, self.y, self.width, "center")
         self.y += para.height
 
+    def check_item(self, text: str, size: float) -> None:
+        """A left-aligned line after an empty box the citizen can tick."""
+        frags = self.fragments(text, size)
+        box = max(6, round(frags[0][1].size * 0.7))
+        indent = box + self.px(10)
+        para = _Paragraph(frags, self.width - indent, balanced=False)
+        self.reserve(max(para.height, box))
+        top = self.y + max(0, (frags[0][1].size - box) // 2)
+        width = max(1, self.px(2))
+        self.draw.rectangle(
+            (self.margin, top, self.margin + box, top + box), outline=0, width=width
+        )
+        para.draw(self.draw, self.margin + indent, self.y, self.width - indent, "left")
+        self.y += para.height
+
     def rule(self) -> None:
         thickness = max(1, self.px(2))
         self.reserve(thickness)
@@ -463,8 +507,11 @@ def qr_text(template: str, *, site: str, day: date, code: str, field: str) -> st
         return f"{site}|{values['day']}|{code}"
 
 
-def ticket_face(config: Config, issued: IssuedTicket) -> TicketFace:
-    """What to print for a newly issued ticket, in the point's own words and local time."""
+def ticket_face(
+    config: Config, issued: IssuedTicket, procedure: Procedure | None = None
+) -> TicketFace:
+    """What to print for a newly issued ticket, in the point's own words and local time;
+    with `procedure`, its checklist under the number."""
     ticket = issued.ticket
     field = config.field(ticket.field)
     printer = config.printer
@@ -489,6 +536,7 @@ def ticket_face(config: Config, issued: IssuedTicket) -> TicketFace:
         ),
         hotlines=tuple(config.site.hotlines),
         footer=printer.footer,
+        procedure=procedure_face(procedure) if procedure is not None else None,
     )
 
 
@@ -559,6 +607,8 @@ def _layout_ticket(
         if qr is not None:
             sheet.gap(8)
             sheet.picture(qr)
+    if face.procedure is not None:
+        _procedure_section(sheet, face.procedure, theme)
     sheet.gap(10)
     sheet.rule()
     numbers = [h.strip().replace(" ", NBSP) for h in face.hotlines if h.strip()]
@@ -571,6 +621,27 @@ def _layout_ticket(
     return sheet.finish()
 
 
+def _procedure_section(sheet: _Sheet, procedure: ProcedureFace, theme: TicketTheme) -> None:
+    """Under the number: the procedure, a box to tick per document, the fee and the time."""
+    sheet.gap(10)
+    sheet.rule()
+    sheet.gap(10)
+    sheet.paragraph(procedure.name, theme.field_en_size, bold=True)
+    if procedure.name_en.strip():
+        sheet.paragraph(procedure.name_en, theme.info_en_size)
+    sheet.gap(8)
+    sheet.paragraph([(theme.checklist_title, True)], theme.checklist_size)
+    sheet.gap(4)
+    for document in procedure.documents:
+        sheet.check_item(document, theme.checklist_size)
+        sheet.gap(4)
+    sheet.gap(4)
+    sheet.paragraph([(f"{theme.fee_label} ", False), (procedure.fee, True)], theme.info_size)
+    sheet.paragraph(
+        [(f"{theme.processing_label} ", False), (procedure.processing, True)], theme.info_size
+    )
+
+
 #: Index in FITS last chosen for a ticket shape (same texts, width and theme): the next
 #: ticket of that shape renders once instead of searching again.
 _FIT_CACHE: dict[Hashable, int] = {}
@@ -580,18 +651,25 @@ def _fit_budget(
     render: Callable[[Fit], Image.Image], dots: int, what: str, shape: Hashable = None
 ) -> Image.Image:
     """The largest layout in FITS whose image fits the row budget of `dots` (binary search)."""
+    return _choose_fit(render, dots, what, shape)[0]
+
+
+def _choose_fit(
+    render: Callable[[Fit], Image.Image], dots: int, what: str, shape: Hashable = None
+) -> tuple[Image.Image, int]:
+    """`_fit_budget`'s image and the index in FITS of the layout it chose."""
     budget = max_ticket_rows(dots)
     fits = [Fit(text, code) for text, code in FITS]
     cached = _FIT_CACHE.get(shape) if shape is not None else None
     if cached:
         image = render(fits[cached])
         if image.height <= budget:
-            return image
+            return image, cached
     first = render(fits[0])
     if first.height <= budget:
         if shape is not None:
             _FIT_CACHE[shape] = 0
-        return first
+        return first, 0
     # Heights only shrink along FITS, so search for the first layout that fits.
     rendered: dict[int, Image.Image] = {0: first}
     low, high = 1, len(fits) - 1
@@ -608,10 +686,10 @@ def _fit_budget(
             if len(_FIT_CACHE) > 256:
                 _FIT_CACHE.clear()
             _FIT_CACHE[shape] = low
-        return image
+        return image, low
     # Never cut text off: an over-long text gets a longer ticket rather than a missing line.
     log.warning("%s is %d rows tall, over the budget of %d", what, image.height, budget)
-    return image
+    return image, low
 
 
 #: Face fields whose value never changes the ticket's height, and what of them does: the
@@ -640,13 +718,17 @@ def layout_key(face: TicketFace, dots: int, theme: TicketTheme = THEME) -> Hasha
 def render_ticket(face: TicketFace, dots: int, theme: TicketTheme = THEME) -> Image.Image:
     """The ticket as a mode "1" image exactly `dots` wide, within the row budget of `dots`."""
     fonts = FontSet()
-    shape = layout_key(face, dots, theme)
-    return _fit_budget(
-        lambda fit: _layout_ticket(face, dots, fit, fonts, theme),
+    plain = replace(face, procedure=None)
+    image, index = _choose_fit(
+        lambda fit: _layout_ticket(plain, dots, fit, fonts, theme),
         dots,
         f"ticket {face.code}",
-        shape,
+        layout_key(plain, dots, theme),
     )
+    if face.procedure is None:
+        return image
+    # The ticket grows by its checklist; the rest keeps the size the plain ticket has.
+    return _layout_ticket(face, dots, Fit(*FITS[index]), fonts, theme)
 
 
 def render_test_page(

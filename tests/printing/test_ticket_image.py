@@ -325,3 +325,87 @@ def test_the_layout_key_follows_every_face_and_theme_field_that_can_change_the_h
         other_theme = replace(THEME, **{f.name: _changed(getattr(THEME, f.name))})
         assert layout_key(face, 576, other_theme) != key, f.name
     assert layout_key(face, 576, replace(THEME)) == key  # an equal theme, not the same object
+
+
+def _box_rows(image: Image.Image, x: int) -> list[tuple[int, int]]:
+    """Runs of black rows (start, length) down column `x`."""
+    px = image.convert("L").load()
+    runs, start = [], None
+    for y in range(image.height):
+        black = px[x, y] == 0
+        if black and start is None:
+            start = y
+        elif not black and start is not None:
+            runs.append((start, y - start))
+            start = None
+    return runs
+
+
+@pytest.mark.parametrize("dots", [576, 384])
+def test_a_ticket_for_a_procedure_prints_its_checklist_under_the_number(
+    config: Config, dots: int
+) -> None:
+    """The plain part stays as it was (and within 8 cm); the checklist adds rows, one box
+    to tick per document, and comes out of the printer's bytes as drawn."""
+    from kiosk.core.catalogue import parse_catalogue, sample_text
+    from kiosk.printing.escpos_output import decode_raster, encode_ticket
+    from tests.printing.samples import PROFILE_58, PROFILE_80
+
+    catalogue = parse_catalogue(sample_text(), config)
+    marriage = catalogue.find("hotich", "Đăng ký kết hôn")
+    assert marriage is not None
+    issued = _issued(config, field="hotich", code="A012")
+    plain = render_ticket(ticket_face(config, issued), dots)
+    with_list = render_ticket(ticket_face(config, issued, marriage), dots)
+    assert plain.height <= max_ticket_rows(dots)  # the plain ticket keeps to 8 cm
+    assert with_list.height > plain.height + 40 * dots // 576  # it grew by the checklist
+    # Everything down to the wait and the QR is the same ticket, not squeezed to make room.
+    top = plain.height - 140 * dots // 576
+    assert (
+        ImageChops.difference(
+            plain.crop((0, 0, dots, top)).convert("L"),
+            with_list.crop((0, 0, dots, top)).convert("L"),
+        ).getbbox()
+        is None
+    )
+    printed = decode_raster(encode_ticket(with_list, PROFILE_80 if dots == 576 else PROFILE_58))
+    assert printed.size == with_list.size
+    assert ImageChops.difference(printed.convert("L"), with_list.convert("L")).getbbox() is None
+
+    # One box to tick per document: a hollow square (four black edges, white inside).
+    def boxes(image: Image.Image) -> int:
+        px = image.convert("L").load()
+        found = 0
+        for y in range(top, image.height - 6):
+            x = 0
+            while x < dots // 6:
+                if px[x, y] != 0:
+                    x += 1
+                    continue
+                end = x
+                while end < dots and px[end, y] == 0:
+                    end += 1
+                side = end - x - 1
+                square = 6 <= side <= 40 and y + side < image.height
+                if square and all(px[x + i, y + side] == 0 for i in range(side + 1)):
+                    edges = all(px[x, y + j] == 0 and px[end - 1, y + j] == 0 for j in range(side))
+                    hollow = px[x + side // 2, y + side // 2] != 0
+                    found += edges and hollow
+                x = end
+        return found
+
+    assert boxes(printed) == len(marriage.documents)
+    assert boxes(plain) == 0
+
+
+def test_the_procedure_part_says_fee_and_time_in_the_points_words(config: Config) -> None:
+    from kiosk.core.catalogue import parse_catalogue, sample_text
+    from kiosk.printing.ticket_image import procedure_face
+
+    catalogue = parse_catalogue(sample_text(), config)
+    signature = catalogue.find("chungthuc", "Chứng thực chữ ký")
+    assert signature is not None
+    part = procedure_face(signature)
+    assert part.fee == "10.000 đồng"
+    assert part.documents[-1] == "Căn cước / hộ chiếu còn giá trị — xuất\u00a0trình\u00a0×\u00a01"
+    assert part.name_en == "Certifying a signature"
