@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from kiosk import __version__
-from kiosk.core.errors import ConfigError, KioskError
+from kiosk.core.errors import ConfigError, KioskError, UnknownField
 from kiosk.core.shapes import event_json, snapshot_json, ticket_json
 from kiosk.core.texts import Text
 from kiosk.core.wording import count_en, dossiers_text
@@ -80,8 +80,14 @@ def _ticket_line(ctx: Context, verb: str, t: Any) -> int:
 
 
 def cmd_issue(ctx: Context, a: argparse.Namespace) -> int:
+    procedure = _procedure_of(ctx, a.field, a.procedure) if a.procedure else None
     svc = ctx.service
-    issued = svc.issue(a.field, priority=a.priority, actor="cli")
+    issued = svc.issue(
+        a.field,
+        priority=a.priority,
+        procedure=procedure.key if procedure else None,
+        actor="cli",
+    )
     t = issued.ticket
     f = ctx.config.field(t.field)
     data = {
@@ -92,12 +98,28 @@ def cmd_issue(ctx: Context, a: argparse.Namespace) -> int:
         "page_url": ctx.config.web.page_url(t.page_token),
     }
     prio = " (priority)" if t.priority else ""
+    what = f" – {procedure.name}" if procedure else ""
     ctx.out(
         data,
-        f"{t.code}{prio} – {f.name} / {f.name_en}: {issued.people_ahead} ahead, "
+        f"{t.code}{prio} – {f.name} / {f.name_en}{what}: {issued.people_ahead} ahead, "
         f"{_wait_words(issued.estimated_wait_minutes)}",
     )
     return 0
+
+
+def _procedure_of(ctx: Context, field: str, key: str) -> Any:
+    """The catalogue procedure `key` (its code or name) of `field`, or one clear line."""
+    from kiosk.core.catalogue import load_catalogue
+
+    catalogue = load_catalogue(_catalogue_file(ctx, None), ctx.config)
+    found = catalogue.find(field, key)
+    if found is None:
+        known = ", ".join(p.key for p in catalogue.of_field(field)) or "none"
+        raise UnknownField(
+            f'Lĩnh vực {field} không có thủ tục "{key}". Các thủ tục: {known}',
+            f'Field {field} has no procedure "{key}". Procedures: {known}',
+        )
+    return found
 
 
 def _wait_words(minutes: int | None) -> str:
@@ -550,6 +572,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("issue", cmd_issue, "issue a ticket for a field")
     p.add_argument("field", help="field code, e.g. hotich")
     p.add_argument("--priority", action="store_true", help="priority ticket (elderly, …)")
+    p.add_argument(
+        "--procedure",
+        metavar="CODE",
+        help="the catalogue procedure it is for (its code, or its name)",
+    )
     p = add("call", cmd_call, "call the next ticket to a counter")
     p.add_argument("counter", type=int)
     p.add_argument("--ticket", metavar="CODE", help="call this waiting ticket out of turn")

@@ -78,6 +78,8 @@ class Ticket:
     last_called_at: datetime | None = None
     #: Random address of the ticket's web page; None for tickets older than migration 0004.
     page_token: str | None = None
+    #: The catalogue procedure it was taken for (its code, else its name); None: a plain ticket.
+    procedure: str | None = None
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,8 @@ from kiosk.core.schema import CounterRow, EventRow, FieldDayRow, TicketRow
 from kiosk.core.store import Store, Tx
 
 log = logging.getLogger(__name__)
+#: The longest procedure key a ticket records (the tickets.procedure column).
+PROCEDURE_MAX = 120
 _STATE_VI = {
     TicketState.WAITING: "đang chờ",
     TicketState.CALLED: "đã được gọi",
@@ -226,9 +228,22 @@ class QueueService(QueueReader):
 
     # ------------------------------------------------------------------ kiosk
 
-    def issue(self, field: str, *, priority: bool = False, actor: str = "kiosk") -> IssuedTicket:
-        """Give a citizen the next number of `field` (refused when closed or capped)."""
+    def issue(
+        self,
+        field: str,
+        *,
+        priority: bool = False,
+        procedure: str | None = None,
+        actor: str = "kiosk",
+    ) -> IssuedTicket:
+        """Give a citizen the next number of `field` (refused when closed or capped); with
+        `procedure`, the catalogue procedure it is for (its key: `Procedure.key`)."""
         f = self._field(field)
+        if procedure is not None and not 0 < len(procedure.strip()) <= PROCEDURE_MAX:
+            raise InvalidTicketState(
+                f"Tên thủ tục phải dài 1-{PROCEDURE_MAX} ký tự",
+                f"A procedure is named in 1 to {PROCEDURE_MAX} characters",
+            )
         with self.store.write() as s:
             now, day = self._close_earlier_days(s)
             is_open, why_vi, why_en, _ = self._field_open_state(s, f, now, day)
@@ -259,8 +274,12 @@ class QueueService(QueueReader):
                 transfers=0,
                 dossiers=0,
                 page_token=new_page_token(),
+                procedure=procedure,
             )
-            self._log(s, now, EventKind.ISSUED, actor=actor, ticket=t, data={"priority": priority})
+            data: dict[str, Any] = {"priority": priority}
+            if procedure is not None:
+                data["procedure"] = procedure
+            self._log(s, now, EventKind.ISSUED, actor=actor, ticket=t, data=data)
         # Who is ahead is read after the commit, not under the write lock: the kiosk's other
         # writers (counters calling) never wait for the call order's walk through the queue.
         return self.ticket_view(t.id)

@@ -87,6 +87,7 @@ def ticket_value(row: TicketRow) -> Ticket:
         dossiers=row.dossiers,
         last_called_at=row.last_called_at,
         page_token=row.page_token,
+        procedure=row.procedure,
     )
 
 

@@ -21,6 +21,7 @@ class ReplayedTicket:
     recalls: int
     transfers: int
     dossiers: int
+    procedure: str | None = None
 
 
 def replay(events: Iterable[Event]) -> dict[int, ReplayedTicket]:
@@ -42,6 +43,7 @@ def replay(events: Iterable[Event]) -> dict[int, ReplayedTicket]:
                 0,
                 0,
                 0,
+                procedure=e.data.get("procedure"),
             )
             continue
         t = out.get(tid)
@@ -104,6 +106,7 @@ def mismatches(projection: Iterable[Ticket], replayed: dict[int, ReplayedTicket]
             t.recalls,
             t.transfers,
             t.dossiers,
+            t.procedure,
         )
         theirs = (
             r.state,
@@ -114,6 +117,7 @@ def mismatches(projection: Iterable[Ticket], replayed: dict[int, ReplayedTicket]
             r.recalls,
             r.transfers,
             r.dossiers,
+            r.procedure,
         )
         if ours != theirs:
             problems.append(f"{t.code}: tickets say {ours}, the log says {theirs}")

@@ -115,6 +115,8 @@ class TicketRow(Base):
         Column("dossiers", Integer, nullable=False, default=0),
         #: Random address of the ticket's web page (migration 0004); never derived from the number.
         Column("page_token", String(32), nullable=True),
+        #: The catalogue procedure it was taken for (migration 0006): its code, else its name.
+        Column("procedure", String(120), nullable=True),
         UniqueConstraint("site", "business_day", "field", "number", name="uq_ticket_number"),
         Index("ix_tickets_queue", "site", "business_day", "state", "queue_field"),
         Index("ix_tickets_open", "site", "state", "business_day"),
@@ -142,6 +144,7 @@ class TicketRow(Base):
     transfers: Col[int] = Col()
     dossiers: Col[int] = Col()
     page_token: Col[str | None] = Col()
+    procedure: Col[str | None] = Col()
 
 
 class EventRow(Base):

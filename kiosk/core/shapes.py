@@ -33,6 +33,7 @@ def ticket_json(t: Any, zone: Any) -> dict[str, Any]:
         "recalls": t.recalls,
         "transfers": t.transfers,
         "dossiers": t.dossiers,
+        "procedure": t.procedure,
     }
 
 

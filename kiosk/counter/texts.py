@@ -78,3 +78,5 @@ SKIPPED_ITEM = Text(
 )
 MINUTES_SECONDS = Text("{m} phút {s:02d} giây", "{m} min {s:02d} s")
 SECONDS = Text("{s} giây", "{s} s")
+#: The procedure a ticket was taken for (kiosk.core.catalogue), above its times.
+PROCEDURE = Text("Thủ tục: {name}", "Procedure: {name}")

@@ -583,9 +583,10 @@ class CounterConsole(QWidget):
         m, s = divmod(max(0, serving), 60)
         called = f"{t.called_at.astimezone(zone):%H:%M}" if t.called_at else "—"
         issued = f"{t.issued_at.astimezone(zone):%H:%M}"
-        self.ticket_detail.setText(
-            T.TICKET_TIMES.both("\n", waited=waited, issued=issued, called=called, m=m, s=s)
-        )
+        times = T.TICKET_TIMES.both("\n", waited=waited, issued=issued, called=called, m=m, s=s)
+        if t.procedure:  # taken for a catalogue procedure: the clerk sees which one
+            times = T.PROCEDURE.vi.format(name=t.procedure) + "\n" + times
+        self.ticket_detail.setText(times)
 
     def _fill_list(
         self,

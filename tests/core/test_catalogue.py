@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 
@@ -17,8 +18,11 @@ from kiosk.core.catalogue import (
     sample_text,
 )
 from kiosk.core.config import Config, parse_config
+from kiosk.core.errors import InvalidTicketState
+from kiosk.core.queue import QueueService
+from kiosk.core.replay import mismatches, replay
 from tests.core.test_cli import clean_env
-from tests.support import config_text, run_kiosk_all
+from tests.support import ALWAYS_OPEN, config_text, run_kiosk_all
 
 
 @pytest.fixture
@@ -227,3 +231,46 @@ def test_import_names_the_rows_of_its_problems_and_writes_nothing(tmp_path: Path
     assert 'row 2, kind = "photocopy": use one of' in result.stderr
     assert 'row 3: procedures[1].field = "hotch": no such field' in result.stderr
     assert not (tmp_path / "catalogue.toml").exists()
+
+
+def test_a_ticket_records_its_procedure_in_the_row_and_the_log(
+    service: QueueService,
+) -> None:
+    plain = service.issue("hotich").ticket
+    taken = service.issue("hotich", procedure="Đăng ký kết hôn").ticket
+    assert plain.procedure is None
+    assert taken.procedure == "Đăng ký kết hôn"
+    assert [t.procedure for t in service.tickets()] == [None, "Đăng ký kết hôn"]
+    issued = [e for e in service.events_after(0) if e.ticket_id == taken.id]
+    assert issued[0].data == {"priority": False, "procedure": "Đăng ký kết hôn"}
+    assert mismatches(service.tickets(), replay(service.events_after(0))) == []
+    for bad in ("", "   ", "x" * 121):
+        with pytest.raises(InvalidTicketState):
+            service.issue("hotich", procedure=bad)
+    assert len(service.tickets()) == 2  # refused before any number was taken
+
+
+def test_the_cli_issues_for_a_procedure_of_the_catalogue_in_use(tmp_path: Path) -> None:
+    env = clean_env(
+        tmp_path,
+        KIOSK_CONFIG=str(tmp_path / "kiosk.toml"),
+        KIOSK_DB=f"sqlite:///{tmp_path / 'k.db'}",
+    )
+    text = config_text(**ALWAYS_OPEN).replace("[kiosk]\n", '[kiosk]\ncatalogue = "c.toml"\n', 1)
+    (tmp_path / "kiosk.toml").write_text(text, "utf-8")
+    (tmp_path / "c.toml").write_text(sample_text(), "utf-8")
+    (taken,) = run_kiosk_all(
+        tmp_path, env, ["issue", "hotich", "--procedure", "Đăng ký khai tử", "--json"]
+    )
+    assert taken.returncode == 0, taken.stderr
+    assert json.loads(taken.stdout)["ticket"]["procedure"] == "Đăng ký khai tử"
+    wrong, elsewhere = run_kiosk_all(
+        tmp_path,
+        env,
+        ["issue", "hotich", "--procedure", "Khai sinh"],
+        ["issue", "chungthuc", "--procedure", "Đăng ký khai tử"],
+    )
+    for refused in (wrong, elsewhere):
+        assert refused.returncode == 2
+        assert refused.stderr.count("\n") == 1 and "has no procedure" in refused.stderr
+    assert "Đăng ký khai sinh" in wrong.stderr  # it lists what there is

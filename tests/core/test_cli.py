@@ -44,6 +44,7 @@ TICKET_KEYS = {
     "recalls",
     "transfers",
     "dossiers",
+    "procedure",
 }
 
 Result = subprocess.CompletedProcess[str]

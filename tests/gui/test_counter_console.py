@@ -331,6 +331,21 @@ def test_pause_with_a_reason_and_resume(
     settle(qtbot, console, lambda: console.state.counter.state is CounterState.OPEN)
 
 
+def test_the_console_shows_the_procedure_a_ticket_was_taken_for(
+    open_console: Open, qtbot: QtBot, service: QueueService
+) -> None:
+    service.issue("hotich", procedure="Đăng ký kết hôn")
+    service.issue("hotich")
+    console = open_console(1)
+    key(qtbot, console, Qt.Key.Key_Plus)
+    settle(qtbot, console, lambda: held(console) == "A001")
+    assert console.ticket_detail.text().startswith("Thủ tục: Đăng ký kết hôn\n")
+    service.clock.advance(seconds=5)  # type: ignore[attr-defined]  # past the call guard
+    key(qtbot, console, Qt.Key.Key_Plus)
+    settle(qtbot, console, lambda: held(console) == "A002")
+    assert "Thủ tục" not in console.ticket_detail.text()  # a plain ticket says nothing
+
+
 def test_a_reopened_console_shows_the_ticket_its_counter_holds(
     open_console: Open, qtbot: QtBot, service: QueueService
 ) -> None:
