@@ -25,6 +25,7 @@ from starlette.responses import StreamingResponse as _StreamingResponse
 from starlette.routing import Route
 
 from kiosk.core.alerts import live_alerts
+from kiosk.core.catalogue import Catalogue, Procedure
 from kiosk.core.colours import COLOURS
 from kiosk.core.config import Config
 from kiosk.core.errors import UNAVAILABLE, KioskError
@@ -92,9 +93,12 @@ class WebApp:
         *,
         feed: Callable[[], ChangeFeed] | None = None,
         login: ManagerLogin | None = None,
+        catalogue: Catalogue | None = None,
     ) -> None:
         self.service = service
         self.config: Config = service.config
+        #: The procedures catalogue: a ticket taken for a procedure shows its checklist.
+        self.catalogue = catalogue
         web = self.config.web
         self.hub = LiveHub(
             service,
@@ -111,6 +115,12 @@ class WebApp:
         self.js = _asset("live.js")
 
     # ------------------------------------------------------------------ plumbing
+
+    def _procedure(self, view: TicketView) -> Procedure | None:
+        t = view.ticket
+        if self.catalogue is None or not t.procedure:
+            return None
+        return self.catalogue.find(t.field, t.procedure)
 
     def asgi(self) -> Any:
         routes = [
@@ -237,7 +247,11 @@ class WebApp:
                 pages.unknown_ticket_body(lang), lang=lang, title=title, status=404, kind="ticket"
             )
         fragment = pages.ticket_fragment(
-            self.config, view, lang, available=self.hub.state.available
+            self.config,
+            view,
+            lang,
+            available=self.hub.state.available,
+            procedure=self._procedure(view),
         )
         return self._page(
             fragment.html,
@@ -274,7 +288,13 @@ class WebApp:
             if view is None:
                 return pages.Fragment(pages.unavailable_body(lang))
             seen[0] = view
-            return pages.ticket_fragment(self.config, view, lang, available=state.available)
+            return pages.ticket_fragment(
+                self.config,
+                view,
+                lang,
+                available=state.available,
+                procedure=self._procedure(view),
+            )
 
         return await self._stream(
             request,

@@ -27,8 +27,9 @@ def cmd_web(ctx: Any, a: argparse.Namespace) -> int:
         config = config.model_copy(update={"web": web})
         ctx._config = config
     web = config.web
+    catalogue = _catalogue(config, ctx.config_path)
     sock = listening_socket(web.host, web.port)
-    server = uvicorn_server(create_app(ctx.service), web)
+    server = uvicorn_server(create_app(ctx.service, catalogue=catalogue), web)
     print(
         f"kiosk web: listening on {web.host}:{web.port}; board {web.base_url}/board, "
         f"dashboard {web.base_url}/manage, ticket pages {web.base_url}/t/…",
@@ -54,3 +55,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--bind", metavar="HOST:PORT", help="listen here instead of [web] bind")
     p.set_defaults(handler=cmd_web)
+
+
+def _catalogue(config: Any, config_path: str | None) -> Any:
+    """The procedures catalogue in use, for the ticket pages' checklists (None without one).
+    A catalogue with problems stops the start with its list, as `kiosk catalogue check` would:
+    pages must not show a checklist the point has not got right."""
+    from kiosk.core.catalogue import catalogue_path, load_catalogue
+
+    path = catalogue_path(config, config_path)
+    return load_catalogue(path, config) if path is not None else None

@@ -10,6 +10,7 @@ from typing import Any
 
 from kiosk import __version__
 from kiosk.core.alerts import Alert
+from kiosk.core.catalogue import Procedure
 from kiosk.core.config import Config
 from kiosk.core.model import CounterState, Snapshot, TicketState, TicketView
 from kiosk.core.texts import ESTIMATED_WAIT, PEOPLE_AHEAD, wait_text
@@ -87,8 +88,16 @@ class Fragment:
     alert: str = ""
 
 
-def ticket_fragment(config: Config, view: TicketView, lang: str, *, available: bool) -> Fragment:
-    """The ticket page's content for the ticket's state, in `lang`."""
+def ticket_fragment(
+    config: Config,
+    view: TicketView,
+    lang: str,
+    *,
+    available: bool,
+    procedure: Procedure | None = None,
+) -> Fragment:
+    """The ticket page's content for the ticket's state, in `lang`; with `procedure` (the
+    catalogue's entry for the ticket's procedure), its checklist while the ticket is live."""
     t = view.ticket
     f = config.field(t.field)
     field_name = (f.name if lang == "vi" else f.name_en) if f else t.field
@@ -135,11 +144,27 @@ def ticket_fragment(config: Config, view: TicketView, lang: str, *, available: b
     else:
         state = "completed"
         body = _message(lang, "completed", "completed_hint")
+    live = state in ("waiting", "called", "serving")
+    checklist = _checklist(lang, t.procedure, procedure) if live and t.procedure else ""
     html = (
         f'{_down(lang, available)}<section class="ticket st-{state}" data-state="{state}">'
-        f"{head}{body}</section>"
+        f"{head}{body}</section>{checklist}"
     )
     return Fragment(html, alert)
+
+
+def _checklist(lang: str, key: str, procedure: Procedure | None) -> str:
+    """What to have in hand at the counter: the procedure, its documents, fee and time (the
+    key alone when the catalogue no longer has it)."""
+    if procedure is None:
+        return f'<section class="checklist"><p class="procedure">{_e(key)}</p></section>'
+    items = "".join(f"<li>{_e(d.label(lang))}</li>" for d in procedure.documents)
+    return (
+        f'<section class="checklist"><h2>{_e(_t(lang, "bring"))}</h2>'
+        f'<p class="procedure">{_e(procedure.title(lang))}</p><ul>{items}</ul>'
+        f'<p class="hint">{_e(_t(lang, "fee"))}: {_e(procedure.fee(lang))}<br>'
+        f"{_e(_t(lang, 'processing'))}: {_e(procedure.time(lang))}</p></section>"
+    )
 
 
 def _call_words(lang: str, code: str, counter: int | None) -> str:

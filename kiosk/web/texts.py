@@ -8,6 +8,9 @@ from kiosk.core.texts import Text
 LANGUAGES = ("vi", "en")
 
 TEXTS: dict[str, Text] = {
+    "bring": Text("Giấy tờ cần mang", "Documents to bring"),
+    "fee": Text("Lệ phí", "Fee"),
+    "processing": Text("Thời hạn giải quyết", "Processing time"),
     "other_lang": Text("English", "Tiếng Việt"),
     "title_ticket": Text("Theo dõi số thứ tự", "Follow your number"),
     "your_number": Text("Số thứ tự của ông/bà", "Your number"),

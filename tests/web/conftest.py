@@ -52,14 +52,14 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., Served]]:
     """Start servers for this test: `serve('requests_per_minute = 10')`."""
     with ExitStack() as stack:
 
-        def start(web: str = "", **replace: str) -> Served:
+        def start(web: str = "", *, catalogue: Any = None, **replace: str) -> Served:
             config = parse_config(web_config_text(web, **replace))
             url = f"sqlite:///{tmp_path / 'kiosk.db'}"
             store, writer_store = Store.open(url), Store.open(url)
             stack.callback(store.close)
             stack.callback(writer_store.close)
             service = QueueService(store, config)
-            app = WebApp(service)
+            app = WebApp(service, catalogue=catalogue)
             base = stack.enter_context(serve_in_thread(app.asgi(), config.web))
             return Served(base, app, service, QueueService(writer_store, config), config)
 

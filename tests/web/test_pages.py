@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 
 import httpx
@@ -42,6 +43,36 @@ def test_ticket_page_shows_number_field_state_people_ahead_and_estimate(
     assert "Thời gian chờ dự kiến" in html and "khoảng" in html
     assert page.headers["cache-control"] == "no-store"
     assert_secure(page)
+
+
+def test_a_ticket_for_a_procedure_shows_what_to_bring_until_it_is_served(
+    serve: Callable[..., Served],
+) -> None:
+    from kiosk.core.catalogue import parse_catalogue, sample_text
+
+    probe = serve()
+    catalogue = parse_catalogue(sample_text(), probe.config)
+    s = serve(catalogue=catalogue)
+    t = s.writer.issue("hotich", procedure="Đăng ký kết hôn").ticket
+    plain = s.writer.issue("hotich").ticket
+    with s.client() as http:
+        vi = http.get(f"/t/{t.page_token}").text
+        en = http.get(f"/t/{t.page_token}?lang=en").text
+        none = http.get(f"/t/{plain.page_token}").text
+        s.writer.open_counter(1)
+        s.writer.call_next(1)
+        s.writer.complete(1)
+        deadline = time.monotonic() + 5
+        done = ""
+        while 'data-state="completed"' not in done and time.monotonic() < deadline:
+            done = http.get(f"/t/{t.page_token}").text  # the page follows the change feed
+    assert 'data-state="completed"' in done
+    assert "<h2>Giấy tờ cần mang</h2>" in vi and '<p class="procedure">Đăng ký kết hôn</p>' in vi
+    assert "<li>Căn cước / hộ chiếu của hai bên — xuất\u00a0trình\u00a0×\u00a02</li>" in vi
+    assert "Lệ phí: Miễn phí" in vi
+    assert "<h2>Documents to bring</h2>" in en and "Marriage registration" in en
+    assert '<section class="checklist">' not in none  # a plain ticket has none
+    assert '<section class="checklist">' not in done  # served: nothing left to bring
 
 
 def test_before_a_counter_of_the_field_opens_the_page_promises_no_time(
