@@ -24,10 +24,10 @@ from kiosk.core.config import (
     StrictTable,
     check,
     option,
+    read_settings,
     read_table,
     resolve_config_path,
 )
-from kiosk.core.errors import ConfigError
 from kiosk.core.texts import Text
 
 SAMPLE = "sample_catalogue.toml"
@@ -224,23 +224,7 @@ def parse_catalogue(text: str, config: Config, path: str = "<catalogue>") -> Cat
 
 def load_catalogue(path: Path, config: Config) -> Catalogue:
     """Read and check the catalogue file at `path` (one clear line when it cannot be read)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(
-            f"Không tìm thấy danh mục thủ tục {path}. Tạo bằng: kiosk catalogue init {path}",
-            f"Catalogue {path} does not exist. Create it with: kiosk catalogue init {path}",
-        ) from None
-    except UnicodeDecodeError:
-        raise ConfigError(
-            f"Danh mục thủ tục {path} không phải UTF-8; lưu lại với mã UTF-8",
-            f"Catalogue {path} is not UTF-8 text; save it again as UTF-8",
-        ) from None
-    except OSError as exc:
-        raise ConfigError(
-            f"Không đọc được danh mục thủ tục {path}: {exc.strerror}",
-            f"Cannot read catalogue {path}: {exc.strerror}",
-        ) from None
+    text = read_settings(path, "danh mục thủ tục", "catalogue", "kiosk catalogue init")
     return parse_catalogue(text, config, str(path))
 
 

@@ -937,26 +937,32 @@ def default_config_text() -> str:
     return resources.files("kiosk.core").joinpath("default_config.toml").read_text("utf-8")
 
 
+def read_settings(path: Path, what_vi: str, what_en: str, init: str) -> str:
+    """The text of a file the point edits (`what_vi`/`what_en`: "tệp cấu hình"/"config
+    file"; `init`: the command that creates one), or one clear line saying what is wrong."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"Không tìm thấy {what_vi} {path}. Tạo bằng: {init} {path}",
+            f"{what_en.capitalize()} {path} does not exist. Create it with: {init} {path}",
+        ) from None
+    except UnicodeDecodeError:
+        raise ConfigError(
+            f"{what_vi.capitalize()} {path} không phải UTF-8; lưu lại với mã UTF-8",
+            f"{what_en.capitalize()} {path} is not UTF-8 text; save it again as UTF-8",
+        ) from None
+    except OSError as exc:
+        raise ConfigError(
+            f"Không đọc được {what_vi} {path}: {exc.strerror}",
+            f"Cannot read {what_en} {path}: {exc.strerror}",
+        ) from None
+
+
 def load_config(explicit: str | None = None) -> Config:
     """Load the configuration chosen by `--config`/KIOSK_CONFIG, or the shipped default."""
     path = resolve_config_path(explicit)
     if path is None:
         return parse_config(default_config_text(), "(built-in default)")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(
-            f"Không tìm thấy tệp cấu hình {path}. Tạo bằng: kiosk config init {path}",
-            f"Config file {path} does not exist. Create it with: kiosk config init {path}",
-        ) from None
-    except UnicodeDecodeError:
-        raise ConfigError(
-            f"Tệp cấu hình {path} không phải UTF-8; lưu lại với mã UTF-8",
-            f"Config file {path} is not UTF-8 text; save it again as UTF-8",
-        ) from None
-    except OSError as exc:
-        raise ConfigError(
-            f"Không đọc được tệp cấu hình {path}: {exc.strerror}",
-            f"Cannot read config file {path}: {exc.strerror}",
-        ) from None
+    text = read_settings(path, "tệp cấu hình", "config file", "kiosk config init")
     return parse_config(text, str(path))
