@@ -28,12 +28,17 @@ def cmd_run(ctx: Context, a: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication, QWidget
 
     from kiosk.app.window import KioskWindow
+    from kiosk.core.catalogue import catalogue_path, load_catalogue
     from kiosk.gui.runtime import place, run
     from kiosk.gui.waiting import start_screen
 
+    # A catalogue with problems stops the start with its list, as `kiosk catalogue check`.
+    named = catalogue_path(config, ctx.config_path)
+    catalogue = load_catalogue(named, config) if named is not None else None
+
     def build(app: QApplication) -> QWidget:
         def kiosk_window(service: Any) -> QWidget:
-            window = KioskWindow(service, config, lockdown=fullscreen)
+            window = KioskWindow(service, config, lockdown=fullscreen, catalogue=catalogue)
             window.quit_requested.connect(app.quit)
             app.aboutToQuit.connect(window.shutdown)
             # Qt 6 cancels app.quit() when a window refuses to close, as the locked-down

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
 
@@ -21,6 +22,7 @@ from kiosk.app.layout import (
     HomePlan,
     plan_home,
 )
+from kiosk.core.catalogue import Catalogue
 from kiosk.core.config import Config
 from kiosk.core.model import FieldStatus
 from kiosk.core.texts import Language, wait_text, weekday_date
@@ -172,17 +174,34 @@ def sizing_face(face: FieldFace, status: FieldStatus, lang: Language) -> FieldFa
     # The longer of the two estimates, so opening the first counter moves nothing either.
     wait = max(texts.ABOUT_MINUTES.get(lang, n=888), texts.NO_COUNTER_OPEN.get(lang), key=len)
     wide = f"{waiting}  ·  {wait.replace(' ', NBSP)}"
-    return FieldFace(face.name, face.subtitle, wide)
+    return replace(face, detail=wide)
 
 
 class FieldButton(CardButton):
-    """One field: prefix badge, name in the chosen language, the other below, the queue."""
+    """One field: prefix badge, name in the chosen language, the other below, the queue.
 
-    def __init__(self, code: str, prefix: str, target_px: int, parent: QWidget | None = None):
+    With `documents`, a separate Documents control sits at the bottom of the card (at least
+    one touch target): it opens the field's procedures, while the card itself still issues
+    a plain ticket in one tap.
+    """
+
+    def __init__(
+        self,
+        code: str,
+        prefix: str,
+        target_px: int,
+        parent: QWidget | None = None,
+        *,
+        documents: bool = False,
+    ):
         super().__init__(target_px, parent)
         self.code = code
         self.status: FieldStatus | None = None
         self.face: FieldFace | None = None
+        self.documents: TouchButton | None = None
+        if documents:
+            self.documents = TouchButton("", target_px, px=34)
+            self.documents.setObjectName(f"documents-{code}")
         self.setObjectName(f"field-{code}")
         self.badge = label(prefix, 48, bold=True, wrap=False, align=Qt.AlignmentFlag.AlignCenter)
         self.name = label(px=44, bold=True)
@@ -200,12 +219,17 @@ class FieldButton(CardButton):
         column.addWidget(self.subtitle)
         column.addWidget(self.detail)
         column.addStretch(1)
+        if self.documents is not None:
+            column.addSpacing(BOX.control_gap - BOX.line_gap)
+            column.addWidget(self.documents)
         self._style_key: tuple[bool, bool] | None = None
 
     def fit(self, name_px: int, small_px: int) -> None:
         set_px(self.name, name_px)
         set_px(self.subtitle, small_px)
         set_px(self.detail, small_px)
+        if self.documents is not None:
+            set_px(self.documents, small_px, bold=True)
         badge = BOX.badge(name_px)
         set_px(self.badge, max(MIN_TEXT_PX, round(badge * 0.62)))
         self.badge.setFixedSize(badge, badge)
@@ -217,6 +241,8 @@ class FieldButton(CardButton):
         self.subtitle.setText(face.subtitle)
         self.subtitle.setVisible(bool(face.subtitle.strip()))
         self.detail.setText(face.detail)
+        if self.documents is not None:
+            self.documents.setText(face.documents)
         self.setEnabled(status.open_now)
         self._restyle(status.open_now, priority)
 
@@ -233,6 +259,10 @@ class FieldButton(CardButton):
             paint(self.name, CLOSED_TEXT)
             paint(self.subtitle, CLOSED_TEXT)
             paint(self.detail, CLOSED_REASON)
+            if self.documents is not None:
+                self.documents.setStyleSheet(
+                    button_style(CLOSED_BACKGROUND, CLOSED_TEXT, CLOSED_BORDER)
+                )
         else:
             edge = COLOURS.priority if priority else COLOURS.surface_alt
             self.setStyleSheet(button_style(COLOURS.surface, border=edge, border_width=5))
@@ -240,6 +270,10 @@ class FieldButton(CardButton):
             paint(self.name, COLOURS.text)
             paint(self.subtitle, COLOURS.muted)
             paint(self.detail, COLOURS.highlight)
+            if self.documents is not None:
+                self.documents.setStyleSheet(
+                    button_style(COLOURS.surface_alt, COLOURS.text, COLOURS.accent)
+                )
         self.badge.setStyleSheet(self.badge.styleSheet() + " border-radius: 16px;")
 
 
@@ -431,8 +465,17 @@ class HomeScreen(QWidget):
     """
 
     field_chosen = Signal(str, bool)
+    #: The Documents control of a field was tapped (its procedures are to be listed).
+    documents_chosen = Signal(str)
 
-    def __init__(self, config: Config, target_px: int, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        target_px: int,
+        parent: QWidget | None = None,
+        *,
+        catalogue: Catalogue | None = None,
+    ) -> None:
         super().__init__(parent)
         self._config = config
         self._lang = Language.VI
@@ -449,8 +492,13 @@ class HomeScreen(QWidget):
         self.pager.hide()
         buttons = []
         for f in config.ordered_fields():
-            button = FieldButton(f.code, f.prefix, target_px)
+            listed = bool(catalogue and catalogue.of_field(f.code))
+            button = FieldButton(f.code, f.prefix, target_px, documents=listed)
             button.clicked.connect(lambda _=False, code=f.code: self._chosen(code))
+            if button.documents is not None:
+                button.documents.clicked.connect(
+                    lambda _=False, code=f.code: self.documents_chosen.emit(code)
+                )
             buttons.append(button)
         self.grid.set_buttons(buttons)
         self._statuses: dict[str, FieldStatus] = {}
@@ -517,6 +565,10 @@ class HomeScreen(QWidget):
                 return
             field = self._config.field(button.code)
             face = field_face(status, lang, field.daily_cap if field else None)
+            if button.documents is not None:
+                face = replace(
+                    face, documents=texts.DOCUMENTS.get(lang), documents_min=self._target
+                )
             button.show_status(status, face, priority)
             sizing.append(sizing_face(face, status, lang))
         self._faces = tuple(sizing)

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from PIL import Image
 
+from kiosk.core.catalogue import Procedure
 from kiosk.core.config import Config
 from kiosk.core.errors import KioskError
 from kiosk.core.model import IssuedTicket, Ticket
@@ -25,14 +26,21 @@ from kiosk.printing.ticket_image import render_test_page, render_ticket, ticket_
 log = logging.getLogger(__name__)
 
 
-def issue_ticket(service: QueueService, field: str, *, priority: bool) -> IssuedTicket:
-    """Commit a new ticket for `field` (the one database write of a tap)."""
-    return service.issue(field, priority=priority, actor="kiosk")
+def issue_ticket(
+    service: QueueService, field: str, *, priority: bool, procedure: Procedure | None = None
+) -> IssuedTicket:
+    """Commit a new ticket for `field`, for `procedure` when the documents path chose one
+    (the one database write of a tap)."""
+    key = procedure.key if procedure is not None else None
+    return service.issue(field, priority=priority, procedure=key, actor="kiosk")
 
 
-def render_issued(config: Config, issued: IssuedTicket) -> Image.Image:
-    """The ticket image: the preview on screen is exactly what the printer receives."""
-    return render_ticket(ticket_face(config, issued), ticket_dots(config.printer))
+def render_issued(
+    config: Config, issued: IssuedTicket, procedure: Procedure | None = None
+) -> Image.Image:
+    """The ticket image (with the procedure's checklist when it was taken for one): the
+    preview on screen is exactly what the printer receives."""
+    return render_ticket(ticket_face(config, issued, procedure), ticket_dots(config.printer))
 
 
 def print_and_log(

@@ -45,6 +45,9 @@ class ButtonBox:
     gap: int = 16
     line_gap: int = 4
     min_text_width: int = 160
+    #: Space above the Documents control, and its inner padding around the label.
+    control_gap: int = 10
+    control_pad: int = 12
 
     def badge(self, name_px: int) -> int:
         return round(name_px * 1.4)
@@ -61,11 +64,17 @@ BOX = ButtonBox()
 
 @dataclass(frozen=True)
 class FieldFace:
-    """The three texts of a field button, as they will be shown."""
+    """The three texts of a field button, as they will be shown.
+
+    `documents`: the label of the field's Documents control (empty: the field has no
+    procedures in the catalogue), a row at least `documents_min` pixels high.
+    """
 
     name: str
     subtitle: str
     detail: str
+    documents: str = ""
+    documents_min: int = 0
 
 
 @dataclass(frozen=True)
@@ -109,7 +118,12 @@ def button_height(
             h = measure(text, small_px, False, width)
             wraps = wraps or h > single
             lines.append(h)
-    return 2 * box.pad_y + sum(lines) + box.line_gap * (len(lines) - 1), wraps
+    height = 2 * box.pad_y + sum(lines) + box.line_gap * (len(lines) - 1)
+    if face.documents:
+        label = measure(face.documents, small_px, True, width - 2 * box.control_pad)
+        wraps = wraps or label > measure("Ag", small_px, True, 10_000)
+        height += box.control_gap + max(face.documents_min, label + 2 * box.control_pad)
+    return height, wraps
 
 
 def plan_field_grid(

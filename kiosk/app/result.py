@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout, QWidget
 from kiosk.app import texts
 from kiosk.app.controls import BigNumber, TicketPreview, TouchButton, label, paint
 from kiosk.app.layout import TYPE
+from kiosk.core.catalogue import Procedure
 from kiosk.core.config import Config
 from kiosk.core.model import IssuedTicket
 from kiosk.core.texts import Language, wait_text
@@ -31,6 +32,7 @@ class ResultScreen(QWidget):
         self._config = config
         self._lang = Language.VI
         self.issued: IssuedTicket | None = None
+        self.procedure: Procedure | None = None
         self.outcome: PrintOutcome | None = None
         self.printing = False
         self._seconds_left = 0
@@ -113,9 +115,11 @@ class ResultScreen(QWidget):
 
     # ---------------------------------------------------------------- content
 
-    def show_ticket(self, issued: IssuedTicket) -> None:
-        """A new ticket: number, field and expectations; the preview and print state follow."""
+    def show_ticket(self, issued: IssuedTicket, procedure: Procedure | None = None) -> None:
+        """A new ticket: number, field (and the procedure it is for) and expectations; the
+        preview and print state follow."""
         self.issued = issued
+        self.procedure = procedure
         self.outcome = None
         self.printing = True
         self.preview.set_ticket(None)
@@ -151,6 +155,8 @@ class ResultScreen(QWidget):
         ticket = issued.ticket
         field = self._config.field(ticket.field)
         name = (field.name if lang is Language.VI else field.name_en) if field else ticket.field
+        if self.procedure is not None:
+            name = f"{name}\n{self.procedure.title(lang)}"
         self.field.setText(name)
         self.number.setText(ticket.code)
         self.number.update()

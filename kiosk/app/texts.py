@@ -5,6 +5,7 @@ from __future__ import annotations
 from kiosk.core import errors
 from kiosk.core import texts as core
 from kiosk.core.texts import Text
+from kiosk.printing import texts as printed
 
 # ---------------------------------------------------------------- home
 CHOOSE_FIELD = Text(
@@ -31,6 +32,20 @@ PREVIOUS_PAGE = Text("◀  Trang trước", "◀  Previous")
 NEXT_PAGE = Text("Trang sau  ▶", "Next  ▶")
 PAGE = Text("Trang {n}/{total}", "Page {n} of {total}")
 CLOSED_TODAY = Text("Tạm ngừng tiếp nhận hôm nay", "Closed today")
+#: The Documents control of a field button (it opens the field's procedures).
+DOCUMENTS = Text("Giấy tờ cần mang  ›", "Documents  ›")
+
+# ---------------------------------------------------------------- procedures (docs/catalogue.md)
+PROCEDURES_TITLE = Text("{field}: giấy tờ cần mang", "{field}: documents to bring")
+PROCEDURES_HINT = Text(
+    "Chọn thủ tục để xem giấy tờ, lệ phí và thời hạn",
+    "Choose a procedure to see its documents, fee and time",
+)
+PROCEDURE_CODE = Text("Mã thủ tục: {code}", "Procedure code: {code}")
+BRING = printed.BRING
+FEE = printed.FEE
+PROCESSING = printed.PROCESSING
+TAKE_FOR_PROCEDURE = Text("Lấy số cho thủ tục này", "Take a number for this procedure")
 HOTLINE = Text("Tổng đài hỗ trợ: {numbers}", "Help line: {numbers}")
 
 # ---------------------------------------------------------------- result

@@ -23,7 +23,9 @@ from kiosk.app.admin import AdminPanel, PinGuard, PinPad
 from kiosk.app.home import Footer, Header, HomeScreen
 from kiosk.app.layout import touch_target_px
 from kiosk.app.notice import RefusalScreen, UnavailableScreen
+from kiosk.app.procedures import ProcedureScreen, ProceduresScreen
 from kiosk.app.result import ResultScreen
+from kiosk.core.catalogue import Catalogue, Procedure
 from kiosk.core.config import Config, KioskConfig
 from kiosk.core.errors import DailyCapReached, DatabaseError, FieldClosed, KioskError
 from kiosk.core.lockout import Lockout
@@ -37,13 +39,15 @@ from kiosk.printing.job import PrintOutcome
 
 log = logging.getLogger(__name__)
 
-HOME, RESULT, REFUSAL, UNAVAILABLE, PIN, ADMIN = (
+HOME, RESULT, REFUSAL, UNAVAILABLE, PIN, ADMIN, PROCEDURES, PROCEDURE = (
     "home",
     "result",
     "refusal",
     "unavailable",
     "pin",
     "admin",
+    "procedures",
+    "procedure",
 )
 _ACTIVITY = (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress)
 #: Stopped feed watchers whose thread may still be finishing a poll: kept alive until it ends,
@@ -110,11 +114,14 @@ class KioskWindow(QWidget):
         timings: Timings | None = None,
         lockdown: bool = True,
         monotonic: Callable[[], float] = time.monotonic,
+        catalogue: Catalogue | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.service = service
         self.config = config
+        #: The procedures catalogue: fields with procedures get a Documents control.
+        self.catalogue = catalogue
         self.timings = timings or Timings.from_config(config.kiosk)
         self.lockdown = lockdown
         self._monotonic = monotonic
@@ -124,6 +131,7 @@ class KioskWindow(QWidget):
         self._issuing = False
         self._last_tap = float("-inf")
         self._shown_at = float("-inf")
+        self._screen_at = float("-inf")
         self._refreshing = False
         self._refresh_again = False
         self._allow_close = False
@@ -149,7 +157,9 @@ class KioskWindow(QWidget):
 
         self.header = Header(config, self.target_px)
         self.footer = Footer(config)
-        self.home = HomeScreen(config, self.target_px)
+        self.home = HomeScreen(config, self.target_px, catalogue=catalogue)
+        self.procedures = ProceduresScreen(self.target_px)
+        self.procedure = ProcedureScreen(self.target_px)
         self.result = ResultScreen(config, self.target_px)
         self.refusal = RefusalScreen(self.target_px)
         self.unavailable_screen = UnavailableScreen()
@@ -165,6 +175,8 @@ class KioskWindow(QWidget):
             UNAVAILABLE: self.unavailable_screen,
             PIN: self.pin_pad,
             ADMIN: self.admin,
+            PROCEDURES: self.procedures,
+            PROCEDURE: self.procedure,
         }
         for widget in self._screens.values():
             self.stack.addWidget(widget)
@@ -182,6 +194,11 @@ class KioskWindow(QWidget):
 
         self.header.language_clicked.connect(self.toggle_language)
         self.home.field_chosen.connect(self.tap_field)
+        self.home.documents_chosen.connect(self.open_procedures)
+        self.procedures.chosen.connect(self.open_procedure)
+        self.procedures.back.connect(self._procedures_back)
+        self.procedure.back.connect(self._procedure_back)
+        self.procedure.take.connect(self.tap_procedure)
         self.result.dismissed.connect(self._dismiss)
         self.refusal.dismissed.connect(self._dismiss)
         self.corner.held.connect(self.open_pin_pad)
@@ -294,6 +311,7 @@ class KioskWindow(QWidget):
             if self.screen_name == PIN:
                 self.pin_pad.stop()
             self.screen_name = name
+            self._screen_at = self._monotonic()
             self.stack.setCurrentWidget(self._screens[name])
             self.screen_changed.emit(name)
         self.corner.raise_()
@@ -353,6 +371,8 @@ class KioskWindow(QWidget):
         self.home.set_language(lang)
         self.result.set_language(lang)
         self.refusal.set_language(lang)
+        self.procedures.set_language(lang)
+        self.procedure.set_language(lang)
         self._tick()
 
     def _tick(self) -> None:
@@ -363,9 +383,19 @@ class KioskWindow(QWidget):
     @Slot(str, bool)
     def tap_field(self, code: str, priority: bool) -> None:
         """A field button was tapped: issue one ticket, unless this is a repeated tap."""
+        self._issue(code, priority, None, HOME)
+
+    @Slot(object)
+    def tap_procedure(self, procedure: Procedure) -> None:
+        """ "Lấy số cho thủ tục này": one ticket for the procedure (same guards as a field)."""
+        if self._just_shown():
+            return
+        self._issue(procedure.field, self.home.priority_mode, procedure, PROCEDURE)
+
+    def _issue(self, code: str, priority: bool, procedure: Procedure | None, screen: str) -> None:
         now = self._monotonic()
-        if self._issuing or self.unavailable or self.screen_name != HOME:
-            log.debug("tap on %s ignored: busy or not on the home screen", code)
+        if self._issuing or self.unavailable or self.screen_name != screen:
+            log.debug("tap on %s ignored: busy or not on the %s screen", code, screen)
             return
         if now - self._last_tap < self.timings.tap_guard_ms / 1000:
             log.debug("tap on %s ignored: within the tap guard", code)
@@ -378,14 +408,47 @@ class KioskWindow(QWidget):
             self.service,
             code,
             priority=priority,
-            on_done=self._issued,
+            procedure=procedure,
+            on_done=lambda issued: self._issued(issued, procedure),
             on_error=self._issue_failed,
         )
 
-    def _issued(self, issued: IssuedTicket) -> None:
+    def _just_shown(self) -> bool:
+        """A tap within the tap guard of a documents screen appearing: the second half of
+        the tap that opened it (it never chooses or takes anything there)."""
+        return self._monotonic() - self._screen_at < self.timings.tap_guard_ms / 1000
+
+    # ---------------------------------------------------------------- documents path
+
+    @Slot(str)
+    def open_procedures(self, code: str) -> None:
+        """A field's Documents control: list its procedures (nothing is issued)."""
+        field = self.config.field(code)
+        listed = self.catalogue.of_field(code) if self.catalogue is not None else []
+        if field is None or not listed or self.unavailable or self.screen_name != HOME:
+            return
+        self.procedures.show_field(field, listed)
+        self._show(PROCEDURES)
+
+    @Slot(object)
+    def open_procedure(self, procedure: Procedure) -> None:
+        if self.screen_name != PROCEDURES or self._just_shown():
+            return
+        self.procedure.show_procedure(procedure)
+        self._show(PROCEDURE)
+
+    def _procedures_back(self) -> None:
+        if self.screen_name == PROCEDURES and not self._just_shown():
+            self.go_home()
+
+    def _procedure_back(self) -> None:
+        if self.screen_name == PROCEDURE and not self._just_shown():
+            self._show(PROCEDURES)
+
+    def _issued(self, issued: IssuedTicket, procedure: Procedure | None = None) -> None:
         self._issuing = False
         self.home.set_priority_mode(False)
-        self.result.show_ticket(issued)
+        self.result.show_ticket(issued, procedure)
         self._show(RESULT)
         self._start_back_timer()
         self.ticket_shown.emit(issued)
@@ -395,6 +458,7 @@ class KioskWindow(QWidget):
             jobs.render_issued,
             self.config,
             issued,
+            procedure,
             on_done=lambda image: self._rendered(ticket_id, image),
             on_error=lambda err: self._render_failed(ticket_id, err),
         )
