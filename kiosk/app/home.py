@@ -8,7 +8,14 @@ from functools import lru_cache
 
 from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QResizeEvent
-from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.app import texts
 from kiosk.app.controls import CardButton, TouchButton, button_style, label, paint, set_px
@@ -177,6 +184,25 @@ def sizing_face(face: FieldFace, status: FieldStatus, lang: Language) -> FieldFa
     return replace(face, detail=wide)
 
 
+class DocumentsControl(CardButton):
+    """The Documents control of a field card: its label wraps rather than being cut."""
+
+    def __init__(self, code: str, target_px: int, parent: QWidget | None = None) -> None:
+        super().__init__(target_px, parent)
+        self.setObjectName(f"documents-{code}")
+        self.caption = label(px=34, bold=True, align=Qt.AlignmentFlag.AlignCenter)
+        column = QVBoxLayout(self)
+        inset = BOX.control_pad + BOX.control_border
+        column.setContentsMargins(inset, BOX.control_pad, inset, BOX.control_pad)
+        column.addWidget(self.caption)
+        # As tall as its label needs (at least a touch target): the card's spare height
+        # stays around the texts above.
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def set_caption(self, text: str) -> None:
+        self.caption.setText(text)
+
+
 class FieldButton(CardButton):
     """One field: prefix badge, name in the chosen language, the other below, the queue.
 
@@ -198,10 +224,9 @@ class FieldButton(CardButton):
         self.code = code
         self.status: FieldStatus | None = None
         self.face: FieldFace | None = None
-        self.documents: TouchButton | None = None
+        self.documents: DocumentsControl | None = None
         if documents:
-            self.documents = TouchButton("", target_px, px=34)
-            self.documents.setObjectName(f"documents-{code}")
+            self.documents = DocumentsControl(code, target_px)
         self.setObjectName(f"field-{code}")
         self.badge = label(prefix, 48, bold=True, wrap=False, align=Qt.AlignmentFlag.AlignCenter)
         self.name = label(px=44, bold=True)
@@ -229,7 +254,7 @@ class FieldButton(CardButton):
         set_px(self.subtitle, small_px)
         set_px(self.detail, small_px)
         if self.documents is not None:
-            set_px(self.documents, small_px, bold=True)
+            set_px(self.documents.caption, small_px, bold=True)
         badge = BOX.badge(name_px)
         set_px(self.badge, max(MIN_TEXT_PX, round(badge * 0.62)))
         self.badge.setFixedSize(badge, badge)
@@ -242,7 +267,7 @@ class FieldButton(CardButton):
         self.subtitle.setVisible(bool(face.subtitle.strip()))
         self.detail.setText(face.detail)
         if self.documents is not None:
-            self.documents.setText(face.documents)
+            self.documents.set_caption(face.documents)
         self.setEnabled(status.open_now)
         self._restyle(status.open_now, priority)
 
@@ -261,8 +286,9 @@ class FieldButton(CardButton):
             paint(self.detail, CLOSED_REASON)
             if self.documents is not None:
                 self.documents.setStyleSheet(
-                    button_style(CLOSED_BACKGROUND, CLOSED_TEXT, CLOSED_BORDER)
+                    button_style(CLOSED_BACKGROUND, border=CLOSED_BORDER, border_width=3)
                 )
+                paint(self.documents.caption, CLOSED_TEXT)
         else:
             edge = COLOURS.priority if priority else COLOURS.surface_alt
             self.setStyleSheet(button_style(COLOURS.surface, border=edge, border_width=5))
@@ -272,8 +298,9 @@ class FieldButton(CardButton):
             paint(self.detail, COLOURS.highlight)
             if self.documents is not None:
                 self.documents.setStyleSheet(
-                    button_style(COLOURS.surface_alt, COLOURS.text, COLOURS.accent)
+                    button_style(COLOURS.surface_alt, border=COLOURS.accent, border_width=3)
                 )
+                paint(self.documents.caption, COLOURS.text)
         self.badge.setStyleSheet(self.badge.styleSheet() + " border-radius: 16px;")
 
 

@@ -48,6 +48,7 @@ class ButtonBox:
     #: Space above the Documents control, and its inner padding around the label.
     control_gap: int = 10
     control_pad: int = 12
+    control_border: int = 3
 
     def badge(self, name_px: int) -> int:
         return round(name_px * 1.4)
@@ -120,7 +121,8 @@ def button_height(
             lines.append(h)
     height = 2 * box.pad_y + sum(lines) + box.line_gap * (len(lines) - 1)
     if face.documents:
-        label = measure(face.documents, small_px, True, width - 2 * box.control_pad)
+        inner = width - 2 * (box.control_pad + box.control_border)
+        label = measure(face.documents, small_px, True, inner)
         wraps = wraps or label > measure("Ag", small_px, True, 10_000)
         height += box.control_gap + max(face.documents_min, label + 2 * box.control_pad)
     return height, wraps

@@ -18,6 +18,7 @@ import qasync
 from PySide6.QtWidgets import QApplication
 
 from kiosk.app.window import KioskWindow, Timings
+from kiosk.core.catalogue import Catalogue, parse_catalogue, sample_text
 from kiosk.core.clock import ManualClock
 from kiosk.core.config import Config, default_config_text, parse_config
 from kiosk.core.errors import DatabaseUnavailable
@@ -96,13 +97,16 @@ def _kiosk(
     db: Path,
     size: tuple[int, int],
     fill: Callable[[QueueService, ManualClock], None] = fill_morning,
+    catalogue: Catalogue | None = None,
 ) -> Iterator[KioskWindow]:
     clock = ManualClock(datetime(2026, 11, 23, 9, 12, tzinfo=HANOI))
     store = Store.open(f"sqlite:///{db.as_posix()}")
     service = QueueService(store, config, clock)
     if not service.tickets():
         fill(service, clock)
-    window = KioskWindow(service, config, timings=Timings(result_ms=10_000, idle_ms=45_000))
+    window = KioskWindow(
+        service, config, timings=Timings(result_ms=10_000, idle_ms=45_000), catalogue=catalogue
+    )
     window.setFixedSize(*size)
     window.show()
     window.start()
@@ -133,9 +137,43 @@ def _save(window: KioskWindow, path: Path) -> Path:
     return path
 
 
+def _documents_path(
+    app: QApplication,
+    loop: asyncio.AbstractEventLoop,
+    config: Config,
+    db: Path,
+    out_dir: Path,
+) -> list[Path]:
+    """With the shipped sample catalogue, in both orientations: the field buttons with their
+    Documents controls, a field's procedures (Hộ tịch has the most), one procedure's
+    checklist, and the result of a ticket taken for it (its longer ticket in the preview)."""
+    catalogue = parse_catalogue(sample_text(), config, "sample")
+    written: list[Path] = []
+    for shape, size in (("landscape", LANDSCAPE), ("portrait", PORTRAIT)):
+        with _kiosk(app, loop, config, db, size, catalogue=catalogue) as w:
+            written.append(_save(w, out_dir / f"kiosk-documents-home-{shape}.png"))
+            w.open_procedures("hotich")
+            _wait(loop, lambda: w.screen_name == "procedures")
+            written.append(_save(w, out_dir / f"kiosk-documents-list-{shape}.png"))
+            if len(w.procedures.pages) > 1:
+                w.procedures.show_page(1)
+                written.append(_save(w, out_dir / f"kiosk-documents-list-2-{shape}.png"))
+            w._screen_at = float("-inf")  # as if the citizen read for a while
+            birth = catalogue.find("hotich", "Đăng ký khai sinh")
+            assert birth is not None
+            w.open_procedure(birth)
+            _wait(loop, lambda: w.screen_name == "procedure")
+            written.append(_save(w, out_dir / f"kiosk-documents-detail-{shape}.png"))
+            w._screen_at = float("-inf")
+            w.procedure.take_button.click()
+            _wait(loop, lambda: w.result.outcome is not None)
+            written.append(_save(w, out_dir / f"kiosk-documents-result-{shape}.png"))
+    return written
+
+
 def save_screenshots(out_dir: Path) -> list[Path]:
     """kiosk-home-landscape/-portrait/-opening, -result(-opening), -printer-failure, -admin,
-    -unavailable PNGs."""
+    -unavailable PNGs, and the documents path (kiosk-documents-*)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     app = application("kiosk")
     loop = qasync.QEventLoop(app)
@@ -171,6 +209,7 @@ def save_screenshots(out_dir: Path) -> list[Path]:
                 w.home.buttons["hotich"].click()
                 _wait(loop, lambda: w.result.outcome is not None)
                 written.append(_save(w, out_dir / "kiosk-result-opening.png"))
+            written += _documents_path(app, loop, good, work / "documents.db", out_dir)
             broken = demo_config(work / "tickets.escpos", printer_ok=False)
             with _kiosk(app, loop, broken, db, LANDSCAPE) as w:
                 w.home.set_priority_mode(True)

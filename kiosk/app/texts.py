@@ -33,7 +33,7 @@ NEXT_PAGE = Text("Trang sau  ▶", "Next  ▶")
 PAGE = Text("Trang {n}/{total}", "Page {n} of {total}")
 CLOSED_TODAY = Text("Tạm ngừng tiếp nhận hôm nay", "Closed today")
 #: The Documents control of a field button (it opens the field's procedures).
-DOCUMENTS = Text("Giấy tờ cần mang  ›", "Documents  ›")
+DOCUMENTS = Text("Giấy tờ cần mang", "Documents to bring")
 
 # ---------------------------------------------------------------- procedures (docs/catalogue.md)
 PROCEDURES_TITLE = Text("{field}: giấy tờ cần mang", "{field}: documents to bring")
