@@ -7,6 +7,8 @@ detail's type shrinks (never under MIN_TEXT_PX) until its checklist fits.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
@@ -55,6 +57,15 @@ def plan_pages(heights: list[int], room: int, spacing: int) -> list[tuple[int, i
     if heights:
         pages.append((first, len(heights)))
     return pages or [(0, 0)]
+
+
+def back_button(target_px: int, name: str, back: Callable[[], None]) -> TouchButton:
+    """ "Quay lại": a step back along the documents path."""
+    button = TouchButton("", target_px, px=TYPE.result_info)
+    button.setObjectName(name)
+    button.setMinimumWidth(target_px * 3)
+    button.clicked.connect(back)
+    return button
 
 
 class ProcedureButton(CardButton):
@@ -113,10 +124,7 @@ class ProceduresScreen(QWidget):
         self.pager = Pager(target_px)
         self.pager.set_vertical(False)
         self.pager.turned.connect(self.show_page)
-        self.back_button = TouchButton("", target_px, px=TYPE.result_info)
-        self.back_button.setObjectName("procedures-back")
-        self.back_button.setMinimumWidth(target_px * 3)
-        self.back_button.clicked.connect(self.back)
+        self.back_button = back_button(target_px, "procedures-back", self.back.emit)
         bottom = QHBoxLayout()
         bottom.setSpacing(GRID_SPACING)
         bottom.addWidget(self.back_button)
@@ -243,10 +251,7 @@ class ProcedureScreen(QWidget):
         self.fee = label(px=36)
         self.time = label(px=36)
         self.notes = label(px=32, colour=COLOURS.muted)
-        self.back_button = TouchButton("", target_px, px=TYPE.result_info)
-        self.back_button.setObjectName("procedure-back")
-        self.back_button.setMinimumWidth(target_px * 3)
-        self.back_button.clicked.connect(self.back)
+        self.back_button = back_button(target_px, "procedure-back", self.back.emit)
         self.take_button = TouchButton(
             "", target_px, px=TYPE.result_info, background=COLOURS.ok, border=COLOURS.ok_text
         )

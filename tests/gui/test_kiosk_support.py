@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.app.window import KioskWindow, Timings
+from kiosk.core.catalogue import Catalogue
 from kiosk.core.config import Config
 from kiosk.core.model import EventKind
 from kiosk.core.queue import QueueService
@@ -80,6 +81,7 @@ def open_kiosk(
     timings: Timings = FAST,
     lockdown: bool = True,
     monotonic: Callable[[], float] | None = None,
+    catalogue: Catalogue | None = None,
 ) -> KioskWindow:
     """A started kiosk window of `size`, its field buttons filled from the database."""
     # pytest-qt keeps only a weak reference: without this one a window dropped by its test
@@ -87,7 +89,12 @@ def open_kiosk(
     _alive[:] = [w for w in _alive if not w.stopped]
     kwargs = {"monotonic": monotonic} if monotonic is not None else {}
     window = KioskWindow(
-        service, config or service.config, timings=timings, lockdown=lockdown, **kwargs
+        service,
+        config or service.config,
+        timings=timings,
+        lockdown=lockdown,
+        catalogue=catalogue,
+        **kwargs,
     )
     qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
     _alive.append(window)
