@@ -23,6 +23,7 @@ from kiosk.app import jobs, texts
 from kiosk.app.controls import TouchButton, label, paint
 from kiosk.app.home import field_face
 from kiosk.app.layout import TYPE
+from kiosk.core.catalogue import Catalogue
 from kiosk.core.config import Config
 from kiosk.core.errors import KioskError
 from kiosk.core.lockout import ADMIN_SCOPE, FREE_TRIES, Attempt, Lockout, LockState, lock_message
@@ -247,10 +248,13 @@ class AdminPanel(QWidget):
         print_ops: Operations,
         target_px: int,
         parent: QWidget | None = None,
+        *,
+        catalogue: Catalogue | None = None,
     ) -> None:
         super().__init__(parent)
         self._service = service
         self._config = config
+        self._catalogue = catalogue
         self._ops = ops
         self._print_ops = print_ops
         self._target = target_px
@@ -430,6 +434,7 @@ class AdminPanel(QWidget):
             self._service,
             self._config,
             ticket_id,
+            self._catalogue,
             on_done=self._reprinted,
             on_error=self._error,
         )

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from PIL import Image
 
-from kiosk.core.catalogue import Procedure
+from kiosk.core.catalogue import Catalogue, Procedure
 from kiosk.core.config import Config
 from kiosk.core.errors import KioskError
 from kiosk.core.model import IssuedTicket, Ticket
@@ -76,10 +76,18 @@ def reissued_view(service: QueueService, ticket: Ticket) -> IssuedTicket:
     return service.ticket_view(ticket.id)
 
 
-def reprint(service: QueueService, config: Config, ticket_id: int) -> Reprint:
-    """Render a ticket again and print it, logging the outcome like the first print."""
+def reprint(
+    service: QueueService, config: Config, ticket_id: int, catalogue: Catalogue | None = None
+) -> Reprint:
+    """Render a ticket again (with its procedure's checklist while the catalogue still has
+    it) and print it, logging the outcome like the first print."""
     ticket = service.ticket(ticket_id)
-    image = render_issued(config, reissued_view(service, ticket))
+    procedure = (
+        catalogue.find(ticket.field, ticket.procedure)
+        if catalogue is not None and ticket.procedure
+        else None
+    )
+    image = render_issued(config, reissued_view(service, ticket), procedure)
     outcome = print_and_log(service, config, ticket.id, image)
     return Reprint(ticket, image, outcome)
 

@@ -166,7 +166,9 @@ class KioskWindow(QWidget):
         lockout = Lockout(service.store, service.site, service.business_day, service.clock)
         self.guard = PinGuard(config.kiosk.admin_pin_hash, lockout, monotonic=monotonic)
         self.pin_pad = PinPad(self.guard, self.ops, self.target_px)
-        self.admin = AdminPanel(service, config, self.ops, self.print_ops, self.target_px)
+        self.admin = AdminPanel(
+            service, config, self.ops, self.print_ops, self.target_px, catalogue=catalogue
+        )
         self.stack = QStackedWidget()
         self._screens: dict[str, QWidget] = {
             HOME: self.home,

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from kiosk.app import jobs
 from kiosk.app.window import HOME, PROCEDURE, PROCEDURES, RESULT, KioskWindow
 from kiosk.core.catalogue import Catalogue, parse_catalogue, sample_text
 from kiosk.core.clock import ManualClock
@@ -285,3 +286,16 @@ def test_a_priority_citizen_keeps_priority_on_the_documents_path(
     assert issued.ticket.priority and issued.people_ahead == 0
     assert issued.ticket.procedure == "Chứng thực bản sao từ bản chính"
     assert not window.home.priority_mode
+
+
+def test_a_reprint_keeps_the_checklist(kiosk_service: QueueService) -> None:
+    config = kiosk_service.config
+    catalogue = sample(config)
+    issued = kiosk_service.issue("hotich", procedure=BIRTH)
+    done = jobs.reprint(kiosk_service, config, issued.ticket.id, catalogue)
+    assert done.outcome.ok, done.outcome.message_en
+    birth = catalogue.find("hotich", BIRTH)
+    [job] = printed_jobs(config)
+    view = kiosk_service.ticket_view(issued.ticket.id)
+    assert job.tobytes() == render_ticket(ticket_face(config, view, birth), job.width).tobytes()
+    assert job.height > render_ticket(ticket_face(config, view), job.width).height
