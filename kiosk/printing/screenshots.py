@@ -7,7 +7,14 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from kiosk.printing.ticket_image import TicketFace, render_test_page, render_ticket
+from kiosk.core.catalogue import Procedure, parse_catalogue, sample_text
+from kiosk.core.config import default_config_text, parse_config
+from kiosk.printing.ticket_image import (
+    TicketFace,
+    procedure_face,
+    render_test_page,
+    render_ticket,
+)
 
 #: A realistic ticket of the Trần Phú point (fixed time, so the PNGs only change with the layout).
 SAMPLE = TicketFace(
@@ -36,9 +43,17 @@ def save_ticket_samples(out_dir: Path) -> list[Path]:
     return written
 
 
+def _sample_procedure(field: str, key: str) -> Procedure:
+    """A procedure of the shipped sample catalogue, checked against the shipped config."""
+    config = parse_config(default_config_text())
+    found = parse_catalogue(sample_text(), config, "sample").find(field, key)
+    assert found is not None, key
+    return found
+
+
 def save_screenshots(out_dir: Path) -> list[Path]:
     """Every printed page worth reviewing: sample tickets, a priority ticket, one printed before
-    any counter opened, the test page."""
+    any counter opened, one taken for a procedure (its checklist), the test page."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = save_ticket_samples(out_dir)
     priority = replace(
@@ -60,6 +75,13 @@ def save_screenshots(out_dir: Path) -> list[Path]:
     for name, dots in (("ticket-80mm-no-counter.png", 576), ("ticket-58mm-no-counter.png", 384)):
         path = out_dir / name
         render_ticket(opening, dots).save(path)
+        written.append(path)
+    # A ticket taken for a procedure: the checklist of the shipped sample under the number.
+    birth = _sample_procedure("hotich", "Đăng ký khai sinh")
+    longer = replace(SAMPLE, procedure=procedure_face(birth))
+    for name, dots in (("ticket-80mm-procedure.png", 576), ("ticket-58mm-procedure.png", 384)):
+        path = out_dir / name
+        render_ticket(longer, dots).save(path)
         written.append(path)
     when = SAMPLE.issued_at
     for name, dots, printer in (
