@@ -45,3 +45,32 @@ def test_locked_down_kiosk_starts_and_quits_on_a_stop_signal(tmp_path: Path) -> 
     text = log.read_text(errors="replace")
     assert proc.returncode == 0, text
     assert "Traceback" not in text
+
+
+def test_run_refuses_a_catalogue_with_problems_and_lists_them(tmp_path: Path) -> None:
+    from kiosk.core.config import default_config_text
+
+    (tmp_path / "catalogue.toml").write_text(
+        '[[procedures]]\nfield = "hotch"\nname = "Khai sinh"\nfee_vnd = 0\n'
+        'processing = "Trong ngày"\n[[procedures.documents]]\nname = "Tờ khai"\n',
+        encoding="utf-8",
+    )
+    config = tmp_path / "kiosk.toml"
+    config.write_text(
+        default_config_text().replace("[kiosk]\n", '[kiosk]\ncatalogue = "catalogue.toml"\n', 1),
+        encoding="utf-8",
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env.pop("KIOSK_CONFIG", None)
+    db = f"sqlite:///{(tmp_path / 'kiosk.db').as_posix()}"
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", "run", "--config", str(config), "--db", db],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("kiosk: ")
+    assert 'procedures[0].field = "hotch": no such field; did you mean "hotich"?' in result.stderr
