@@ -49,13 +49,15 @@ from kiosk.core.texts import Text
 from kiosk.gui.operations import Operations
 from kiosk.gui.theme import COLOURS, font
 from kiosk.reports import charts, report_pdf
+from kiosk.reports import texts as T
 from kiosk.reports.export import ExportFormat, ExportRequest, ExportResult, export
 from kiosk.reports.history import Cancelled, HistoryFilter
 from kiosk.reports.report import STATS_HEADINGS, GroupStats, Report, build_report, hour_label
 
 log = logging.getLogger(__name__)
 
-#: Every text of the window: key → Text(Vietnamese, English).
+#: Every text of the window: key → Text(Vietnamese, English); the words it shares with the
+#: reports (headings, key figures) have their home in kiosk/reports/texts.py.
 TEXTS: dict[str, Text] = {
     "title": Text("Quản lý – Báo cáo thời gian chờ", "Manager – Waiting time reports"),
     "switch": Text("English", "Tiếng Việt"),
@@ -69,19 +71,19 @@ TEXTS: dict[str, Text] = {
     ),
     "from": Text("Từ ngày", "From"),
     "to": Text("Đến ngày", "To"),
-    "field": Text("Lĩnh vực", "Field"),
-    "counter": Text("Quầy", "Counter"),
+    "field": T.FIELD,
+    "counter": T.COUNTER,
     "all": Text("Tất cả", "All"),
     "show": Text("Xem báo cáo", "Show report"),
     "loading": Text("Đang tính báo cáo…", "Computing the report…"),
     "empty": Text("Chưa có báo cáo", "No report yet"),
-    "tab_fields": Text("Theo lĩnh vực", "Per field"),
-    "tab_days": Text("Theo ngày", "Per day"),
-    "tab_counters": Text("Theo quầy", "Per counter"),
+    "tab_fields": T.PER_FIELD,
+    "tab_days": T.PER_DAY,
+    "tab_counters": T.PER_COUNTER,
     "tab_hours": Text("Theo giờ", "Per hour"),
     "tab_charts": Text("Biểu đồ", "Charts"),
-    "day": Text("Ngày", "Day"),
-    "hour": Text("Giờ", "Hour"),
+    "day": T.DAY,
+    "hour": T.HOUR,
     "export_csv": Text("Xuất CSV", "Export CSV"),
     "export_xlsx": Text("Xuất Excel", "Export Excel"),
     "export_jsonl": Text("Xuất JSONL", "Export JSONL"),
@@ -93,13 +95,13 @@ TEXTS: dict[str, Text] = {
     "exported": Text("Đã xuất {rows} dòng vào {path}", "Exported {rows} rows to {path}"),
     "saved_pdf": Text("Đã lưu {path}", "Saved {path}"),
     "cancelled": Text("Đã hủy; không có tệp nào được ghi", "Cancelled; no file was written"),
-    "citizens": Text("lượt công dân", "citizens"),
-    "dossiers": Text("hồ sơ", "dossiers"),
-    "served": Text("đã phục vụ", "served"),
-    "no_shows": Text("vắng mặt / hết hạn", "no-shows / expired"),
-    "wait_p50": Text("phút chờ (trung vị)", "min wait (median)"),
-    "wait_p90": Text("phút chờ (p90)", "min wait (p90)"),
-    "over": Text("chờ quá {m:g} phút", "waited over {m:g} min"),
+    "citizens": T.CARD_CITIZENS,
+    "dossiers": T.DOSSIERS_UNIT,
+    "served": T.CARD_SERVED,
+    "no_shows": T.CARD_NO_SHOWS,
+    "wait_p50": T.CARD_WAIT_P50,
+    "wait_p90": T.CARD_WAIT_P90,
+    "over": T.CARD_OVER_TARGET,
     "busiest": Text("giờ đông nhất", "busiest hour"),
 }
 _FORMAT_FILTERS = {
@@ -547,12 +549,12 @@ class ManagerWindow(QMainWindow):
             tr("no_shows"),
             tr("wait_p50"),
             tr("wait_p90"),
-            tr("over").format(m=self.config.reports.wait_target_minutes),
+            tr("over").format(minutes=self.config.reports.wait_target_minutes),
             tr("busiest"),
         ]
         for label, text in zip(self._figure_captions, captions, strict=True):
             label.setText(text)
-        headings = [vi if self.lang == "vi" else en for vi, en in STATS_HEADINGS]
+        headings = [t.get(self.lang) for t in STATS_HEADINGS[1:]]
         firsts = {
             "fields": tr("field"),
             "days": tr("day"),
@@ -560,7 +562,7 @@ class ManagerWindow(QMainWindow):
             "hours": tr("hour"),
         }
         for key, table in self.tables.items():
-            table.setHorizontalHeaderLabels([firsts[key], *headings[1:]])
+            table.setHorizontalHeaderLabels([firsts[key], *headings])
         if report is None:
             for value in self._figure_values:
                 value.setText("–")

@@ -31,7 +31,7 @@ from PySide6.QtGui import (
     QPen,
 )
 
-from kiosk.core.texts import Text
+from kiosk.reports import texts as T
 from kiosk.reports.painting import (
     CHART_DPI,
     CHART_SIZE,
@@ -192,7 +192,7 @@ def _no_data(p: QPainter, rect: QRectF, lang: str) -> None:
     draw_text(
         p,
         rect,
-        Text("Không có dữ liệu trong khoảng này", "No data in this range").get(lang),
+        T.NO_DATA.get(lang),
         make_font(HEADING),
         PALETTE.muted,
         Qt.AlignmentFlag.AlignCenter,
@@ -461,7 +461,7 @@ def _target_key(report: Report, lang: str) -> _Key:
     """The legend entry of the dashed wait-target line."""
     minutes = report.target_minutes
     return _Key(
-        Text(f"Mục tiêu {minutes:g} phút", f"Target {minutes:g} min").get(lang),
+        T.TARGET.get(lang, minutes=minutes),
         PALETTE.target,
         "dashed",
     )
@@ -478,16 +478,12 @@ def chart_hours(
 ) -> None:
     """Citizens issued per hour (bars) and wait p50/p90 (lines) against the target."""
     keys = [
-        _Key(Text("Lượt công dân", "Citizens").get(lang), PALETTE.bars_light),
-        _Key(
-            Text("Chờ trung vị (p50)", "Median wait (p50)").get(lang), PALETTE.p50, "line", "circle"
-        ),
-        _Key(Text("Chờ p90", "Wait p90").get(lang), PALETTE.p90, "line", "square"),
+        _Key(T.CITIZENS.get(lang), PALETTE.bars_light),
+        _Key(T.MEDIAN_WAIT_P50.get(lang), PALETTE.p50, "line", "circle"),
+        _Key(T.WAIT_P90.get(lang), PALETTE.p90, "line", "square"),
         _target_key(report, lang),
     ]
-    title = Text("Lượt lấy số và thời gian chờ theo giờ", "Citizens and waits by hour of day").get(
-        lang
-    )
+    title = T.CHART_HOURS.get(lang)
     rect = _chart_top(
         p, area, title, report, lang, keys, report.hours, subtitle=subtitle, compact=compact
     )
@@ -504,13 +500,13 @@ def chart_hours(
         rect,
         len(hours),
         _every_nth([f"{h:02d}h" for h in range(first, last + 1)]),
-        _Axis(Text("Lượt công dân", "Citizens").get(lang), max(h.tickets for h in report.hours)),
+        _Axis(T.CITIZENS.get(lang), max(h.tickets for h in report.hours)),
         _Axis(
-            Text("Thời gian chờ (phút)", "Wait (minutes)").get(lang),
+            T.WAIT_MINUTES.get(lang),
             max([*waits, report.target_minutes]) * 1.05,
             0.5,
         ),
-        None if compact else Text("Giờ lấy số", "Hour of issue").get(lang),
+        None if compact else T.HOUR_OF_ISSUE.get(lang),
     )
     for i, h in enumerate(hours):
         if h is not None:
@@ -531,11 +527,11 @@ def chart_fields(
 ) -> None:
     """Wait p50 and p90 per field (horizontal bars) against the target."""
     keys = [
-        _Key(Text("Chờ trung vị (p50)", "Median wait (p50)").get(lang), PALETTE.p50),
-        _Key(Text("Chờ p90", "Wait p90").get(lang), PALETTE.p90),
+        _Key(T.MEDIAN_WAIT_P50.get(lang), PALETTE.p50),
+        _Key(T.WAIT_P90.get(lang), PALETTE.p90),
         _target_key(report, lang),
     ]
-    title = Text("Thời gian chờ theo lĩnh vực", "Waits by field").get(lang)
+    title = T.WAITS_BY_FIELD.get(lang)
     rows = report.fields
     rect = _chart_top(p, area, title, report, lang, keys, rows, subtitle=subtitle)
     if rect is None:
@@ -547,7 +543,7 @@ def chart_fields(
         p,
         rect,
         [r.name(lang) for r in rows],
-        _Axis(Text("Thời gian chờ (phút)", "Wait (minutes)").get(lang), largest, 0.5),
+        _Axis(T.WAIT_MINUTES.get(lang), largest, 0.5),
         text_width(make_font(TICK), f"{largest:.1f}") + 8,
     )
     thick = min(plot.band * 0.36, 16)
@@ -577,11 +573,11 @@ def chart_days(
 ) -> None:
     """Citizens and dossiers per day, with the day's wait p90."""
     keys = [
-        _Key(Text("Lượt công dân", "Citizens").get(lang), PALETTE.bars),
-        _Key(Text("Hồ sơ", "Dossiers").get(lang), PALETTE.bars_light),
-        _Key(Text("Chờ p90", "Wait p90").get(lang), PALETTE.p90, "line", "square"),
+        _Key(T.CITIZENS.get(lang), PALETTE.bars),
+        _Key(T.DOSSIERS.get(lang), PALETTE.bars_light),
+        _Key(T.WAIT_P90.get(lang), PALETTE.p90, "line", "square"),
     ]
-    title = Text("Lượt công dân và hồ sơ theo ngày", "Citizens and dossiers per day").get(lang)
+    title = T.CHART_DAYS.get(lang)
     days = report.days
     rect = _chart_top(p, area, title, report, lang, keys, days, subtitle=subtitle)
     if rect is None:
@@ -592,9 +588,9 @@ def chart_days(
         rect,
         len(days),
         _day_labels(days),
-        _Axis(Text("Số lượng", "Count").get(lang), max(max(d.tickets, d.dossiers) for d in days)),
+        _Axis(T.COUNT.get(lang), max(max(d.tickets, d.dossiers) for d in days)),
         _Axis(
-            Text("Chờ p90 (phút)", "Wait p90 (minutes)").get(lang),
+            T.WAIT_P90_MINUTES.get(lang),
             max([v for v in p90 if v is not None], default=0) * 1.05,
             0.5,
         ),
@@ -645,15 +641,15 @@ def chart_counters(
 ) -> None:
     """Citizens served per counter and their median service time."""
     keys = [
-        _Key(Text("Đã phục vụ", "Served").get(lang), PALETTE.bars),
+        _Key(T.SERVED.get(lang), PALETTE.bars),
         _Key(
-            Text("Phục vụ trung vị (p50)", "Median service (p50)").get(lang),
+            T.MEDIAN_SERVICE_P50.get(lang),
             PALETTE.p90,
             "marker",
             "diamond",
         ),
     ]
-    title = Text("Công dân được phục vụ theo quầy", "Citizens served per counter").get(lang)
+    title = T.CHART_COUNTERS.get(lang)
     rows = report.counters
     rect = _chart_top(p, area, title, report, lang, keys, rows, subtitle=subtitle)
     if rect is None:
@@ -664,13 +660,13 @@ def chart_counters(
         rect,
         len(rows),
         _every_nth([r.key for r in rows]),
-        _Axis(Text("Đã phục vụ", "Served").get(lang), max(r.served for r in rows)),
+        _Axis(T.SERVED.get(lang), max(r.served for r in rows)),
         _Axis(
-            Text("Phục vụ p50 (phút)", "Service p50 (minutes)").get(lang),
+            T.SERVICE_P50_MINUTES.get(lang),
             max([v for v in service if v is not None], default=0) * 1.05,
             0.5,
         ),
-        Text("Quầy", "Counter").get(lang),
+        T.COUNTER.get(lang),
     )
     for i, r in enumerate(rows):
         plot.bar(i, r.served, min(plot.slot * 0.6, 60), PALETTE.bars)
@@ -685,11 +681,11 @@ def chart_outcomes(
 ) -> None:
     """Served, no-shows and expired tickets per field (stacked)."""
     keys = [
-        _Key(Text("Đã phục vụ", "Served").get(lang), PALETTE.bars),
-        _Key(Text("Vắng mặt", "No-show").get(lang), PALETTE.no_show),
-        _Key(Text("Hết hạn / chưa xong", "Expired / open").get(lang), PALETTE.expired),
+        _Key(T.SERVED.get(lang), PALETTE.bars),
+        _Key(T.NO_SHOW.get(lang), PALETTE.no_show),
+        _Key(T.EXPIRED_OR_OPEN.get(lang), PALETTE.expired),
     ]
-    title = Text("Kết quả theo lĩnh vực", "Outcome by field").get(lang)
+    title = T.CHART_OUTCOMES.get(lang)
     rows = report.fields
     rect = _chart_top(p, area, title, report, lang, keys, rows, subtitle=subtitle)
     if rect is None:
@@ -699,7 +695,7 @@ def chart_outcomes(
         p,
         rect,
         [r.name(lang) for r in rows],
-        _Axis(Text("Lượt công dân", "Citizens").get(lang), max(sum(v) for v in parts)),
+        _Axis(T.CITIZENS.get(lang), max(sum(v) for v in parts)),
         text_width(make_font(TICK, bold=True), str(max(sum(v) for v in parts))) + 8,
     )
     thick = min(plot.band * 0.6, 24)

@@ -86,14 +86,14 @@ TICKET_COLUMNS = EXPORT_COLUMNS
 EVENT_COLUMNS = (
     ("id", *Text("Mã sự kiện", "Event id")),
     ("at", *Text("Thời điểm", "At")),
-    ("business_day", *Text("Ngày", "Day")),
-    ("kind", *Text("Loại", "Kind")),
-    ("ticket_code", *Text("Số phiếu", "Ticket")),
-    ("counter", *Text("Quầy", "Counter")),
-    ("field", *Text("Lĩnh vực", "Field")),
+    ("business_day", *T.DAY),
+    ("kind", *T.KIND),
+    ("ticket_code", *T.TICKET),
+    ("counter", *T.COUNTER),
+    ("field", *T.FIELD),
     ("actor", *Text("Người/thiết bị", "Actor")),
     ("site", *Text("Điểm", "Site")),
-    ("data", *Text("Dữ liệu", "Data")),
+    ("data", *T.DATA),
 )
 
 
@@ -327,7 +327,7 @@ class _XlsxBook:
         self.f_pct = b.add_format({"num_format": "0%"})
         self.f_bold = b.add_format({"bold": True})
         self.sheets: list[str] = []
-        self.summary = b.add_worksheet(Text("Tổng hợp", "Summary").get(self.lang))
+        self.summary = b.add_worksheet(T.SUMMARY.get(self.lang))
         self._data_sheet: _StreamSheet | None = None
         self._row = 0
 
@@ -476,59 +476,51 @@ def _write_summary(book: _XlsxBook, report: Report, config: Config) -> None:
     ws.set_column(0, 0, 34)
     ws.set_column(1, 12, 11)
     site = report.site_name if lang == "vi" else report.site_name_en
-    ws.write_string(
-        0, 0, Text("Báo cáo thời gian chờ", "Waiting time report").get(book.lang), book.f_title
-    )
+    ws.write_string(0, 0, T.REPORT_TITLE.get(book.lang), book.f_title)
     ws.write_string(1, 0, f"{site} · {report.filter.describe(lang)}", book.f_sub)
     from kiosk.reports.report import generated_at
 
     ws.write_string(
         2,
         0,
-        Text(
-            f"Lập lúc {generated_at(config)}; mục tiêu chờ {report.target_minutes:g} phút",
-            f"Made {generated_at(config)}; wait target {report.target_minutes:g} min",
-        ).get(book.lang),
+        T.MADE_AT.get(book.lang, at=generated_at(config), target=report.target_minutes),
         book.f_sub,
     )
     total = report.total
     figures: list[tuple[str, Any, Any]] = [
-        (Text("Lượt công dân", "Citizens").get(book.lang), total.tickets, None),
-        (Text("Hồ sơ", "Dossiers").get(book.lang), total.dossiers, None),
-        (Text("Đã phục vụ", "Served").get(book.lang), total.served, None),
-        (Text("Vắng mặt", "No-shows").get(book.lang), total.no_shows, None),
-        (Text("Hết hạn", "Expired").get(book.lang), total.expired, None),
-        (Text("Được chuyển", "Transferred").get(book.lang), total.transferred, None),
+        (T.CITIZENS.get(book.lang), total.tickets, None),
+        (T.DOSSIERS.get(book.lang), total.dossiers, None),
+        (T.SERVED.get(book.lang), total.served, None),
+        (T.NO_SHOWS.get(book.lang), total.no_shows, None),
+        (T.EXPIRED.get(book.lang), total.expired, None),
+        (T.TRANSFERRED_COLUMN.get(book.lang), total.transferred, None),
         (
-            Text("Chờ trung vị (phút)", "Median wait (min)").get(book.lang),
+            T.MEDIAN_WAIT_MIN.get(book.lang),
             _minutes(total.wait_p50),
             book.f_min,
         ),
         (
-            Text("Chờ p90 (phút)", "Wait p90 (min)").get(book.lang),
+            T.WAIT_P90_MIN.get(book.lang),
             _minutes(total.wait_p90),
             book.f_min,
         ),
         (
-            Text("Chờ lâu nhất (phút)", "Longest wait (min)").get(book.lang),
+            T.LONGEST_WAIT_MIN.get(book.lang),
             _minutes(total.wait_max),
             book.f_min,
         ),
         (
-            Text("Phục vụ trung vị (phút)", "Median service (min)").get(book.lang),
+            T.MEDIAN_SERVICE_MIN.get(book.lang),
             _minutes(total.service_p50),
             book.f_min,
         ),
         (
-            Text("Giờ đông nhất", "Busiest hour").get(book.lang),
+            T.BUSIEST_HOUR_COLUMN.get(book.lang),
             hour_label(total.busiest_hour) if total.busiest_hour is not None else None,
             None,
         ),
         (
-            Text(
-                f"Chờ quá {report.target_minutes:g} phút",
-                f"Waited over {report.target_minutes:g} min",
-            ).get(book.lang),
+            T.WAITED_OVER.get(book.lang, minutes=report.target_minutes),
             total.over_target_share,
             book.f_pct,
         ),
@@ -540,38 +532,38 @@ def _write_summary(book: _XlsxBook, report: Report, config: Config) -> None:
             ws.write(row, 1, value, fmt)
         row += 1
     row += 1
-    headers = [vi if lang == "vi" else en for vi, en in STATS_COLUMNS]
+    headers = [t.get(lang) for t in STATS_COLUMNS[1:]]
     anchors: dict[str, tuple[int, int]] = {}
     for key, title, first, rows in (
         (
             "field",
-            Text("Theo lĩnh vực", "Per field").get(book.lang),
-            Text("Lĩnh vực", "Field").get(book.lang),
+            T.PER_FIELD.get(book.lang),
+            T.FIELD.get(book.lang),
             report.fields,
         ),
         (
             "hour",
-            Text("Theo giờ lấy số", "Per hour of issue").get(book.lang),
-            Text("Giờ", "Hour").get(book.lang),
+            T.PER_HOUR_OF_ISSUE.get(book.lang),
+            T.HOUR.get(book.lang),
             report.hours,
         ),
         (
             "counter",
-            Text("Theo quầy", "Per counter").get(book.lang),
-            Text("Quầy", "Counter").get(book.lang),
+            T.PER_COUNTER.get(book.lang),
+            T.COUNTER.get(book.lang),
             report.counters,
         ),
         (
             "day",
-            Text("Theo ngày", "Per day").get(book.lang),
-            Text("Ngày", "Day").get(book.lang),
+            T.PER_DAY.get(book.lang),
+            T.DAY.get(book.lang),
             report.days,
         ),
     ):
         ws.write_string(row, 0, title, book.f_section)
         row += 1
         ws.set_row(row, 32)
-        ws.write_row(row, 0, [first, *headers[1:]], book.f_head)
+        ws.write_row(row, 0, [first, *headers], book.f_head)
         row += 1
         anchors[key] = (row, row + len(rows) - 1)
         _write_stats(book, ws, row, rows, lang)
@@ -597,10 +589,10 @@ def _write_stats(
 
 def _add_wait_series(chart: Any, lang: str, sheet: str, first: int, last: int) -> None:
     """The p50 and p90 wait columns (7 and 8) of a summary block as two chart series."""
-    for col, series, colour in ((7, "p50", "#2E9E5B"), (8, "p90", "#F28C28")):
+    for col, series, colour in ((7, T.WAIT_P50_MIN, "#2E9E5B"), (8, T.WAIT_P90_MIN, "#F28C28")):
         chart.add_series(
             {
-                "name": Text(f"Chờ {series} (phút)", f"Wait {series} (min)").get(lang),
+                "name": series.get(lang),
                 "categories": [sheet, first, 0, last, 0],
                 "values": [sheet, first, col, last, col],
                 "fill": {"color": colour},
@@ -614,10 +606,8 @@ def _charts(book: _XlsxBook, ws: Worksheet, anchors: dict[str, tuple[int, int]])
     if last >= first:
         chart = book.book.add_chart({"type": "column"})
         _add_wait_series(chart, book.lang, name, first, last)
-        chart.set_title(
-            {"name": Text("Thời gian chờ theo giờ lấy số", "Waits by hour of issue").get(book.lang)}
-        )
-        chart.set_y_axis({"name": Text("phút", "minutes").get(book.lang)})
+        chart.set_title({"name": T.WAITS_BY_HOUR_OF_ISSUE.get(book.lang)})
+        chart.set_y_axis({"name": T.MINUTES.get(book.lang)})
         chart.set_legend({"position": "bottom"})
         chart.set_size({"width": 720, "height": 340})
         ws.insert_chart(4, 14, chart)
@@ -625,10 +615,8 @@ def _charts(book: _XlsxBook, ws: Worksheet, anchors: dict[str, tuple[int, int]])
     if last >= first:
         chart = book.book.add_chart({"type": "bar"})
         _add_wait_series(chart, book.lang, name, first, last)
-        chart.set_title(
-            {"name": Text("Thời gian chờ theo lĩnh vực", "Waits by field").get(book.lang)}
-        )
-        chart.set_x_axis({"name": Text("phút", "minutes").get(book.lang)})
+        chart.set_title({"name": T.WAITS_BY_FIELD.get(book.lang)})
+        chart.set_x_axis({"name": T.MINUTES.get(book.lang)})
         chart.set_y_axis({"reverse": True})
         chart.set_legend({"position": "bottom"})
         chart.set_size({"width": 720, "height": 60 + 28 * (last - first + 1) + 80})
@@ -639,12 +627,12 @@ def _write_event_summary(book: _XlsxBook, kinds: dict[str, int], flt: HistoryFil
     ws = book.summary
     ws.set_column(0, 0, 24)
     ws.set_column(1, 1, 12)
-    ws.write_string(0, 0, Text("Nhật ký sự kiện", "Event log").get(book.lang), book.f_title)
+    ws.write_string(0, 0, T.EVENT_LOG.get(book.lang), book.f_title)
     ws.write_string(1, 0, flt.describe(book.lang), book.f_sub)
     ws.write_row(
         3,
         0,
-        [Text("Loại", "Kind").get(book.lang), Text("Số sự kiện", "Events").get(book.lang)],
+        [T.KIND.get(book.lang), T.EVENT_COUNT.get(book.lang)],
         book.f_head,
     )
     for i, (kind, n) in enumerate(sorted(kinds.items())):
@@ -772,7 +760,7 @@ def _export_xlsx(
                 ]
             )
             headers = [vi if lang == "vi" else en for _, vi, en in EVENT_COLUMNS]
-            base = Text("Sự kiện", "Events").get(book.lang)
+            base = T.EVENTS.get(book.lang)
             kinds: dict[str, int] = {}
             for events in history.events(flt, cancel=cancel):
                 rows = []
@@ -802,7 +790,7 @@ def _export_xlsx(
         else:
             cells = _TicketCells(config, history.today, lang, book)
             headers = [vi if lang == "vi" else en for _, vi, en in TICKET_COLUMNS]
-            base = Text("Dữ liệu", "Data").get(book.lang)
+            base = T.DATA.get(book.lang)
             summary = ReportBuilder(config, flt, today=history.today)
             for batch in history.ticket_rows(flt, cancel=cancel, excel=True):
                 summary.add(batch)

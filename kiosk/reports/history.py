@@ -56,6 +56,7 @@ from kiosk.core.model import HELD_STATES, EventKind, TicketState
 from kiosk.core.schema import EventRow, TicketRow
 from kiosk.core.store import Store
 from kiosk.core.texts import DID_YOU_MEAN, Text
+from kiosk.reports import texts as T
 
 #: Rows per batch read from the database (also the unit of progress and cancellation).
 BATCH = 5000
@@ -72,10 +73,10 @@ class Outcome(StrEnum):
 
 #: What became of a ticket, in words (exports, the report, the manager window).
 OUTCOME_TEXT = {
-    Outcome.SERVED: Text("Đã phục vụ", "Served"),
-    Outcome.NO_SHOW: Text("Vắng mặt", "No-show"),
-    Outcome.EXPIRED: Text("Hết hạn", "Expired"),
-    Outcome.OPEN: Text("Chưa xong", "In progress"),
+    Outcome.SERVED: T.SERVED,
+    Outcome.NO_SHOW: T.NO_SHOW,
+    Outcome.EXPIRED: T.EXPIRED,
+    Outcome.OPEN: T.IN_PROGRESS,
 }
 OUTCOME_VI = {k: t.vi for k, t in OUTCOME_TEXT.items()}
 OUTCOME_EN = {k: t.en for k, t in OUTCOME_TEXT.items()}
@@ -198,14 +199,14 @@ _line = partial(tuple.__new__, TicketLine)
 _EXCEL_EPOCH = date(1899, 12, 30)
 #: Columns of a ticket export (CSV/JSONL key, Vietnamese heading, English heading).
 EXPORT_COLUMNS = (
-    ("day", *Text("Ngày", "Day")),
-    ("code", *Text("Số phiếu", "Ticket")),
+    ("day", *T.DAY),
+    ("code", *T.TICKET),
     ("field", *Text("Mã lĩnh vực", "Field code")),
-    ("field_name", *Text("Lĩnh vực", "Field")),
+    ("field_name", *T.FIELD),
     ("priority", *Text("Ưu tiên", "Priority")),
     ("issued_at", *Text("Giờ lấy số", "Issued")),
     ("called_at", *Text("Giờ gọi lần đầu", "First called")),
-    ("counter", *Text("Quầy", "Counter")),
+    ("counter", *T.COUNTER),
     ("serving_at", *Text("Bắt đầu phục vụ", "Service start")),
     ("completed_at", *Text("Hoàn thành", "Completed")),
     ("wait_seconds", *Text("Chờ (giây)", "Wait (s)")),

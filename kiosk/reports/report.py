@@ -603,28 +603,28 @@ def _min(seconds: int | None) -> float | None:
 
 #: Column titles of `stats_rows` (Vietnamese, English).
 STATS_COLUMNS = (
-    ("", ""),
-    Text("Lượt công dân", "Citizens"),
-    Text("Đã phục vụ", "Served"),
-    Text("Hồ sơ", "Dossiers"),
-    Text("Vắng mặt", "No-shows"),
-    Text("Hết hạn", "Expired"),
-    Text("Được chuyển", "Transferred"),
-    Text("Chờ p50 (phút)", "Wait p50 (min)"),
-    Text("Chờ p90 (phút)", "Wait p90 (min)"),
-    Text("Chờ lâu nhất (phút)", "Longest wait (min)"),
+    ("", ""),  # the group's own heading (Field, Day, Counter, Hour) goes here
+    T.CITIZENS,
+    T.SERVED,
+    T.DOSSIERS,
+    T.NO_SHOWS,
+    T.EXPIRED,
+    T.TRANSFERRED_COLUMN,
+    T.WAIT_P50_MIN,
+    T.WAIT_P90_MIN,
+    T.LONGEST_WAIT_MIN,
     Text("Phục vụ p50 (phút)", "Service p50 (min)"),
-    Text("Giờ đông nhất", "Busiest hour"),
+    T.BUSIEST_HOUR_COLUMN,
     Text("Chờ quá mục tiêu", "Over target"),
 )
 
 
 #: The same titles broken over two lines, for narrow table columns (PDF, window).
 STATS_HEADINGS = (
-    ("", ""),
+    ("", ""),  # the group's own heading (Field, Day, Counter, Hour) goes here
     Text("Lượt\ncông dân", "Citizens"),
     Text("Đã\nphục vụ", "Served"),
-    Text("Hồ sơ", "Dossiers"),
+    T.DOSSIERS,
     Text("Vắng\nmặt", "No-\nshows"),
     Text("Hết\nhạn", "Expired"),
     Text("Được\nchuyển", "Trans-\nferred"),

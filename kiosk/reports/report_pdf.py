@@ -23,7 +23,7 @@ from PySide6.QtGui import (
 )
 
 from kiosk.core.files import write_atomic_with
-from kiosk.core.texts import Text
+from kiosk.reports import texts as T
 from kiosk.reports.charts import CHARTS, ChartFn, chart_hours
 from kiosk.reports.painting import (
     HEADING,
@@ -64,9 +64,7 @@ def _table_rows(rows: Sequence[GroupStats], lang: str) -> list[list[str]]:
 
 
 def _table_header(lang: str, first: str) -> list[str]:
-    titles = [vi if lang == "vi" else en for vi, en in STATS_HEADINGS]
-    titles[0] = first
-    return titles
+    return [first, *(t.get(lang) for t in STATS_HEADINGS[1:])]
 
 
 PAD = 5.0
@@ -200,24 +198,21 @@ def _big_numbers(p: QPainter | None, y: float, report: Report, lang: str) -> flo
         return y + CARD_HEIGHT
     t = report.total
     figures = [
-        (str(t.tickets), Text("lượt công dân", "citizens").get(lang)),
-        (str(t.dossiers), Text("hồ sơ", "dossiers").get(lang)),
-        (str(t.served), Text("đã phục vụ", "served").get(lang)),
-        (f"{t.no_shows} / {t.expired}", Text("vắng mặt / hết hạn", "no-shows / expired").get(lang)),
+        (str(t.tickets), T.CARD_CITIZENS.get(lang)),
+        (str(t.dossiers), T.DOSSIERS_UNIT.get(lang)),
+        (str(t.served), T.CARD_SERVED.get(lang)),
+        (f"{t.no_shows} / {t.expired}", T.CARD_NO_SHOWS.get(lang)),
         (
             cell_text(None if t.wait_p50 is None else round(t.wait_p50 / 60, 1)),
-            Text("phút chờ (trung vị)", "min wait (median)").get(lang),
+            T.CARD_WAIT_P50.get(lang),
         ),
         (
             cell_text(None if t.wait_p90 is None else round(t.wait_p90 / 60, 1)),
-            Text("phút chờ (p90)", "min wait (p90)").get(lang),
+            T.CARD_WAIT_P90.get(lang),
         ),
         (
             share_text(t.over_target_share),
-            Text(
-                f"chờ quá {report.target_minutes:g} phút",
-                f"waited over {report.target_minutes:g} min",
-            ).get(lang),
+            T.CARD_OVER_TARGET.get(lang, minutes=report.target_minutes),
         ),
     ]
     gap = 8.0
@@ -244,10 +239,10 @@ def _big_numbers(p: QPainter | None, y: float, report: Report, lang: str) -> flo
 def _summary_pages(report: Report, lang: str) -> list[Page]:
     """Page 1 (headline, key figures, the table per field, the hourly chart when it fits),
     and the rest of the field table on further pages if it is long."""
-    title = Text("Báo cáo thời gian chờ", "Waiting time report").get(lang)
-    heading = Text("Theo lĩnh vực", "Per field").get(lang)
+    title = T.REPORT_TITLE.get(lang)
+    heading = T.PER_FIELD.get(lang)
     table = _Table.layout(
-        _table_header(lang, Text("Lĩnh vực", "Field").get(lang)),
+        _table_header(lang, T.FIELD.get(lang)),
         _table_rows([*report.fields, report.total], lang),
         CONTENT.width(),
         bold_last=True,
@@ -261,7 +256,7 @@ def _summary_pages(report: Report, lang: str) -> list[Page]:
         y = draw_line_text(p, x, y, w, report_subtitle(report, lang), make_font(11), PALETTE.muted)
         y = _big_numbers(p, y + 14, report, lang) + 10
         busiest = (
-            Text("Giờ đông nhất: ", "Busiest hour: ").get(lang) + hour_label(t.busiest_hour)
+            T.BUSIEST_HOUR.get(lang, hour=hour_label(t.busiest_hour))
             if t.busiest_hour is not None
             else ""
         )
@@ -326,16 +321,16 @@ def _table_pages(rows: Sequence[GroupStats], title: str, first: str, lang: str) 
 def report_pages(report: Report, lang: str = "vi") -> list[Page]:
     """Every page of the PDF, in order."""
     tables = (
-        (report.days, Text("Theo ngày", "Per day").get(lang), Text("Ngày", "Day").get(lang)),
+        (report.days, T.PER_DAY.get(lang), T.DAY.get(lang)),
         (
             report.counters,
-            Text("Theo quầy", "Per counter").get(lang),
-            Text("Quầy", "Counter").get(lang),
+            T.PER_COUNTER.get(lang),
+            T.COUNTER.get(lang),
         ),
         (
             report.hours,
-            Text("Theo giờ lấy số", "Per hour").get(lang),
-            Text("Giờ", "Hour").get(lang),
+            T.PER_HOUR.get(lang),
+            T.HOUR.get(lang),
         ),
     )
     pages = [*_summary_pages(report, lang), *_chart_pages(report, lang)]
@@ -353,7 +348,7 @@ def _paint_page(
     p.setPen(QPen(QColor(PALETTE.grid), 0.8))
     p.drawLine(QPointF(MARGIN, y - 4), QPointF(PAGE.width() - MARGIN, y - 4))
     font = make_font(SMALL)
-    number_text = Text(f"Trang {number}/{total}", f"Page {number}/{total}").get(lang)
+    number_text = T.PAGE_NUMBER.get(lang, number=number, total=total)
     number_w = text_width(font, number_text) + 4
     width = PAGE.width() - 2 * MARGIN
     draw_line_text(
@@ -371,7 +366,7 @@ def write_pdf(report: Report, path: Path, lang: str = "vi") -> int:
 
     def write(tmp: Path) -> None:
         writer = QPdfWriter(str(tmp))
-        writer.setTitle(Text("Báo cáo thời gian chờ", "Waiting time report").get(lang))
+        writer.setTitle(T.REPORT_TITLE.get(lang))
         writer.setCreator("kiosk")
         writer.setResolution(72)  # one device unit = one point
         writer.setPageLayout(

@@ -1,7 +1,8 @@
 """The words of reports, exports, the capacity plan and the simulator (one home each).
 
-Everything a manager reads in a report, an export's headings or a terminal summary is a
-`kiosk.core.texts.Text` here; the manager window and the CLI pick the language.
+Everything a manager reads in a report, an export's headings, a chart, the PDF or a terminal
+summary is a `kiosk.core.texts.Text` here; the manager window and the CLI pick the language and
+take the words they share with the reports from here.
 """
 
 from __future__ import annotations
@@ -26,6 +27,72 @@ BUSIEST_COUNTER = Text(
 ALL_FIELDS = Text("Tất cả lĩnh vực", "All fields")
 ONE_MORE_FOR = Text("+1 cho {field}", "+1 for {field}")
 ONE_FEWER = Text("−1: bớt quầy {number}", "−1: without counter {number}")
+
+# ------------------------------------------------------------------ words of many tables
+DAY = Text("Ngày", "Day")
+HOUR = Text("Giờ", "Hour")
+FIELD = Text("Lĩnh vực", "Field")
+COUNTER = Text("Quầy", "Counter")
+TICKET = Text("Số phiếu", "Ticket")
+KIND = Text("Loại", "Kind")
+DATA = Text("Dữ liệu", "Data")
+CITIZENS = Text("Lượt công dân", "Citizens")
+DOSSIERS = Text("Hồ sơ", "Dossiers")
+SERVED = Text("Đã phục vụ", "Served")
+#: What became of one ticket (its outcome), and the column counting them.
+NO_SHOW = Text("Vắng mặt", "No-show")
+NO_SHOWS = Text("Vắng mặt", "No-shows")
+EXPIRED = Text("Hết hạn", "Expired")
+IN_PROGRESS = Text("Chưa xong", "In progress")
+TRANSFERRED_COLUMN = Text("Được chuyển", "Transferred")
+WAIT_P50_MIN = Text("Chờ p50 (phút)", "Wait p50 (min)")
+WAIT_P90_MIN = Text("Chờ p90 (phút)", "Wait p90 (min)")
+LONGEST_WAIT_MIN = Text("Chờ lâu nhất (phút)", "Longest wait (min)")
+BUSIEST_HOUR_COLUMN = Text("Giờ đông nhất", "Busiest hour")
+REPORT_TITLE = Text("Báo cáo thời gian chờ", "Waiting time report")
+PER_HOUR = Text("Theo giờ lấy số", "Per hour")
+PER_HOUR_OF_ISSUE = Text("Theo giờ lấy số", "Per hour of issue")
+
+# ------------------------------------------------------------------ key figures (PDF, window)
+CARD_CITIZENS = Text("lượt công dân", "citizens")
+CARD_SERVED = Text("đã phục vụ", "served")
+CARD_NO_SHOWS = Text("vắng mặt / hết hạn", "no-shows / expired")
+CARD_WAIT_P50 = Text("phút chờ (trung vị)", "min wait (median)")
+CARD_WAIT_P90 = Text("phút chờ (p90)", "min wait (p90)")
+CARD_OVER_TARGET = Text("chờ quá {minutes:g} phút", "waited over {minutes:g} min")
+PAGE_NUMBER = Text("Trang {number}/{total}", "Page {number}/{total}")
+
+# ------------------------------------------------------------------ the XLSX summary sheet
+SUMMARY = Text("Tổng hợp", "Summary")
+MADE_AT = Text(
+    "Lập lúc {at}; mục tiêu chờ {target:g} phút", "Made {at}; wait target {target:g} min"
+)
+MEDIAN_WAIT_MIN = Text("Chờ trung vị (phút)", "Median wait (min)")
+MEDIAN_SERVICE_MIN = Text("Phục vụ trung vị (phút)", "Median service (min)")
+WAITED_OVER = Text("Chờ quá {minutes:g} phút", "Waited over {minutes:g} min")
+WAITS_BY_HOUR_OF_ISSUE = Text("Thời gian chờ theo giờ lấy số", "Waits by hour of issue")
+WAITS_BY_FIELD = Text("Thời gian chờ theo lĩnh vực", "Waits by field")
+MINUTES = Text("phút", "minutes")
+EVENT_LOG = Text("Nhật ký sự kiện", "Event log")
+EVENT_COUNT = Text("Số sự kiện", "Events")
+EVENTS = Text("Sự kiện", "Events")
+
+# ------------------------------------------------------------------ charts
+NO_DATA = Text("Không có dữ liệu trong khoảng này", "No data in this range")
+TARGET = Text("Mục tiêu {minutes:g} phút", "Target {minutes:g} min")
+MEDIAN_WAIT_P50 = Text("Chờ trung vị (p50)", "Median wait (p50)")
+WAIT_P90 = Text("Chờ p90", "Wait p90")
+WAIT_MINUTES = Text("Thời gian chờ (phút)", "Wait (minutes)")
+WAIT_P90_MINUTES = Text("Chờ p90 (phút)", "Wait p90 (minutes)")
+HOUR_OF_ISSUE = Text("Giờ lấy số", "Hour of issue")
+COUNT = Text("Số lượng", "Count")
+MEDIAN_SERVICE_P50 = Text("Phục vụ trung vị (p50)", "Median service (p50)")
+SERVICE_P50_MINUTES = Text("Phục vụ p50 (phút)", "Service p50 (minutes)")
+EXPIRED_OR_OPEN = Text("Hết hạn / chưa xong", "Expired / open")
+CHART_HOURS = Text("Lượt lấy số và thời gian chờ theo giờ", "Citizens and waits by hour of day")
+CHART_DAYS = Text("Lượt công dân và hồ sơ theo ngày", "Citizens and dossiers per day")
+CHART_COUNTERS = Text("Công dân được phục vụ theo quầy", "Citizens served per counter")
+CHART_OUTCOMES = Text("Kết quả theo lĩnh vực", "Outcome by field")
 
 # ------------------------------------------------------------------ report summary
 HEADLINE = Text("{citizens} lượt công dân, {dossiers} hồ sơ", "{citizens}, {dossiers}")

@@ -132,13 +132,38 @@ def untranslated(path: Path) -> list[str]:
     return bad
 
 
-def _screen_modules() -> list[Path]:
+#: Where a word has one home: the lower layers and the manager window that shares their words.
+ONE_HOME = ("kiosk/core", "kiosk/reports", "kiosk/printing", "kiosk/manager", "kiosk/cli.py")
+
+
+def repeated_words(paths: list[Path]) -> list[str]:
+    """Each `Text("…", "…")` literal written more than once, with where it is written."""
+    where: dict[tuple[str, str], list[str]] = {}
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "Text"
+                and len(node.args) == 2
+                and all(isinstance(a, ast.Constant) for a in node.args)
+            ):
+                words = (node.args[0].value, node.args[1].value)
+                if any(words):  # Text("", ""): no words, nothing to share
+                    where.setdefault(words, []).append(f"{path.name}:{node.lineno}")
+    return [f"{vi} / {en}: {', '.join(at)}" for (vi, en), at in where.items() if len(at) > 1]
+
+
+def _modules(tops: tuple[str, ...]) -> list[Path]:
     return [
         p
-        for top in SCREENS
+        for top in tops
         for p in ([ROOT / top] if top.endswith(".py") else sorted((ROOT / top).rglob("*.py")))
         if not p.name.startswith("screenshots")
     ]
+
+
+def _screen_modules() -> list[Path]:
+    return _modules(SCREENS)
 
 
 def test_every_text_has_both_languages_and_the_same_placeholders() -> None:
@@ -157,6 +182,19 @@ def test_the_checks_catch_a_missing_language_and_a_bare_string(tmp_path: Path) -
         "Y: placeholders differ Text(vi='Đang chờ: {n}', en='Waiting')"
     ]
     assert text_problems([("Z", Text("English", "Tiếng Việt"))]) == []
+
+
+def test_a_word_of_the_reports_printers_and_manager_has_one_home() -> None:
+    """The manager window, the PDF, the charts and the exports say "Theo ngày" from one place."""
+    assert repeated_words(_modules(ONE_HOME)) == []
+
+
+def test_the_one_home_check_catches_a_word_written_twice(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text('DAY = Text("Ngày", "Day")\nX = Text("", "")\n')
+    (tmp_path / "b.py").write_text(
+        'H = (Text("", ""), Text("Ngày", "Day"), Text("Ngày", "Date"))\n'
+    )
+    assert repeated_words(sorted(tmp_path.glob("*.py"))) == ["Ngày / Day: a.py:1, b.py:1"]
 
 
 @pytest.mark.parametrize("lang", list(Language))
