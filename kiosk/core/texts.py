@@ -45,9 +45,9 @@ DID_YOU_MEAN = Text(' Có phải "{name}"?', ' Did you mean "{name}"?')
 
 
 def vietnamese_only(text: str) -> str:
-    """Mark Vietnamese that is data, not a text shown in one language: sample names of a
-    simulated point, the printer test page's tone marks. tests/core/test_texts.py lets a
-    literal inside this call stand without an English one; nothing else changes."""
+    """Mark Vietnamese that is data, not a text shown in one language (the printer test page's
+    tone marks). tests/core/test_texts.py lets a literal inside this call stand without an
+    English one, and lists every use with its reason (VIETNAMESE_DATA); nothing else changes."""
     return text
 
 
