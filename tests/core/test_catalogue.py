@@ -256,7 +256,8 @@ def test_the_cli_issues_for_a_procedure_of_the_catalogue_in_use(tmp_path: Path) 
         KIOSK_CONFIG=str(tmp_path / "kiosk.toml"),
         KIOSK_DB=f"sqlite:///{tmp_path / 'k.db'}",
     )
-    text = config_text(**ALWAYS_OPEN).replace("[kiosk]\n", '[kiosk]\ncatalogue = "c.toml"\n', 1)
+    text = config_text(**ALWAYS_OPEN).replace('catalogue = ""', 'catalogue = "c.toml"', 1)
+    assert 'catalogue = "c.toml"' in text
     (tmp_path / "kiosk.toml").write_text(text, "utf-8")
     (tmp_path / "c.toml").write_text(sample_text(), "utf-8")
     (taken,) = run_kiosk_all(

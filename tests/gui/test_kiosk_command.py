@@ -57,7 +57,7 @@ def test_run_refuses_a_catalogue_with_problems_and_lists_them(tmp_path: Path) ->
     )
     config = tmp_path / "kiosk.toml"
     config.write_text(
-        default_config_text().replace("[kiosk]\n", '[kiosk]\ncatalogue = "catalogue.toml"\n', 1),
+        default_config_text().replace('catalogue = ""', 'catalogue = "catalogue.toml"', 1),
         encoding="utf-8",
     )
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
