@@ -28,13 +28,12 @@ def cmd_run(ctx: Context, a: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication, QWidget
 
     from kiosk.app.window import KioskWindow
-    from kiosk.core.catalogue import catalogue_path, load_catalogue
+    from kiosk.core.catalogue import catalogue_in_use
     from kiosk.gui.runtime import place, run
     from kiosk.gui.waiting import start_screen
 
     # A catalogue with problems stops the start with its list, as `kiosk catalogue check`.
-    named = catalogue_path(config, ctx.config_path)
-    catalogue = load_catalogue(named, config) if named is not None else None
+    catalogue = catalogue_in_use(config, ctx.config_path)
 
     def build(app: QApplication) -> QWidget:
         def kiosk_window(service: Any) -> QWidget:

@@ -240,6 +240,13 @@ def catalogue_path(config: Config, explicit_config: str | None = None) -> Path |
     return path
 
 
+def catalogue_in_use(config: Config, explicit_config: str | None = None) -> Catalogue | None:
+    """The catalogue `[kiosk] catalogue` names, checked (None when none is set). A catalogue
+    with problems raises CatalogueInvalid: no screen shows what the point has not got right."""
+    path = catalogue_path(config, explicit_config)
+    return load_catalogue(path, config) if path is not None else None
+
+
 def sample_text() -> str:
     """The shipped sample catalogue (marked as a sample in its header)."""
     return resources.files("kiosk.core").joinpath(SAMPLE).read_text("utf-8")

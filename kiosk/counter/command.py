@@ -11,10 +11,12 @@ from kiosk.gui.options import add_window_options, output_file, parse_geometry
 def cmd_counter(ctx: Any, a: argparse.Namespace) -> int:
     geometry = parse_geometry(a.geometry) if a.geometry else None
     snapshot = output_file(a.snapshot)
+    from kiosk.core.catalogue import catalogue_in_use
     from kiosk.counter.state import check_counter
     from kiosk.gui.waiting import open_or_unreachable
 
     check_counter(ctx.config, a.number)  # a wrong number is a one-line error, not a window
+    catalogue = catalogue_in_use(ctx.config, ctx.config_path)  # one with problems: its list
     first = open_or_unreachable(lambda: ctx.service)  # an unreachable server is waited for
 
     from PySide6.QtCore import QTimer
@@ -28,7 +30,7 @@ def cmd_counter(ctx: Any, a: argparse.Namespace) -> int:
 
     def build(app: QApplication) -> QWidget:
         def console_window(service: Any) -> QWidget:
-            console = CounterConsole(service, a.number, snapshot_path=snapshot)
+            console = CounterConsole(service, a.number, snapshot_path=snapshot, catalogue=catalogue)
             console.install_key_filter()
             place(console, a.screen or 0, fullscreen, geometry)
             QTimer.singleShot(0, console.start)

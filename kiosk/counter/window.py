@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.core.catalogue import Catalogue
 from kiosk.core.errors import DatabaseError, KioskError
 from kiosk.core.files import OutputError, write_atomic
 from kiosk.core.model import CounterState, Ticket
@@ -162,9 +163,12 @@ class CounterConsole(QWidget):
         watcher: FeedWatcher | None = None,
         snapshot_path: Path | None = None,
         open_on_start: bool = True,
+        catalogue: Catalogue | None = None,
     ) -> None:
         super().__init__()
         self.service = service
+        #: The procedures catalogue: a ticket's procedure is shown by its name, not its code.
+        self.catalogue = catalogue
         self.number = counter
         self.config = service.config
         self.ops = ops or Operations(self)
@@ -585,7 +589,9 @@ class CounterConsole(QWidget):
         issued = f"{t.issued_at.astimezone(zone):%H:%M}"
         times = T.TICKET_TIMES.both("\n", waited=waited, issued=issued, called=called, m=m, s=s)
         if t.procedure:  # taken for a catalogue procedure: the clerk sees which one
-            times = T.PROCEDURE.vi.format(name=t.procedure) + "\n" + times
+            found = self.catalogue.find(t.field, t.procedure) if self.catalogue else None
+            name = found.name if found else t.procedure
+            times = T.PROCEDURE.vi.format(name=name) + "\n" + times
         self.ticket_detail.setText(times)
 
     def _fill_list(

@@ -27,7 +27,9 @@ def cmd_web(ctx: Any, a: argparse.Namespace) -> int:
         config = config.model_copy(update={"web": web})
         ctx._config = config
     web = config.web
-    catalogue = _catalogue(config, ctx.config_path)
+    from kiosk.core.catalogue import catalogue_in_use
+
+    catalogue = catalogue_in_use(config, ctx.config_path)  # one with problems stops the start
     sock = listening_socket(web.host, web.port)
     server = uvicorn_server(create_app(ctx.service, catalogue=catalogue), web)
     print(
@@ -55,13 +57,3 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--bind", metavar="HOST:PORT", help="listen here instead of [web] bind")
     p.set_defaults(handler=cmd_web)
-
-
-def _catalogue(config: Any, config_path: str | None) -> Any:
-    """The procedures catalogue in use, for the ticket pages' checklists (None without one).
-    A catalogue with problems stops the start with its list, as `kiosk catalogue check` would:
-    pages must not show a checklist the point has not got right."""
-    from kiosk.core.catalogue import catalogue_path, load_catalogue
-
-    path = catalogue_path(config, config_path)
-    return load_catalogue(path, config) if path is not None else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QRect, Qt
@@ -41,10 +42,16 @@ def open_console(
 ) -> Iterator[Open]:
     made: list[CounterConsole] = []
 
-    def start(counter: int = 1, *, svc: QueueService | None = None) -> CounterConsole:
+    def start(
+        counter: int = 1, *, svc: QueueService | None = None, catalogue: Any = None
+    ) -> CounterConsole:
         svc = svc or service
         console = CounterConsole(
-            svc, counter, ops=Operations(), watcher=FeedWatcher(svc, heartbeat=0.3)
+            svc,
+            counter,
+            ops=Operations(),
+            watcher=FeedWatcher(svc, heartbeat=0.3),
+            catalogue=catalogue,
         )
         qtbot.addWidget(console)
         console.resize(1366, 768)
@@ -344,6 +351,22 @@ def test_the_console_shows_the_procedure_a_ticket_was_taken_for(
     key(qtbot, console, Qt.Key.Key_Plus)
     settle(qtbot, console, lambda: held(console) == "A002")
     assert "Thủ tục" not in console.ticket_detail.text()  # a plain ticket says nothing
+
+
+def test_a_coded_procedure_is_shown_by_its_name_from_the_catalogue(
+    open_console: Open, qtbot: QtBot, service: QueueService
+) -> None:
+    from kiosk.core.catalogue import parse_catalogue, sample_text
+
+    coded = sample_text().replace(
+        'name = "Đăng ký kết hôn"', 'name = "Đăng ký kết hôn"\ncode = "1.000894"', 1
+    )
+    catalogue = parse_catalogue(coded, service.config)
+    service.issue("hotich", procedure="1.000894")
+    console = open_console(1, catalogue=catalogue)
+    key(qtbot, console, Qt.Key.Key_Plus)
+    settle(qtbot, console, lambda: held(console) == "A001")
+    assert console.ticket_detail.text().startswith("Thủ tục: Đăng ký kết hôn\n")
 
 
 def test_a_reopened_console_shows_the_ticket_its_counter_holds(
