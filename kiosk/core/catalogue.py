@@ -10,7 +10,9 @@ checked against the config (`catalogue_problems`): every problem is listed at on
 from __future__ import annotations
 
 import difflib
+import logging
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from importlib import resources
@@ -28,7 +30,10 @@ from kiosk.core.config import (
     read_table,
     resolve_config_path,
 )
+from kiosk.core.errors import ConfigError
 from kiosk.core.texts import Text
+
+log = logging.getLogger(__name__)
 
 SAMPLE = "sample_catalogue.toml"
 #: The header of a catalogue made by `kiosk catalogue import`.
@@ -245,6 +250,42 @@ def catalogue_in_use(config: Config, explicit_config: str | None = None) -> Cata
     with problems raises CatalogueInvalid: no screen shows what the point has not got right."""
     path = catalogue_path(config, explicit_config)
     return load_catalogue(path, config) if path is not None else None
+
+
+#: A procedure's name by (field, key): what reports and exports show for `tickets.procedure`.
+ProcedureNames = dict[tuple[str, str], Text]
+
+
+def procedure_names(catalogue: Catalogue | None) -> ProcedureNames:
+    """The name of each procedure of `catalogue` by its field and key, in the file's order."""
+    if catalogue is None:
+        return {}
+    return {(p.field, p.key): Text(p.name, p.title("en")) for p in catalogue.procedures}
+
+
+#: What a report says when it cannot read the catalogue in use.
+SHOWN_AS_RECORDED = Text(
+    "báo cáo ghi thủ tục theo mã (hoặc tên) lưu trên phiếu",
+    "the report shows procedures as the tickets recorded them (code or name)",
+)
+
+
+def names_for_reports(
+    config: Config,
+    explicit_config: str | None = None,
+    *,
+    lang: str = "en",
+    warn: Callable[[str], None] | None = None,
+) -> ProcedureNames:
+    """The names of the catalogue in use, for reports and exports. Unlike the kiosk, a report
+    does not stop for a catalogue with problems (or gone): its procedures are then shown by
+    what the tickets recorded, and `warn` (default: the log) gets one line saying why."""
+    try:
+        return procedure_names(catalogue_in_use(config, explicit_config))
+    except ConfigError as e:
+        first = e.message(lang).splitlines()[0].rstrip(":")
+        (warn or log.warning)(f"{first}; {SHOWN_AS_RECORDED.get(lang)}")
+        return {}
 
 
 def sample_text() -> str:

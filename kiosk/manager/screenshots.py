@@ -74,7 +74,7 @@ def save_screenshots(out_dir: Path) -> list[Path]:
         path = out_dir / "manager.png"
         window.grab().save(str(path))
         written.append(path)
-        window.tabs.setCurrentIndex(4)
+        window.tabs.setCurrentIndex(window.charts_tab)
         QApplication.processEvents()
         path = out_dir / "manager-charts.png"
         window.grab().save(str(path))

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.core.catalogue import ProcedureNames, names_for_reports
 from kiosk.core.config import Config
 from kiosk.core.errors import KioskError
 from kiosk.core.lockout import ADMIN_SCOPE, Attempt, Lockout, lock_message
@@ -81,6 +82,8 @@ TEXTS: dict[str, Text] = {
     "tab_days": T.PER_DAY,
     "tab_counters": T.PER_COUNTER,
     "tab_hours": Text("Theo giờ", "Per hour"),
+    "tab_procedures": T.PER_PROCEDURE,
+    "procedure": T.PROCEDURE,
     "tab_charts": Text("Biểu đồ", "Charts"),
     "day": T.DAY,
     "hour": T.HOUR,
@@ -254,10 +257,13 @@ class ManagerWindow(QMainWindow):
         lang: str = "vi",
         ops: Operations | None = None,
         choose_path: PathChooser | None = None,
+        procedures: ProcedureNames | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """`procedures`: the names of the catalogue in use (`names_for_reports`)."""
         super().__init__(parent)
         self.service = service
+        self.procedures = procedures or {}
         self.config: Config = service.config
         self.lang = "en" if lang == "en" else "vi"
         self.ops = ops or Operations(self)
@@ -365,6 +371,7 @@ class ManagerWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tables = {
             "fields": self._table(),
+            "procedures": self._table(),
             "days": self._table(),
             "counters": self._table(),
             "hours": self._table(),
@@ -376,7 +383,10 @@ class ManagerWindow(QMainWindow):
         holder = QWidget()
         self.charts_layout = QVBoxLayout(holder)
         self.charts_area.setWidget(holder)
-        self.tabs.addTab(self.charts_area, "")
+        self.charts_tab = self.tabs.addTab(self.charts_area, "")
+        #: Shown only when a ticket of the report was taken for a catalogue procedure.
+        self.procedures_tab = self.tabs.indexOf(self.tables["procedures"])
+        self.tabs.setTabVisible(self.procedures_tab, False)
         outer.addWidget(self.tabs, 1)
 
         actions = QHBoxLayout()
@@ -443,9 +453,9 @@ class ManagerWindow(QMainWindow):
         self.counter_label.setText(tr("counter"))
         self.show_button.setText(tr("show"))
         self._fill_choices()
-        for i, key in enumerate(("tab_fields", "tab_days", "tab_counters", "tab_hours")):
-            self.tabs.setTabText(i, tr(key))
-        self.tabs.setTabText(4, tr("tab_charts"))
+        for key, table in self.tables.items():
+            self.tabs.setTabText(self.tabs.indexOf(table), tr(f"tab_{key}"))
+        self.tabs.setTabText(self.charts_tab, tr("tab_charts"))
         for key, button in self.export_buttons.items():
             button.setText(tr(key))
         self.pdf_button.setText(tr("save_pdf"))
@@ -521,6 +531,7 @@ class ManagerWindow(QMainWindow):
             self.config,
             flt,
             today=self.today,
+            procedures=self.procedures,
             on_done=self._report_ready,
             on_error=self._report_failed,
         )
@@ -557,6 +568,7 @@ class ManagerWindow(QMainWindow):
         headings = [t.get(self.lang) for t in STATS_HEADINGS[1:]]
         firsts = {
             "fields": tr("field"),
+            "procedures": tr("procedure"),
             "days": tr("day"),
             "counters": tr("counter"),
             "hours": tr("hour"),
@@ -568,6 +580,7 @@ class ManagerWindow(QMainWindow):
                 value.setText("–")
             for table in self.tables.values():
                 table.setRowCount(0)
+            self.tabs.setTabVisible(self.procedures_tab, False)
             return
         t = report.total
         values = [
@@ -586,6 +599,8 @@ class ManagerWindow(QMainWindow):
         self._fill(self.tables["days"], report.days)
         self._fill(self.tables["counters"], report.counters)
         self._fill(self.tables["hours"], report.hours)
+        self._fill(self.tables["procedures"], report.procedures)
+        self.tabs.setTabVisible(self.procedures_tab, bool(report.procedures))
 
     def _fill(self, table: QTableWidget, rows: Any, *, bold_last: bool = False) -> None:
         table.setRowCount(len(rows))
@@ -655,6 +670,7 @@ class ManagerWindow(QMainWindow):
             progress=self._relay.changed.emit,
             cancel=self._cancel,
             today=self.today,
+            procedures=self.procedures,
             on_done=self._export_done,
             on_error=self._job_failed,
         )
@@ -774,9 +790,10 @@ def run_manager(ctx: Any, a: argparse.Namespace) -> int:
     geometry = parse_geometry(a.geometry) if a.geometry else None
     service = ctx.service  # opens (and upgrades) the database first: errors are one line
     lang = "en" if getattr(a, "lang", None) == "en" else "vi"
+    procedures = names_for_reports(ctx.config, ctx.config_path)  # a broken one: logged
 
     def build(app: QApplication) -> QWidget:
-        window = ManagerWindow(service, lang=lang)
+        window = ManagerWindow(service, lang=lang, procedures=procedures)
         app.aboutToQuit.connect(window.shutdown)
         place(window, 0, False, geometry)
         window.start()

@@ -87,6 +87,16 @@ def _add_range(p: argparse.ArgumentParser) -> None:
 # ------------------------------------------------------------------------------ export
 
 
+def _procedures(ctx: Any) -> Any:
+    """The names of the catalogue in use (`[kiosk] catalogue`), for reports and exports."""
+    from kiosk.core.catalogue import names_for_reports
+
+    def warn(line: str) -> None:
+        print(f"kiosk: {line}", file=sys.stderr)
+
+    return names_for_reports(ctx.config, ctx.config_path, lang=ctx.lang, warn=warn)
+
+
 def cmd_export(ctx: Any, a: argparse.Namespace) -> int:
     from kiosk.reports.export import ExportFormat, ExportRequest, export
 
@@ -106,7 +116,9 @@ def cmd_export(ctx: Any, a: argparse.Namespace) -> int:
     )
     bar = TerminalProgress(f"{chosen.value.upper()} {path.name}")
     try:
-        result = export(ctx.service.store, ctx.config, request, progress=bar)
+        result = export(
+            ctx.service.store, ctx.config, request, progress=bar, procedures=_procedures(ctx)
+        )
     finally:
         bar.finish()
     data = {
@@ -138,7 +150,12 @@ def cmd_report(ctx: Any, a: argparse.Namespace) -> int:
     bar = TerminalProgress(T.REPORT.get(ctx.lang))
     try:
         report = build_report(
-            ctx.service.store, ctx.config, flt, target_minutes=a.target, progress=bar
+            ctx.service.store,
+            ctx.config,
+            flt,
+            target_minutes=a.target,
+            progress=bar,
+            procedures=_procedures(ctx),
         )
     finally:
         bar.finish()

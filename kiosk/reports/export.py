@@ -22,7 +22,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -395,15 +395,24 @@ class _XlsxBook:
                 Path(name).unlink(missing_ok=True)
 
 
-_TICKET_WIDTHS = (11, 9, 12, 30, 8, 19, 19, 7, 19, 19, 10, 10, 9, 9, 9, 12, 13)
+_TICKET_WIDTHS = (11, 9, 12, 30, 8, 19, 19, 7, 19, 19, 10, 10, 9, 9, 9, 12, 13, 16, 40)
 _EVENT_WIDTHS = (10, 19, 11, 13, 9, 7, 12, 14, 10, 50)
 
 
 class _TicketCells:
     """Ticket rows (with Excel serials) as row XML of the data sheet."""
 
-    def __init__(self, config: Config, today: date, lang: str, book: _XlsxBook) -> None:
+    def __init__(
+        self,
+        config: Config,
+        today: date,
+        lang: str,
+        book: _XlsxBook,
+        procedures: Mapping[str, str] | None = None,
+    ) -> None:
         self.today = today.isoformat()
+        #: Procedure names by key (what a ticket records); others are shown as recorded.
+        self.procedures = dict(procedures or {})
         self.text: dict[str, str] = {}
         self.names = {f.code: f.name if lang == "vi" else f.name_en for f in config.fields}
         labels = OUTCOME_VI if lang == "vi" else OUTCOME_EN
@@ -464,8 +473,15 @@ class _TicketCells:
                 f'<c r="O{k}"><v>{r.transfers}</v></c>'
                 f'<c r="P{k}" t="inlineStr">{s(r.final_field)}</c>'
                 f'<c r="Q{k}" t="inlineStr">'
-                f"{outcomes[outcome_of(r.state, r.day, today)]}</c></row>"
+                f"{outcomes[outcome_of(r.state, r.day, today)]}</c>"
             )
+            proc = r.procedure
+            if proc is not None:
+                add(
+                    f'<c r="R{k}" t="inlineStr">{s(proc)}</c>'
+                    f'<c r="S{k}" t="inlineStr">{s(self.procedures.get(proc, proc))}</c>'
+                )
+            add("</row>")
         return "".join(out)
 
 
@@ -559,7 +575,15 @@ def _write_summary(book: _XlsxBook, report: Report, config: Config) -> None:
             T.DAY.get(book.lang),
             report.days,
         ),
+        (
+            "procedure",
+            T.PER_PROCEDURE.get(book.lang),
+            T.PROCEDURE.get(book.lang),
+            report.procedures,
+        ),
     ):
+        if key == "procedure" and not rows:
+            continue
         ws.write_string(row, 0, title, book.f_section)
         row += 1
         ws.set_row(row, 32)
@@ -652,8 +676,11 @@ def export(
     cancel: threading.Event | None = None,
     today: date | None = None,
     batch_size: int = BATCH,
+    procedures: Mapping[tuple[str, str], Text] | None = None,
 ) -> ExportResult:
-    """Write the export described by `request`; see the module docstring."""
+    """Write the export described by `request`; see the module docstring. `procedures`
+    names the catalogue's procedures (`kiosk.core.catalogue.procedure_names`); a ticket's
+    procedure the catalogue does not name is shown as the ticket recorded it."""
     t0 = time.perf_counter()
     flt = request.filter.check(config)
     target = check_target(request.path)
@@ -682,10 +709,12 @@ def export(
     with StagedFile(target) as staged:
         if request.format is ExportFormat.XLSX:
             rows, sheets, report = _export_xlsx(
-                history, config, request, staged.path, tick, cancel, flt
+                history, config, request, staged.path, tick, cancel, flt, procedures or {}
             )
         else:
-            rows = _export_text(history, config, request, staged.path, tick, cancel, flt)
+            rows = _export_text(
+                history, config, request, staged.path, tick, cancel, flt, procedures or {}
+            )
         if cancel is not None and cancel.is_set():
             raise Cancelled("Đã hủy; không có tệp nào được ghi", "Cancelled; no file was written")
         staged.commit()
@@ -693,6 +722,14 @@ def export(
         progress(units, units)
     log.info("exported %d rows to %s", rows, target)
     return ExportResult(target, rows, time.perf_counter() - t0, sheets, report)
+
+
+def _by_key(procedures: Mapping[tuple[str, str], Text], lang: str) -> dict[str, str]:
+    """Procedure names by the key a ticket records (a code is the same in every field)."""
+    named: dict[str, str] = {}
+    for (_, key), name in procedures.items():
+        named.setdefault(key, name.get(lang))
+    return named
 
 
 def _export_text(
@@ -703,6 +740,7 @@ def _export_text(
     tick: Callable[[int], None],
     cancel: threading.Event | None,
     flt: HistoryFilter,
+    procedures: Mapping[tuple[str, str], Text],
 ) -> int:
     csv_mode = request.format is ExportFormat.CSV
     with _open_text(path, bom=csv_mode) as out:
@@ -718,11 +756,14 @@ def _export_text(
             return _write_jsonl(out, keys, batches, tick, raw_json_column=len(keys) - 1)
         names = {f.code: f.name for f in config.fields}
         keys = [k for k, _, _ in TICKET_COLUMNS]
+        named = _by_key(procedures, "vi")
         if csv_mode:
-            lines = history.export_csv_lines(flt, names, request.delimiter, cancel=cancel)
+            lines = history.export_csv_lines(
+                flt, names, request.delimiter, procedures=named, cancel=cancel
+            )
             if lines is not None:
                 return _write_lines(out, keys, lines, request.delimiter, tick)
-        rows = history.export_rows(flt, names, cancel=cancel)
+        rows = history.export_rows(flt, names, procedures=named, cancel=cancel)
         if csv_mode:
             return _write_csv(out, keys, rows, request.delimiter, tick)
         return _write_jsonl(out, keys, (list(map(list, b)) for b in rows), tick, bool_column=4)
@@ -736,6 +777,7 @@ def _export_xlsx(
     tick: Callable[[int], None],
     cancel: threading.Event | None,
     flt: HistoryFilter,
+    procedures: Mapping[tuple[str, str], Text],
 ) -> tuple[int, tuple[str, ...], Report | None]:
     lang = "en" if request.lang == "en" else "vi"
     book = _XlsxBook(path, lang, request.rows_per_sheet)
@@ -788,10 +830,10 @@ def _export_xlsx(
                 tick(n)
             _write_event_summary(book, kinds, flt)
         else:
-            cells = _TicketCells(config, history.today, lang, book)
+            cells = _TicketCells(config, history.today, lang, book, _by_key(procedures, lang))
             headers = [vi if lang == "vi" else en for _, vi, en in TICKET_COLUMNS]
             base = T.DATA.get(book.lang)
-            summary = ReportBuilder(config, flt, today=history.today)
+            summary = ReportBuilder(config, flt, today=history.today, procedures=procedures)
             for batch in history.ticket_rows(flt, cancel=cancel, excel=True):
                 summary.add(batch)
                 book.append(batch, cells, base, headers, _TICKET_WIDTHS)

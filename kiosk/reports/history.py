@@ -190,6 +190,8 @@ class TicketLine(NamedTuple):
     x_called: float | None
     x_serving: float | None
     x_completed: float | None
+    #: The catalogue procedure it was taken for (its code, else its name), or None.
+    procedure: str | None
 
 
 #: A plain database row as a TicketLine, at C speed (no per-row Python call, no length check:
@@ -216,6 +218,8 @@ EXPORT_COLUMNS = (
     ("transfers", *Text("Số lần chuyển", "Transfers")),
     ("final_field", *Text("Lĩnh vực cuối", "Final field")),
     ("final_state", *Text("Kết quả", "Final state")),
+    ("procedure", *Text("Thủ tục đã chọn", "Procedure chosen")),
+    ("procedure_name", *Text("Tên thủ tục", "Procedure name")),
 )
 #: Positions of the four times in an export row.
 _EXPORT_TIMES = (5, 6, 8, 9)
@@ -260,6 +264,7 @@ class TicketRecord(NamedTuple):
     recalls: int
     transfers: int
     outcome: Outcome
+    procedure: str | None = None
 
 
 def to_record(row: TicketLine, today: str) -> TicketRecord:
@@ -281,6 +286,7 @@ def to_record(row: TicketLine, today: str) -> TicketRecord:
         recalls=row.recalls or 0,
         transfers=row.transfers,
         outcome=outcome_of(row.state, row.day, today),
+        procedure=row.procedure,
     )
 
 
@@ -419,6 +425,13 @@ def _csv_quote(value: str, delimiter: str) -> str:
     if any(c in value for c in (delimiter, '"', "\r", "\n")):
         return '"' + value.replace('"', '""') + '"'
     return value
+
+
+def _csv_quote_sql(value: Any, delimiter: str) -> Any:
+    """SQL twin of `_csv_quote` for a text that can hold anything (a test compares them)."""
+    needs = or_(*(func.instr(value, c) > 0 for c in (delimiter, '"', "\r", "\n")))
+    quoted = literal('"') + func.replace(value, '"', '""') + literal('"')
+    return case((needs, quoted), else_=value)
 
 
 def _outcome_expr(today: date) -> ColumnElement[Any]:
@@ -575,6 +588,7 @@ class History:
                 maybe(t.recalls),
                 t.transfers,
                 *(self._excel_columns(flt) if excel else [null()] * 5),
+                t.procedure,
             )
             .where(*self._ticket_where(flt, counter))
             .order_by(*_TICKET_ORDER)
@@ -637,6 +651,8 @@ class History:
         flt: HistoryFilter,
         names: Mapping[str, str],
         offset: int | None,
+        procedures: Mapping[str, str],
+        quote: str | None = None,
     ) -> tuple[list[Any], list[Any]]:
         """The export columns (EXPORT_COLUMNS) as SQL, and the WHERE conditions."""
         counter = _counter_expr()
@@ -666,7 +682,13 @@ class History:
             t.transfers,
             t.queue_field,
             _outcome_expr(self.today),
+            t.procedure,
+            case(dict(procedures), value=t.procedure, else_=t.procedure)
+            if procedures
+            else t.procedure,
         ]
+        if quote is not None:  # the two free texts, quoted by SQLite as the csv module would
+            columns[-2:] = [_csv_quote_sql(c, quote) for c in columns[-2:]]
         return columns, self._ticket_where(flt, counter)
 
     def export_rows(
@@ -674,11 +696,13 @@ class History:
         flt: HistoryFilter,
         names: Mapping[str, str],
         *,
+        procedures: Mapping[str, str] | None = None,
         cancel: threading.Event | None = None,
     ) -> Iterator[list[tuple[Any, ...]]]:
-        """Batches of finished export rows (EXPORT_COLUMNS): ISO times, names, final state."""
+        """Batches of finished export rows (EXPORT_COLUMNS): ISO times, names, final state.
+        `procedures` names procedure keys (`procedure_names`); others are shown as recorded."""
         offset = self._sql_offset(flt)
-        columns, where = self._export_select(flt, names, offset)
+        columns, where = self._export_select(flt, names, offset, procedures or {})
         stmt = select(*columns).where(*where).order_by(*_TICKET_ORDER)
         if offset is not None:
             yield from self._stream(stmt, cancel, 0)
@@ -699,6 +723,7 @@ class History:
         names: Mapping[str, str],
         delimiter: str,
         *,
+        procedures: Mapping[str, str] | None = None,
         cancel: threading.Event | None = None,
     ) -> Iterator[list[str]] | None:
         """Batches of finished CSV lines written by SQLite, or None where it cannot.
@@ -712,7 +737,7 @@ class History:
         if offset is None:
             return None
         quoted = {code: _csv_quote(name, delimiter) for code, name in names.items()}
-        columns, where = self._export_select(flt, quoted, offset)
+        columns, where = self._export_select(flt, quoted, offset, procedures or {}, delimiter)
         # One printf per row (it prints NULL as nothing) is cheaper than concatenations.
         line = func.printf(delimiter.join(["%s"] * len(columns)), *columns)
         stmt = select(line).where(*where).order_by(*_TICKET_ORDER)

@@ -24,8 +24,8 @@ from __future__ import annotations
 import threading
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from itertools import accumulate, islice, repeat
 from operator import floordiv, itemgetter
@@ -101,6 +101,9 @@ class Report:
     fields: tuple[GroupStats, ...]
     counters: tuple[GroupStats, ...]
     hours: tuple[GroupStats, ...]
+    #: Per catalogue procedure (field and key), then the tickets taken without one; empty
+    #: when no ticket of the range was taken for a procedure.
+    procedures: tuple[GroupStats, ...] = ()
 
     def headline(self, lang: str = "en") -> str:
         """e.g. "72 citizens, 110 dossiers" (the point's own way of counting a day)."""
@@ -126,8 +129,9 @@ class Report:
             (T.PER_DAY, self.days),
             (T.PER_FIELD, self.fields),
             (T.PER_COUNTER, self.counters),
+            (T.PER_PROCEDURE, self.procedures),
         ):
-            if len(rows) <= 1 and rows is self.days:
+            if (len(rows) <= 1 and rows is self.days) or not rows:
                 continue
             lines.append(title.get(lang) + ":")
             width = max(len(r.name(lang)) for r in rows) if rows else 0
@@ -292,8 +296,12 @@ class _Durations:
         self.fields = [[0] * self.size for _ in range(fields)]
         self.counters: list[list[int]] = []
         self.hours = [[0] * self.size for _ in range(24)]
+        #: Per procedure group but the first (no procedure: the total less the others).
+        self.procedures: list[list[int]] = []
 
-    def slots(self, values: Sequence[int | None], fields: int, counters: int) -> list[int]:
+    def slots(
+        self, values: Sequence[int | None], fields: int, counters: int, procedures: int
+    ) -> list[int]:
         """Each value's slot, after making room for it and for new groups."""
         # get(v, v) is never None (None maps to -1, others default to themselves); map() keeps
         # this per-ticket loop in C, which typeshed's get(key, default) overloads cannot follow.
@@ -303,11 +311,15 @@ class _Durations:
         top = max(slots)
         if top >= self.size - 1:
             size = max(top + 2, self.size + self.size // 2)
-            for lists in (self.fields, self.counters, self.hours):
+            for lists in (self.fields, self.counters, self.hours, self.procedures):
                 for i, old in enumerate(lists):
                     lists[i] = old[:-1] + [0] * (size - len(old) + 1)
             self.size = size
-        for lists, wanted in ((self.fields, fields), (self.counters, counters)):
+        for lists, wanted in (
+            (self.fields, fields),
+            (self.counters, counters),
+            (self.procedures, procedures),
+        ):
             while len(lists) < wanted:
                 lists.append([0] * self.size)
         return slots
@@ -321,7 +333,17 @@ def _by_name(*names: str) -> Any:
 _DAY = _by_name("day")
 _COLUMNS = [
     _by_name(name)
-    for name in ("field", "state", "counter", "issued", "wait", "service", "dossiers", "transfers")
+    for name in (
+        "field",
+        "state",
+        "counter",
+        "issued",
+        "wait",
+        "service",
+        "dossiers",
+        "transfers",
+        "procedure",
+    )
 ]
 
 
@@ -335,7 +357,11 @@ class ReportBuilder:
         *,
         today: date | None = None,
         target_minutes: float | None = None,
+        procedures: Mapping[tuple[str, str], Text] | None = None,
     ) -> None:
+        """`procedures` names the catalogue's procedures by field and key
+        (`kiosk.core.catalogue.procedure_names`), in the order their rows are shown; others
+        are shown by what the tickets recorded."""
         self.config = config
         self.today = (today or datetime.now(config.zone).date()).isoformat()
         self.filter = flt
@@ -350,8 +376,13 @@ class ReportBuilder:
         #: Group numbers of fields (the config's first, in its order) and counters (None too).
         self._fields: dict[str, int] = {f.code: i for i, f in enumerate(config.fields)}
         self._counters: dict[int | None, int] = {}
-        #: (field number, counter number, hour, state, dossiers, transfers) → tickets, of
-        #: today and later [0] and of the days before today [1].
+        #: Group numbers of procedures: 0 is none, then the catalogue's, then others seen.
+        self._procedure_names = dict(procedures or {})
+        self._procedures: dict[tuple[str, str] | None, int] = {None: 0}
+        for key in self._procedure_names:
+            self._procedures.setdefault(key, len(self._procedures))
+        #: (field number, counter number, hour, state, dossiers, transfers, procedure number)
+        #: → tickets, of today and later [0] and of the days before today [1].
         self._tickets: tuple[Counter[tuple[Any, ...]], ...] = (Counter(), Counter())
         self._waits = _Durations(len(self._fields))
         self._services = _Durations(len(self._fields))
@@ -369,13 +400,19 @@ class ReportBuilder:
             return
         runs = self._day_runs(list(map(_DAY, batch)))
         self.records += len(batch)
-        fields, states, counters, issued, waits, services, dossiers, transfers = (
+        fields, states, counters, issued, waits, services, dossiers, transfers, procs = (
             list(map(column, batch)) for column in _COLUMNS
         )
         hours = self._hours(issued)
         f_no = _numbers(self._fields, fields)
         c_no = _numbers(self._counters, counters)
-        groups = len(self._fields), len(self._counters)
+        plain = procs.count(None) == len(procs)  # most tickets are taken with a plain tap
+        if plain:
+            p_no = [0] * len(procs)
+        else:
+            keys = [None if p is None else (f, p) for f, p in zip(fields, procs, strict=True)]
+            p_no = _numbers(self._procedures, keys)
+        groups = len(self._fields), len(self._counters), len(self._procedures) - 1
         w = self._waits.slots(waits, *groups)
         s = self._services.slots(services, *groups)
         fw, cw, hw = self._waits.fields, self._waits.counters, self._waits.hours
@@ -387,6 +424,12 @@ class ReportBuilder:
             fs[f][b] += 1
             cs[c][b] += 1
             hs[h][b] += 1
+        if not plain:
+            pw, ps = self._waits.procedures, self._services.procedures
+            for p, a, b in zip(p_no, w, s, strict=True):
+                if p:
+                    pw[p - 1][a] += 1
+                    ps[p - 1][b] += 1
         # Per day: the day's own counts, and the rest by the outcome of unfinished tickets.
         columns: tuple[list[Any], ...] = (
             f_no,
@@ -397,18 +440,19 @@ class ReportBuilder:
             transfers,
             waits,
             services,
+            p_no,
         )
         for day, start, end in runs:
             if day != self._current:
                 self._close_day()
                 self._current = day
             run = columns if len(runs) == 1 else tuple(col[start:end] for col in columns)
-            f_run, c_run, h_run, st_run, do_run, tr_run, w_run, s_run = run
+            f_run, c_run, h_run, st_run, do_run, tr_run, w_run, s_run, p_run = run
             self._day_tickets.update(zip(h_run, st_run, do_run, tr_run, strict=True))
             self._day_waits.update(w_run)
             self._day_services.update(s_run)
             self._tickets[day < self.today].update(
-                zip(f_run, c_run, h_run, st_run, do_run, tr_run, strict=True)
+                zip(f_run, c_run, h_run, st_run, do_run, tr_run, p_run, strict=True)
             )
 
     def _day_runs(self, days: list[str]) -> list[tuple[str, int, int]]:
@@ -477,11 +521,18 @@ class ReportBuilder:
         fields = [_Tally() for _ in self._fields]
         counters = [_Tally() for _ in self._counters]
         hours = [_Tally() for _ in range(24)]
+        procedures = [_Tally() for _ in self._procedures]
         total = _Tally()
         for past, tickets in enumerate(self._tickets):
-            for (field, counter, hour, state, dossiers, transfers), n in tickets.items():
+            for (field, counter, hour, state, dossiers, transfers, proc), n in tickets.items():
                 outcome = _outcome(state, bool(past))
-                for t in (fields[field], counters[counter], hours[hour], total):
+                for t in (
+                    fields[field],
+                    counters[counter],
+                    hours[hour],
+                    procedures[proc],
+                    total,
+                ):
                     t.count(outcome, dossiers, transfers, hour, n)
         w, s = self._waits, self._services
 
@@ -516,9 +567,9 @@ class ReportBuilder:
             if t.tickets
         ]
         # Every ticket has an hour: the total's histograms are the hours' added up.
-        everyone = durations(
-            list(map(sum, zip(*w.hours, strict=True))), list(map(sum, zip(*s.hours, strict=True)))
-        )
+        all_waits = list(map(sum, zip(*w.hours, strict=True)))
+        all_services = list(map(sum, zip(*s.hours, strict=True)))
+        everyone = durations(all_waits, all_services)
         return Report(
             site_name=cfg.site.name,
             site_name_en=cfg.site.name_en,
@@ -529,7 +580,52 @@ class ReportBuilder:
             fields=tuple(field_rows),
             counters=tuple(counter_rows),
             hours=tuple(hour_rows),
+            procedures=self._procedure_rows(
+                procedures,
+                durations(_less(all_waits, w.procedures), _less(all_services, s.procedures)),
+            ),
         )
+
+    def _procedure_rows(
+        self, tallies: list[_Tally], plain: tuple[_Spread, _Spread]
+    ) -> tuple[GroupStats, ...]:
+        """Rows per procedure, then the tickets without one (`plain`: their waits and
+        services); none at all when no ticket of the range was taken for a procedure."""
+        if tallies[0].tickets == sum(t.tickets for t in tallies):
+            return ()
+        target = self._target
+        w, s = self._waits, self._services
+        rows: list[tuple[str, GroupStats]] = []
+        for key, i in self._procedures.items():
+            if key is None or not tallies[i].tickets:
+                continue
+            field, proc = key
+            name = self._procedure_names.get(key, Text(proc, proc))
+            spreads = (
+                _Spread.of_list(w.procedures[i - 1], target),
+                _Spread.of_list(s.procedures[i - 1], target),
+            )
+            names = (f"{field}/{proc}", *name)
+            rows.append((field, tallies[i].stats(names, spreads, target, hours=True)))
+        # Two fields can hold procedures of one name: those rows also name their field.
+        seen = Counter(r.label for _, r in rows)
+        out = []
+        for field, r in rows:
+            if seen[r.label] > 1:
+                f = self.config.field(field)
+                vi, en = (f.name, f.name_en) if f else (field, field)
+                r = replace(r, label=f"{r.label} ({vi})", label_en=f"{r.label_en} ({en})")
+            out.append(r)
+        if tallies[0].tickets:
+            out.append(tallies[0].stats(("", *T.NO_PROCEDURE), plain, target, hours=True))
+        return tuple(out)
+
+
+def _less(whole: list[int], parts: list[list[int]]) -> list[int]:
+    """A histogram less the sum of others (as long as it)."""
+    if not parts:
+        return whole
+    return [a - b for a, b in zip(whole, map(sum, zip(*parts, strict=True)), strict=True)]
 
 
 def _numbers(numbers: dict[Any, int], keys: list[Any]) -> list[int]:
@@ -551,14 +647,18 @@ def build_report(
     target_minutes: float | None = None,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    procedures: Mapping[tuple[str, str], Text] | None = None,
 ) -> Report:
-    """Compute the report of a range from the database in one streaming pass."""
+    """Compute the report of a range from the database in one streaming pass (`procedures`:
+    the catalogue's names, see ReportBuilder)."""
     flt.check(config)
     history = History(store, config, today=today)
     total = history.count_tickets(flt)
     if total == 0:
         raise empty_range(flt)
-    builder = ReportBuilder(config, flt, today=history.today, target_minutes=target_minutes)
+    builder = ReportBuilder(
+        config, flt, today=history.today, target_minutes=target_minutes, procedures=procedures
+    )
     for batch in history.report_rows(flt, cancel=cancel):
         builder.add(batch)
         if progress:

@@ -320,7 +320,7 @@ def _table_pages(rows: Sequence[GroupStats], title: str, first: str, lang: str) 
 
 def report_pages(report: Report, lang: str = "vi") -> list[Page]:
     """Every page of the PDF, in order."""
-    tables = (
+    tables: list[tuple[Sequence[GroupStats], str, str]] = [
         (report.days, T.PER_DAY.get(lang), T.DAY.get(lang)),
         (
             report.counters,
@@ -332,7 +332,9 @@ def report_pages(report: Report, lang: str = "vi") -> list[Page]:
             T.PER_HOUR.get(lang),
             T.HOUR.get(lang),
         ),
-    )
+    ]
+    if report.procedures:  # only when a ticket of the range was taken for a procedure
+        tables.append((report.procedures, T.PER_PROCEDURE.get(lang), T.PROCEDURE.get(lang)))
     pages = [*_summary_pages(report, lang), *_chart_pages(report, lang)]
     for rows, title, first in tables:
         pages += _table_pages(rows, title, first, lang)

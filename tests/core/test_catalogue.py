@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import tomllib
 from pathlib import Path
@@ -275,3 +276,20 @@ def test_the_cli_issues_for_a_procedure_of_the_catalogue_in_use(tmp_path: Path) 
         assert refused.returncode == 2
         assert refused.stderr.count("\n") == 1 and "has no procedure" in refused.stderr
     assert "Đăng ký khai sinh" in wrong.stderr  # it lists what there is
+    # Today's report and export count and name it.
+    report, export = run_kiosk_all(
+        tmp_path, env, ["report", "--json"], ["export", "-o", "t.csv", "--lang", "en"]
+    )
+    assert report.returncode == 0 and export.returncode == 0, report.stderr + export.stderr
+    rows = json.loads(report.stdout)["report"]["procedures"]
+    assert [(r["label"], r["tickets"]) for r in rows] == [("Đăng ký khai tử", 1)]
+    with (tmp_path / "t.csv").open(encoding="utf-8-sig", newline="") as f:
+        (line,) = csv.DictReader(f)
+    assert (line["procedure"], line["procedure_name"]) == ("Đăng ký khai tử", "Đăng ký khai tử")
+    # A catalogue gone wrong does not stop a report: one line says how procedures are shown.
+    (tmp_path / "c.toml").write_text("[[procedures]]\nfield = 'nope'\n", "utf-8")
+    (report,) = run_kiosk_all(tmp_path, env, ["report"])
+    assert report.returncode == 0 and "Theo thủ tục" not in report.stdout
+    assert "Per procedure:" in report.stdout and "Đăng ký khai tử" in report.stdout
+    assert report.stderr.count("\n") == 1 and report.stderr.startswith("kiosk: ")
+    assert "c.toml has" in report.stderr and "as the tickets recorded them" in report.stderr

@@ -14,6 +14,11 @@ from kiosk.reports.arrivals import Profile, open_days
 from kiosk.reports.simulate import simulate_bulk
 from tests.support import local
 
+#: The procedures two scripted tickets were taken for: a national code, and a name (a
+#: procedure without a code) with the characters CSV must quote.
+CERTIFIED_COPY = "2.000815"
+BIRTH = 'Khai sinh, "lưu động"'
+
 #: The scripted days (Monday and Tuesday) and a day after them.
 DAY1, DAY2, AFTER = date(2026, 11, 23), date(2026, 11, 24), date(2026, 11, 25)
 
@@ -25,9 +30,9 @@ def script_two_days(service: QueueService, clock: ManualClock) -> None:
     clock.set(local(2026, 11, 23, 8, 1, 0))
     service.issue("hotich")  # A002
     clock.set(local(2026, 11, 23, 8, 2, 0))
-    service.issue("chungthuc", priority=True)  # B001
+    service.issue("chungthuc", priority=True, procedure=CERTIFIED_COPY)  # B001
     clock.set(local(2026, 11, 23, 8, 3, 0))
-    service.issue("hotich")  # A003
+    service.issue("hotich", procedure=BIRTH)  # A003
     clock.set(local(2026, 11, 23, 8, 5, 0))
     assert service.call_next(1).code == "A001"
     clock.set(local(2026, 11, 23, 8, 5, 30))

@@ -24,10 +24,12 @@ from PySide6.QtGui import QColor, QImage
 
 from kiosk.core.config import Config
 from kiosk.core.files import OutputError
+from kiosk.core.queue import QueueService
 from kiosk.core.store import Store
 from kiosk.reports import charts, painting, report_pdf
 from kiosk.reports.history import HistoryFilter
 from kiosk.reports.report import Report, ReportBuilder, build_report
+from tests.manager.conftest import AFTER, DAY1, DAY2
 
 Simulated = tuple[Store, Config, list[date]]
 ROOT = Path(__file__).resolve().parents[2]
@@ -296,3 +298,15 @@ def _imports_of(tree: ast.AST) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module:
             imported.add(node.module)
     return imported
+
+
+def test_a_report_with_procedures_gets_a_page_per_procedure(
+    scripted: QueueService, tmp_path: Path
+) -> None:
+    report = build_report(scripted.store, scripted.config, HistoryFilter(DAY1, DAY2), today=AFTER)
+    assert len(report.procedures) == 3
+    path = tmp_path / "r.pdf"
+    assert report_pdf.write_pdf(report, path) == 10
+    assert report_pdf.report_pages(report)[-1].title == "Theo thủ tục"
+    assert [p.title for p in report_pdf.report_pages(report, "en")][-1] == "Per procedure"
+    assert _pdf_pages(path.read_bytes()) == 10

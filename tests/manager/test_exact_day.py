@@ -3,8 +3,10 @@
 The script (conftest.script_two_days), Monday 23/11/2026 then Tuesday 24/11:
 - A001 hotich 08:00, called 08:05 by counter 1, start 08:06, done 08:16, 2 dossiers
 - A002 hotich 08:01, called 08:13 by counter 2, recalled 08:14, skipped 08:15 (no-show)
-- B001 chungthuc priority 08:02, called 08:05:30 by counter 2, start 08:07, done 08:12, 3 dossiers
-- A003 hotich 08:03, called 08:17 by counter 1, transferred to ketqua 08:18, called 08:20 by
+- B001 chungthuc priority 08:02 for procedure 2.000815, called 08:05:30 by counter 2, start
+  08:07, done 08:12, 3 dossiers
+- A003 hotich 08:03 for procedure 'Khai sinh, "lưu động"' (no code), called 08:17 by counter 1,
+  transferred to ketqua 08:18, called 08:20 by
   counter 6, done 08:21 without "start" (service counts from that call), 1 dossier
 - C001 datdai 08:30, never called: expired by the first write of Tuesday
 - E001 tuphap Tue 07:45, called 07:50 by counter 3, done 07:58 without "start", 1 dossier
@@ -23,38 +25,47 @@ import pytest
 from kiosk.core.clock import ManualClock
 from kiosk.core.queue import QueueService
 from kiosk.core.replay import mismatches, replay
+from kiosk.core.texts import Text
 from kiosk.reports.export import TICKET_COLUMNS, ExportFormat, ExportRequest, export
 from kiosk.reports.history import History, HistoryFilter
 from kiosk.reports.report import build_report
-from tests.manager.conftest import AFTER, DAY1, DAY2
+from tests.manager.conftest import AFTER, BIRTH, CERTIFIED_COPY, DAY1, DAY2
 from tests.support import local
 
 KEYS = [k for k, _, _ in TICKET_COLUMNS]
+#: The catalogue names one of the two procedures; the other is shown as the ticket recorded it.
+COPY_NAME = "Chứng thực bản sao từ bản chính"
 T = "2026-11-23T"
 Z = "+07:00"
 #: Export order: day, then field code, then number.
 EXPECTED = [
     ["2026-11-23", "B001", "chungthuc", "Chứng thực", 1, T + "08:02:00" + Z,
      T + "08:05:30" + Z, 2, T + "08:07:00" + Z, T + "08:12:00" + Z, 210, 300, 3, 0, 0,
-     "chungthuc", "served"],
+     "chungthuc", "served", CERTIFIED_COPY, COPY_NAME],
     ["2026-11-23", "C001", "datdai", "Đất đai – Xây dựng", 0, T + "08:30:00" + Z,
-     None, None, None, None, None, None, 0, 0, 0, "datdai", "expired"],
+     None, None, None, None, None, None, 0, 0, 0, "datdai", "expired", None, None],
     ["2026-11-23", "A001", "hotich", "Hộ tịch", 0, T + "08:00:00" + Z, T + "08:05:00" + Z,
-     1, T + "08:06:00" + Z, T + "08:16:00" + Z, 300, 600, 2, 0, 0, "hotich", "served"],
+     1, T + "08:06:00" + Z, T + "08:16:00" + Z, 300, 600, 2, 0, 0, "hotich", "served", None,
+     None],
     ["2026-11-23", "A002", "hotich", "Hộ tịch", 0, T + "08:01:00" + Z, T + "08:13:00" + Z,
-     2, None, None, 720, None, 0, 1, 0, "hotich", "no_show"],
+     2, None, None, 720, None, 0, 1, 0, "hotich", "no_show", None, None],
     ["2026-11-23", "A003", "hotich", "Hộ tịch", 0, T + "08:03:00" + Z, T + "08:17:00" + Z,
-     6, T + "08:20:00" + Z, T + "08:21:00" + Z, 840, 60, 1, 0, 1, "ketqua", "served"],
+     6, T + "08:20:00" + Z, T + "08:21:00" + Z, 840, 60, 1, 0, 1, "ketqua", "served", BIRTH,
+     BIRTH],
     ["2026-11-24", "E001", "tuphap", "Tư pháp", 0, "2026-11-24T07:45:00" + Z,
      "2026-11-24T07:50:00" + Z, 3, "2026-11-24T07:50:00" + Z, "2026-11-24T07:58:00" + Z,
-     300, 480, 1, 0, 0, "tuphap", "served"],
+     300, 480, 1, 0, 0, "tuphap", "served", None, None],
 ]  # fmt: skip
 BOTH_DAYS = HistoryFilter(DAY1, DAY2)
+PROCEDURES = {
+    ("chungthuc", CERTIFIED_COPY): Text(COPY_NAME, "Certified copy from the original"),
+    ("hotich", "Kết hôn"): Text("Đăng ký kết hôn", "Marriage registration"),  # no ticket
+}
 
 
 def _export(service: QueueService, path: Path, fmt: ExportFormat, **kw: object) -> Path:
     request = ExportRequest(BOTH_DAYS, fmt, path, **kw)  # type: ignore[arg-type]
-    export(service.store, service.config, request, today=AFTER)
+    export(service.store, service.config, request, today=AFTER, procedures=PROCEDURES)
     return path
 
 
@@ -112,7 +123,12 @@ def test_xlsx_data_sheet_has_every_value_as_excel_types(
         1,
         "ketqua",
         "Đã phục vụ",
+        BIRTH,
+        BIRTH,
     )
+    assert rows[0][17:] == ("Thủ tục đã chọn", "Tên thủ tục")
+    assert rows[1][17:] == (CERTIFIED_COPY, COPY_NAME)
+    assert rows[2][17:] == (None, None)
     assert rows[1][4] == "Có"  # B001 is a priority ticket
     assert rows[2][6:12] == (None, None, None, None, None, None)  # C001 never called
     assert [r[16] for r in rows[1:]] == [
@@ -174,6 +190,39 @@ def test_report_percentiles_and_counts_equal_the_hand_computed_ones(
     assert [(h.key, h.tickets) for h in report.hours] == [("07", 1), ("08", 5)]
 
 
+def test_report_counts_by_procedure_with_the_catalogue_names(scripted: QueueService) -> None:
+    report = build_report(
+        scripted.store, scripted.config, BOTH_DAYS, today=AFTER, procedures=PROCEDURES
+    )
+    rows = [(p.key, p.label, p.label_en, p.tickets, p.dossiers) for p in report.procedures]
+    # Catalogue order, then procedures it does not name, then the plain tickets.
+    assert rows == [
+        ("chungthuc/2.000815", COPY_NAME, "Certified copy from the original", 1, 3),
+        ("hotich/" + BIRTH, BIRTH, BIRTH, 1, 1),
+        ("", "Không chọn thủ tục", "No procedure chosen", 4, 3),
+    ]
+    copy, birth, plain = report.procedures
+    assert (copy.wait_p50, copy.service_p50, birth.wait_p50, birth.service_p50) == (
+        210,
+        300,
+        840,
+        60,
+    )
+    # The plain tickets' waits (300, 720, 300) and services (600, 480): the whole day's less
+    # the procedures'.
+    assert (plain.called, plain.wait_p50, plain.wait_max, plain.service_p50) == (3, 300, 720, 480)
+    assert (plain.served, plain.no_shows, plain.expired) == (2, 1, 1)
+    text = report.text("vi")
+    assert "Theo thủ tục:" in text and COPY_NAME in text
+    assert "Per procedure:" in report.text("en")
+    # Without a catalogue, procedures are shown as the tickets recorded them.
+    bare = build_report(scripted.store, scripted.config, BOTH_DAYS, today=AFTER)
+    assert [p.label for p in bare.procedures] == [CERTIFIED_COPY, BIRTH, "Không chọn thủ tục"]
+    # A range without a procedure ticket has no procedure table at all.
+    tuesday = build_report(scripted.store, scripted.config, HistoryFilter(DAY2, DAY2), today=AFTER)
+    assert tuesday.procedures == () and "Theo thủ tục" not in tuesday.text("vi")
+
+
 def test_a_ticket_of_today_still_waiting_is_open_not_expired(
     scripted: QueueService, tmp_path: Path
 ) -> None:
@@ -230,3 +279,26 @@ def test_a_ticket_held_past_midnight_is_open_until_finished_then_served_on_its_d
     scripted.complete(4, dossiers=2)
     report = build_report(scripted.store, scripted.config, HistoryFilter(DAY2, DAY2), today=AFTER)
     assert (report.total.open, report.total.served, report.total.dossiers) == (0, 2, 3)
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_procedure_texts_are_quoted_alike_on_both_csv_paths(
+    scripted: QueueService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, delimiter: str
+) -> None:
+    """SQLite quotes the procedure columns itself; the csv module does it on the other path."""
+    odd = {("chungthuc", CERTIFIED_COPY): Text('Bản sao; "chứng thực",\ttab\r\nhai dòng', "x")}
+
+    def written(name: str) -> bytes:
+        request = ExportRequest(BOTH_DAYS, ExportFormat.CSV, tmp_path / name, delimiter=delimiter)
+        export(scripted.store, scripted.config, request, today=AFTER, procedures=odd)
+        return (tmp_path / name).read_bytes()
+
+    in_sql = written("sql.csv")
+    monkeypatch.setattr(History, "format_in_sql", False)
+    assert in_sql == written("py.csv")
+    with (tmp_path / "sql.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter=delimiter))
+    assert [r["procedure_name"] for r in rows if r["procedure"]] == [
+        'Bản sao; "chứng thực",\ttab\r\nhai dòng',
+        BIRTH,
+    ]

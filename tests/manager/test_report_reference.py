@@ -25,6 +25,7 @@ from kiosk.core.config import Config
 from kiosk.core.model import EventKind, TicketState
 from kiosk.core.schema import EventRow, TicketRow
 from kiosk.core.store import Store
+from kiosk.core.texts import Text
 from kiosk.reports.history import (
     History,
     HistoryFilter,
@@ -100,8 +101,10 @@ def reference_report(
     *,
     today: date,
     target_minutes: float | None = None,
+    procedures: dict[tuple[str, str], Text] | None = None,
 ) -> Report:
     """The report of `rows` (ticket rows in day order) computed the slow, obvious way."""
+    names = procedures or {}
     minutes = target_minutes if target_minutes is not None else config.reports.wait_target_minutes
     times = LocalTimes(config.zone)
     common = {"today": today.isoformat(), "target": int(minutes * 60), "times": times}
@@ -137,6 +140,24 @@ def reference_report(
         if mine:
             label = hour_label(h)
             hours.append(_stats(mine, f"{h:02d}", label, label, busiest=False, **common))
+    by_procedure = []
+    if any(r.procedure is not None for r in rows):
+        keys = [k for k in names if any((r.field, r.procedure) == k for r in rows)]
+        for r in rows:  # procedures the catalogue does not name: in order of appearance
+            key = (r.field, r.procedure)
+            if r.procedure is not None and key not in keys:
+                keys.append(key)  # type: ignore[arg-type]
+        labels = [names.get(k, Text(k[1], k[1])) for k in keys]
+        for (field, proc), (vi, en) in zip(keys, labels, strict=True):
+            if [label.vi for label in labels].count(vi) > 1:
+                f = config.field(field)
+                vi, en = f"{vi} ({f.name if f else field})", f"{en} ({f.name_en if f else field})"
+            mine = where(lambda r, k=(field, proc): (r.field, r.procedure) == k)
+            by_procedure.append(_stats(mine, f"{field}/{proc}", vi, en, **common))
+        plain = where(lambda r: r.procedure is None)
+        if plain:
+            vi, en = "Không chọn thủ tục", "No procedure chosen"
+            by_procedure.append(_stats(plain, "", vi, en, **common))
     return Report(
         site_name=config.site.name,
         site_name_en=config.site.name_en,
@@ -147,13 +168,14 @@ def reference_report(
         fields=tuple(fields),
         counters=tuple(counters),
         hours=tuple(hours),
+        procedures=tuple(by_procedure),
     )
 
 
 def assert_same(report: Report, expected: Report) -> None:
     """Group by group first (a readable diff), then the whole report."""
     assert report.total == expected.total
-    for name in ("days", "fields", "counters", "hours"):
+    for name in ("days", "fields", "counters", "hours", "procedures"):
         got, want = getattr(report, name), getattr(expected, name)
         assert [g.key for g in got] == [g.key for g in want], name
         for g, w in zip(got, want, strict=True):
@@ -255,6 +277,8 @@ def write_history(store: Store, config: Config, seed: int, first: date) -> list[
                     "recalls": rng.randint(0, 2),
                     "transfers": rng.choice([0, 0, 0, 1, 2]),
                     "dossiers": rng.randint(0, 5),
+                    # "Chung" is a name two fields share (its rows then name their field).
+                    "procedure": rng.choice([None, None, None, "1.0001", "Chung"]),
                 }
             )
     with store.write() as s:
@@ -283,8 +307,18 @@ def test_report_equals_the_reference_on_a_random_history(
     assert len({r.day for r in rows}) == 5
     assert any(r.wait is None for r in rows) and any(r.transfers for r in rows)
     assert any(r.field == OLD_FIELD for r in rows)
+    assert any(r.procedure for r in rows) and any(r.procedure is None for r in rows)
     report = build_report(store, config, flt, today=today)
     assert_same(report, reference_report(config, flt, rows, today=today))
+    # The catalogue names some procedures (and has one no ticket was taken for).
+    named = {
+        ("hotich", "Chung"): Text("Thủ tục chung", "A shared procedure"),
+        ("ketqua", "never"): Text("Không ai chọn", "Nobody chose it"),
+        ("chungthuc", "1.0001"): Text("Có mã", "With a code"),
+    }
+    with_names = build_report(store, config, flt, today=today, procedures=named)
+    assert_same(with_names, reference_report(config, flt, rows, today=today, procedures=named))
+    assert with_names.procedures[0].label == "Thủ tục chung"
     assert report.total.open > 0  # today's tickets still in progress
     quiet = next(d for d in report.days if d.key == days[2].isoformat())
     assert quiet.called == 0 and quiet.tickets > 0
@@ -351,6 +385,7 @@ def _random_rows(
                 x_called=None,
                 x_serving=None,
                 x_completed=None,
+                procedure=rng.choice([None, None, None, "1.0001", "Chung"]),
             )
         )
         moment += timedelta(seconds=rng.randint(1, 1500))
@@ -392,7 +427,7 @@ def test_days_out_of_order_are_refused() -> None:
     flt = HistoryFilter(date(2026, 11, 23), date(2026, 11, 24))
     row = TicketLine(
         "2026-11-24", "", "hotich", "", 0, "completed", 1, 1_795_000_000, None, None, None,
-        60, 120, 1, None, 0, None, None, None, None, None,
+        60, 120, 1, None, 0, None, None, None, None, None, None,
     )  # fmt: skip
     earlier = row._replace(day="2026-11-23")
     builder = ReportBuilder(config, flt, today=date(2026, 11, 25))

@@ -18,10 +18,12 @@ from kiosk.core.config import Config
 from kiosk.core.pin import hash_pin
 from kiosk.core.queue import QueueService
 from kiosk.core.store import Store
+from kiosk.core.texts import Text
 from kiosk.manager import window as window_module
 from kiosk.manager.window import ManagerWindow
 from kiosk.reports.export import ExportFormat, ExportResult
 from kiosk.reports.history import Cancelled
+from tests.manager.conftest import BIRTH, CERTIFIED_COPY, DAY1, DAY2
 from tests.support import local, make_config
 
 Simulated = tuple[Store, Config, list[date]]
@@ -240,3 +242,29 @@ def test_an_empty_range_is_explained_not_an_error(
     assert done.args[0].exit_code == 2
     assert list(out.iterdir()) == []
     assert ExportFormat.CSV  # the CSV button is a CSV export
+
+
+def test_procedures_tab_counts_tickets_by_procedure_only_when_some_had_one(
+    qtbot: QtBot, aloop: asyncio.AbstractEventLoop, scripted: QueueService, out: Path
+) -> None:
+    names = {("chungthuc", CERTIFIED_COPY): Text("Chứng thực bản sao", "Certified copy")}
+    window = _window(qtbot, scripted, out, procedures=names)
+    tab = window.tabs.indexOf(window.tables["procedures"])
+    assert not window.tabs.isTabVisible(tab)  # no report yet
+    _show_range(qtbot, window, [DAY1, DAY2])
+    assert window.tabs.isTabVisible(tab)
+    assert window.tabs.tabText(tab) == "Theo thủ tục"
+    table = window.tables["procedures"]
+    assert table.horizontalHeaderItem(0).text() == "Thủ tục"
+    shown = [(table.item(r, 0).text(), table.item(r, 1).text()) for r in range(table.rowCount())]
+    assert shown == [("Chứng thực bản sao", "1"), (BIRTH, "1"), ("Không chọn thủ tục", "4")]
+    window.switch.click()  # English: the catalogue's English name
+    assert window.tabs.tabText(tab) == "Per procedure"
+    assert table.item(0, 0).text() == "Certified copy"
+    with qtbot.waitSignal(window.export_finished, timeout=30_000) as done:
+        window.export_buttons["export_csv"].click()
+    with done.args[0].path.open(encoding="utf-8-sig", newline="") as f:
+        chosen = [(r["procedure"], r["procedure_name"]) for r in csv.DictReader(f)]
+    assert ("2.000815", "Chứng thực bản sao") in chosen and (BIRTH, BIRTH) in chosen
+    _show_range(qtbot, window, [DAY2])  # Tuesday: nobody chose a procedure
+    assert not window.tabs.isTabVisible(tab) and table.rowCount() == 0
