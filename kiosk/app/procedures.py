@@ -26,7 +26,19 @@ from kiosk.gui.theme import COLOURS
 NAME_PX = 40
 OTHER_PX = 32
 #: Type levels of the detail screen, largest first: (heading, body) px.
-DETAIL_LEVELS = ((44, 36), (40, 34), (36, 32), (34, 32), (32, MIN_TEXT_PX))
+#: The largest that fits is used: a tall portrait screen shows the checklist larger.
+DETAIL_LEVELS = (
+    (64, 52),
+    (60, 50),
+    (56, 46),
+    (52, 42),
+    (48, 40),
+    (44, 36),
+    (40, 34),
+    (36, 32),
+    (34, 32),
+    (32, MIN_TEXT_PX),
+)
 DETAIL_SPACING = 10
 CHECK_GAP = 16
 

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from kiosk.core.catalogue import parse_catalogue, sample_text
 from kiosk.core.clock import ManualClock
 from kiosk.core.config import default_config_text, parse_config
 from kiosk.core.pin import hash_pin
@@ -48,22 +49,24 @@ def busy_point() -> Iterator[tuple[WebApp, QueueService, ManualClock, str]]:
             simulate_morning(service, clock, datetime(2026, 12, 7, 9, 40, tzinfo=zone))
             service.pause_counter(5, "họp giao ban")
             clock.advance(minutes=25)
-            app = WebApp(service)
+            # The shipped sample catalogue: a ticket taken for a procedure shows its checklist.
+            app = WebApp(service, catalogue=parse_catalogue(sample_text(), config))
             with serve_in_thread(app.asgi(), config.web) as url:
                 yield app, service, clock, url
         finally:
             store.close()
 
 
-def _shot(page: Any, url: str, path: Path) -> Path:
+def _shot(page: Any, url: str, path: Path, *, full_page: bool = False) -> Path:
     page.goto(url)
     page.wait_for_function("() => Number(document.body.dataset.updates || 0) >= 1")
-    page.screenshot(path=str(path))
+    page.screenshot(path=str(path), full_page=full_page)
     return path
 
 
 def save_screenshots(out_dir: Path) -> list[Path]:
-    """web-ticket-*.png (each state), web-board*.png and web-manage*.png in `out_dir`."""
+    """web-ticket-*.png (each state, and one taken for a procedure with its checklist),
+    web-board*.png and web-manage*.png in `out_dir`."""
     from playwright.sync_api import sync_playwright
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -80,6 +83,15 @@ def save_screenshots(out_dir: Path) -> list[Path]:
         waiting = service.issue("datdai").ticket
         ticket("web-ticket-waiting.png", waiting.page_token)
         ticket("web-ticket-waiting-en.png", waiting.page_token, "en")
+        birth = service.issue("hotich", procedure="Đăng ký khai sinh").ticket
+        written.append(
+            _shot(
+                phone,
+                f"{url}/t/{birth.page_token}",
+                out_dir / "web-ticket-procedure.png",
+                full_page=True,  # the whole checklist, as the citizen scrolls it
+            )
+        )
         called = service.issue("ketqua").ticket
         while service.call_next(6).id != called.id:
             pass

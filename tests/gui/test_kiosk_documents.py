@@ -299,3 +299,26 @@ def test_a_reprint_keeps_the_checklist(kiosk_service: QueueService) -> None:
     view = kiosk_service.ticket_view(issued.ticket.id)
     assert job.tobytes() == render_ticket(ticket_face(config, view, birth), job.width).tobytes()
     assert job.height > render_ticket(ticket_face(config, view), job.width).height
+
+
+@pytest.mark.parametrize("size", [PORTRAIT, (1920, 1080), (1280, 800)])
+def test_the_checklist_uses_the_largest_type_the_screen_has_room_for(
+    qtbot: QtBot, aloop: object, kiosk_service: QueueService, size: tuple[int, int]
+) -> None:
+    """A tall portrait screen shows the checklist larger instead of leaving half of it empty;
+    on every screen the last line stays above the buttons."""
+    window, clock = open_documents(qtbot, kiosk_service, "hotich", size=size)
+    clock.later()
+    tap(qtbot, window.procedures.buttons[0])
+    screen = window.procedure
+    assert screen.isVisible() and screen.name.text() == BIRTH
+    body = screen.fee.font().pixelSize()
+    qtbot.wait(50)  # the layout settles on the event loop, as it does before painting
+    last = screen.notes if screen.notes.isVisible() else screen.time
+    bottom = last.mapTo(screen, last.rect().bottomLeft()).y()
+    buttons = screen.take_button.mapTo(screen, screen.take_button.rect().topLeft()).y()
+    assert bottom < buttons
+    if size == PORTRAIT:
+        assert body >= 46  # was 36 px with two thirds of the screen empty
+        assert buttons - bottom < size[1] // 3
+    assert body >= 32
