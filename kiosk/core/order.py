@@ -101,6 +101,8 @@ class Lines:
         }
         # (line, priority) -> heap of (placed, ticket id, place); a line is a field or a counter
         self._heaps: dict[tuple[str | int, bool], list[tuple[int, int, Place]]] = {}
+        #: (counter, priority) -> the keys of the heaps it may call from (`head`).
+        self._keys: dict[tuple[int, bool], tuple[tuple[str | int, bool], ...]] = {}
 
     @classmethod
     def of(
@@ -119,6 +121,7 @@ class Lines:
     def copy(self) -> Lines:
         other = Lines({}, self.policy)
         other.fields_of = self.fields_of
+        other._keys = self._keys
         other._heaps = {k: list(v) for k, v in self._heaps.items()}
         return other
 
@@ -127,12 +130,23 @@ class Lines:
         heap = self._heaps.setdefault((line, place.priority), [])
         heapq.heappush(heap, (place.placed, place.ticket_id, place))
 
+    def remove(self, place: Place) -> None:
+        """Remove `place` wherever it stands in its line."""
+        line = place.field if place.counter is None else place.counter
+        heap = self._heaps[(line, place.priority)]
+        heap.remove((place.placed, place.ticket_id, place))
+        heapq.heapify(heap)
+
     def head(self, counter: int, priority: bool) -> Place | None:
         """The first ticket of a class that `counter` may call (its fields' lines and its own)."""
+        keys = self._keys.get((counter, priority))
+        if keys is None:
+            lines = (*self.fields_of.get(counter, ()), counter)
+            keys = self._keys[(counter, priority)] = tuple((line, priority) for line in lines)
         best: tuple[int, int, Place] | None = None
-        lines: tuple[str | int, ...] = (*self.fields_of.get(counter, ()), counter)
-        for line in lines:
-            heap = self._heaps.get((line, priority))
+        heaps = self._heaps
+        for key in keys:
+            heap = heaps.get(key)
             if heap and (best is None or heap[0] < best):
                 best = heap[0]
         return best[2] if best is not None else None
@@ -206,21 +220,47 @@ def round_robin(
 
     `before_turn(counter, streak)`, if given, looks at the lines before each turn and ends
     the calls by returning True.
+
+    This walk is what people ahead and every estimate cost (a call per ticket ahead), so it
+    does `choose` itself on each counter's heaps, found once: the same classes in turn
+    (`classes_in_turn`), the same first place among the counter's lines (`Lines.head`), the
+    head taken as `Lines.take` does. tests/core/test_call_order.py checks it call for call
+    against `next_for` and `take`.
     """
+    policy = lines.policy
+    heaps = lines._heaps
     streaks = {c.number: c.streak for c in counters}
+    # Each counter's heaps, normal [0] and priority [1]: a walk adds no ticket, so the lists
+    # found now are the ones its calls take from.
+    own: dict[int, tuple[list[list[tuple[int, int, Place]]], ...]] = {}
+    for c in counters:
+        keys = (*lines.fields_of.get(c.number, ()), c.number)
+        own[c.number] = (
+            [heaps.setdefault((k, False), []) for k in keys],
+            [heaps.setdefault((k, True), []) for k in keys],
+        )
+    pop = heapq.heappop
     turn = [c.number for c in counters]
     while turn:
         still: list[int] = []
         for n in turn:
-            if before_turn is not None and before_turn(n, streaks[n]):
+            streak = streaks[n]
+            if before_turn is not None and before_turn(n, streak):
                 return
-            nxt = lines.next_for(n, streaks[n])
-            if nxt is None:
+            mine = own[n]
+            best: list[tuple[int, int, Place]] | None = None
+            for priority in classes_in_turn(policy, streak):
+                for heap in mine[priority]:
+                    if heap and (best is None or heap[0] < best[0]):
+                        best = heap
+                if best is not None:
+                    break
+            if best is None:
                 continue  # nothing new arrives: this counter will never call again
-            lines.take(nxt)
-            streaks[n] = next_streak(streaks[n], nxt.priority)
+            place = pop(best)[2]
+            streaks[n] = next_streak(streak, place.priority)
             still.append(n)
-            yield n, nxt
+            yield n, place
         turn = still
 
 
@@ -321,9 +361,11 @@ def _newcomers(
     waits_at = {c.number: [f for f, numbers in able.items() if c.number in numbers] for c in turns}
 
     def before_turn(n: int, streak: int) -> bool:
-        pending = [f for f in waits_at[n] if f not in seen]
         # The newcomer is this counter's oldest normal ticket only when it has no other.
-        if pending and lines.head(n, False) is None:
+        if not waits_at[n] or lines.head(n, False) is not None:
+            return False
+        pending = [f for f in waits_at[n] if f not in seen]
+        if pending:
 
             def head(priority: bool) -> Place | None:
                 return lines.head(n, True) if priority else _NEWCOMER
@@ -331,7 +373,8 @@ def _newcomers(
             if choose(head, lines.policy, streak) is _NEWCOMER:
                 for f in pending:
                     seen[f] = Outlook(ahead[f], sum(1 for x in able[f] if x in is_open))
-        return len(seen) == len(able)
+                return len(seen) == len(able)  # seen grows only here: all told, stop
+        return False
 
     for n, _place in round_robin(lines, turns, before_turn):
         for f in waits_at[n]:

@@ -364,9 +364,21 @@ class QueueReader:
         memo = self._lines_memo
         if memo is not None and memo[0] == waiting.version >= 0:
             return memo[1]
-        cfg = self.config
-        layout = {c.number: cfg.fields_of_counter(c.number) for c in cfg.counters}
-        lines = Lines.of((w.place for w in waiting), layout, self._policy())
+        if memo is not None and waiting.before is not None and memo[0] == waiting.since >= 0:
+            # The tickets of the last version with a few re-read: change a copy of its lines
+            # (a copy: a walk elsewhere may be copying the memo's lines now).
+            lines = memo[1].copy()
+            before, now = waiting.before, waiting.tickets
+            for ticket_id in waiting.changed:
+                old, new = before.get(ticket_id), now.get(ticket_id)
+                if old is not None:
+                    lines.remove(old.place)
+                if new is not None:
+                    lines.add(new.place)
+        else:
+            cfg = self.config
+            layout = {c.number: cfg.fields_of_counter(c.number) for c in cfg.counters}
+            lines = Lines.of((w.place for w in waiting), layout, self._policy())
         self._lines_memo = (waiting.version, lines)
         return lines
 

@@ -54,6 +54,12 @@ class WaitingNow:
 
     tickets: Mapping[int, Waiting]
     version: int
+    #: When these are the tickets of version `since` after re-reading the tickets `changed`
+    #: (the waiting ones of `before`, that version's tickets), so a reader can bring what it
+    #: computed from `since` up to date instead of starting again (the lines).
+    since: int = -1
+    changed: tuple[int, ...] = ()
+    before: Mapping[int, Waiting] | None = None
 
     def __iter__(self) -> Iterator[Waiting]:
         return iter(self.tickets.values())
@@ -117,8 +123,10 @@ class WaitingCache:
                         tickets[w.ticket_id] = w
                     state.mark = mark
                     if ids:  # a new dict: readers keep the one they were given
+                        before, since = state.tickets, state.version
                         state.tickets = tickets
                         state.version = next(self._versions)
+                        return WaitingNow(tickets, state.version, since, tuple(ids), before)
                     return WaitingNow(state.tickets, state.version)
             # First read, a new day, time for a full read, or not the log we followed.
             tickets = {w.ticket_id: w for w in read_all()}

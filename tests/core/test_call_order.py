@@ -22,7 +22,15 @@ from hypothesis.stateful import invariant, rule
 from kiosk.core.config import PriorityPolicy
 from kiosk.core.errors import NoOneWaiting
 from kiosk.core.model import HELD_STATES, CounterState, Ticket, TicketState
-from kiosk.core.order import CounterTurn, Lines, Place, Policy, newcomer_outlooks, outlook
+from kiosk.core.order import (
+    CounterTurn,
+    Lines,
+    Place,
+    Policy,
+    newcomer_outlooks,
+    outlook,
+    round_robin,
+)
 from kiosk.core.queue import QueueService
 from tests.support import ALWAYS_OPEN, ServiceMachine, make_config, run_machine
 
@@ -225,3 +233,42 @@ def test_a_kiosk_buttons_promise_is_the_outlook_of_the_ticket_it_gives(
         given_lines = lines.copy()
         given_lines.add(newcomer)
         assert promised[field] == outlook(newcomer, given_lines, counters), field
+
+
+@given(
+    places=places,
+    turns=turns,
+    burst=st.integers(1, 3),
+    strict=st.booleans(),
+    order=st.permutations([1, 2, 3, 4]),
+)
+@settings(max_examples=300, deadline=None)
+def test_the_walk_calls_exactly_as_call_next_would_turn_by_turn(
+    places: list[tuple[bool, int, str, int | None]],
+    turns: list[tuple[bool, int]],
+    burst: int,
+    strict: bool,
+    order: list[int],
+) -> None:
+    """`round_robin` (what people ahead and every estimate walk) does `choose` on each
+    counter's heaps itself for speed: call for call it equals `next_for` and `take`."""
+    policy = Policy(PriorityPolicy.STRICT if strict else PriorityPolicy.INTERLEAVED, burst)
+    lines = Lines(LAYOUT, policy)
+    for i, (priority, placed, field, counter) in enumerate(places, start=1):
+        lines.add(Place(i, priority, placed, field, counter))
+    counters = [CounterTurn(n, True, turns[n - 1][1]) for n in order]
+    reference = lines.copy()
+    streaks = {c.number: c.streak for c in counters}
+    expected: list[tuple[int, Place]] = []
+    still = [c.number for c in counters]
+    while still:
+        calling, still = still, []
+        for n in calling:
+            nxt = reference.next_for(n, streaks[n])
+            if nxt is not None:
+                reference.take(nxt)
+                streaks[n] = 1 + streaks[n] if nxt.priority else 0
+                expected.append((n, nxt))
+                still.append(n)
+    assert list(round_robin(lines.copy(), counters)) == expected
+    assert len(expected) == len(places)  # every ticket has a counter that may call it
