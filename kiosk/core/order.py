@@ -141,7 +141,7 @@ class Lines:
         """The first ticket of a class that `counter` may call (its fields' lines and its own)."""
         keys = self._keys.get((counter, priority))
         if keys is None:
-            lines = (*self.fields_of.get(counter, ()), counter)
+            lines: tuple[str | int, ...] = (*self.fields_of.get(counter, ()), counter)
             keys = self._keys[(counter, priority)] = tuple((line, priority) for line in lines)
         best: tuple[int, int, Place] | None = None
         heaps = self._heaps
@@ -234,7 +234,7 @@ def round_robin(
     # found now are the ones its calls take from.
     own: dict[int, tuple[list[list[tuple[int, int, Place]]], ...]] = {}
     for c in counters:
-        keys = (*lines.fields_of.get(c.number, ()), c.number)
+        keys: tuple[str | int, ...] = (*lines.fields_of.get(c.number, ()), c.number)
         own[c.number] = (
             [heaps.setdefault((k, False), []) for k in keys],
             [heaps.setdefault((k, True), []) for k in keys],
