@@ -16,7 +16,7 @@ from pathlib import Path
 
 from benchmarks.point import always_open_config_text
 from benchmarks.result import Result, percentile
-from kiosk.core.config import parse_config
+from kiosk.core.config import Config, parse_config
 from kiosk.core.errors import NoOneWaiting
 from kiosk.core.queue import QueueService
 from kiosk.core.store import Store
@@ -52,6 +52,28 @@ def _timed(fn: Callable[[], object]) -> float:
     return (time.perf_counter() - t0) * 1000
 
 
+def _busy_snapshots(svc: QueueService, cfg: Config) -> list[float]:
+    """The snapshot after each of 60 events of a busy hour: counters in turn call the next
+    ticket or complete the one they hold, and every fourth event the kiosk issues one."""
+    held: set[int] = set()
+    times = []
+    for k in range(60):
+        n = cfg.counters[k % len(cfg.counters)].number
+        if k % 4 == 3:
+            svc.issue(cfg.fields[k % len(cfg.fields)].code)
+        elif n in held:
+            svc.complete(n, dossiers=1)
+            held.discard(n)
+        else:
+            try:
+                svc.call_next(n)
+            except NoOneWaiting:
+                continue
+            held.add(n)
+        times.append(_timed(svc.snapshot))
+    return times
+
+
 def run() -> list[Result]:
     cfg = parse_config(always_open_config_text())
     with tempfile.TemporaryDirectory() as tmp:
@@ -64,10 +86,14 @@ def run() -> list[Result]:
             )
             for i in range(TICKETS)
         ]
-        # A display re-reads the snapshot after every event: each one here follows a change.
+        # A display re-reads the snapshot after every event: each one here follows one, as
+        # in a morning rush (the kiosk issues and prints; nobody called yet).
         worst_ms = []
-        for _ in range(50):
-            svc.record_print(1, ok=True)
+        for k in range(50):
+            if k % 2:
+                svc.record_print(TICKETS - k, ok=True)
+            else:
+                svc.issue(cfg.fields[k % len(cfg.fields)].code)
             worst_ms.append(_timed(svc.snapshot))
         call_ms = []
         open_counters = {c.number for c in cfg.counters}
@@ -83,10 +109,7 @@ def run() -> list[Result]:
         # A busy day as a display sees it: 1,000 tickets, most served, about 50 waiting.
         for i in range(50):
             svc.issue(cfg.fields[i % len(cfg.fields)].code)
-        day_ms = []
-        for _ in range(50):
-            svc.record_print(1, ok=True)
-            day_ms.append(_timed(svc.snapshot))
+        day_ms = _busy_snapshots(svc, cfg)
 
     def ms(name: str, values: list[float], q: float, goal: float | None = None) -> Result:
         value = percentile(values, q)

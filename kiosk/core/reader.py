@@ -7,9 +7,12 @@ display and the web pages need only this.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from time import monotonic
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import ColumnElement, Executable, Row, bindparam, extract, func, select
@@ -56,7 +59,14 @@ from kiosk.core.rules import (
 )
 from kiosk.core.schema import CounterRow, EventRow, FieldDayRow, TicketRow
 from kiosk.core.store import Store, Tx
-from kiosk.core.waiting import Mark, Waiting, WaitingCache, WaitingNow, waiting_of
+from kiosk.core.waiting import (
+    REBUILD_SECONDS,
+    Mark,
+    Waiting,
+    WaitingCache,
+    WaitingNow,
+    waiting_of,
+)
 
 _HELD = frozenset(s.value for s in HELD_STATES)
 S = TypeVar("S", bound=Executable)
@@ -143,6 +153,8 @@ class QueueReader:
         self._lines_memo: tuple[int, Lines] | None = None
         #: The kiosk buttons' promise for the same waiting tickets and counters.
         self._newcomers_memo: tuple[Hashable, dict[str, Outlook]] | None = None
+        #: What the last snapshot read, kept until an event says it changed (`_parts`).
+        self._parts_memo: _Parts | None = None
         self._statements: dict[tuple[Hashable, date | None], Any] = {}
         self._statements_day: date | None = None
 
@@ -580,6 +592,54 @@ class QueueReader:
         with self.store.read() as s:
             return self._last_event_id(s)
 
+    def _parts(self, session: Tx, day: date, mark: Mark) -> _Parts:
+        """What the last snapshot read, less what the events since then changed: a display
+        reads the snapshot after every event, and most events change one or two parts (a
+        print nothing, a call the counters and the recent calls, a completion the counters
+        and the service times). The events are read by kind (`_CHANGES`). Everything is read
+        again on a new day, from a log it did not follow, and every REBUILD_SECONDS (a table
+        edited without events), as the waiting cache does."""
+        old = self._parts_memo
+        now = monotonic()
+        kinds: set[str] | None = None
+        if (
+            old is not None
+            and old.day == day
+            and now - old.built_at < REBUILD_SECONDS
+            and old.mark is not None
+            and mark is not None
+            and mark[0] >= old.mark[0]
+        ):
+            if mark == old.mark:
+                kinds = set()
+            elif self._log_mark(session, old.mark[0]) == old.mark:
+                stmt = self._statement(
+                    "kinds",
+                    None,
+                    lambda: (
+                        select(EventRow.kind)
+                        .where(
+                            EventRow.site == self.site,
+                            EventRow.id > bindparam("after"),
+                            EventRow.id <= bindparam("upto"),
+                        )
+                        .distinct()
+                    ),
+                )
+                kinds = set(session.scalars(stmt, {"after": old.mark[0], "upto": mark[0]}))
+        if old is None or kinds is None:
+            parts = _Parts(day, mark, now)
+        else:
+            parts = replace(old, mark=mark, medians=dict(old.medians))
+            for kind in kinds:
+                for name in _CHANGES.get(kind, _EVERYTHING):
+                    if name == "medians":
+                        parts.medians = {}
+                    else:
+                        setattr(parts, name, None)
+        self._parts_memo = parts  # a new object: another thread keeps the one it has
+        return parts
+
     def snapshot(self, recent: int = 10) -> Snapshot:
         """Waiting per field, each counter's ticket and stats, the recent calls."""
         now = self.clock.now()
@@ -588,6 +648,7 @@ class QueueReader:
             mark = self._log_mark(s)
             last_id = mark[0] if mark is not None else 0
             rows = self._waiting_places(s, day, mark)
+            parts = self._parts(s, day, mark)
             counts: dict[tuple[str, bool], int] = {}
             oldest: dict[str, datetime] = {}
             for w in rows:
@@ -597,7 +658,9 @@ class QueueReader:
                 oldest[f_code] = min(oldest.get(f_code, w.issued_at), w.issued_at)
             # What a normal ticket taken now would be told: the kiosk button's promise.
             codes = [f.code for f in self.config.fields]
-            counter_rows = self._counter_rows(s)
+            if parts.counter_rows is None:
+                parts.counter_rows = self._counter_rows(s)
+            counter_rows = parts.counter_rows
             turns = self._turns(s, counter_rows)
             memo_key = (rows.version, tuple(turns))
             memo = self._newcomers_memo
@@ -606,9 +669,13 @@ class QueueReader:
             else:
                 newcomers = newcomer_outlooks(self._lines(rows), turns, codes)
                 self._newcomers_memo = (memo_key, newcomers)
-            medians: dict[str, float] = {}
-            overrides = self._field_days(s, day)
-            issued_counts = self._issued_counts(s, day)
+            medians = parts.medians
+            if parts.field_days is None:
+                parts.field_days = self._field_days(s, day)
+            overrides = parts.field_days
+            if parts.issued is None:
+                parts.issued = self._issued_counts(s, day)
+            issued_counts = parts.issued
             fields = []
             for f in self.config.ordered_fields():
                 waiting = counts.get((f.code, False), 0) + counts.get((f.code, True), 0)
@@ -654,18 +721,22 @@ class QueueReader:
                     .group_by(TicketRow.counter)
                 ),
             )
-            stats = {n: (int(cnt), avg) for n, cnt, avg in s.execute(stats_stmt).all()}
+            if parts.served is None:
+                parts.served = {n: (int(cnt), avg) for n, cnt, avg in s.execute(stats_stmt).all()}
+            stats = parts.served
             held_ids = [r.ticket_id for r in counter_rows.values() if r.ticket_id is not None]
             held_stmt = self._statement(
                 "held",
                 None,
                 lambda: select(TicketRow).where(TicketRow.id.in_(bindparam("ids", expanding=True))),
             )
-            held_by_id = (
-                {t.id: t for t in s.rows(TicketRow, held_stmt.params(ids=held_ids))}
-                if held_ids
-                else {}
-            )
+            if parts.held is None:
+                parts.held = (
+                    {t.id: t for t in s.rows(TicketRow, held_stmt.params(ids=held_ids))}
+                    if held_ids
+                    else {}
+                )
+            held_by_id = parts.held
             counters = []
             for cc in self.config.counters:
                 row = counter_rows.get(cc.number)
@@ -700,7 +771,9 @@ class QueueReader:
                     .limit(recent)
                 ),
             )
-            calls = s.execute(calls_stmt).all()
+            if parts.calls is None or parts.calls[0] != recent:
+                parts.calls = (recent, tuple(s.execute(calls_stmt).all()))
+            calls = parts.calls[1]
             recent_calls = tuple(
                 CallRecord(
                     event_id=e.id,
@@ -727,3 +800,47 @@ def _seconds_between(s: Tx, start: Any, end: Any) -> Any:
     if s.dialect == "postgresql":
         return extract("epoch", end - start)
     return (func.julianday(end) - func.julianday(start)) * 86400.0
+
+
+@dataclass
+class _Parts:
+    """What `QueueReader.snapshot` read at log mark `mark`; None: to read again."""
+
+    day: date
+    mark: Mark
+    built_at: float
+    counter_rows: dict[int, CounterRow] | None = None
+    #: Each field's recent median service time (read as needed).
+    medians: dict[str, float] = dataclasses.field(default_factory=dict)
+    field_days: dict[str, bool] | None = None
+    issued: dict[str, int] | None = None
+    #: Served today and average service time, by counter.
+    served: dict[int | None, tuple[int, Any]] | None = None
+    held: dict[int, TicketRow] | None = None
+    #: (how many, the recent call events).
+    calls: tuple[int, tuple[Any, ...]] | None = None
+
+
+#: Every part a snapshot reads (an event of an unknown kind changes them all).
+_EVERYTHING = ("counter_rows", "medians", "field_days", "issued", "served", "held", "calls")
+_AT_COUNTERS = ("counter_rows", "held")
+#: The parts each kind of event may change.
+_CHANGES: dict[str, tuple[str, ...]] = {
+    EventKind.ISSUED.value: ("issued",),
+    EventKind.CALLED.value: (*_AT_COUNTERS, "calls"),
+    EventKind.RECALLED.value: (*_AT_COUNTERS, "calls"),
+    EventKind.SKIPPED.value: _AT_COUNTERS,
+    EventKind.RETURNED.value: _AT_COUNTERS,
+    EventKind.SERVING.value: _AT_COUNTERS,
+    EventKind.COMPLETED.value: (*_AT_COUNTERS, "medians", "served"),
+    EventKind.TRANSFERRED.value: _AT_COUNTERS,
+    EventKind.EXPIRED.value: _AT_COUNTERS,
+    EventKind.COUNTER_OPENED.value: _AT_COUNTERS,
+    EventKind.COUNTER_PAUSED.value: _AT_COUNTERS,
+    EventKind.COUNTER_CLOSED.value: _AT_COUNTERS,
+    EventKind.FIELD_OPENED.value: ("field_days",),
+    EventKind.FIELD_CLOSED.value: ("field_days",),
+    EventKind.PRINTED.value: (),
+    EventKind.PRINT_FAILED.value: (),
+    EventKind.PIN_FAILED.value: (),
+}

@@ -163,6 +163,7 @@ class EventRow(Base):
         Column("data", JSON, nullable=False, default=dict),
         Index("ix_events_day", "site", "business_day"),
         Index("ix_events_ticket", "ticket_id"),
+        Index("ix_events_site_id", "site", "id"),  # the last events (migration 0007)
     )
     id: Col[int] = Col()
     at: Col[datetime] = Col()
