@@ -122,6 +122,8 @@ class TicketRow(Base):
         Index("ix_tickets_open", "site", "state", "business_day"),
         Index("ix_tickets_done", "site", "queue_field", "completed_at"),
         Index("ix_tickets_page_token", "page_token", unique=True),
+        # A counter's first waiting ticket of a class, in place order (migration 0007).
+        Index("ix_tickets_next", "site", "state", "priority", "sort_at", "id"),
     )
     id: Col[int] = Col()
     site: Col[str] = Col()

@@ -250,3 +250,22 @@ def test_kiosk_tables_changed_by_another_program_are_named_not_an_outage(
     done = _kiosk("events", "--db", db_url, cwd=tmp_path)
     _one_line(done, 2, "are not those this kiosk expects", "actor", "from a backup")
     assert "reconnects" not in done.stderr
+
+
+def test_the_migrations_build_every_index_the_tables_name(db_url: str) -> None:
+    """A new database is built by the migrations (alembic), not from kiosk/core/schema.py:
+    each index the tables name there must come from a migration too (0007 adds two)."""
+    from kiosk.core.schema import Base
+
+    store = Store.open(db_url)
+    try:
+        inspector = sa.inspect(store.engine)
+        for table in Base.metadata.sorted_tables:
+            built = {ix["name"] for ix in inspector.get_indexes(table.name)}
+            named = {ix.name for ix in table.indexes}
+            assert named <= built, table.name
+        assert {"ix_events_site_id", "ix_tickets_next"} <= {
+            ix["name"] for t in ("queue_events", "tickets") for ix in inspector.get_indexes(t)
+        }
+    finally:
+        store.close()
