@@ -10,8 +10,13 @@ PostgreSQL ids come from a sequence when a row is inserted, so a write transacti
 its events last, under a transaction advisory lock held until its commit: its ids are then
 larger than every committed event's and smaller than any later one's. Only that final
 insert and the commit are serialised; choosing tickets and numbers stays concurrent. The
+lock is taken by the first event's INSERT itself (`INSERT … SELECT … FROM (SELECT
+pg_advisory_xact_lock(…))`: the id is drawn for the row the SELECT yields, after the lock),
+and psycopg sends the events' INSERTs in one round trip, executed in order: the lock is held
+for one round trip and the commit, which is what bounds six counters' calls a second. The
 ticket rows the events refer to are locked (FOR KEY SHARE) before that lock is requested,
-so a transaction holding the event lock never waits for a row lock (no deadlock).
+unless this transaction wrote them (it holds their rows already), so a transaction holding
+the event lock never waits for a row lock (no deadlock).
 """
 
 from __future__ import annotations
@@ -55,7 +60,16 @@ TupleAny = tuple[Any, ...]
 _EVENTS: Table = EventRow.__table__
 _TICKETS: Table = TicketRow.__table__
 _INSERT_EVENT = insert(_EVENTS)
-_EVENT_LOCK = select(func.pg_advisory_xact_lock(EVENT_LOCK_KEY))
+#: PostgreSQL: each event inserted by a statement that first takes the event lock (taken
+#: again by the same transaction: a no-op), so the lock is held from the first event's
+#: statement to the commit, one round trip less than a SELECT of the lock before them.
+_EVENT_COLUMNS = [c for c in _EVENTS.c if c.name != "id"]
+_EVENT_NAMES = frozenset(c.name for c in _EVENT_COLUMNS)
+_LOCKED = select(func.pg_advisory_xact_lock(EVENT_LOCK_KEY).label("locked")).subquery("lock")
+_INSERT_EVENT_LOCKED = insert(_EVENTS).from_select(
+    [c.name for c in _EVENT_COLUMNS],
+    select(*(bindparam(c.name, type_=c.type) for c in _EVENT_COLUMNS)).select_from(_LOCKED),
+)
 _LOCK_REFERENCED = (
     select(_TICKETS.c.id)
     .where(_TICKETS.c.id.in_(bindparam("ids", expanding=True)))
@@ -131,9 +145,13 @@ class Tx:
         #: Called after a write's commit (never after a rollback).
         self.after_commit: list[Callable[[], None]] = []
         self._records: list[Record] = []
+        #: Tickets this transaction has written (updated or inserted): it holds their rows.
+        self.written_tickets: set[int] = set()
 
     def flush(self) -> None:
         for r in self._records:
+            if r._changes and r._table is _TICKETS:
+                self.written_tickets.add(r._values["id"])
             r.flush(self.conn)
 
     def execute(
@@ -203,10 +221,15 @@ class Tx:
             full[column.name] = value
         rec = Record(table, full)
         self._records.append(rec)
+        if table is _TICKETS:
+            self.written_tickets.add(full["id"])
         return cast(R, rec)
 
     def add_event(self, **values: Any) -> None:
-        """Append an event (column values) to the log when this write commits."""
+        """Append an event (every column but the id) to the log when this write commits."""
+        missing = _EVENT_NAMES - values.keys()
+        if missing:
+            raise TypeError(f"an event needs {', '.join(sorted(missing))}")
         self.events.append(values)
 
 
@@ -248,16 +271,19 @@ class Store:
         if not tx.events:
             return
         if self.dialect == "postgresql":
-            referenced = sorted({e["ticket_id"] for e in tx.events if e.get("ticket_id")})
-            if referenced:
-                tx.conn.execute(_LOCK_REFERENCED, {"ids": referenced})
-            tx.conn.execute(_EVENT_LOCK)
-        if self.dialect == "sqlite":
-            # One statement for all: sqlite3 inserts a many-row execute row by row, in order.
-            tx.conn.execute(_INSERT_EVENT, tx.events)
-        else:
-            for values in tx.events:  # one INSERT each: ids in call order
-                tx.conn.execute(_INSERT_EVENT, values)
+            # A ticket this transaction wrote is locked by it already (an UPDATE's row lock,
+            # or a row nobody else can see yet): only the others need the KEY SHARE lock.
+            referenced = {e["ticket_id"] for e in tx.events if e.get("ticket_id")}
+            others = sorted(referenced - tx.written_tickets)
+            if others:
+                tx.conn.execute(_LOCK_REFERENCED, {"ids": others})
+            tx.conn.execute(_INSERT_EVENT_LOCKED, tx.events)
+            tx.events.clear()
+            return
+        # One execute for all. sqlite3 inserts a many-row execute row by row, in order;
+        # psycopg sends them one INSERT after another in one round trip (pipeline mode),
+        # executed in order: ids in call order on both.
+        tx.conn.execute(_INSERT_EVENT, tx.events)
         tx.events.clear()
 
     @contextmanager
