@@ -401,9 +401,14 @@ class QueueReader:
         )
         return {c.number: c for c in session.rows(CounterRow, stmt)}
 
-    def _turns(self, session: Tx, rows: dict[int, CounterRow] | None = None) -> list[CounterTurn]:
-        """Every configured counter: open or not, and its priority streak."""
-        rows = self._counter_rows(session) if rows is None else rows
+    def _turns(
+        self, session: Tx | None, rows: dict[int, CounterRow] | None = None
+    ) -> list[CounterTurn]:
+        """Every configured counter: open or not, and its priority streak (`rows`: the
+        counters' rows when already read)."""
+        if rows is None:
+            assert session is not None, "the counters' rows or a transaction to read them"
+            rows = self._counter_rows(session)
         turns = []
         for cc in self.config.counters:
             row = rows.get(cc.number)
@@ -412,24 +417,35 @@ class QueueReader:
         return turns
 
     def _wait(
-        self, session: Tx, field: str, told: Outlook, medians: dict[str, float]
+        self, session: Tx | None, field: str, told: Outlook, medians: dict[str, float]
     ) -> int | None:
         """The estimated wait of a ticket of `field` told `told` (None: no counter open);
         `medians` keeps each field's recent median for the rest of the read."""
         if field not in medians:
+            assert session is not None, "the median read already or a transaction to read it"
             f = self.config.field(field)
             medians[field] = self._median_service(session, f) if f else 0.0
         return estimate_wait_minutes(told.people_ahead, medians[field], told.counters_open)
 
-    def _issued(self, session: Tx, t: TicketRow, waiting: WaitingNow) -> IssuedTicket:
-        """`t` with what its holder is told: people ahead and estimate while it waits today."""
-        lines, turns = self._lines(waiting), self._turns(session)
+    def _issued(
+        self, session: Tx | None, t: TicketRow, waiting: WaitingNow, parts: _Parts
+    ) -> IssuedTicket | None:
+        """`t` with what its holder is told: people ahead and estimate while it waits today.
+        The counters and service times come from `parts` (read into it when missing; with
+        no `session` to read them, None)."""
+        if parts.counter_rows is None:
+            if session is None:
+                return None
+            parts.counter_rows = self._counter_rows(session)
+        lines, turns = self._lines(waiting), self._turns(session, parts.counter_rows)
         if t.id not in waiting:  # called, served or gone: nobody ahead now
             able = set(counters_able(place_of(t), lines.fields_of))
             counters_open = sum(1 for c in turns if c.is_open and c.number in able)
             return IssuedTicket(ticket_value(t), 0, 0, counters_open)
         told = outlook(place_of(t), lines, turns)
-        wait = self._wait(session, t.queue_field, told, {})
+        if session is None and t.queue_field not in parts.medians:
+            return None
+        wait = self._wait(session, t.queue_field, told, parts.medians)
         return IssuedTicket(ticket_value(t), told.people_ahead, wait, told.counters_open)
 
     def ticket_view(self, ticket_id: int) -> IssuedTicket:
@@ -438,7 +454,12 @@ class QueueReader:
             t = s.get(TicketRow, ticket_id)
             if t is None:
                 raise UnknownTicket(f"Không có phiếu {ticket_id}", f"No ticket with id {ticket_id}")
-            return self._issued(s, t, self._waiting_places(s, self.business_day()))
+            day = self.business_day()
+            mark = self._log_mark(s)
+            parts = self._parts(s, day, mark)
+            told = self._issued(s, t, self._waiting_places(s, day, mark), parts)
+            assert told is not None  # read with a session: never missing
+            return told
 
     def _find(
         self,
@@ -639,6 +660,44 @@ class QueueReader:
                         setattr(parts, name, None)
         self._parts_memo = parts  # a new object: another thread keeps the one it has
         return parts
+
+    def _advance_parts(
+        self, day: date, expected: Mark, mark: Mark, kinds: Collection[str]
+    ) -> _Parts | None:
+        """`_parts` after a write of this process whose events (of `kinds`) end the log at
+        `mark`, when the memo stood at `expected` (see WaitingCache.advance); else None."""
+        old = self._parts_memo
+        if (
+            old is None
+            or old.day != day
+            or old.mark is None
+            or old.mark != expected
+            or monotonic() - old.built_at >= REBUILD_SECONDS
+        ):
+            return None
+        parts = replace(old, mark=mark, medians=dict(old.medians))
+        for kind in kinds:
+            for name in _CHANGES.get(kind, _EVERYTHING):
+                if name == "medians":
+                    parts.medians = {}
+                else:
+                    setattr(parts, name, None)
+        self._parts_memo = parts
+        return parts
+
+    def _told_after_own_write(
+        self, day: date, expected: Mark, mark: Mark, t: TicketRow, kinds: Collection[str]
+    ) -> IssuedTicket | None:
+        """What the holder of `t` is told right after this process wrote `t` (waiting now)
+        and the log's events up to `mark`, without reading the database: when the waiting
+        cache and the snapshot's parts stood at `expected` (the log's last event the write
+        read under its write lock) and hold what the answer needs. None otherwise."""
+        w = Waiting(place_of(t), t.issued_at.astimezone(UTC))
+        waiting = self._waiting_cache.advance(day, expected, mark, {t.id: w})
+        if waiting is None:
+            return None
+        parts = self._advance_parts(day, expected, mark, kinds)
+        return None if parts is None else self._issued(None, t, waiting, parts)
 
     def snapshot(self, recent: int = 10) -> Snapshot:
         """Waiting per field, each counter's ticket and stats, the recent calls."""

@@ -147,6 +147,9 @@ class Tx:
         self._records: list[Record] = []
         #: Tickets this transaction has written (updated or inserted): it holds their rows.
         self.written_tickets: set[int] = set()
+        #: The id of the one event a SQLite write inserted (empty otherwise): with the log's
+        #: last event read under the same write lock, the writer knows the log as committed.
+        self.event_ids: list[int] = []
 
     def flush(self) -> None:
         for r in self._records:
@@ -280,10 +283,12 @@ class Store:
             tx.conn.execute(_INSERT_EVENT_LOCKED, tx.events)
             tx.events.clear()
             return
-        # One execute for all. sqlite3 inserts a many-row execute row by row, in order;
-        # psycopg sends them one INSERT after another in one round trip (pipeline mode),
-        # executed in order: ids in call order on both.
-        tx.conn.execute(_INSERT_EVENT, tx.events)
+        if len(tx.events) == 1:
+            result = tx.conn.execute(_INSERT_EVENT, tx.events[0])
+            key = result.inserted_primary_key
+            tx.event_ids = [int(key[0])] if key else []
+        else:  # one statement for all: sqlite3 inserts a many-row execute in order
+            tx.conn.execute(_INSERT_EVENT, tx.events)
         tx.events.clear()
 
     @contextmanager

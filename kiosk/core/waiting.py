@@ -133,6 +133,34 @@ class WaitingCache:
             self._state = _State(day, mark, now, tickets, next(self._versions))
             return WaitingNow(tickets, self._state.version)
 
+    def advance(
+        self, day: date, expected: Mark, mark: Mark, changed: Mapping[int, Waiting | None]
+    ) -> WaitingNow | None:
+        """After a write of its own process whose events end the log at `mark`, bring the
+        cache up to it without reading: only when the cache stood at `expected`, the log's
+        last event the write read under its write lock (so no other write came between),
+        and `changed` is every ticket the write changed (None: not waiting any more).
+        None when that is not so (the next read then asks the log as usual)."""
+        with self._lock:
+            state = self._state
+            if (
+                state is None
+                or state.day != day
+                or state.mark is None
+                or state.mark != expected
+                or self._clock() - state.built_at >= REBUILD_SECONDS
+            ):
+                return None
+            tickets = dict(state.tickets)
+            for ticket_id, w in changed.items():
+                tickets.pop(ticket_id, None)
+                if w is not None:
+                    tickets[ticket_id] = w
+            before, since = state.tickets, state.version
+            state.tickets, state.mark = tickets, mark
+            state.version = next(self._versions)
+            return WaitingNow(tickets, state.version, since, tuple(changed), before)
+
 
 def waiting_of(row: Any, placed: Callable[[datetime], int]) -> Waiting:
     """A `Waiting` from a row with id, priority, sort_at, queue_field, target_counter and

@@ -57,7 +57,15 @@ class TwoProcesses(QueueActions):
     @rule(field=st.sampled_from(FIELDS), priority=st.booleans())
     def issue(self, field: str, priority: bool) -> None:
         with contextlib.suppress(FieldClosed):  # closed for today by `field_for_today`
-            super().issue(field, priority)
+            told = self.svc.issue(field, priority=priority)
+            # What the kiosk prints: worked out from the writer's own caches when nothing
+            # came between, and always what a fresh reader reads.
+            fresh = _fresh(self.svc).ticket_view(told.ticket.id)
+            assert (told.people_ahead, told.estimated_wait_minutes, told.counters_open) == (
+                fresh.people_ahead,
+                fresh.estimated_wait_minutes,
+                fresh.counters_open,
+            )
 
     @rule(counter=st.sampled_from(COUNTERS))
     def start(self, counter: int) -> None:
@@ -83,6 +91,7 @@ class TwoProcesses(QueueActions):
     @invariant()
     def the_long_lived_reader_reads_what_a_fresh_one_reads(self) -> None:
         assert self.reader.snapshot() == _fresh(self.reader).snapshot()
+        assert self.svc.snapshot() == _fresh(self.svc).snapshot()  # the writer's own caches
         recent = [t.id for t in self.svc.tickets()][-4:]
         assert _told(self.reader, recent) == _told(_fresh(self.reader), recent)
 
@@ -192,3 +201,19 @@ def test_a_long_lived_snapshot_follows_every_kind_of_event(
 
     missing = {k.value for k in EventKind} - seen_kinds - {EventKind.PIN_FAILED.value}
     assert missing == set()
+
+
+def test_a_kiosk_counts_the_ticket_another_kiosk_gave_in_between(
+    service: QueueService, clock: Any
+) -> None:
+    """Right after its own write, a process tells who is ahead from its caches only when
+    nothing came between: a ticket another process gave meanwhile is counted."""
+    other = QueueService(service.store, service.config, clock)
+    first = service.issue("hotich")
+    service.snapshot()  # this kiosk's caches are at its own ticket
+    between = other.issue("hotich")  # another kiosk, another process
+    mine = service.issue("hotich")
+    assert (first.people_ahead, between.people_ahead, mine.people_ahead) == (0, 1, 2)
+    again = service.issue("hotich")  # nothing between now: from its caches, and right
+    assert again.people_ahead == 3 == _fresh(service).ticket_view(again.ticket.id).people_ahead
+    assert service.snapshot() == _fresh(service).snapshot()
