@@ -26,6 +26,7 @@ COUNTERS = 6
 TICKETS_PER_COUNTER = 200
 LATENCY_CALLS = 500
 CALL_SPACING = 0.01  # seconds between two calls of the latency run
+THROUGHPUT_RUNS = 3
 
 
 def bench_config() -> Config:
@@ -143,15 +144,21 @@ def run() -> list[Result]:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             urls = {}
+            # Throughput is measured three times, each on a fresh database (the median is
+            # shown): one run of two seconds moves by a fifth with what else the two cores do.
+            purposes = [*(f"throughput{i}" for i in range(THROUGHPUT_RUNS)), "latency"]
             for name in ("PostgreSQL", "SQLite"):
-                for purpose in ("throughput", "latency"):
+                for purpose in purposes:
                     if name == "PostgreSQL":
                         cluster.execute(f"CREATE DATABASE bench_{purpose}")
                         urls[name, purpose] = cluster.url(f"bench_{purpose}")
                     else:
                         urls[name, purpose] = f"sqlite:///{Path(tmp) / purpose}.db"
             for name in ("PostgreSQL", "SQLite"):
-                rate = throughput(urls[name, "throughput"])
+                rates = sorted(
+                    throughput(urls[name, f"throughput{i}"]) for i in range(THROUGHPUT_RUNS)
+                )
+                rate = rates[len(rates) // 2]
                 goal = 500 if name == "PostgreSQL" else 800  # issue #17
                 results.append(
                     Result(
@@ -160,6 +167,7 @@ def run() -> list[Result]:
                         "calls/s",
                         f"≥ {goal} calls/s",
                         rate >= goal,
+                        f"median of {THROUGHPUT_RUNS} runs ({rates[0]:.0f}–{rates[-1]:.0f}) of "
                         f"{COUNTERS * TICKETS_PER_COUNTER} tickets, each call completes the last; "
                         "0 double calls, 0 lost tickets (checked)",
                     )

@@ -13,7 +13,7 @@ import secrets
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, Table, or_, select, union_all
 
 from kiosk.core.clock import Clock
 from kiosk.core.config import Config
@@ -38,6 +38,8 @@ from kiosk.core.store import Store, Tx
 log = logging.getLogger(__name__)
 #: The longest procedure key a ticket records (the tickets.procedure column).
 PROCEDURE_MAX = 120
+#: Prefix of the held ticket's columns read with its counter's row (`_counter_row`).
+_HELD = "held_"
 _STATE_VI = {
     TicketState.WAITING: "đang chờ",
     TicketState.CALLED: "đã được gọi",
@@ -61,7 +63,7 @@ class QueueService(QueueReader):
         super().__init__(store, config, clock)
         #: The business day whose earlier days' queues this process has closed (committed).
         self._expired_before: date | None = None
-        self._heads: dict[tuple[int, bool], tuple[date, Select[Any]]] = {}
+        self._heads: dict[tuple[int, bool | None], tuple[date, Select[Any]]] = {}
         self._counter_stmts: dict[int, Select[Any]] = {}
 
     def _join_today(self, t: TicketRow, day: date) -> None:
@@ -178,15 +180,40 @@ class QueueService(QueueReader):
         self._heads[key] = (day, stmt)
         return stmt
 
+    def _both_heads(self, tx: Tx, counter: int, day: date) -> dict[bool, TicketRow] | None:
+        """SQLite: the first waiting ticket of each class `counter` may call, by class, in one
+        statement (`choose` still decides between them). None on PostgreSQL, where each head
+        is read with its own SKIP LOCKED row lock, which a UNION cannot take."""
+        if self.store.dialect != "sqlite":
+            return None
+        key = (counter, None)
+        built = self._heads.get(key)
+        if built is None or built[0] != day:
+            both = union_all(
+                *(
+                    select(self._head_statement(counter, priority, day).subquery())
+                    for priority in (True, False)
+                )
+            )
+            built = self._heads[key] = (day, select(both.subquery()))
+        rows = tx.records(TicketRow, built[1], flush=False)
+        return {bool(r.priority): r for r in rows}
+
     def _counter_row(self, tx: Tx, number: int, now: datetime) -> CounterRow:
         self._check_counter(number)
         stmt = self._counter_stmts.get(number)
         if stmt is None:
+            # The ticket it holds comes with it (`_held_ticket` then reads nothing).
+            counters: Table = CounterRow.__table__
+            tickets: Table = TicketRow.__table__
             stmt = self.store.lock_rows(
-                select(CounterRow).where(CounterRow.site == self.site, CounterRow.number == number)
+                select(counters, *(c.label(_HELD + c.name) for c in tickets.columns))
+                .select_from(counters.outerjoin(tickets, tickets.c.id == counters.c.ticket_id))
+                .where(counters.c.site == self.site, counters.c.number == number),
+                of=counters,
             )
             self._counter_stmts[number] = stmt
-        row = tx.record(CounterRow, stmt)
+        row = tx.record_with(CounterRow, TicketRow, stmt, _HELD)
         if row is not None:
             return row
         # The counter's first write ever: create its row (another process may race us to it).
@@ -201,7 +228,7 @@ class QueueService(QueueReader):
             priority_streak=0,
             updated_at=now,
         )
-        created = tx.record(CounterRow, stmt)
+        created = tx.record_with(CounterRow, TicketRow, stmt, _HELD)
         assert created is not None  # inserted above, or by the process that raced us
         return created
 
@@ -328,7 +355,11 @@ class QueueService(QueueReader):
             c = self._counter_row(s, counter, now)
             self._finish_held_before_call(s, c, now, actor, dossiers=dossiers, guard=guard)
 
+            heads = self._both_heads(s, counter, day)
+
             def head(priority: bool) -> TicketRow | None:
+                if heads is not None:
+                    return heads.get(priority)
                 # The ticket just completed and the counter's row are not waiting tickets:
                 # their changes are written with the call's, in one UPDATE each.
                 stmt = self._head_statement(counter, priority, day)

@@ -147,6 +147,8 @@ class Tx:
         self._records: list[Record] = []
         #: Tickets this transaction has written (updated or inserted): it holds their rows.
         self.written_tickets: set[int] = set()
+        #: Rows read ahead with another (`record_with`), by table name and primary key.
+        self._ahead: dict[tuple[str, Any], Record] = {}
         #: The id of the one event a SQLite write inserted (empty otherwise): with the log's
         #: last event read under the same write lock, the writer knows the log as committed.
         self.event_ids: list[int] = []
@@ -185,10 +187,33 @@ class Tx:
         self._records.append(rec)
         return cast(R, rec)
 
-    def records(self, cls: type[R], stmt: Executable) -> list[R]:
-        """Every row of `stmt` (a select of `cls`'s table) as a `Record`."""
+    def record_with(
+        self, cls: type[R], other: type[Base], stmt: Executable, prefix: str
+    ) -> R | None:
+        """The first row of `stmt` as a `Record` of `cls`, reading ahead the row of `other`
+        it joins (its columns labelled `prefix` + name; all None when there is none), which
+        `get` then hands out without a statement: one statement instead of two."""
+        row = self.execute(stmt).first()
+        if row is None:
+            return None
+        values = row._mapping
         table: Table = cls.__table__
-        found = [Record(table, dict(row._mapping)) for row in self.execute(stmt)]
+        rec = Record(table, {c.name: values[c.name] for c in table.columns})
+        self._records.append(rec)
+        joined: Table = other.__table__
+        ahead = {c.name: values[prefix + c.name] for c in joined.columns}
+        key = tuple(ahead[c.name] for c in joined.primary_key.columns)
+        if all(k is not None for k in key):
+            found = Record(joined, ahead)
+            self._records.append(found)
+            self._ahead[(joined.name, key)] = found
+        return cast(R, rec)
+
+    def records(self, cls: type[R], stmt: Executable, *, flush: bool = True) -> list[R]:
+        """Every row of `stmt` (a select of `cls`'s table) as a `Record` (`flush`: as in
+        `execute`)."""
+        table: Table = cls.__table__
+        found = [Record(table, dict(row._mapping)) for row in self.execute(stmt, flush=flush)]
         self._records.extend(found)
         return cast(list[R], found)
 
@@ -199,6 +224,9 @@ class Tx:
     def get(self, cls: type[R], *key: Any) -> R | None:
         """The row of `cls` with primary key `key`, as a `Record`, or None."""
         table: Table = cls.__table__
+        ahead = self._ahead.get((table.name, tuple(key)))
+        if ahead is not None:
+            return cast(R, ahead)
         columns = table.primary_key.columns
         params = {f"key_{c.name}": k for c, k in zip(columns, key, strict=True)}
         row = self.execute(_select_by_key(table), params).first()
@@ -302,10 +330,11 @@ class Store:
         except PoolTimeout as exc:
             raise _pool_busy(self.url) from exc
 
-    def lock_rows(self, stmt: S, *, skip_locked: bool = False) -> S:
-        """Row locks on PostgreSQL; SQLite already holds the database write lock."""
+    def lock_rows(self, stmt: S, *, skip_locked: bool = False, of: Any = None) -> S:
+        """Row locks on PostgreSQL (of the table `of` only, in a join); SQLite already holds
+        the database write lock."""
         if self.dialect == "postgresql":
-            return stmt.with_for_update(skip_locked=skip_locked)
+            return stmt.with_for_update(skip_locked=skip_locked, of=of)
         return stmt
 
     def insert_ignore(self, tx: Tx, table: type[Base], **values: Any) -> None:
