@@ -12,8 +12,8 @@ CHOOSE_FIELD = Text(
     "Mời ông/bà chọn lĩnh vực để lấy số thứ tự",
     "Please choose a field to take a number",
 )
-SWITCH_LANGUAGE = Text("English", "Tiếng Việt")
-PRIORITY = Text("ƯU TIÊN", "PRIORITY")
+SWITCH_LANGUAGE = core.SWITCH_LANGUAGE
+PRIORITY = core.PRIORITY_BADGE
 PRIORITY_WHO = (
     Text("Người cao tuổi", "Elderly"),
     Text("Người khuyết tật", "Disabled"),
@@ -27,13 +27,13 @@ PRIORITY_ON_HINT = Text(
     "Now choose a field. Tap here again to cancel",
 )
 WAITING = Text("Đang chờ: {n}", "Waiting: {n}")
-NO_ONE_WAITING = Text("Không còn ai chờ", "No one is waiting")
+NO_ONE_WAITING = core.NO_ONE_WAITING
 PREVIOUS_PAGE = Text("◀  Trang trước", "◀  Previous")
 NEXT_PAGE = Text("Trang sau  ▶", "Next  ▶")
 PAGE = Text("Trang {n}/{total}", "Page {n} of {total}")
 CLOSED_TODAY = Text("Tạm ngừng tiếp nhận hôm nay", "Closed today")
 #: The Documents control of a field button (it opens the field's procedures).
-DOCUMENTS = Text("Giấy tờ cần mang", "Documents to bring")
+DOCUMENTS = core.BRING
 
 # ---------------------------------------------------------------- procedures (docs/catalogue.md)
 PROCEDURES_TITLE = Text("{field}: giấy tờ cần mang", "{field}: documents to bring")
@@ -81,13 +81,13 @@ UNAVAILABLE_HINT = Text(
 
 # ---------------------------------------------------------------- admin (installer and staff)
 ADMIN_TITLE = Text("Quản trị máy lấy số", "Kiosk administration")
-PIN_PROMPT = Text("Nhập mã PIN quản trị", "Enter the admin PIN")
+PIN_PROMPT = core.ADMIN_PIN_PROMPT
 PIN_NOT_SET = Text(
     "Chưa đặt mã PIN quản trị. Đặt bằng lệnh: kiosk config set-pin, rồi khởi động lại.",
     "No admin PIN is set. Set it with: kiosk config set-pin, then restart the kiosk.",
 )
 PIN_SHORT = Text("Mã PIN gồm 4–12 chữ số", "The PIN has 4–12 digits")
-PIN_CHECKING = Text("Đang kiểm tra…", "Checking…")
+PIN_CHECKING = core.CHECKING
 PIN_WRONG = Text("Sai mã PIN, còn {n} lần thử", "Wrong PIN, {n} tries left")
 PIN_CLEAR = Text("Xoá", "Clear")
 PIN_OK = Text("OK", "OK")

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 import platformdirs
 
 from kiosk.core.errors import ConfigError
+from kiosk.core.texts import COUNTER_N
 
 APP_NAME = "kiosk"
 CONFIG_ENV = "KIOSK_CONFIG"
@@ -243,11 +244,11 @@ class CounterConfig(StrictTable):
 
     @property
     def label_vi(self) -> str:
-        return self.name or f"Quầy {self.number}"
+        return self.name or COUNTER_N.vi.format(n=self.number)
 
     @property
     def label_en(self) -> str:
-        return self.name_en or f"Counter {self.number}"
+        return self.name_en or COUNTER_N.en.format(n=self.number)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -83,3 +83,29 @@ def wait_text(minutes: int | None, lang: Language | str) -> str:
     if minutes is None:
         return NO_COUNTER_OPEN.get(lang)
     return UNDER_A_MINUTE.get(lang) if minutes < 1 else ABOUT_MINUTES.get(lang, n=minutes)
+
+
+# ------------------------------------------------------------ words every screen shares
+# A word two screens (or a screen and a printout, a report, a page) say is written once, here;
+# tests/core/test_texts.py fails when one is written twice anywhere.
+SWITCH_LANGUAGE = Text("English", "Tiếng Việt")
+PRIORITY_BADGE = Text("ƯU TIÊN", "PRIORITY")
+PRIORITY = Text("Ưu tiên", "Priority")
+NO_ONE_WAITING = Text("Không còn ai chờ", "No one is waiting")
+BRING = Text("Giấy tờ cần mang", "Documents to bring")
+FEE = Text("Lệ phí", "Fee")
+PROCESSING = Text("Thời hạn giải quyết", "Processing time")
+ADMIN_PIN_PROMPT = Text("Nhập mã PIN quản trị", "Enter the admin PIN")
+CHECKING = Text("Đang kiểm tra…", "Checking…")
+OPEN = Text("Mở", "Open")
+CANCEL = Text("Hủy", "Cancel")
+PAUSE = Text("Tạm dừng", "Pause")
+PAUSED = Text("Tạm dừng", "Paused")
+WAITING = Text("Đang chờ", "Waiting")
+WAITING_HEADING = Text("ĐANG CHỜ", "Waiting")
+COUNTER = Text("Quầy", "Counter")
+COUNTER_N = Text("Quầy {n}", "Counter {n}")
+FIELD = Text("Lĩnh vực", "Field")
+DOSSIERS = Text("Hồ sơ", "Dossiers")
+DOSSIER_COUNT = Text("Số hồ sơ", "Dossiers")
+SERVED = Text("Đã phục vụ", "Served")

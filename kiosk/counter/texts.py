@@ -6,6 +6,7 @@ Vietnamese alone in its compact layout; the English is always there for an Engli
 
 from __future__ import annotations
 
+from kiosk.core import texts as words
 from kiosk.core.texts import Text
 from kiosk.counter.keys import Action
 
@@ -18,7 +19,7 @@ ACTIONS: dict[Action, tuple[Text, str]] = {
     Action.TRANSFER: (Text("Chuyển quầy / lĩnh vực", "Transfer"), "F5"),
     Action.CALL_CHOSEN: (Text("Gọi số đã chọn", "Call chosen"), "F6"),
     Action.RETURN_SKIPPED: (Text("Đưa lại hàng chờ", "Return to queue"), "F7"),
-    Action.PAUSE: (Text("Tạm dừng", "Pause"), "F8 · ."),
+    Action.PAUSE: (words.PAUSE, "F8 · ."),
 }
 RESUME = Text("Tiếp tục", "Resume")
 PAUSE_REASONS = (
@@ -35,15 +36,15 @@ DB_DOWN = Text(
 
 COUNTER = Text("QUẦY {n}", "Counter {n}")
 NOW_SERVING = Text("ĐANG PHỤC VỤ", "Now serving")
-DOSSIERS = Text("Số hồ sơ", "Dossiers")
+DOSSIERS = words.DOSSIER_COUNT
 DOSSIERS_HINT = Text("(gõ số trên bàn phím số)", "(type the number on the keypad)")
 PAUSE_REASON = Text("Lý do tạm dừng", "Reason")
-PAUSE_OK = Text("Tạm dừng", "Pause")
-CANCEL = Text("Hủy", "Cancel")
+PAUSE_OK = words.PAUSE
+CANCEL = words.CANCEL
 TRANSFER_TO = Text("Chuyển đến", "To")
 TRANSFER_FIELD = Text("Lĩnh vực {name}", "Field {name}")
 TRANSFER_OK = Text("Chuyển", "Transfer")
-WAITING = Text("ĐANG CHỜ", "Waiting")
+WAITING = words.WAITING_HEADING
 WAITING_LIST = Text("Danh sách đang chờ", "Waiting list")
 SKIPPED = Text("ĐÃ BỎ QUA", "Skipped")
 SKIPPED_LIST = Text("Danh sách bỏ qua", "Skipped list")

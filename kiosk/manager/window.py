@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.core import texts as words
 from kiosk.core.catalogue import ProcedureNames, names_for_reports
 from kiosk.core.config import Config
 from kiosk.core.errors import KioskError
@@ -61,10 +62,10 @@ log = logging.getLogger(__name__)
 #: reports (headings, key figures) have their home in kiosk/reports/texts.py.
 TEXTS: dict[str, Text] = {
     "title": Text("Quản lý – Báo cáo thời gian chờ", "Manager – Waiting time reports"),
-    "switch": Text("English", "Tiếng Việt"),
-    "pin_prompt": Text("Nhập mã PIN quản trị", "Enter the admin PIN"),
-    "pin_ok": Text("Mở", "Open"),
-    "pin_checking": Text("Đang kiểm tra…", "Checking…"),
+    "switch": words.SWITCH_LANGUAGE,
+    "pin_prompt": words.ADMIN_PIN_PROMPT,
+    "pin_ok": words.OPEN,
+    "pin_checking": words.CHECKING,
     "pin_wrong": Text("Sai mã PIN. Còn {n} lần thử.", "Wrong PIN. {n} tries left."),
     "pin_not_set": Text(
         "Chưa đặt mã PIN quản trị: ai cũng mở được cửa sổ này. Đặt bằng: kiosk config set-pin",
@@ -92,7 +93,7 @@ TEXTS: dict[str, Text] = {
     "export_jsonl": Text("Xuất JSONL", "Export JSONL"),
     "export_events": Text("Xuất nhật ký sự kiện", "Export event log"),
     "save_pdf": Text("Lưu báo cáo PDF", "Save PDF report"),
-    "cancel": Text("Hủy", "Cancel"),
+    "cancel": words.CANCEL,
     "cancelling": Text("Đang hủy…", "Cancelling…"),
     "exporting": Text("Đang xuất {name}…", "Exporting {name}…"),
     "exported": Text("Đã xuất {rows} dòng vào {path}", "Exported {rows} rows to {path}"),

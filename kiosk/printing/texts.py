@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kiosk.core import texts as words
 from kiosk.core.texts import Text
 
 USB_PRINTER = Text("Máy in USB {ids}", "USB printer {ids}")
@@ -29,11 +30,11 @@ PRINTED = Text("Đã in vé ({printer}).", "Ticket printed ({printer}).")
 #: The hint after an unknown printer profile: the names closest to what was written.
 PROFILE_HINT = Text(" Có phải: {names}?", " Did you mean: {names}?")
 #: Labels of the printed ticket (TicketTheme keeps the strings it prints).
-PRIORITY = Text("ƯU TIÊN", "PRIORITY")
+PRIORITY = words.PRIORITY_BADGE
 DATE_LABEL = Text("Ngày:", "Date:")
 TIME_LABEL = Text("Giờ:", "Time:")
 HOTLINE_LABEL = Text("Hỗ trợ", "Hotline")
 TEST_PAGE = Text("TRANG IN THỬ", "TEST PAGE")
 BRING = Text("Giấy tờ cần mang", "Documents")
-FEE = Text("Lệ phí", "Fee")
-PROCESSING = Text("Thời hạn giải quyết", "Processing time")
+FEE = words.FEE
+PROCESSING = words.PROCESSING

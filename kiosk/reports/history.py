@@ -50,6 +50,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import ColumnElement
 
+from kiosk.core import texts as words
 from kiosk.core.config import Config
 from kiosk.core.errors import KioskError
 from kiosk.core.model import HELD_STATES, EventKind, TicketState
@@ -205,7 +206,7 @@ EXPORT_COLUMNS = (
     ("code", *T.TICKET),
     ("field", *Text("Mã lĩnh vực", "Field code")),
     ("field_name", *T.FIELD),
-    ("priority", *Text("Ưu tiên", "Priority")),
+    ("priority", *words.PRIORITY),
     ("issued_at", *Text("Giờ lấy số", "Issued")),
     ("called_at", *Text("Giờ gọi lần đầu", "First called")),
     ("counter", *T.COUNTER),
@@ -213,7 +214,7 @@ EXPORT_COLUMNS = (
     ("completed_at", *Text("Hoàn thành", "Completed")),
     ("wait_seconds", *Text("Chờ (giây)", "Wait (s)")),
     ("service_seconds", *Text("Phục vụ (giây)", "Service (s)")),
-    ("dossiers", *Text("Số hồ sơ", "Dossiers")),
+    ("dossiers", *words.DOSSIER_COUNT),
     ("recalls", *Text("Số lần gọi lại", "Recalls")),
     ("transfers", *Text("Số lần chuyển", "Transfers")),
     ("final_field", *Text("Lĩnh vực cuối", "Final field")),

@@ -7,6 +7,7 @@ take the words they share with the reports from here.
 
 from __future__ import annotations
 
+from kiosk.core import texts as words
 from kiosk.core.texts import Text
 
 # ------------------------------------------------------------------ capacity plan
@@ -31,14 +32,14 @@ ONE_FEWER = Text("−1: bớt quầy {number}", "−1: without counter {number}"
 # ------------------------------------------------------------------ words of many tables
 DAY = Text("Ngày", "Day")
 HOUR = Text("Giờ", "Hour")
-FIELD = Text("Lĩnh vực", "Field")
-COUNTER = Text("Quầy", "Counter")
+FIELD = words.FIELD
+COUNTER = words.COUNTER
 TICKET = Text("Số phiếu", "Ticket")
 KIND = Text("Loại", "Kind")
 DATA = Text("Dữ liệu", "Data")
 CITIZENS = Text("Lượt công dân", "Citizens")
-DOSSIERS = Text("Hồ sơ", "Dossiers")
-SERVED = Text("Đã phục vụ", "Served")
+DOSSIERS = words.DOSSIERS
+SERVED = words.SERVED
 #: What became of one ticket (its outcome), and the column counting them.
 NO_SHOW = Text("Vắng mặt", "No-show")
 NO_SHOWS = Text("Vắng mặt", "No-shows")
@@ -119,7 +120,7 @@ WAITS = Text(
     "Wait: median {p50} min, 90% within {p90} min, longest {longest} min; {share} waited "
     "over {target} min. Service: median {service} min",
 )
-COUNTER_N = Text("Quầy {n}", "Counter {n}")
+COUNTER_N = words.COUNTER_N
 TOTAL = Text("Tổng cộng", "Total")
 
 # ------------------------------------------------------------------ exports and the CLI

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+from kiosk.core import texts as words
 from kiosk.core.errors import UNAVAILABLE
 from kiosk.core.texts import Text
 
 LANGUAGES = ("vi", "en")
 
 TEXTS: dict[str, Text] = {
-    "bring": Text("Giấy tờ cần mang", "Documents to bring"),
-    "fee": Text("Lệ phí", "Fee"),
-    "processing": Text("Thời hạn giải quyết", "Processing time"),
-    "other_lang": Text("English", "Tiếng Việt"),
+    "bring": words.BRING,
+    "fee": words.FEE,
+    "processing": words.PROCESSING,
+    "other_lang": words.SWITCH_LANGUAGE,
     "title_ticket": Text("Theo dõi số thứ tự", "Follow your number"),
     "your_number": Text("Số thứ tự của ông/bà", "Your number"),
-    "priority": Text("Ưu tiên", "Priority"),
-    "waiting": Text("Đang chờ", "Waiting"),
+    "priority": words.PRIORITY,
+    "waiting": words.WAITING,
     "waiting_hint": Text(
         "Ông/bà có thể ra ngoài chờ: trang này tự cập nhật và báo khi đến lượt.",
         "You may wait outside: this page updates itself and alerts you.",
@@ -62,12 +63,12 @@ TEXTS: dict[str, Text] = {
     ),
     "title_board": Text("Bảng gọi số", "Calling board"),
     "board_call": Text("MỜI SỐ {code} ĐẾN QUẦY {n}", "NUMBER {code} TO COUNTER {n}"),
-    "counter": Text("Quầy {n}", "Counter {n}"),
-    "paused": Text("Tạm dừng", "Paused"),
+    "counter": words.COUNTER_N,
+    "paused": words.PAUSED,
     "closed": Text("Đóng", "Closed"),
     "recent": Text("Số vừa gọi", "Recent calls"),
-    "queue": Text("Đang chờ", "Waiting"),
-    "nobody": Text("Không còn ai chờ", "No one is waiting"),
+    "queue": words.WAITING,
+    "nobody": words.NO_ONE_WAITING,
     "no_call": Text("Chưa gọi số nào", "No number called yet"),
     "title_manage": Text("Điều hành điểm phục vụ", "Service point dashboard"),
     "login": Text("Đăng nhập", "Sign in"),
@@ -79,17 +80,17 @@ TEXTS: dict[str, Text] = {
         "No password set: run kiosk config set-web-password",
     ),
     "citizens": Text("Lượt công dân hôm nay", "Citizens today"),
-    "dossiers": Text("Hồ sơ", "Dossiers"),
+    "dossiers": words.DOSSIERS,
     "wait_p50": Text("Thời gian chờ p50", "Wait p50"),
     "wait_p90": Text("p90", "p90"),
     "minutes": Text("{n} phút", "{n} min"),
-    "field": Text("Lĩnh vực", "Field"),
+    "field": words.FIELD,
     "longest": Text("Chờ lâu nhất", "Longest wait"),
-    "counters": Text("Quầy", "Counter"),
+    "counters": words.COUNTER,
     "state": Text("Trạng thái", "State"),
     "ticket": Text("Số", "Number"),
-    "served": Text("Đã phục vụ", "Served"),
-    "open": Text("Mở", "Open"),
+    "served": words.SERVED,
+    "open": words.OPEN,
     "alerts": Text("Cảnh báo", "Alerts"),
     "no_alerts": Text("Không có cảnh báo", "No alerts"),
     "since": Text("từ {t}", "since {t}"),
