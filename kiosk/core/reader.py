@@ -625,8 +625,7 @@ class QueueReader:
         kinds: set[str] | None = None
         if (
             old is not None
-            and old.day == day
-            and now - old.built_at < REBUILD_SECONDS
+            and old.fresh(day, now)
             and old.mark is not None
             and mark is not None
             and mark[0] >= old.mark[0]
@@ -648,16 +647,7 @@ class QueueReader:
                     ),
                 )
                 kinds = set(session.scalars(stmt, {"after": old.mark[0], "upto": mark[0]}))
-        if old is None or kinds is None:
-            parts = _Parts(day, mark, now)
-        else:
-            parts = replace(old, mark=mark, medians=dict(old.medians))
-            for kind in kinds:
-                for name in _CHANGES.get(kind, _EVERYTHING):
-                    if name == "medians":
-                        parts.medians = {}
-                    else:
-                        setattr(parts, name, None)
+        parts = _Parts(day, mark, now) if old is None or kinds is None else old.after(mark, kinds)
         self._parts_memo = parts  # a new object: another thread keeps the one it has
         return parts
 
@@ -667,22 +657,9 @@ class QueueReader:
         """`_parts` after a write of this process whose events (of `kinds`) end the log at
         `mark`, when the memo stood at `expected` (see WaitingCache.advance); else None."""
         old = self._parts_memo
-        if (
-            old is None
-            or old.day != day
-            or old.mark is None
-            or old.mark != expected
-            or monotonic() - old.built_at >= REBUILD_SECONDS
-        ):
+        if old is None or old.mark is None or old.mark != expected or not old.fresh(day):
             return None
-        parts = replace(old, mark=mark, medians=dict(old.medians))
-        for kind in kinds:
-            for name in _CHANGES.get(kind, _EVERYTHING):
-                if name == "medians":
-                    parts.medians = {}
-                else:
-                    setattr(parts, name, None)
-        self._parts_memo = parts
+        parts = self._parts_memo = old.after(mark, kinds)
         return parts
 
     def _told_after_own_write(
@@ -878,6 +855,22 @@ class _Parts:
     held: dict[int, TicketRow] | None = None
     #: (how many, the recent call events).
     calls: tuple[int, tuple[Any, ...]] | None = None
+
+    def fresh(self, day: date, now: float | None = None) -> bool:
+        """Read on `day` less than REBUILD_SECONDS ago (monotonic `now`)."""
+        now = monotonic() if now is None else now
+        return self.day == day and now - self.built_at < REBUILD_SECONDS
+
+    def after(self, mark: Mark, kinds: Collection[str]) -> _Parts:
+        """A copy at log mark `mark`, without the parts events of `kinds` may change."""
+        parts = replace(self, mark=mark, medians=dict(self.medians))
+        for kind in kinds:
+            for name in _CHANGES.get(kind, _EVERYTHING):
+                if name == "medians":
+                    parts.medians = {}
+                else:
+                    setattr(parts, name, None)
+        return parts
 
 
 #: Every part a snapshot reads (an event of an unknown kind changes them all).

@@ -116,18 +116,8 @@ class WaitingCache:
                     and mark_of(state.mark[0]) == state.mark
                 ):
                     ids = sorted(set(changed_since(state.mark[0], mark[0])))
-                    tickets = dict(state.tickets)
-                    for ticket_id in ids:
-                        tickets.pop(ticket_id, None)
-                    for w in read_some(ids) if ids else ():
-                        tickets[w.ticket_id] = w
-                    state.mark = mark
-                    if ids:  # a new dict: readers keep the one they were given
-                        before, since = state.tickets, state.version
-                        state.tickets = tickets
-                        state.version = next(self._versions)
-                        return WaitingNow(tickets, state.version, since, tuple(ids), before)
-                    return WaitingNow(state.tickets, state.version)
+                    found = {w.ticket_id: w for w in read_some(ids)} if ids else {}
+                    return self._move(state, mark, {i: found.get(i) for i in ids})
             # First read, a new day, time for a full read, or not the log we followed.
             tickets = {w.ticket_id: w for w in read_all()}
             self._state = _State(day, mark, now, tickets, next(self._versions))
@@ -151,15 +141,23 @@ class WaitingCache:
                 or self._clock() - state.built_at >= REBUILD_SECONDS
             ):
                 return None
-            tickets = dict(state.tickets)
-            for ticket_id, w in changed.items():
-                tickets.pop(ticket_id, None)
-                if w is not None:
-                    tickets[ticket_id] = w
-            before, since = state.tickets, state.version
-            state.tickets, state.mark = tickets, mark
-            state.version = next(self._versions)
-            return WaitingNow(tickets, state.version, since, tuple(changed), before)
+            return self._move(state, mark, changed)
+
+    def _move(self, state: _State, mark: Mark, changed: Mapping[int, Waiting | None]) -> WaitingNow:
+        """`state` brought to `mark`: the tickets of `changed` as given (None: not waiting).
+        A change makes a new dict and version (readers keep the one they were given)."""
+        state.mark = mark
+        if not changed:
+            return WaitingNow(state.tickets, state.version)
+        tickets = dict(state.tickets)
+        for ticket_id, w in changed.items():
+            tickets.pop(ticket_id, None)
+            if w is not None:
+                tickets[ticket_id] = w
+        before, since = state.tickets, state.version
+        state.tickets = tickets
+        state.version = next(self._versions)
+        return WaitingNow(tickets, state.version, since, tuple(changed), before)
 
 
 def waiting_of(row: Any, placed: Callable[[datetime], int]) -> Waiting:
