@@ -690,6 +690,7 @@ def _role_commands() -> list[Callable[[Any, argparse.ArgumentParser], None]]:
         "kiosk.app.command",
         "display.command",
         "kiosk.counter.command",
+        "kiosk.rate.command",
         "kiosk.reports.command",
         "kiosk.manager.command",
         "kiosk.web.command",

@@ -16,6 +16,7 @@ ROLES = (
     "kiosk.app.screenshots",
     "display.screenshots",
     "kiosk.counter.screenshots",
+    "kiosk.rate.screenshots",
     "kiosk.manager.screenshots",
     "kiosk.web.screenshots",
 )

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.app import jobs, texts
-from kiosk.app.controls import TouchButton, label, paint
+from kiosk.app.controls import TouchButton
 from kiosk.app.home import field_face
 from kiosk.app.layout import TYPE
 from kiosk.core.catalogue import Catalogue
@@ -31,6 +31,7 @@ from kiosk.core.model import FieldStatus, Snapshot, Ticket
 from kiosk.core.pin import ANY_PIN_DIGITS, valid_pin
 from kiosk.core.queue import QueueService
 from kiosk.core.texts import Language
+from kiosk.gui.controls import label, paint
 from kiosk.gui.operations import Operations
 from kiosk.gui.theme import COLOURS
 from kiosk.printing.job import PrintOutcome

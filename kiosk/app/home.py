@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.app import texts
-from kiosk.app.controls import CardButton, TouchButton, button_style, label, paint, set_px
+from kiosk.app.controls import CardButton, TouchButton
 from kiosk.app.layout import (
     BOX,
     MIN_TEXT_PX,
@@ -33,6 +33,7 @@ from kiosk.core.catalogue import Catalogue
 from kiosk.core.config import Config
 from kiosk.core.model import FieldStatus
 from kiosk.core.texts import Language, wait_text, weekday_date
+from kiosk.gui.controls import button_style, label, paint, set_px
 from kiosk.gui.theme import COLOURS, font
 
 CLOSED_BACKGROUND = "#0E1E36"

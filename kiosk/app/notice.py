@@ -7,10 +7,11 @@ from PySide6.QtGui import QHideEvent, QMouseEvent, QShowEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.app import texts
-from kiosk.app.controls import TouchButton, label
+from kiosk.app.controls import TouchButton
 from kiosk.app.layout import TYPE
 from kiosk.core.errors import KioskError
 from kiosk.core.texts import Language
+from kiosk.gui.controls import label
 from kiosk.gui.theme import COLOURS
 
 

@@ -14,12 +14,13 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.app import texts
-from kiosk.app.controls import CardButton, TouchButton, button_style, label, paint, set_px
+from kiosk.app.controls import CardButton, TouchButton
 from kiosk.app.home import GRID_SPACING, MARGINS, TITLE_SPACING, Pager, measure_text
 from kiosk.app.layout import BOX, MIN_TEXT_PX, TYPE
 from kiosk.core.catalogue import Procedure
 from kiosk.core.config import FieldConfig
 from kiosk.core.texts import Language
+from kiosk.gui.controls import button_style, label, paint, set_px
 from kiosk.gui.theme import COLOURS
 
 #: Type of a procedure button: its name (bold) and the name in the other language.

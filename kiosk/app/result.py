@@ -10,12 +10,13 @@ from PySide6.QtGui import QFontMetrics, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.app import texts
-from kiosk.app.controls import BigNumber, TicketPreview, TouchButton, label, paint
+from kiosk.app.controls import BigNumber, TicketPreview, TouchButton
 from kiosk.app.layout import TYPE
 from kiosk.core.catalogue import Procedure
 from kiosk.core.config import Config
 from kiosk.core.model import IssuedTicket
 from kiosk.core.texts import Language, wait_text
+from kiosk.gui.controls import label, paint
 from kiosk.gui.theme import COLOURS
 from kiosk.printing.job import PrintOutcome
 

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 import platformdirs
 
 from kiosk.core.errors import ConfigError
+from kiosk.core.ratings import DEFAULT_LABELS, DEFAULT_REASONS
 from kiosk.core.texts import COUNTER_N
 
 APP_NAME = "kiosk"
@@ -419,6 +420,51 @@ class KioskConfig(StrictTable):
     )
 
 
+def _four_labels(v: list[str]) -> list[str]:
+    labels = [x.strip() for x in v]
+    if len(labels) != 4 or not all(labels):
+        raise ValueError("write the four levels, best first, none empty")
+    return labels
+
+
+@dataclass(frozen=True, kw_only=True)
+class RatingsConfig(StrictTable):
+    """Citizen satisfaction ratings (kiosk.core.ratings)."""
+
+    window_minutes: int = option(
+        30, ge=1, le=1440, description="A service can be rated this long after it is completed."
+    )
+    labels: list[str] = option(
+        default_factory=lambda: [t.vi for t in DEFAULT_LABELS],
+        description="The four levels in Vietnamese, best first.",
+    )
+    labels_en: list[str] = option(
+        default_factory=lambda: [t.en for t in DEFAULT_LABELS],
+        description="The four levels in English, best first.",
+    )
+    reasons: list[str] = option(
+        default_factory=lambda: [t.vi for t in DEFAULT_REASONS],
+        description="Reasons offered after the two lowest levels (Vietnamese); 1 to 8.",
+    )
+    reasons_en: list[str] = option(
+        default_factory=lambda: [t.en for t in DEFAULT_REASONS],
+        description="The same reasons in English, in the same order.",
+    )
+
+    @check("labels", "labels_en")
+    def _levels(cls, v: list[str]) -> list[str]:
+        return _four_labels(v)
+
+    @check("reasons", "reasons_en")
+    def _reasons(cls, v: list[str]) -> list[str]:
+        reasons = [x.strip() for x in v]
+        if not 1 <= len(reasons) <= 8 or not all(reasons):
+            raise ValueError("write 1 to 8 reasons, none empty")
+        if len(set(reasons)) != len(reasons):
+            raise ValueError("a reason is written twice")
+        return reasons
+
+
 @dataclass(frozen=True, kw_only=True)
 class ReportsConfig(StrictTable):
     wait_target_minutes: float = option(15.0, gt=0, le=600, description="Waits over this count.")
@@ -517,6 +563,7 @@ class Config(StrictTable):
     sound: SoundConfig = option(default_factory=lambda: SoundConfig())
     kiosk: KioskConfig = option(default_factory=lambda: KioskConfig())
     reports: ReportsConfig = option(default_factory=lambda: ReportsConfig())
+    ratings: RatingsConfig = option(default_factory=lambda: RatingsConfig())
     web: WebConfig = option(default_factory=lambda: WebConfig())
 
     @property
@@ -801,6 +848,17 @@ def _semantic_problems(raw: dict[str, Any]) -> list[ConfigProblem]:
 
     counters = tables("counters")
     fields = tables("fields")
+    ratings = raw.get("ratings")
+    if isinstance(ratings, dict):
+        vi, en = ratings.get("reasons"), ratings.get("reasons_en")
+        if isinstance(vi, list) and isinstance(en, list) and len(vi) != len(en):
+            problems.append(
+                ConfigProblem(
+                    "ratings.reasons_en",
+                    str(len(en)),
+                    f"give each of the {len(vi)} reasons its English words, in the same order",
+                )
+            )
     if not counters:
         problems.append(ConfigProblem("counters", "", "no counters; add [[counters]] entries"))
     if not fields:

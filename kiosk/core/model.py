@@ -42,6 +42,8 @@ class EventKind(StrEnum):
     FIELD_CLOSED = "field_closed"
     #: A wrong admin PIN or manager password (kiosk.core.lockout; never the digits).
     PIN_FAILED = "pin_failed"
+    #: A citizen's rating of a completed service (kiosk.core.ratings).
+    RATED = "rated"
 
 
 #: Events that make the display announce a number.
@@ -80,6 +82,12 @@ class Ticket:
     page_token: str | None = None
     #: The catalogue procedure it was taken for (its code, else its name); None: a plain ticket.
     procedure: str | None = None
+    #: The citizen's rating (a kiosk.core.ratings.RatingLevel value), its reasons, where it
+    #: was given and when; None while not rated.
+    rating: str | None = None
+    rating_reasons: tuple[str, ...] = ()
+    rating_channel: str | None = None
+    rated_at: datetime | None = None
 
 
 @dataclass(frozen=True)

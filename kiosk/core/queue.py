@@ -30,6 +30,7 @@ from kiosk.core.errors import (
 )
 from kiosk.core.model import CounterState, EventKind, IssuedTicket, Ticket, TicketState
 from kiosk.core.order import choose, next_streak
+from kiosk.core.ratings import RatingChannel, RatingResult, check_rating
 from kiosk.core.reader import QueueReader, ticket_value
 from kiosk.core.rules import call_guard_remaining
 from kiosk.core.schema import CounterRow, EventRow, FieldDayRow, TicketRow
@@ -320,6 +321,58 @@ class QueueService(QueueReader):
             if told is not None:
                 return told
         return self.ticket_view(t.id)
+
+    def rate(
+        self,
+        ticket_id: int,
+        level: str,
+        *,
+        channel: str,
+        reasons: tuple[str, ...] = (),
+        counter: int | None = None,
+        actor: str | None = None,
+    ) -> RatingResult:
+        """A citizen's rating of the completed service of ticket `ticket_id` (the rules:
+        `kiosk.core.ratings.check_rating`; `counter`: the counter's rating screen). A ticket
+        rated already keeps its first rating and nothing is written (a double tap)."""
+        window = self.config.ratings.window_minutes
+        with self.store.write() as s:
+            now, _ = self._close_earlier_days(s)
+            stmt = self.store.lock_rows(select(TicketRow).where(TicketRow.id == ticket_id))
+            t = s.record(TicketRow, stmt)
+            if t is None:
+                raise UnknownTicket(f"Không có phiếu {ticket_id}", f"No ticket with id {ticket_id}")
+            if t.rating is not None:
+                return RatingResult(ticket_value(t), recorded=False)
+            lvl, chan, chosen = check_rating(
+                level=level,
+                reasons=tuple(reasons),
+                channel=channel,
+                counter=counter,
+                state_completed=t.state == TicketState.COMPLETED.value,
+                completed_at=t.completed_at,
+                served_at_counter=t.counter,
+                now=now,
+                window_minutes=window,
+                known_reasons=tuple(self.config.ratings.reasons),
+            )
+            t.rating = lvl.value
+            t.rating_reasons = list(chosen)
+            t.rating_channel = chan.value
+            t.rated_at = now
+            data = {"code": t.code, "level": lvl.value, "reasons": list(chosen)}
+            data["channel"] = chan.value
+            where = f"rate:{counter}" if chan is RatingChannel.COUNTER_SCREEN else "phone"
+            self._log(
+                s,
+                now,
+                EventKind.RATED,
+                actor=actor or where,
+                ticket=t,
+                counter=t.counter,
+                data=data,
+            )
+            return RatingResult(ticket_value(t), recorded=True)
 
     def record_print(
         self, ticket_id: int, *, ok: bool, message: str = "", actor: str = "kiosk"

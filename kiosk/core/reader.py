@@ -98,6 +98,10 @@ def ticket_value(row: TicketRow) -> Ticket:
         last_called_at=row.last_called_at,
         page_token=row.page_token,
         procedure=row.procedure,
+        rating=row.rating,
+        rating_reasons=tuple(row.rating_reasons or ()),
+        rating_channel=row.rating_channel,
+        rated_at=row.rated_at,
     )
 
 
@@ -895,4 +899,5 @@ _CHANGES: dict[str, tuple[str, ...]] = {
     EventKind.PRINTED.value: (),
     EventKind.PRINT_FAILED.value: (),
     EventKind.PIN_FAILED.value: (),
+    EventKind.RATED.value: (),
 }

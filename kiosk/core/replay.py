@@ -22,6 +22,9 @@ class ReplayedTicket:
     transfers: int
     dossiers: int
     procedure: str | None = None
+    rating: str | None = None
+    rating_reasons: tuple[str, ...] = ()
+    rated_at: datetime | None = None
 
 
 def replay(events: Iterable[Event]) -> dict[int, ReplayedTicket]:
@@ -76,6 +79,13 @@ def replay(events: Iterable[Event]) -> dict[int, ReplayedTicket]:
                 transfers=t.transfers + 1,
                 queue_field=e.data.get("to_field") or t.queue_field,
             )
+        elif e.kind is EventKind.RATED:
+            t = replace(
+                t,
+                rating=e.data.get("level"),
+                rating_reasons=tuple(e.data.get("reasons") or ()),
+                rated_at=e.at,
+            )
         elif e.kind is EventKind.EXPIRED:
             was_skipped = e.data.get("from") == TicketState.SKIPPED.value
             t = replace(
@@ -107,6 +117,9 @@ def mismatches(projection: Iterable[Ticket], replayed: dict[int, ReplayedTicket]
             t.transfers,
             t.dossiers,
             t.procedure,
+            t.rating,
+            t.rating_reasons,
+            t.rated_at,
         )
         theirs = (
             r.state,
@@ -118,6 +131,9 @@ def mismatches(projection: Iterable[Ticket], replayed: dict[int, ReplayedTicket]
             r.transfers,
             r.dossiers,
             r.procedure,
+            r.rating,
+            r.rating_reasons,
+            r.rated_at,
         )
         if ours != theirs:
             problems.append(f"{t.code}: tickets say {ours}, the log says {theirs}")

@@ -117,6 +117,11 @@ class TicketRow(Base):
         Column("page_token", String(32), nullable=True),
         #: The catalogue procedure it was taken for (migration 0006): its code, else its name.
         Column("procedure", String(120), nullable=True),
+        #: The citizen's rating of the service (migration 0008; kiosk.core.ratings).
+        Column("rating", String(20), nullable=True),
+        Column("rating_reasons", JSON, nullable=True),
+        Column("rating_channel", String(20), nullable=True),
+        Column("rated_at", UTCDateTime, nullable=True),
         UniqueConstraint("site", "business_day", "field", "number", name="uq_ticket_number"),
         Index("ix_tickets_queue", "site", "business_day", "state", "queue_field"),
         Index("ix_tickets_open", "site", "state", "business_day"),
@@ -147,6 +152,10 @@ class TicketRow(Base):
     dossiers: Col[int] = Col()
     page_token: Col[str | None] = Col()
     procedure: Col[str | None] = Col()
+    rating: Col[str | None] = Col()
+    rating_reasons: Col[list[str] | None] = Col()
+    rating_channel: Col[str | None] = Col()
+    rated_at: Col[datetime | None] = Col()
 
 
 class EventRow(Base):

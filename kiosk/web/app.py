@@ -11,7 +11,7 @@ import json
 import logging
 import re
 from collections.abc import AsyncIterator, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from importlib import resources
 from typing import Any
@@ -19,6 +19,7 @@ from urllib.parse import parse_qs
 
 import anyio
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.responses import StreamingResponse as _StreamingResponse
@@ -31,7 +32,9 @@ from kiosk.core.config import Config
 from kiosk.core.errors import UNAVAILABLE, KioskError
 from kiosk.core.feed import ChangeFeed, open_feed
 from kiosk.core.lockout import Lockout, lock_message
-from kiosk.core.model import Snapshot, TicketView
+from kiosk.core.model import Snapshot, TicketState, TicketView
+from kiosk.core.queue import QueueService
+from kiosk.core.ratings import LOW_LEVELS
 from kiosk.core.reader import QueueReader
 from kiosk.core.shapes import iso_time, snapshot_json
 from kiosk.web import pages
@@ -116,6 +119,15 @@ class WebApp:
 
     # ------------------------------------------------------------------ plumbing
 
+    def _rating_open(self, view: TicketView) -> bool:
+        """Whether the ticket's page offers the faces: completed, not rated, in the window
+        (the rules themselves are QueueService.rate's; this only decides what to show)."""
+        t = view.ticket
+        if t.state is not TicketState.COMPLETED or t.rating is not None or t.completed_at is None:
+            return False
+        window = timedelta(minutes=self.config.ratings.window_minutes)
+        return self.service.clock.now() - t.completed_at <= window
+
     def _procedure(self, view: TicketView) -> Procedure | None:
         t = view.ticket
         if self.catalogue is None or not t.procedure:
@@ -127,6 +139,7 @@ class WebApp:
             Route("/", self.home),
             Route("/t/{token}", self.ticket_page),
             Route("/t/{token}/events", self.ticket_events),
+            Route("/t/{token}/rate", self.rate, methods=["POST"]),
             Route("/board", self.board_page),
             Route("/board/events", self.board_events),
             Route("/manage", self.manage_page),
@@ -252,6 +265,7 @@ class WebApp:
             lang,
             available=self.hub.state.available,
             procedure=self._procedure(view),
+            rating_open=self._rating_open(view),
         )
         return self._page(
             fragment.html,
@@ -278,6 +292,46 @@ class WebApp:
             return JSONResponse({"error": "unknown_ticket"}, 404, headers=NO_STORE)
         return await self._ticket_stream(request, token, lang, first)
 
+    async def rate(self, request: Request) -> Response:
+        """The four faces' form: a level (after a low one, the reasons first), recorded by
+        QueueService.rate on channel "phone"; then back to the ticket's page."""
+        lang = self._lang(request)
+        token = request.path_params["token"]
+        title = TEXTS["title_ticket"].get(lang)
+        form = parse_qs((await _small_body(request)).decode("utf-8", "replace"))
+        level = (form.get("level") or [""])[0]
+        reasons = tuple(form.get("reason") or ())
+        try:
+            view = await self._view(token)
+        except KioskError:
+            return self._page(
+                pages.unavailable_body(lang), lang=lang, title=title, status=503, kind="ticket"
+            )
+        if view is None or not isinstance(self.service, QueueService):
+            return self._page(
+                pages.unknown_ticket_body(lang), lang=lang, title=title, status=404, kind="ticket"
+            )
+        low = {lv.value for lv in LOW_LEVELS}
+        if level in low and form.get("final") != ["1"] and view.ticket.rating is None:
+            body = pages.reasons_body(self.config, token, level, lang)
+            return self._page(body, lang=lang, title=title, kind="ticket", path=f"/t/{token}")
+        try:
+            await run_in_threadpool(
+                self.service.rate, view.ticket.id, level, channel="phone", reasons=reasons
+            )
+        except KioskError as exc:  # the rules refused it: say why above the ticket
+            ticket = pages.ticket_fragment(self.config, view, lang, available=True)
+            return self._page(
+                pages.refusal(exc.message(lang)) + ticket.html,
+                lang=lang,
+                title=title,
+                status=409,
+                kind="ticket",
+                path=f"/t/{token}",
+            )
+        await self.hub.refresh()  # the page it goes back to shows the thanks at once
+        return RedirectResponse(f"/t/{token}?lang={lang}", status_code=303)
+
     async def _ticket_stream(
         self, request: Request, token: str, lang: str, first: TicketView | None
     ) -> Response:
@@ -294,6 +348,7 @@ class WebApp:
                 lang,
                 available=state.available,
                 procedure=self._procedure(view),
+                rating_open=self._rating_open(view),
             )
 
         return await self._stream(

@@ -13,6 +13,15 @@ from kiosk.core.alerts import Alert
 from kiosk.core.catalogue import Procedure
 from kiosk.core.config import Config
 from kiosk.core.model import CounterState, Snapshot, TicketState, TicketView
+from kiosk.core.ratings import (
+    FACE_COLOURS,
+    FACE_CURVES,
+    PROMPT,
+    SEND,
+    THANKS,
+    WHY,
+    RatingLevel,
+)
 from kiosk.core.texts import ESTIMATED_WAIT, PEOPLE_AHEAD, wait_text
 from kiosk.web.texts import TEXTS
 
@@ -95,9 +104,11 @@ def ticket_fragment(
     *,
     available: bool,
     procedure: Procedure | None = None,
+    rating_open: bool = False,
 ) -> Fragment:
     """The ticket page's content for the ticket's state, in `lang`; with `procedure` (the
-    catalogue's entry for the ticket's procedure), its checklist while the ticket is live."""
+    catalogue's entry for the ticket's procedure), its checklist while the ticket is live;
+    with `rating_open` (completed, not rated, within the window), the four faces."""
     t = view.ticket
     f = config.field(t.field)
     field_name = (f.name if lang == "vi" else f.name_en) if f else t.field
@@ -146,11 +157,70 @@ def ticket_fragment(
         body = _message(lang, "completed", "completed_hint")
     live = state in ("waiting", "called", "serving")
     checklist = _checklist(lang, t.procedure, procedure) if live and t.procedure else ""
+    rating = _rating(config, view, lang, rating_open) if state == "completed" else ""
     html = (
         f'{_down(lang, available)}<section class="ticket st-{state}" data-state="{state}">'
-        f"{head}{body}</section>{checklist}"
+        f"{head}{body}</section>{checklist}{rating}"
     )
     return Fragment(html, alert)
+
+
+def _level_label(config: Config, level: str, lang: str) -> str:
+    i = [v.value for v in RatingLevel].index(level)
+    return (config.ratings.labels if lang == "vi" else config.ratings.labels_en)[i]
+
+
+def _rating(config: Config, view: TicketView, lang: str, rating_open: bool) -> str:
+    """After the service: the four faces (a form: works without JavaScript), or the thanks
+    once rated; nothing when the time to rate has passed."""
+    t = view.ticket
+    if t.rating is not None:
+        return (
+            f'<section class="rating done"><p class="status">{_e(THANKS.get(lang))}</p>'
+            f'<p class="hint">{_e(_level_label(config, t.rating, lang))}</p></section>'
+        )
+    if not rating_open or not t.page_token:
+        return ""
+    faces = "".join(
+        f'<button class="face f{i}" name="level" value="{level.value}">{_face_svg(i)}'
+        f"{_e(_level_label(config, level.value, lang))}</button>"
+        for i, level in enumerate(RatingLevel)
+    )
+    return (
+        f'<section class="rating"><h2>{_e(PROMPT.get(lang))}</h2>'
+        f'<form method="post" action="/t/{_e(t.page_token)}/rate?lang={lang}" class="faces">'
+        f"{faces}</form></section>"
+    )
+
+
+def _face_svg(i: int) -> str:
+    """Face `i` as inline SVG, drawn as the counter's screen draws it (no image to load)."""
+    mouth, dip = 66, 66 + FACE_CURVES[i] * 22
+    ink = 'fill="#1B1B1B"'
+    return (
+        '<svg class="dot" viewBox="0 0 100 100" aria-hidden="true">'
+        f'<circle cx="50" cy="50" r="46" fill="{FACE_COLOURS[i]}" stroke="#fff" stroke-width="4"/>'
+        f'<circle cx="35" cy="38" r="7" {ink}/><circle cx="65" cy="38" r="7" {ink}/>'
+        f'<path d="M28 {mouth} Q50 {dip:g} 72 {mouth}" stroke="#1B1B1B" stroke-width="6" '
+        'fill="none" stroke-linecap="round"/></svg>'
+    )
+
+
+def reasons_body(config: Config, token: str, level: str, lang: str) -> str:
+    """After a low level: the reasons to tick (optional), then Send (records the rating)."""
+    reasons = config.ratings.reasons if lang == "vi" else config.ratings.reasons_en
+    boxes = "".join(
+        f'<label class="reason"><input type="checkbox" name="reason" value="{_e(vi)}"> '
+        f"{_e(shown)}</label>"
+        for vi, shown in zip(config.ratings.reasons, reasons, strict=True)
+    )
+    return (
+        f'<section class="rating"><h2>{_e(WHY.get(lang))}</h2>'
+        f'<form method="post" action="/t/{_e(token)}/rate?lang={lang}" class="reasons">'
+        f'<input type="hidden" name="level" value="{_e(level)}">'
+        f'<input type="hidden" name="final" value="1">{boxes}'
+        f'<button class="send">{_e(SEND.get(lang))}</button></form></section>'
+    )
 
 
 def _checklist(lang: str, key: str, procedure: Procedure | None) -> str:
@@ -178,6 +248,11 @@ def _message(lang: str, title: str, hint: str, **values: Any) -> str:
         f'<p class="status">{_e(_t(lang, title, **values))}</p>'
         f'<p class="hint">{_e(_t(lang, hint, **values))}</p>'
     )
+
+
+def refusal(message: str) -> str:
+    """A refusal of the rules, in one line above the page's content."""
+    return f'<p class="down" role="alert">{_e(message)}</p>'
 
 
 def notice_body(lang: str, key: str) -> str:

@@ -103,7 +103,17 @@ def save_screenshots(out_dir: Path) -> list[Path]:
         service.start_service(6)
         ticket("web-ticket-serving.png", called.page_token)
         service.complete(6)
-        ticket("web-ticket-completed.png", called.page_token)
+        # Completed: the four faces to rate the service (issue #18), then the thanks.
+        written.append(
+            _shot(
+                phone,
+                f"{url}/t/{called.page_token}",
+                out_dir / "web-ticket-completed.png",
+                full_page=True,
+            )
+        )
+        service.rate(called.id, "satisfied", channel="phone")
+        ticket("web-ticket-rated.png", called.page_token)
         skipped = service.issue("ketqua").ticket
         service.call_next(6)
         service.skip(6)

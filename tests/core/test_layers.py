@@ -40,7 +40,14 @@ def test_reports_import_no_widgets_and_no_screen(tmp_path) -> None:
         import kiosk.reports.export, kiosk.reports.history, kiosk.reports.report
         import kiosk.reports.simulate, kiosk.reports.arrivals, kiosk.reports.queue_model
         import kiosk.reports.bulk_writer, kiosk.reports.painting, kiosk.reports.report_pdf
-        screens = ("kiosk.manager", "kiosk.app", "kiosk.counter", "display", "kiosk.gui")
+        screens = (
+            "kiosk.manager",
+            "kiosk.app",
+            "kiosk.counter",
+            "kiosk.rate",
+            "display",
+            "kiosk.gui",
+        )
         assert not [m for m in sys.modules if m.startswith(screens)], sorted(sys.modules)
         """
     )
@@ -60,6 +67,7 @@ LAYERS = {
     "kiosk.web": 2,
     "kiosk.app": 3,
     "kiosk.counter": 3,
+    "kiosk.rate": 3,
     "kiosk.manager": 3,
     "display": 3,
 }

@@ -29,6 +29,7 @@ VIETNAMESE = re.compile(
 SCREENS = (
     "kiosk/app",
     "kiosk/counter",
+    "kiosk/rate",
     "kiosk/gui",
     "kiosk/manager",
     "kiosk/web",
@@ -47,6 +48,8 @@ REGISTRIES = (
     "kiosk.app.texts",
     "kiosk.web.texts",
     "kiosk.counter.texts",
+    "kiosk.rate.texts",
+    "kiosk.core.ratings",
     "kiosk.gui.waiting",
     "kiosk.manager.window",
     "display.texts",

@@ -183,6 +183,8 @@ def test_a_long_lived_snapshot_follows_every_kind_of_event(
     step(lambda: service.recall(1))
     step(lambda: service.start_service(1))
     step(lambda: service.complete(1, dossiers=2))
+    done = next(t for t in service.tickets() if t.state.value == "completed")
+    step(lambda: service.rate(done.id, "satisfied", channel="phone"))
     step(lambda: service.issue("chungthuc"))
     step(lambda: service.call_next(2))
     step(lambda: service.skip(2))

@@ -220,6 +220,31 @@ def test_from_the_printed_qr_to_the_call_on_the_phone(
     page.close()
 
 
+def test_the_citizen_rates_the_service_on_the_phone(
+    point: Any, browser: Any, tmp_path: Path
+) -> None:
+    """Issue #18's phone channel: the live page offers the faces when the counter completes the
+    ticket; a tap records the rating through the real server and shows the thanks."""
+    p = point()
+    url, code = p.print_ticket()
+    page = live_phone(browser, url)
+    assert page.locator(".faces").count() == 0  # not before the service
+    p.cli("call", "1")
+    p.cli("complete", "1")
+    page.wait_for_selector(".faces", timeout=3000)
+    assert "Mời ông/bà đánh giá mức độ hài lòng" in page.inner_text("main")
+    box = page.locator(".face.f0").bounding_box()
+    assert box is not None and box["height"] >= 95  # 25 mm at a phone's 96 CSS px an inch
+    page.screenshot(path=tmp_path / "faces.png")
+    page.tap(".face.f1")
+    page.wait_for_selector("text=Cảm ơn ông/bà đã đánh giá!", timeout=3000)
+    ratings = [e for e in p.service.events_after(0) if e.kind.value == "rated"]
+    assert [(e.data["level"], e.data["channel"], e.data["code"]) for e in ratings] == [
+        ("satisfied", "phone", code)
+    ]
+    page.close()
+
+
 @only_backend("sqlite")
 def test_wrong_address_and_expired_ticket_say_what_to_do(point: Any, browser: Any) -> None:
     p = point()

@@ -1,0 +1,59 @@
+"""`kiosk rate N`: the citizen's rating screen at counter N (a small touchscreen)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from kiosk.gui.options import add_window_options, parse_geometry
+
+
+def cmd_rate(ctx: Any, a: argparse.Namespace) -> int:
+    geometry = parse_geometry(a.geometry) if a.geometry else None
+    from kiosk.counter.state import check_counter
+    from kiosk.gui.waiting import open_or_unreachable
+
+    check_counter(ctx.config, a.number)  # a wrong number is a one-line error, not a window
+    first = open_or_unreachable(lambda: ctx.service)  # an unreachable server is waited for
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from kiosk.gui.runtime import place, run
+    from kiosk.gui.waiting import start_screen
+    from kiosk.rate.window import RateScreen
+
+    fullscreen = not a.windowed and geometry is None
+
+    def build(app: QApplication) -> QWidget:
+        def rate_window(service: Any) -> QWidget:
+            screen = app.screens()[min(a.screen or 0, len(app.screens()) - 1)]
+            window = RateScreen(service, a.number, logical_dpi=screen.logicalDotsPerInch())
+            place(window, a.screen or 0, fullscreen, geometry)
+            QTimer.singleShot(0, window.start)
+
+            def stop() -> None:
+                window.stop()
+                window.ops.shutdown()
+
+            app.aboutToQuit.connect(stop)
+            return window
+
+        return start_screen(
+            lambda w: place(w, a.screen or 0, fullscreen, geometry),
+            first,
+            lambda: ctx.service,
+            rate_window,
+            title=f"kiosk-rate-{a.number}",
+        )
+
+    return run(build, name=f"kiosk-rate-{a.number}")
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add `kiosk rate N` to the CLI."""
+    help_text = "the citizens' rating screen at counter N (faces after each completed service)"
+    p = sub.add_parser("rate", parents=[common], help=help_text, description=help_text)
+    p.add_argument("number", type=int, metavar="N", help="counter number")
+    add_window_options(p)
+    p.set_defaults(handler=cmd_rate)
