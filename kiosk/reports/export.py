@@ -34,6 +34,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from kiosk.core.config import Config
 from kiosk.core.files import OutputError, StagedFile, check_target
+from kiosk.core.ratings import RatingLevel
 from kiosk.core.store import Store
 from kiosk.core.texts import Text
 from kiosk.core.wording import count_en
@@ -52,6 +53,7 @@ from kiosk.reports.history import (
     Outcome,
     Progress,
     TicketLine,
+    join_reasons,
     outcome_of,
 )
 from kiosk.reports.report import (
@@ -395,7 +397,7 @@ class _XlsxBook:
                 Path(name).unlink(missing_ok=True)
 
 
-_TICKET_WIDTHS = (11, 9, 12, 30, 8, 19, 19, 7, 19, 19, 10, 10, 9, 9, 9, 12, 13, 16, 40)
+_TICKET_WIDTHS = (11, 9, 12, 30, 8, 19, 19, 7, 19, 19, 10, 10, 9, 9, 9, 12, 13, 16, 40, 16, 30)
 _EVENT_WIDTHS = (10, 19, 11, 13, 9, 7, 12, 14, 10, 50)
 
 
@@ -413,6 +415,9 @@ class _TicketCells:
         self.today = today.isoformat()
         #: Procedure names by key (what a ticket records); others are shown as recorded.
         self.procedures = dict(procedures or {})
+        #: A rating's level in the file's language (the config's words).
+        words = config.ratings.labels if lang == "vi" else config.ratings.labels_en
+        self.levels = {lv.value: _xml_text(w) for lv, w in zip(RatingLevel, words, strict=True)}
         self.text: dict[str, str] = {}
         self.names = {f.code: f.name if lang == "vi" else f.name_en for f in config.fields}
         labels = OUTCOME_VI if lang == "vi" else OUTCOME_EN
@@ -481,6 +486,12 @@ class _TicketCells:
                     f'<c r="R{k}" t="inlineStr">{s(proc)}</c>'
                     f'<c r="S{k}" t="inlineStr">{s(self.procedures.get(proc, proc))}</c>'
                 )
+            level = r.rating
+            if level is not None:
+                add(f'<c r="T{k}" t="inlineStr">{self.levels.get(level) or s(level)}</c>')
+                why = join_reasons(r.rating_reasons)
+                if why:
+                    add(f'<c r="U{k}" t="inlineStr">{s(why)}</c>')
             add("</row>")
         return "".join(out)
 

@@ -24,6 +24,7 @@ Definitions (docs/manager.md):
 from __future__ import annotations
 
 import difflib
+import json
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -193,6 +194,10 @@ class TicketLine(NamedTuple):
     x_completed: float | None
     #: The catalogue procedure it was taken for (its code, else its name), or None.
     procedure: str | None
+    #: The citizen's rating (a kiosk.core.ratings.RatingLevel value) and its reasons joined
+    #: by "; " (None: not rated; reports read the rating only).
+    rating: str | None
+    rating_reasons: str | None
 
 
 #: A plain database row as a TicketLine, at C speed (no per-row Python call, no length check:
@@ -221,7 +226,13 @@ EXPORT_COLUMNS = (
     ("final_state", *Text("Kết quả", "Final state")),
     ("procedure", *Text("Thủ tục đã chọn", "Procedure chosen")),
     ("procedure_name", *Text("Tên thủ tục", "Procedure name")),
+    ("rating", *Text("Đánh giá", "Rating")),
+    ("rating_reasons", *Text("Lý do đánh giá", "Rating reasons")),
 )
+#: Position of the rating's reasons in an export row (a list the database hands out).
+_EXPORT_REASONS = len(EXPORT_COLUMNS) - 1
+#: How a rating's reasons are written in one cell.
+REASONS_SEPARATOR = "; "
 #: Positions of the four times in an export row.
 _EXPORT_TIMES = (5, 6, 8, 9)
 
@@ -435,6 +446,22 @@ def _csv_quote_sql(value: Any, delimiter: str) -> Any:
     return case((needs, quoted), else_=value)
 
 
+def join_reasons(reasons: Any) -> str | None:
+    """A rating's reasons in one cell ("Chờ lâu; Khác"); None when not rated or none given.
+    (PostgreSQL hands out the list; SQLite's JSON text is decoded by the column type.)"""
+    if not reasons:
+        return None
+    items = json.loads(reasons) if isinstance(reasons, str) else reasons
+    return REASONS_SEPARATOR.join(items) or None
+
+
+def _joined_reasons() -> Any:
+    """SQL twin of `join_reasons` on SQLite (JSON1): the reasons joined, NULL when none."""
+    each = func.json_each(TicketRow.rating_reasons).table_valued("value")
+    joined = select(func.group_concat(each.c.value, REASONS_SEPARATOR)).scalar_subquery()
+    return case((func.json_array_length(TicketRow.rating_reasons) > 0, joined), else_=null())
+
+
 def _outcome_expr(today: date) -> ColumnElement[Any]:
     """SQL twin of `outcome_of` (a test checks they agree)."""
     return case(
@@ -590,6 +617,8 @@ class History:
                 t.transfers,
                 *(self._excel_columns(flt) if excel else [null()] * 5),
                 t.procedure,
+                t.rating,
+                maybe(t.rating_reasons),
             )
             .where(*self._ticket_where(flt, counter))
             .order_by(*_TICKET_ORDER)
@@ -687,9 +716,12 @@ class History:
             case(dict(procedures), value=t.procedure, else_=t.procedure)
             if procedures
             else t.procedure,
+            t.rating,
+            _joined_reasons() if offset is not None else t.rating_reasons,
         ]
-        if quote is not None:  # the two free texts, quoted by SQLite as the csv module would
-            columns[-2:] = [_csv_quote_sql(c, quote) for c in columns[-2:]]
+        if quote is not None:  # the free texts, quoted by SQLite as the csv module would
+            for i in (-4, -3, -1):
+                columns[i] = _csv_quote_sql(columns[i], quote)
         return columns, self._ticket_where(flt, counter)
 
     def export_rows(
@@ -715,6 +747,7 @@ class History:
                 values = list(r)
                 for i in _EXPORT_TIMES:
                     values[i] = iso(values[i])
+                values[_EXPORT_REASONS] = join_reasons(values[_EXPORT_REASONS])
                 out.append(tuple(values))
             yield out
 

@@ -50,7 +50,9 @@ def script_two_days(service: QueueService, clock: ManualClock) -> None:
     clock.set(local(2026, 11, 23, 8, 15, 0))
     service.skip(2)  # A002: no-show
     clock.set(local(2026, 11, 23, 8, 16, 0))
-    service.complete(1, dossiers=2)
+    a001 = service.complete(1, dossiers=2)
+    clock.set(local(2026, 11, 23, 8, 16, 30))
+    service.rate(a001.id, "dissatisfied", channel="phone", reasons=("Chờ lâu", "Khác"))
     clock.set(local(2026, 11, 23, 8, 17, 0))
     assert service.call_next(1).code == "A003"
     clock.set(local(2026, 11, 23, 8, 18, 0))

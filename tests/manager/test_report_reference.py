@@ -386,6 +386,8 @@ def _random_rows(
                 x_serving=None,
                 x_completed=None,
                 procedure=rng.choice([None, None, None, "1.0001", "Chung"]),
+                rating=None,
+                rating_reasons=None,
             )
         )
         moment += timedelta(seconds=rng.randint(1, 1500))
@@ -427,7 +429,7 @@ def test_days_out_of_order_are_refused() -> None:
     flt = HistoryFilter(date(2026, 11, 23), date(2026, 11, 24))
     row = TicketLine(
         "2026-11-24", "", "hotich", "", 0, "completed", 1, 1_795_000_000, None, None, None,
-        60, 120, 1, None, 0, None, None, None, None, None, None,
+        60, 120, 1, None, 0, None, None, None, None, None, None, None, None,
     )  # fmt: skip
     earlier = row._replace(day="2026-11-23")
     builder = ReportBuilder(config, flt, today=date(2026, 11, 25))
