@@ -514,6 +514,22 @@ def _write_summary(book: _XlsxBook, report: Report, config: Config) -> None:
         book.f_sub,
     )
     total = report.total
+    sat = report.satisfaction
+    # A rating records the reasons' Vietnamese words; an English file shows the config's.
+    words = config.ratings.reasons if lang == "vi" else config.ratings.reasons_en
+    shown = dict(zip(config.ratings.reasons, words, strict=True))
+    rated: list[tuple[str, Any, Any]] = []
+    if sat is not None and sat.rated:
+        rated = [
+            (T.RATINGS.get(lang), sat.rated, None),
+            (T.RATED_SHARE.get(lang), sat.rated_share, book.f_pct),
+            (T.SATISFIED_SHARE.get(lang), sat.satisfied_share, book.f_pct),
+            *((label, n, None) for label, n in sat.counts(lang)),
+            *(
+                (T.REASON.get(lang, reason=shown.get(r, r)), n, None)
+                for r, n in sat.reasons.items()
+            ),
+        ]
     figures: list[tuple[str, Any, Any]] = [
         (T.CITIZENS.get(book.lang), total.tickets, None),
         (T.DOSSIERS.get(book.lang), total.dossiers, None),
@@ -551,6 +567,7 @@ def _write_summary(book: _XlsxBook, report: Report, config: Config) -> None:
             total.over_target_share,
             book.f_pct,
         ),
+        *rated,
     ]
     row = 4
     for label, value, fmt in figures:

@@ -618,7 +618,7 @@ class History:
                 *(self._excel_columns(flt) if excel else [null()] * 5),
                 t.procedure,
                 t.rating,
-                maybe(t.rating_reasons),
+                t.rating_reasons,  # reports count the reasons too
             )
             .where(*self._ticket_where(flt, counter))
             .order_by(*_TICKET_ORDER)

@@ -21,6 +21,7 @@ the hour (local) they were issued; a counter's tickets are those it served or la
 
 from __future__ import annotations
 
+import json
 import threading
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -33,6 +34,7 @@ from typing import Any
 
 from kiosk.core.config import Config
 from kiosk.core.model import TicketState
+from kiosk.core.ratings import SATISFIED_LEVELS, RatingLevel
 from kiosk.core.store import Store
 from kiosk.core.texts import Text
 from kiosk.core.wording import count_en
@@ -89,6 +91,38 @@ class GroupStats:
 
 
 @dataclass(frozen=True)
+class Satisfaction:
+    """The ratings of a range: how many of the served rated, and how."""
+
+    served: int
+    rated: int
+    #: Ratings per level (every level, best first: RatingLevel values).
+    levels: dict[str, int]
+    #: Ratings naming each reason (the Vietnamese words), most named first.
+    reasons: dict[str, int]
+    #: The levels' words ([ratings] labels), best first, in Vietnamese and English.
+    labels: tuple[str, ...] = ()
+    labels_en: tuple[str, ...] = ()
+
+    def counts(self, lang: str) -> list[tuple[str, int]]:
+        """(the level's words in `lang`, ratings), best first."""
+        words = self.labels if lang == "vi" else self.labels_en
+        return [(w, self.levels[lv.value]) for w, lv in zip(words, RatingLevel, strict=True)]
+
+    @property
+    def rated_share(self) -> float | None:
+        """Share (0-1) of the served citizens who rated the service."""
+        return self.rated / self.served if self.served else None
+
+    @property
+    def satisfied_share(self) -> float | None:
+        """Share (0-1) of the ratings that are "hài lòng" or better."""
+        if not self.rated:
+            return None
+        return sum(self.levels[lv.value] for lv in SATISFIED_LEVELS) / self.rated
+
+
+@dataclass(frozen=True)
 class Report:
     """Everything a manager reads about a range of days."""
 
@@ -104,6 +138,8 @@ class Report:
     #: Per catalogue procedure (field and key), then the tickets taken without one; empty
     #: when no ticket of the range was taken for a procedure.
     procedures: tuple[GroupStats, ...] = ()
+    #: The citizens' ratings of the range (kiosk.core.ratings).
+    satisfaction: Satisfaction | None = None
 
     def headline(self, lang: str = "en") -> str:
         """e.g. "72 citizens, 110 dossiers" (the point's own way of counting a day)."""
@@ -125,6 +161,18 @@ class Report:
         ]
         if t.busiest_hour is not None:
             lines.append(T.BUSIEST_HOUR.get(lang, hour=hour_label(t.busiest_hour)))
+        sat = self.satisfaction
+        if sat is not None and sat.rated:
+            lines.append(
+                T.SATISFACTION.get(
+                    lang,
+                    rated=sat.rated,
+                    served=sat.served,
+                    rated_share=f"{sat.rated_share or 0:.0%}",
+                    satisfied=f"{sat.satisfied_share or 0:.0%}",
+                )
+            )
+            lines.append("  " + ", ".join(f"{w} {n}" for w, n in sat.counts(lang)))
         for title, rows in (
             (T.PER_DAY, self.days),
             (T.PER_FIELD, self.fields),
@@ -331,6 +379,17 @@ def _by_name(*names: str) -> Any:
 
 
 _DAY = _by_name("day")
+_RATING = _by_name("rating")
+_REASONS = _by_name("rating_reasons")
+
+
+def _reason_list(reasons: Any) -> list[str]:
+    """A rating's reasons as the database hands them out (a list, or SQLite's JSON text)."""
+    if not reasons:
+        return []
+    return list(json.loads(reasons) if isinstance(reasons, str) else reasons)
+
+
 _COLUMNS = [
     _by_name(name)
     for name in (
@@ -393,6 +452,9 @@ class ReportBuilder:
         self._current: str | None = None
         self._days: list[GroupStats] = []
         self.records = 0
+        #: Ratings by level, and reasons named.
+        self._levels: Counter[str] = Counter()
+        self._reasons: Counter[str] = Counter()
 
     def add(self, batch: Sequence[Sequence[Any]]) -> None:
         """Add a batch of raw ticket rows (`History.ticket_rows`), days in order."""
@@ -403,6 +465,12 @@ class ReportBuilder:
         fields, states, counters, issued, waits, services, dossiers, transfers, procs = (
             list(map(column, batch)) for column in _COLUMNS
         )
+        ratings = list(map(_RATING, batch))
+        if ratings.count(None) != len(ratings):
+            for level, reasons in zip(ratings, map(_REASONS, batch), strict=True):
+                if level is not None:
+                    self._levels[level] += 1
+                    self._reasons.update(_reason_list(reasons))
         hours = self._hours(issued)
         f_no = _numbers(self._fields, fields)
         c_no = _numbers(self._counters, counters)
@@ -583,6 +651,14 @@ class ReportBuilder:
             procedures=self._procedure_rows(
                 procedures,
                 durations(_less(all_waits, w.procedures), _less(all_services, s.procedures)),
+            ),
+            satisfaction=Satisfaction(
+                served=total.outcomes[Outcome.SERVED],
+                rated=sum(self._levels.values()),
+                levels={lv.value: self._levels[lv.value] for lv in RatingLevel},
+                reasons=dict(self._reasons.most_common()),
+                labels=tuple(cfg.ratings.labels),
+                labels_en=tuple(cfg.ratings.labels_en),
             ),
         )
 

@@ -121,6 +121,15 @@ WAITS = Text(
     "over {target} min. Service: median {service} min",
 )
 COUNTER_N = words.COUNTER_N
+# ------------------------------------------------------------------ satisfaction (issue #18)
+RATINGS = Text("Lượt đánh giá", "Ratings")
+RATED_SHARE = Text("Tỷ lệ người đã phục vụ có đánh giá", "Share of served citizens who rated")
+SATISFIED_SHARE = Text("Hài lòng trở lên (trong số đánh giá)", "Satisfied or better (of ratings)")
+REASON = Text("Lý do: {reason}", "Reason: {reason}")
+SATISFACTION = Text(
+    "Đánh giá: {rated}/{served} lượt đã phục vụ ({rated_share}); hài lòng trở lên {satisfied}",
+    "Ratings: {rated} of {served} served ({rated_share}); satisfied or better {satisfied}",
+)
 TOTAL = Text("Tổng cộng", "Total")
 
 # ------------------------------------------------------------------ exports and the CLI

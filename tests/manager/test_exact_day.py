@@ -306,3 +306,22 @@ def test_procedure_texts_are_quoted_alike_on_both_csv_paths(
         'Bản sao; "chứng thực",\ttab\r\nhai dòng',
         BIRTH,
     ]
+
+
+def test_the_report_counts_the_ratings(scripted: QueueService, tmp_path: Path) -> None:
+    """A001 was rated "dissatisfied" (long wait, other): one rating of four served."""
+    report = build_report(scripted.store, scripted.config, BOTH_DAYS, today=AFTER)
+    sat = report.satisfaction
+    assert sat is not None
+    assert (sat.served, sat.rated, sat.rated_share, sat.satisfied_share) == (4, 1, 0.25, 0.0)
+    assert sat.levels == {"very_satisfied": 0, "satisfied": 0, "neutral": 0, "dissatisfied": 1}
+    assert sat.reasons == {"Chờ lâu": 1, "Khác": 1}
+    assert sat.counts("en")[-1] == ("Dissatisfied", 1)
+    assert "Đánh giá: 1/4 lượt đã phục vụ (25%); hài lòng trở lên 0%" in report.text("vi")
+    assert "Dissatisfied 1" in report.text("en")
+    path = _export(scripted, tmp_path / "day.xlsx", ExportFormat.XLSX, lang="en")
+    summary = list(openpyxl.load_workbook(path)["Summary"].iter_rows(values_only=True))
+    figures = {r[0]: r[1] for r in summary if r and r[0]}
+    assert figures["Ratings"] == 1 and figures["Dissatisfied"] == 1
+    assert figures["Satisfied or better (of ratings)"] == 0
+    assert figures["Reason: Long wait"] == 1 and figures["Reason: Other"] == 1

@@ -23,6 +23,7 @@ from sqlalchemy import insert
 
 from kiosk.core.config import Config
 from kiosk.core.model import EventKind, TicketState
+from kiosk.core.ratings import RatingLevel
 from kiosk.core.schema import EventRow, TicketRow
 from kiosk.core.store import Store
 from kiosk.core.texts import Text
@@ -34,7 +35,14 @@ from kiosk.reports.history import (
     TicketLine,
     outcome_of,
 )
-from kiosk.reports.report import GroupStats, Report, ReportBuilder, build_report, hour_label
+from kiosk.reports.report import (
+    GroupStats,
+    Report,
+    ReportBuilder,
+    Satisfaction,
+    build_report,
+    hour_label,
+)
 from tests.support import make_config
 
 STATES = [s.value for s in TicketState]
@@ -158,12 +166,28 @@ def reference_report(
         if plain:
             vi, en = "Không chọn thủ tục", "No procedure chosen"
             by_procedure.append(_stats(plain, "", vi, en, **common))
+    total = _stats(rows, "all", "Tổng cộng", "Total", **common)
+    levels = {lv.value: sum(1 for r in rows if r.rating == lv.value) for lv in RatingLevel}
+    reasons: dict[str, int] = {}
+    for r in rows:
+        if r.rating is not None:
+            for reason in r.rating_reasons or ():
+                reasons[reason] = reasons.get(reason, 0) + 1
+    satisfaction = Satisfaction(
+        served=total.served,
+        rated=sum(levels.values()),
+        levels=levels,
+        reasons=dict(sorted(reasons.items(), key=lambda kv: -kv[1])),
+        labels=tuple(config.ratings.labels),
+        labels_en=tuple(config.ratings.labels_en),
+    )
     return Report(
+        satisfaction=satisfaction,
         site_name=config.site.name,
         site_name_en=config.site.name_en,
         filter=flt,
         target_minutes=minutes,
-        total=_stats(rows, "all", "Tổng cộng", "Total", **common),
+        total=total,
         days=tuple(days),
         fields=tuple(fields),
         counters=tuple(counters),
@@ -386,8 +410,10 @@ def _random_rows(
                 x_serving=None,
                 x_completed=None,
                 procedure=rng.choice([None, None, None, "1.0001", "Chung"]),
-                rating=None,
-                rating_reasons=None,
+                rating=(level := rng.choice([None, None, *(lv.value for lv in RatingLevel)])),
+                rating_reasons=rng.choice([None, [], ["Chờ lâu"], ["Khác", "Chờ lâu"]])
+                if level
+                else None,
             )
         )
         moment += timedelta(seconds=rng.randint(1, 1500))
