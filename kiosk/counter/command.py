@@ -19,38 +19,23 @@ def cmd_counter(ctx: Any, a: argparse.Namespace) -> int:
     catalogue = catalogue_in_use(ctx.config, ctx.config_path)  # one with problems: its list
     first = open_or_unreachable(lambda: ctx.service)  # an unreachable server is waited for
 
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QWidget
-
     from kiosk.counter.window import CounterConsole
-    from kiosk.gui.runtime import place, run
-    from kiosk.gui.waiting import start_screen
+    from kiosk.gui.waiting import run_counter_screen
 
-    fullscreen = not a.windowed and geometry is None
+    def console(app: Any, service: Any) -> Any:
+        window = CounterConsole(service, a.number, snapshot_path=snapshot, catalogue=catalogue)
+        window.install_key_filter()
+        return window
 
-    def build(app: QApplication) -> QWidget:
-        def console_window(service: Any) -> QWidget:
-            console = CounterConsole(service, a.number, snapshot_path=snapshot, catalogue=catalogue)
-            console.install_key_filter()
-            place(console, a.screen or 0, fullscreen, geometry)
-            QTimer.singleShot(0, console.start)
-
-            def stop() -> None:
-                console.stop()
-                console.ops.shutdown()
-
-            app.aboutToQuit.connect(stop)
-            return console
-
-        return start_screen(
-            lambda w: place(w, a.screen or 0, fullscreen, geometry),
-            first,
-            lambda: ctx.service,
-            console_window,
-            title=f"kiosk-counter-{a.number}",
-        )
-
-    return run(build, name=f"kiosk-counter-{a.number}")
+    return run_counter_screen(
+        ctx,
+        first,
+        console,
+        screen=a.screen or 0,
+        fullscreen=not a.windowed and geometry is None,
+        geometry=geometry,
+        name=f"kiosk-counter-{a.number}",
+    )
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:

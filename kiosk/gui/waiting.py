@@ -177,3 +177,43 @@ def start_screen(
     waiting.ready.connect(hand_over)
     waiting.start()
     return waiting
+
+
+def run_counter_screen(
+    ctx: Any,
+    first: Any,
+    make: Callable[[Any, Any], Any],
+    *,
+    screen: int,
+    fullscreen: bool,
+    geometry: Any,
+    name: str,
+) -> int:
+    """Run a screen of one counter (`kiosk counter N`, `kiosk rate N`): `make(app, service)`
+    builds it (a widget with `start`, `stop` and `ops`), placed on `screen`, started on the
+    event loop and stopped with its background work on quit; a database that is away when
+    the command starts is waited for (`start_screen`)."""
+    from kiosk.gui.runtime import place, run
+
+    def build(app: Any) -> QWidget:
+        def window(service: Any) -> QWidget:
+            widget = make(app, service)
+            place(widget, screen, fullscreen, geometry)
+            QTimer.singleShot(0, widget.start)
+
+            def stop() -> None:
+                widget.stop()
+                widget.ops.shutdown()
+
+            app.aboutToQuit.connect(stop)
+            return widget  # type: ignore[no-any-return]
+
+        return start_screen(
+            lambda w: place(w, screen, fullscreen, geometry),
+            first,
+            lambda: ctx.service,
+            window,
+            title=name,
+        )
+
+    return run(build, name=name)

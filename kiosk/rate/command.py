@@ -16,38 +16,22 @@ def cmd_rate(ctx: Any, a: argparse.Namespace) -> int:
     check_counter(ctx.config, a.number)  # a wrong number is a one-line error, not a window
     first = open_or_unreachable(lambda: ctx.service)  # an unreachable server is waited for
 
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QWidget
-
-    from kiosk.gui.runtime import place, run
-    from kiosk.gui.waiting import start_screen
+    from kiosk.gui.waiting import run_counter_screen
     from kiosk.rate.window import RateScreen
 
-    fullscreen = not a.windowed and geometry is None
+    def rate_screen(app: Any, service: Any) -> Any:
+        shown = app.screens()[min(a.screen or 0, len(app.screens()) - 1)]
+        return RateScreen(service, a.number, logical_dpi=shown.logicalDotsPerInch())
 
-    def build(app: QApplication) -> QWidget:
-        def rate_window(service: Any) -> QWidget:
-            screen = app.screens()[min(a.screen or 0, len(app.screens()) - 1)]
-            window = RateScreen(service, a.number, logical_dpi=screen.logicalDotsPerInch())
-            place(window, a.screen or 0, fullscreen, geometry)
-            QTimer.singleShot(0, window.start)
-
-            def stop() -> None:
-                window.stop()
-                window.ops.shutdown()
-
-            app.aboutToQuit.connect(stop)
-            return window
-
-        return start_screen(
-            lambda w: place(w, a.screen or 0, fullscreen, geometry),
-            first,
-            lambda: ctx.service,
-            rate_window,
-            title=f"kiosk-rate-{a.number}",
-        )
-
-    return run(build, name=f"kiosk-rate-{a.number}")
+    return run_counter_screen(
+        ctx,
+        first,
+        rate_screen,
+        screen=a.screen or 0,
+        fullscreen=not a.windowed and geometry is None,
+        geometry=geometry,
+        name=f"kiosk-rate-{a.number}",
+    )
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
