@@ -54,7 +54,15 @@ from kiosk.reports import charts, report_pdf
 from kiosk.reports import texts as T
 from kiosk.reports.export import ExportFormat, ExportRequest, ExportResult, export
 from kiosk.reports.history import Cancelled, HistoryFilter
-from kiosk.reports.report import STATS_HEADINGS, GroupStats, Report, build_report, hour_label
+from kiosk.reports.report import (
+    STATS_HEADINGS,
+    GroupStats,
+    Report,
+    build_report,
+    hour_label,
+    satisfaction_header,
+    satisfaction_rows,
+)
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +94,7 @@ TEXTS: dict[str, Text] = {
     "tab_procedures": T.PER_PROCEDURE,
     "procedure": T.PROCEDURE,
     "tab_charts": Text("Biểu đồ", "Charts"),
+    "tab_satisfaction": Text("Hài lòng", "Satisfaction"),
     "day": T.DAY,
     "hour": T.HOUR,
     "export_csv": Text("Xuất CSV", "Export CSV"),
@@ -385,6 +394,18 @@ class ManagerWindow(QMainWindow):
         self.charts_layout = QVBoxLayout(holder)
         self.charts_area.setWidget(holder)
         self.charts_tab = self.tabs.addTab(self.charts_area, "")
+        #: The ratings per field, counter (officer) and day, then the reasons named; shown
+        #: only when someone of the range rated.
+        satisfaction = QWidget()
+        column = QVBoxLayout(satisfaction)
+        self.satisfaction_table = self._table()
+        self.reasons_label = QLabel()
+        self.reasons_label.setWordWrap(True)
+        self.reasons_label.setFont(font(14))
+        column.addWidget(self.satisfaction_table, 1)
+        column.addWidget(self.reasons_label)
+        self.satisfaction_tab = self.tabs.addTab(satisfaction, "")
+        self.tabs.setTabVisible(self.satisfaction_tab, False)
         #: Shown only when a ticket of the report was taken for a catalogue procedure.
         self.procedures_tab = self.tabs.indexOf(self.tables["procedures"])
         self.tabs.setTabVisible(self.procedures_tab, False)
@@ -457,6 +478,7 @@ class ManagerWindow(QMainWindow):
         for key, table in self.tables.items():
             self.tabs.setTabText(self.tabs.indexOf(table), tr(f"tab_{key}"))
         self.tabs.setTabText(self.charts_tab, tr("tab_charts"))
+        self.tabs.setTabText(self.satisfaction_tab, tr("tab_satisfaction"))
         for key, button in self.export_buttons.items():
             button.setText(tr(key))
         self.pdf_button.setText(tr("save_pdf"))
@@ -582,6 +604,7 @@ class ManagerWindow(QMainWindow):
             for table in self.tables.values():
                 table.setRowCount(0)
             self.tabs.setTabVisible(self.procedures_tab, False)
+            self.tabs.setTabVisible(self.satisfaction_tab, False)
             return
         t = report.total
         values = [
@@ -602,6 +625,42 @@ class ManagerWindow(QMainWindow):
         self._fill(self.tables["hours"], report.hours)
         self._fill(self.tables["procedures"], report.procedures)
         self.tabs.setTabVisible(self.procedures_tab, bool(report.procedures))
+        self._show_satisfaction(report)
+
+    def _show_satisfaction(self, report: Report) -> None:
+        sat = report.satisfaction
+        rated = sat is not None and sat.rated > 0
+        self.tabs.setTabVisible(self.satisfaction_tab, rated)
+        if sat is None or not rated:
+            return
+        lang = self.lang
+        by = report.satisfaction_by
+        groups = [sat, *by.get("field", ()), *by.get("counter", ()), *by.get("officer", ())]
+        days = by.get("day", ())
+        rows = [*groups, *(days if len(days) > 1 else ())]
+        table = self.satisfaction_table
+        header = satisfaction_header(sat, lang, T.GROUP.get(lang))
+        table.setColumnCount(len(header))
+        table.setHorizontalHeaderLabels(header)
+        table.setRowCount(len(rows))
+        bold = font(14, bold=True)
+        for r, values in enumerate(satisfaction_rows(rows, lang)):
+            for c, value in enumerate(values):
+                text = _share(value) if c in (3, 4) else str(value)
+                item = QTableWidgetItem(text)
+                if r == 0:
+                    item.setFont(bold)
+                if c:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                table.setItem(r, c, item)
+        reasons = sat.reasons_in(lang)
+        self.reasons_label.setText(
+            T.REASONS_NAMED.get(lang) + ": " + ", ".join(f"{r} {n}" for r, n in reasons.items())
+            if reasons
+            else ""
+        )
 
     def _fill(self, table: QTableWidget, rows: Any, *, bold_last: bool = False) -> None:
         table.setRowCount(len(rows))
@@ -621,7 +680,8 @@ class ManagerWindow(QMainWindow):
         lang = self.lang
 
         def render() -> list[bytes]:
-            return [charts.chart_png_bytes(report, name, lang) for name in charts.CHARTS]
+            names = charts.report_charts(report)
+            return [charts.chart_png_bytes(report, name, lang) for name in names]
 
         self.ops.run("charts", render, on_done=self._charts_ready)
 

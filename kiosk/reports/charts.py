@@ -31,6 +31,7 @@ from PySide6.QtGui import (
     QPen,
 )
 
+from kiosk.core.ratings import FACE_COLOURS, RatingLevel
 from kiosk.reports import texts as T
 from kiosk.reports.painting import (
     CHART_DPI,
@@ -50,11 +51,12 @@ from kiosk.reports.painting import (
     paint_image,
     report_subtitle,
     save_png,
+    share_text,
     shared_scales,
     text_width,
     wrap_text,
 )
-from kiosk.reports.report import GroupStats, Report
+from kiosk.reports.report import GroupStats, Report, Satisfaction
 
 log = logging.getLogger(__name__)
 
@@ -355,8 +357,11 @@ class _BarPlot:
         names: Sequence[str],
         axis: _Axis,
         value_width: float = 0,
+        *,
+        cap: float | None = None,
     ) -> None:
-        """`value_width`: room the widest value written after its bar needs."""
+        """`value_width`: room the widest value written after its bar needs; `cap`: no
+        ticks above it (a share's axis ends at 100 even where it runs on for the values)."""
         self._p = p
         self.n = len(names)
         name_font, tick_font, title_font = make_font(TEXT), make_font(TICK), make_font(TEXT)
@@ -375,14 +380,16 @@ class _BarPlot:
         self.band = self.plot.height() / max(1, self.n)
         plot = self.plot
 
+        ticks = [v for v in self.scale.ticks if cap is None or v <= cap]
         p.setPen(QPen(QColor(PALETTE.grid), 0.7))
-        for v in self.scale.ticks[1:]:
+        for v in ticks[1:]:
             p.drawLine(QPointF(self.x(v), plot.top()), QPointF(self.x(v), plot.bottom()))
-        for v in self.scale.ticks:
+        for v in ticks:
             rect = QRectF(self.x(v) - 40, plot.bottom() + 4, 80, tick_h)
             text = self.scale.label(v)
             draw_text(p, rect, text, tick_font, PALETTE.muted, Qt.AlignmentFlag.AlignCenter)
-        rect = QRectF(plot.left(), area.bottom() - title_h, plot.width(), title_h)
+        right_end = self.x(cap) if cap is not None else plot.right()
+        rect = QRectF(plot.left(), area.bottom() - title_h, right_end - plot.left(), title_h)
         draw_text(p, rect, axis.title, title_font, PALETTE.muted, Qt.AlignmentFlag.AlignCenter)
         line_h = font_line_height(name_font)
         for i, lines in enumerate(self.names):
@@ -699,25 +706,88 @@ def chart_outcomes(
         text_width(make_font(TICK, bold=True), str(max(sum(v) for v in parts))) + 8,
     )
     thick = min(plot.band * 0.6, 24)
-    font = make_font(TICK)
     colours = (PALETTE.bars, PALETTE.no_show, PALETTE.expired)
     inks = ("white", PALETTE.text, PALETTE.text)
     for i, values in enumerate(parts):
-        top = plot.mid(i) - thick / 2
-        left = 0
-        for value, colour, ink in zip(values, colours, inks, strict=True):
-            if value <= 0:
-                continue
-            seg = QRectF(plot.x(left), top, plot.x(left + value) - plot.x(left), thick)
-            p.setPen(QPen(QColor("white"), 0.8))
-            p.setBrush(QBrush(QColor(colour)))
-            p.drawRect(seg)
-            text = str(value)
-            if seg.width() >= text_width(font, text) + 8:
-                draw_text(p, seg, text, font, ink, Qt.AlignmentFlag.AlignCenter)
-            left += value
-        total = QRectF(plot.plot.left(), top, plot.x(left) - plot.plot.left(), thick)
-        _bar_value(p, plot, total, str(left), bold=True)
+        segments = [(v, str(v), c, ink) for v, c, ink in zip(values, colours, inks, strict=True)]
+        _stacked_bar(p, plot, i, thick, segments, str(sum(values)))
+    plot.axis_line()
+
+
+def _stacked_bar(
+    p: QPainter,
+    plot: _BarPlot,
+    row: int,
+    thick: float,
+    segments: Sequence[tuple[float, str, str, str]],
+    after: str,
+) -> None:
+    """Row `row`'s segments (length, label, colour, label's ink) end to end from zero, each
+    labelled where its label fits, and `after` written after the whole bar."""
+    font = make_font(TICK)
+    top = plot.mid(row) - thick / 2
+    left = 0.0
+    for value, text, colour, ink in segments:
+        if value <= 0:
+            continue
+        seg = QRectF(plot.x(left), top, plot.x(left + value) - plot.x(left), thick)
+        p.setPen(QPen(QColor("white"), 0.8))
+        p.setBrush(QBrush(QColor(colour)))
+        p.drawRect(seg)
+        if seg.width() >= text_width(font, text) + 8:
+            draw_text(p, seg, text, font, ink, Qt.AlignmentFlag.AlignCenter)
+        left += value
+    whole = QRectF(plot.plot.left(), top, plot.x(left) - plot.plot.left(), thick)
+    _bar_value(p, plot, whole, after, bold=True)
+
+
+def satisfaction_chart_rows(report: Report) -> list[Satisfaction]:
+    """The rows of the satisfaction chart: the range, then each field and counter rated."""
+    if report.satisfaction is None or not report.satisfaction.rated:
+        return []
+    groups = (report.satisfaction_by.get(g, ()) for g in ("field", "counter", "officer"))
+    return [report.satisfaction, *(s for rows in groups for s in rows if s.rated)]
+
+
+def chart_satisfaction(
+    p: QPainter, area: QRectF, report: Report, lang: str = "vi", *, subtitle: bool = True
+) -> None:
+    """Each group's ratings by level as a bar of 100 % (best level on the left), with the
+    share satisfied or better and the number of ratings after it."""
+    rows = satisfaction_chart_rows(report)
+    sat = report.satisfaction
+    labels = () if sat is None else sat.labels if lang == "vi" else sat.labels_en
+    keys = [_Key(label, colour) for label, colour in zip(labels, FACE_COLOURS, strict=True)]
+    title = T.SATISFACTION_CHART.get(lang)
+    rect = _chart_top(p, area, title, report, lang, keys, rows, subtitle=subtitle)
+    if rect is None:
+        return
+    after = [
+        T.SATISFIED_AFTER_BAR.get(lang, share=share_text(s.satisfied_share), n=s.rated)
+        for s in rows
+    ]
+    value_font = make_font(TICK, bold=True)
+    plot = _BarPlot(
+        p,
+        rect,
+        [s.name(lang) for s in rows],
+        _Axis(T.RATINGS_SHARE_AXIS.get(lang), 100, 10),
+        max(text_width(value_font, a) for a in after) + 8,
+        cap=100,
+    )
+    thick = min(plot.band * 0.6, 24)
+    inks = ("white", PALETTE.text, PALETTE.text, "white")
+    for i, s in enumerate(rows):
+        counts = [s.levels[level.value] for level in RatingLevel]
+        segments = [
+            (100 * n / s.rated, str(n), colour, ink)
+            for n, colour, ink in zip(counts, FACE_COLOURS, inks, strict=True)
+        ]
+        _stacked_bar(p, plot, i, thick, segments, after[i])
+        if i == 0 and len(rows) > 1:  # the range's own bar stands apart from its groups
+            y = plot.plot.top() + plot.band
+            p.setPen(QPen(QColor(PALETTE.axis), 0.8))
+            p.drawLine(QPointF(area.left(), y), QPointF(plot.x(100), y))
     plot.axis_line()
 
 
@@ -731,10 +801,24 @@ CHARTS: dict[str, ChartFn] = {
 }
 
 
+#: Charts drawn only when the range has ratings.
+RATING_CHARTS: dict[str, ChartFn] = {"satisfaction.png": chart_satisfaction}
+
+
+def report_charts(report: Report) -> dict[str, ChartFn]:
+    """The charts of a report: `CHARTS`, and `RATING_CHARTS` when citizens rated."""
+    if satisfaction_chart_rows(report):
+        return {**CHARTS, **RATING_CHARTS}
+    return dict(CHARTS)
+
+
 def chart_size(name: str, report: Report) -> QSizeF:
     """The size of a chart PNG in points: charts per field grow with the number of fields."""
     if name in ("waits-by-field.png", "outcomes-by-field.png"):
         return QSizeF(CHART_SIZE.width(), max(300.0, 130 + 40 * len(report.fields)))
+    if name in RATING_CHARTS:
+        rows = len(satisfaction_chart_rows(report))
+        return QSizeF(CHART_SIZE.width(), max(300.0, 130 + 34 * rows))
     return QSizeF(CHART_SIZE)
 
 
@@ -742,20 +826,21 @@ def render_chart(report: Report, name: str, lang: str = "vi", dpi: int = CHART_D
     """One chart as an image (its size from `chart_size`, at `dpi`)."""
     size = chart_size(name, report)
     area = QRectF(QPointF(0, 0), size).marginsRemoved(QMarginsF(16, 12, 16, 12))
-    return paint_image(size, dpi, lambda p: CHARTS[name](p, area, report, lang))
+    draw = {**CHARTS, **RATING_CHARTS}[name]
+    return paint_image(size, dpi, lambda p: draw(p, area, report, lang))
 
 
 def write_charts(report: Report, folder: Path, lang: str = "vi", *, prefix: str = "") -> list[Path]:
-    """Every chart as a PNG in `folder` (file names after `prefix`); returns the paths."""
-    written = chart_paths(folder, prefix)
-    for name, path in zip(CHARTS, written, strict=True):
+    """Every chart of the report as a PNG in `folder` (file names after `prefix`)."""
+    written = chart_paths(report, folder, prefix)
+    for name, path in zip(report_charts(report), written, strict=True):
         save_png(render_chart(report, name, lang), path)
     return written
 
 
-def chart_paths(folder: Path, prefix: str = "") -> list[Path]:
-    """Where `write_charts` puts each chart, in `CHARTS` order."""
-    return [folder / f"{prefix}{name}" for name in CHARTS]
+def chart_paths(report: Report, folder: Path, prefix: str = "") -> list[Path]:
+    """Where `write_charts` puts each chart of the report, in `report_charts` order."""
+    return [folder / f"{prefix}{name}" for name in report_charts(report)]
 
 
 def chart_png_bytes(report: Report, name: str, lang: str = "vi", dpi: int = 90) -> bytes:

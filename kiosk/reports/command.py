@@ -192,7 +192,7 @@ def write_report_files(report: Any, folder: Path, lang: str = "vi") -> list[Path
     if flt.end != flt.start:
         stem += f"_{flt.end.isoformat()}"
     pdf = folder / f"{stem}.pdf"
-    for path in [pdf, *charts.chart_paths(folder, f"{stem}-")]:
+    for path in [pdf, *charts.chart_paths(report, folder, f"{stem}-")]:
         check_target(path)
     report_pdf.write_pdf(report, pdf, lang)
     written = [pdf]

@@ -34,7 +34,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from kiosk.core.config import Config
 from kiosk.core.files import OutputError, StagedFile, check_target
-from kiosk.core.ratings import RatingLevel
+from kiosk.core.ratings import FACE_COLOURS, RatingLevel
 from kiosk.core.store import Store
 from kiosk.core.texts import Text
 from kiosk.core.wording import count_en
@@ -61,8 +61,11 @@ from kiosk.reports.report import (
     GroupStats,
     Report,
     ReportBuilder,
+    Satisfaction,
     empty_range,
     hour_label,
+    satisfaction_header,
+    satisfaction_rows,
     stats_rows,
 )
 
@@ -515,9 +518,6 @@ def _write_summary(book: _XlsxBook, report: Report, config: Config) -> None:
     )
     total = report.total
     sat = report.satisfaction
-    # A rating records the reasons' Vietnamese words; an English file shows the config's.
-    words = config.ratings.reasons if lang == "vi" else config.ratings.reasons_en
-    shown = dict(zip(config.ratings.reasons, words, strict=True))
     rated: list[tuple[str, Any, Any]] = []
     if sat is not None and sat.rated:
         rated = [
@@ -525,10 +525,7 @@ def _write_summary(book: _XlsxBook, report: Report, config: Config) -> None:
             (T.RATED_SHARE.get(lang), sat.rated_share, book.f_pct),
             (T.SATISFIED_SHARE.get(lang), sat.satisfied_share, book.f_pct),
             *((label, n, None) for label, n in sat.counts(lang)),
-            *(
-                (T.REASON.get(lang, reason=shown.get(r, r)), n, None)
-                for r, n in sat.reasons.items()
-            ),
+            *((T.REASON.get(lang, reason=r), n, None) for r, n in sat.reasons_in(lang).items()),
         ]
     figures: list[tuple[str, Any, Any]] = [
         (T.CITIZENS.get(book.lang), total.tickets, None),
@@ -621,6 +618,54 @@ def _write_summary(book: _XlsxBook, report: Report, config: Config) -> None:
         _write_stats(book, ws, row, rows, lang)
         row += len(rows) + 1
     _charts(book, ws, anchors)
+    if sat is not None and sat.rated:
+        _write_satisfaction(book, ws, row, report, sat)
+
+
+def _write_satisfaction(
+    book: _XlsxBook, ws: Worksheet, row: int, report: Report, sat: Satisfaction
+) -> None:
+    """The ratings of the range and of each field, counter (and officer), then of each day,
+    from `row`; a chart of the first table's levels (bars of 100 %) beside it."""
+    lang = book.lang
+    by = report.satisfaction_by
+    groups = [sat, *by.get("field", ()), *by.get("counter", ()), *by.get("officer", ())]
+    days = by.get("day", ())
+    first_table = row + 2
+    for rows, first in ((groups, T.GROUP), (days if len(days) > 1 else [], T.DAY)):
+        if not rows:
+            continue
+        ws.write_string(row, 0, T.SATISFACTION_TITLE.get(lang), book.f_section)
+        row += 1
+        ws.set_row(row, 32)
+        ws.write_row(row, 0, satisfaction_header(sat, lang, first.get(lang)), book.f_head)
+        row += 1
+        for values in satisfaction_rows(rows, lang):
+            for col, v in enumerate(values):
+                if v is not None:
+                    ws.write(row, col, v, book.f_pct if col in (3, 4) else None)
+            row += 1
+        row += 1
+    last = first_table + len(groups) - 1
+    name = ws.get_name()
+    chart = book.book.add_chart({"type": "bar", "subtype": "percent_stacked"})
+    words = sat.labels if lang == "vi" else sat.labels_en
+    for i, (word, colour) in enumerate(zip(words, FACE_COLOURS, strict=True)):
+        chart.add_series(
+            {
+                "name": word,
+                "categories": [name, first_table, 0, last, 0],
+                "values": [name, first_table, 5 + i, last, 5 + i],
+                "fill": {"color": colour},
+                "gap": 60,
+            }
+        )
+    chart.set_title({"name": T.SATISFACTION_CHART.get(lang)})
+    chart.set_x_axis({"name": T.RATINGS_SHARE_AXIS.get(lang)})
+    chart.set_y_axis({"reverse": True})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 720, "height": 60 + 28 * len(groups) + 100})
+    ws.insert_chart(first_table - 2, 14, chart)
 
 
 def _minutes(seconds: int | None) -> float | None:

@@ -27,6 +27,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
 from datetime import date, datetime
 from itertools import accumulate, islice, repeat
 from operator import floordiv, itemgetter
@@ -103,6 +104,23 @@ class Satisfaction:
     #: The levels' words ([ratings] labels), best first, in Vietnamese and English.
     labels: tuple[str, ...] = ()
     labels_en: tuple[str, ...] = ()
+    #: The reasons' words ([ratings] reasons and reasons_en), in Vietnamese and English.
+    reason_words: tuple[tuple[str, str], ...] = ()
+    #: The group (a day, field, counter or officer row's key and names; "all": the range).
+    key: str = "all"
+    label: str = ""
+    label_en: str = ""
+
+    def name(self, lang: str) -> str:
+        return self.label if lang == "vi" else self.label_en
+
+    def reasons_in(self, lang: str) -> dict[str, int]:
+        """Ratings naming each reason, most named first, in `lang` (a rating records the
+        Vietnamese words; a reason the config no longer has is shown as recorded)."""
+        if lang == "vi":
+            return dict(self.reasons)
+        words = dict(self.reason_words)
+        return {words.get(r, r): n for r, n in self.reasons.items()}
 
     def counts(self, lang: str) -> list[tuple[str, int]]:
         """(the level's words in `lang`, ratings), best first."""
@@ -140,6 +158,9 @@ class Report:
     procedures: tuple[GroupStats, ...] = ()
     #: The citizens' ratings of the range (kiosk.core.ratings).
     satisfaction: Satisfaction | None = None
+    #: The ratings by "day", "field" and "counter": one per row of that table that served
+    #: someone or was rated, in the table's order (empty when nothing was rated).
+    satisfaction_by: Mapping[str, tuple[Satisfaction, ...]] = dataclass_field(default_factory=dict)
 
     def headline(self, lang: str = "en") -> str:
         """e.g. "72 citizens, 110 dossiers" (the point's own way of counting a day)."""
@@ -190,7 +211,48 @@ class Report:
                     f"  {r.name(lang):<{width}}  {r.tickets:>5} {who}, {r.dossiers:>5} {doss}, "
                     + T.ROW_WAITS.get(lang, p50=minutes(r.wait_p50), p90=minutes(r.wait_p90))
                 )
+        lines += satisfaction_lines(self, lang)
         return "\n".join(lines)
+
+
+def satisfaction_lines(report: Report, lang: str) -> list[str]:
+    """The terminal's lines of ratings per day (when more than one), field and counter."""
+    lines = []
+    for group, rows in report.satisfaction_by.items():
+        rated = [s for s in rows if s.rated]
+        if not rated or (group == "day" and len(rows) <= 1):
+            continue
+        lines.append(T.SATISFACTION_BY[group].get(lang) + ":")
+        width = max(len(s.name(lang)) for s in rated)
+        for s in rated:
+            shown = T.SATISFACTION_ROW.get(
+                lang, rated=s.rated, served=s.served, satisfied=f"{s.satisfied_share or 0:.0%}"
+            )
+            lines.append(f"  {s.name(lang):<{width}}  {shown}")
+    return lines
+
+
+def satisfaction_header(sat: Satisfaction, lang: str, first: str) -> list[str]:
+    """Column titles of `satisfaction_rows` (the levels' words from the config)."""
+    shares = (T.SAT_SERVED, T.SAT_RATED, T.SAT_RATED_SHARE, T.SAT_SATISFIED)
+    words = sat.labels if lang == "vi" else sat.labels_en
+    return [first, *(t.get(lang) for t in shares), *words]
+
+
+def satisfaction_rows(rows: Iterable[Satisfaction], lang: str) -> list[list[Any]]:
+    """Table rows of ratings per group: name, served, ratings, share rated, share satisfied
+    or better (fractions, None: nothing to divide), then the ratings of each level."""
+    return [
+        [
+            s.name(lang),
+            s.served,
+            s.rated,
+            s.rated_share,
+            s.satisfied_share,
+            *(s.levels[lv.value] for lv in RatingLevel),
+        ]
+        for s in rows
+    ]
 
 
 def minutes(seconds: int | None) -> str:
@@ -452,28 +514,27 @@ class ReportBuilder:
         self._current: str | None = None
         self._days: list[GroupStats] = []
         self.records = 0
-        #: Ratings by level, and reasons named.
-        self._levels: Counter[str] = Counter()
-        self._reasons: Counter[str] = Counter()
+        #: Ratings by (day, field number, counter number, level), and reasons named by
+        #: (day, field number, counter number, reason).
+        self._levels: Counter[tuple[str, int, int, str]] = Counter()
+        self._reasons: Counter[tuple[str, int, int, str]] = Counter()
 
     def add(self, batch: Sequence[Sequence[Any]]) -> None:
         """Add a batch of raw ticket rows (`History.ticket_rows`), days in order."""
         if not batch:
             return
-        runs = self._day_runs(list(map(_DAY, batch)))
+        days = list(map(_DAY, batch))
+        runs = self._day_runs(days)
         self.records += len(batch)
         fields, states, counters, issued, waits, services, dossiers, transfers, procs = (
             list(map(column, batch)) for column in _COLUMNS
         )
-        ratings = list(map(_RATING, batch))
-        if ratings.count(None) != len(ratings):
-            for level, reasons in zip(ratings, map(_REASONS, batch), strict=True):
-                if level is not None:
-                    self._levels[level] += 1
-                    self._reasons.update(_reason_list(reasons))
         hours = self._hours(issued)
         f_no = _numbers(self._fields, fields)
         c_no = _numbers(self._counters, counters)
+        ratings = list(map(_RATING, batch))
+        if ratings.count(None) != len(ratings):
+            self._count_ratings(days, f_no, c_no, ratings, list(map(_REASONS, batch)))
         plain = procs.count(None) == len(procs)  # most tickets are taken with a plain tap
         if plain:
             p_no = [0] * len(procs)
@@ -522,6 +583,70 @@ class ReportBuilder:
             self._tickets[day < self.today].update(
                 zip(f_run, c_run, h_run, st_run, do_run, tr_run, p_run, strict=True)
             )
+
+    def _count_ratings(
+        self,
+        days: list[str],
+        f_no: list[int],
+        c_no: list[int],
+        ratings: list[str | None],
+        reasons: list[Any],
+    ) -> None:
+        """Count each rated ticket's level and reasons in its day, field and counter."""
+        for day, f, c, level, why in zip(days, f_no, c_no, ratings, reasons, strict=True):
+            if level is not None:
+                self._levels[day, f, c, level] += 1
+                for reason in _reason_list(why):
+                    self._reasons[day, f, c, reason] += 1
+
+    def _satisfaction(
+        self, served: int, which: int, key: Any, names: tuple[str, str, str]
+    ) -> Satisfaction:
+        """The ratings of the group whose `which` part (0 day, 1 field, 2 counter; -1 all) of
+        the rating keys is `key`."""
+        levels: Counter[str] = Counter()
+        for k, n in self._levels.items():
+            if which < 0 or k[which] == key:
+                levels[k[3]] += n
+        reasons: Counter[str] = Counter()
+        for k, n in self._reasons.items():
+            if which < 0 or k[which] == key:
+                reasons[k[3]] += n
+        cfg = self.config.ratings
+        return Satisfaction(
+            served=served,
+            rated=sum(levels.values()),
+            levels={lv.value: levels[lv.value] for lv in RatingLevel},
+            reasons=dict(sorted(reasons.items(), key=lambda kv: -kv[1])),
+            labels=tuple(cfg.labels),
+            labels_en=tuple(cfg.labels_en),
+            reason_words=tuple(zip(cfg.reasons, cfg.reasons_en, strict=True)),
+            key=names[0],
+            label=names[1],
+            label_en=names[2],
+        )
+
+    def _satisfaction_by(
+        self, days: list[GroupStats], fields: list[GroupStats], counters: list[GroupStats]
+    ) -> dict[str, tuple[Satisfaction, ...]]:
+        """The ratings of each row of the day, field and counter tables that served someone
+        or was rated; none at all when nothing was rated."""
+        if not self._levels:
+            return {}
+        counter_no = {str(k): i for k, i in self._counters.items() if k is not None}
+        groups = (
+            ("day", 0, days, lambda r: r.key),
+            ("field", 1, fields, lambda r: self._fields[r.key]),
+            ("counter", 2, counters, lambda r: counter_no[r.key]),
+        )
+        out: dict[str, tuple[Satisfaction, ...]] = {}
+        for name, which, rows, number in groups:
+            sats = (
+                self._satisfaction(r.served, which, number(r), (r.key, r.label, r.label_en))
+                for r in rows
+            )
+            out[name] = tuple(s for s in sats if s.served or s.rated)
+        return out
 
     def _day_runs(self, days: list[str]) -> list[tuple[str, int, int]]:
         """(day, start, end) of each day of a batch; ValueError unless days are in order."""
@@ -652,14 +777,10 @@ class ReportBuilder:
                 procedures,
                 durations(_less(all_waits, w.procedures), _less(all_services, s.procedures)),
             ),
-            satisfaction=Satisfaction(
-                served=total.outcomes[Outcome.SERVED],
-                rated=sum(self._levels.values()),
-                levels={lv.value: self._levels[lv.value] for lv in RatingLevel},
-                reasons=dict(self._reasons.most_common()),
-                labels=tuple(cfg.ratings.labels),
-                labels_en=tuple(cfg.ratings.labels_en),
+            satisfaction=self._satisfaction(
+                total.outcomes[Outcome.SERVED], -1, None, ("all", *T.TOTAL)
             ),
+            satisfaction_by=self._satisfaction_by(self._days, field_rows, counter_rows),
         )
 
     def _procedure_rows(
@@ -799,7 +920,7 @@ STATS_COLUMNS = (
 STATS_HEADINGS = (
     ("", ""),  # the group's own heading (Field, Day, Counter, Hour) goes here
     Text("Lượt\ncông dân", "Citizens"),
-    Text("Đã\nphục vụ", "Served"),
+    T.SAT_SERVED,
     T.DOSSIERS,
     Text("Vắng\nmặt", "No-\nshows"),
     Text("Hết\nhạn", "Expired"),

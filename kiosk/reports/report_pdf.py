@@ -24,7 +24,7 @@ from PySide6.QtGui import (
 
 from kiosk.core.files import write_atomic_with
 from kiosk.reports import texts as T
-from kiosk.reports.charts import CHARTS, ChartFn, chart_hours
+from kiosk.reports.charts import ChartFn, chart_hours, report_charts
 from kiosk.reports.painting import (
     HEADING,
     MARGIN,
@@ -46,7 +46,16 @@ from kiosk.reports.painting import (
     text_width,
     wrap_text,
 )
-from kiosk.reports.report import STATS_HEADINGS, GroupStats, Report, hour_label, stats_rows
+from kiosk.reports.report import (
+    STATS_HEADINGS,
+    GroupStats,
+    Report,
+    Satisfaction,
+    hour_label,
+    satisfaction_header,
+    satisfaction_rows,
+    stats_rows,
+)
 
 log = logging.getLogger(__name__)
 
@@ -292,7 +301,7 @@ def _page_title(p: QPainter | None, text: str) -> float:
 
 def _chart_pages(report: Report, lang: str) -> list[Page]:
     pages = []
-    for name, draw in CHARTS.items():
+    for name, draw in report_charts(report).items():
 
         def paint(p: QPainter, draw: ChartFn = draw) -> None:
             draw(p, CONTENT, report, lang, subtitle=False)
@@ -304,6 +313,11 @@ def _chart_pages(report: Report, lang: str) -> list[Page]:
 def _table_pages(rows: Sequence[GroupStats], title: str, first: str, lang: str) -> list[Page]:
     """Pages of one table (day, counter or hour), as many as its rows need."""
     table = _Table.layout(_table_header(lang, first), _table_rows(rows, lang), CONTENT.width())
+    return _table_pages_of(table, title)
+
+
+def _table_pages_of(table: _Table, title: str) -> list[Page]:
+    """Pages of a laid out table under `title`, as many as its rows need."""
     room = CONTENT.bottom() - _page_title(None, "")
     chunks = table.pages(room, room)
     pages = []
@@ -316,6 +330,82 @@ def _table_pages(rows: Sequence[GroupStats], title: str, first: str, lang: str) 
 
         pages.append(Page(title + suffix, paint))
     return pages
+
+
+def _satisfaction_cells(rows: Sequence[Satisfaction], lang: str) -> list[list[str]]:
+    out = []
+    for name, served, rated, rated_share, satisfied, *levels in satisfaction_rows(rows, lang):
+        shares = [share_text(rated_share), share_text(satisfied)]
+        out.append([name, str(served), str(rated), *shares, *map(str, levels)])
+    return out
+
+
+def _satisfaction_pages(report: Report, lang: str) -> list[Page]:
+    """The ratings of the range, of each field, counter (and officer), then of each day
+    (more than one), then the reasons named: one table after the other, on as few pages as
+    they fit; none when nobody rated."""
+    sat = report.satisfaction
+    if sat is None or not sat.rated:
+        return []
+    by = report.satisfaction_by
+    groups = [sat, *by.get("field", ()), *by.get("counter", ()), *by.get("officer", ())]
+    days = by.get("day", ())
+    tables = [
+        _Table.layout(
+            satisfaction_header(sat, lang, first.get(lang)),
+            _satisfaction_cells(rows, lang),
+            CONTENT.width(),
+        )
+        for rows, first in ((groups, T.GROUP), (days if len(days) > 1 else [], T.DAY))
+        if rows
+    ]
+    if sat.reasons:
+        tables.append(
+            _Table.layout(
+                [T.REASONS_NAMED.get(lang), T.SAT_RATED.get(lang)],
+                [[r, str(n)] for r, n in sat.reasons_in(lang).items()],
+                min(CONTENT.width(), 420.0),
+            )
+        )
+    return _flow_pages(tables, T.SATISFACTION_TITLE.get(lang))
+
+
+GAP = 18.0
+
+
+def _flow_pages(tables: Sequence[_Table], title: str) -> list[Page]:
+    """Tables one below the other under `title`; a table starts a new page when its header
+    and first row no longer fit, and continues over as many pages as it needs."""
+    top = _page_title(None, "")
+    room = CONTENT.bottom() - top
+    #: Per page: (table, its rows, y) to draw.
+    pages: list[list[tuple[_Table, range, float]]] = [[]]
+    y = top
+    for table in tables:
+        if pages[-1]:
+            y += GAP
+        if y + table.header_height + table.heights[0] > CONTENT.bottom():
+            pages.append([])
+            y = top
+        for n, chunk in enumerate(table.pages(CONTENT.bottom() - y, room)):
+            if n:
+                pages.append([])
+                y = top
+            pages[-1].append((table, chunk, y))
+            y += table.height(chunk)
+    out = []
+    for n, parts in enumerate(pages, 1):
+        heading = title + (f" ({n}/{len(pages)})" if len(pages) > 1 else "")
+
+        def paint(
+            p: QPainter, parts: list[tuple[_Table, range, float]] = parts, heading: str = heading
+        ) -> None:
+            _page_title(p, heading)
+            for table, rows, at in parts:
+                table.draw(p, CONTENT.left(), at, rows)
+
+        out.append(Page(heading, paint))
+    return out
 
 
 def report_pages(report: Report, lang: str = "vi") -> list[Page]:
@@ -338,7 +428,7 @@ def report_pages(report: Report, lang: str = "vi") -> list[Page]:
     pages = [*_summary_pages(report, lang), *_chart_pages(report, lang)]
     for rows, title, first in tables:
         pages += _table_pages(rows, title, first, lang)
-    return pages
+    return pages + _satisfaction_pages(report, lang)
 
 
 def _paint_page(

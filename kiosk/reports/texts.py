@@ -131,6 +131,29 @@ SATISFACTION = Text(
     "Ratings: {rated} of {served} served ({rated_share}); satisfied or better {satisfied}",
 )
 TOTAL = Text("Tổng cộng", "Total")
+SATISFACTION_TITLE = Text("Mức độ hài lòng của người dân", "Citizen satisfaction")
+SATISFACTION_BY = {
+    "day": Text("Đánh giá theo ngày", "Ratings per day"),
+    "field": Text("Đánh giá theo lĩnh vực", "Ratings per field"),
+    "counter": Text("Đánh giá theo quầy", "Ratings per counter"),
+    "officer": Text("Đánh giá theo cán bộ", "Ratings per officer"),
+}
+SATISFACTION_ROW = Text(
+    "{rated}/{served} đánh giá, hài lòng trở lên {satisfied}",
+    "{rated} of {served} rated, satisfied or better {satisfied}",
+)
+SATISFACTION_CHART = Text(
+    "Mức độ hài lòng theo lĩnh vực và quầy", "Satisfaction by field and counter"
+)
+RATINGS_SHARE_AXIS = Text("% lượt đánh giá", "% of ratings")
+SATISFIED_AFTER_BAR = Text("{share} hài lòng · {n} lượt", "{share} satisfied · {n}")
+GROUP = Text("Nhóm", "Group")
+REASONS_NAMED = Text("Lý do chưa hài lòng được chọn", "Reasons given")
+SAT_SERVED = Text("Đã\nphục vụ", "Served")  # also the tables' column
+SAT_RATED = Text("Lượt\nđánh giá", "Ratings")
+SAT_RATED_SHARE = Text("Tỷ lệ\nđánh giá", "Share\nrated")
+SAT_SATISFIED = Text("Hài lòng\ntrở lên", "Satisfied\nor better")
+NO_RATINGS = Text("Chưa có lượt đánh giá nào trong kỳ", "No ratings in this range")
 
 # ------------------------------------------------------------------ exports and the CLI
 WROTE_ROWS = Text(

@@ -306,7 +306,12 @@ def test_a_report_with_procedures_gets_a_page_per_procedure(
     report = build_report(scripted.store, scripted.config, HistoryFilter(DAY1, DAY2), today=AFTER)
     assert len(report.procedures) == 3
     path = tmp_path / "r.pdf"
-    assert report_pdf.write_pdf(report, path) == 10
-    assert report_pdf.report_pages(report)[-1].title == "Theo thủ tục"
-    assert [p.title for p in report_pdf.report_pages(report, "en")][-1] == "Per procedure"
-    assert _pdf_pages(path.read_bytes()) == 10
+    # The five charts and the satisfaction chart (A001 was rated), the summary, the tables
+    # per day, counter, hour and procedure, then satisfaction.
+    assert report_pdf.write_pdf(report, path) == 12
+    assert report_pdf.report_pages(report)[-2].title == "Theo thủ tục"
+    assert [p.title for p in report_pdf.report_pages(report, "en")][-2:] == [
+        "Per procedure",
+        "Citizen satisfaction",
+    ]
+    assert _pdf_pages(path.read_bytes()) == 12

@@ -167,22 +167,43 @@ def reference_report(
             vi, en = "Không chọn thủ tục", "No procedure chosen"
             by_procedure.append(_stats(plain, "", vi, en, **common))
     total = _stats(rows, "all", "Tổng cộng", "Total", **common)
-    levels = {lv.value: sum(1 for r in rows if r.rating == lv.value) for lv in RatingLevel}
-    reasons: dict[str, int] = {}
-    for r in rows:
-        if r.rating is not None:
-            for reason in r.rating_reasons or ():
-                reasons[reason] = reasons.get(reason, 0) + 1
-    satisfaction = Satisfaction(
-        served=total.served,
-        rated=sum(levels.values()),
-        levels=levels,
-        reasons=dict(sorted(reasons.items(), key=lambda kv: -kv[1])),
-        labels=tuple(config.ratings.labels),
-        labels_en=tuple(config.ratings.labels_en),
-    )
+
+    def rated(mine: list[TicketLine], served: int, names: tuple[str, str, str]) -> Satisfaction:
+        levels = {lv.value: sum(1 for r in mine if r.rating == lv.value) for lv in RatingLevel}
+        reasons: dict[str, int] = {}
+        for r in mine:
+            if r.rating is not None:
+                for reason in r.rating_reasons or ():
+                    reasons[reason] = reasons.get(reason, 0) + 1
+        return Satisfaction(
+            served=served,
+            rated=sum(levels.values()),
+            levels=levels,
+            reasons=dict(sorted(reasons.items(), key=lambda kv: -kv[1])),
+            labels=tuple(config.ratings.labels),
+            labels_en=tuple(config.ratings.labels_en),
+            reason_words=tuple(zip(config.ratings.reasons, config.ratings.reasons_en, strict=True)),
+            key=names[0],
+            label=names[1],
+            label_en=names[2],
+        )
+
+    satisfaction = rated(rows, total.served, ("all", "Tổng cộng", "Total"))
+    by: dict[str, tuple[Satisfaction, ...]] = {}
+    if satisfaction.rated:
+        for name, table, test in (
+            ("day", days, lambda r, g: r.day == g.key),
+            ("field", fields, lambda r, g: r.field == g.key),
+            ("counter", counters, lambda r, g: str(r.counter) == g.key),
+        ):
+            sats = [
+                rated([r for r in rows if test(r, g)], g.served, (g.key, g.label, g.label_en))
+                for g in table
+            ]
+            by[name] = tuple(s for s in sats if s.served or s.rated)
     return Report(
         satisfaction=satisfaction,
+        satisfaction_by=by,
         site_name=config.site.name,
         site_name_en=config.site.name_en,
         filter=flt,

@@ -268,3 +268,30 @@ def test_procedures_tab_counts_tickets_by_procedure_only_when_some_had_one(
     assert ("2.000815", "Chứng thực bản sao") in chosen and (BIRTH, BIRTH) in chosen
     _show_range(qtbot, window, [DAY2])  # Tuesday: nobody chose a procedure
     assert not window.tabs.isTabVisible(tab) and table.rowCount() == 0
+
+
+def test_satisfaction_tab_and_chart_only_when_someone_rated(
+    qtbot: QtBot, aloop: asyncio.AbstractEventLoop, scripted: QueueService, out: Path
+) -> None:
+    """A001 was rated "dissatisfied" on Monday (long wait, other); Tuesday has no rating."""
+    window = _window(qtbot, scripted, out)
+    tab = window.satisfaction_tab
+    assert not window.tabs.isTabVisible(tab)
+    with qtbot.waitSignal(window.charts_shown, timeout=30_000):
+        _show_range(qtbot, window, [DAY1, DAY2])
+    assert window.tabs.isTabVisible(tab) and window.tabs.tabText(tab) == "Hài lòng"
+    assert len(window._chart_labels) == 6  # the five, and the satisfaction chart
+    table = window.satisfaction_table
+    first = [table.item(0, c).text() for c in range(table.columnCount())]
+    assert first == ["Tổng cộng", "4", "1", "25%", "0%", "0", "0", "0", "1"]
+    names = [table.item(r, 0).text() for r in range(table.rowCount())]
+    assert names[1] == "Hộ tịch" and "Quầy 1" in names and names[-1] == "24/11/2026"
+    assert window.reasons_label.text() == "Lý do chưa hài lòng được chọn: Chờ lâu 1, Khác 1"
+    window.switch.click()
+    assert window.tabs.tabText(tab) == "Satisfaction"
+    assert table.horizontalHeaderItem(8).text() == "Dissatisfied"
+    assert window.reasons_label.text() == "Reasons given: Long wait 1, Other 1"
+    with qtbot.waitSignal(window.charts_shown, timeout=30_000):
+        _show_range(qtbot, window, [DAY2])
+    assert not window.tabs.isTabVisible(tab)
+    assert len(window._chart_labels) == 5
