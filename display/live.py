@@ -10,7 +10,6 @@ benchmarks, remote checks); with `screenshot_path` a PNG follows, at most once a
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 import time
@@ -23,10 +22,11 @@ from display.announcer import Announcer
 from display.board import build_board
 from display.window import DisplayWindow
 from kiosk.core.errors import KioskError
-from kiosk.core.files import OutputError, write_atomic, write_atomic_with
+from kiosk.core.files import OutputError, write_atomic_with
 from kiosk.core.model import Event, Snapshot
 from kiosk.core.reader import QueueReader
 from kiosk.gui.operations import Operations
+from kiosk.gui.options import write_snapshot
 from kiosk.gui.watcher import FeedWatcher
 
 log = logging.getLogger(__name__)
@@ -144,14 +144,7 @@ class LiveDisplay(QObject):
         state = self.window.visible_state()
         state["renders"] = self.renders
         state["pid"] = os.getpid()
-        try:
-            write_atomic(
-                self.snapshot_path,
-                json.dumps(state, ensure_ascii=False, indent=1),
-                folders=True,
-            )
-        except OutputError as exc:
-            log.warning("%s", exc.message_en)
+        write_snapshot(self.snapshot_path, state)
 
     def _screenshot(self) -> None:
         path = self.screenshot_path

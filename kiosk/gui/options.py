@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import json
+import logging
 import re
 from pathlib import Path
+from typing import Any
 
 from kiosk.core.errors import KioskError
-from kiosk.core.files import check_folder, check_target
+from kiosk.core.files import OutputError, check_folder, check_target, write_atomic
+
+log = logging.getLogger(__name__)
 
 _GEOMETRY = re.compile(r"^(\d+)x(\d+)\+(-?\d+)\+(-?\d+)$")
 #: Largest window size and offset `--geometry` takes (bigger than any screen).
@@ -57,3 +62,17 @@ def output_file(text: str | None) -> Path | None:
     path = Path(text).expanduser()
     check_folder(path.parent, create=True, parents=True)
     return check_target(path)
+
+
+def write_snapshot(path: Path | None, state: dict[str, Any]) -> None:
+    """Write a screen's state as JSON at its `--snapshot` PATH (none given: nothing).
+
+    Atomic, so a reader never sees half a file; a write that fails (a full disk, a folder
+    put at PATH since) is logged, never stops the screen.
+    """
+    if path is None:
+        return
+    try:
+        write_atomic(path, json.dumps(state, ensure_ascii=False, indent=1), folders=True)
+    except OutputError as exc:
+        log.warning("%s", exc.message_en)

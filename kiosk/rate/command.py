@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from kiosk.gui.options import add_window_options, parse_geometry
+from kiosk.gui.options import add_window_options, output_file, parse_geometry
 
 
 def cmd_rate(ctx: Any, a: argparse.Namespace) -> int:
     geometry = parse_geometry(a.geometry) if a.geometry else None
+    snapshot = output_file(a.snapshot)
     from kiosk.counter.state import check_counter
     from kiosk.gui.waiting import open_or_unreachable
 
@@ -21,7 +22,8 @@ def cmd_rate(ctx: Any, a: argparse.Namespace) -> int:
 
     def rate_screen(app: Any, service: Any) -> Any:
         shown = app.screens()[min(a.screen or 0, len(app.screens()) - 1)]
-        return RateScreen(service, a.number, logical_dpi=shown.logicalDotsPerInch())
+        dpi = shown.logicalDotsPerInch()
+        return RateScreen(service, a.number, logical_dpi=dpi, snapshot_path=snapshot)
 
     return run_counter_screen(
         ctx,
@@ -40,4 +42,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("rate", parents=[common], help=help_text, description=help_text)
     p.add_argument("number", type=int, metavar="N", help="counter number")
     add_window_options(p)
+    p.add_argument(
+        "--snapshot", metavar="PATH", help="write what the screen shows as JSON after changes"
+    )
     p.set_defaults(handler=cmd_rate)

@@ -6,9 +6,10 @@ rated). Every rule of a rating is `QueueService.rate`'s (kiosk.core.ratings)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -27,6 +28,7 @@ from kiosk.core.ratings import LOW_LEVELS, RatingChannel, RatingLevel, RatingRes
 from kiosk.core.texts import Text
 from kiosk.gui.controls import button_style, label
 from kiosk.gui.operations import Operations
+from kiosk.gui.options import write_snapshot
 from kiosk.gui.theme import COLOURS
 from kiosk.gui.watcher import FeedWatcher
 from kiosk.rate import texts
@@ -66,9 +68,15 @@ class RateScreen(QWidget):
         *,
         timings: Timings | None = None,
         logical_dpi: float = 96.0,
+        snapshot_path: Path | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """`snapshot_path`: where `snapshot()` is written as JSON after each change of page
+        (`kiosk rate N --snapshot PATH`: support and the end-to-end tests)."""
         super().__init__(parent)
+        self.snapshot_path = snapshot_path
+        #: Ratings this screen has recorded since it started.
+        self.recorded = 0
         self.service = service
         self.counter = counter
         self.timings = timings or Timings()
@@ -139,13 +147,15 @@ class RateScreen(QWidget):
         box.addWidget(self.why)
         box.addWidget(self.why_en)
         self.chips: list[QPushButton] = []
-        chip_box = QVBoxLayout()
-        chip_box.setSpacing(16)
+        self.chip_grid = QGridLayout()
+        self.chip_grid.setSpacing(16)
         for vi, en in zip(cfg.reasons, cfg.reasons_en, strict=True):
-            chip = QPushButton(f"{vi} / {en}")
+            # Two lines (Vietnamese, English): a narrow portrait screen still holds the chip.
+            both = f"{vi}\n{en}"
+            chip = QPushButton(both)
             chip.setCheckable(True)
             chip.toggled.connect(
-                lambda on, c=chip, words=f"{vi} / {en}": c.setText(f"✓  {words}" if on else words)
+                lambda on, c=chip, both=both: c.setText(f"✓  {both}" if on else both)
             )
             chip.setMinimumHeight(max(90, side // 2))
             chip.setFont(label("", 32).font())
@@ -157,8 +167,7 @@ class RateScreen(QWidget):
             chip.toggled.connect(lambda _=False: self._restart_idle())
             chip.setProperty("reason", vi)
             self.chips.append(chip)
-            chip_box.addWidget(chip)
-        box.addLayout(chip_box)
+        box.addLayout(self.chip_grid)
         box.addStretch(1)
         self.send = QPushButton(f"{texts.SEND.vi} / {texts.SEND.en}")
         self.send.setObjectName("send")
@@ -187,6 +196,9 @@ class RateScreen(QWidget):
         }
         for page in self._pages.values():
             self.pages.addWidget(page)
+            # Faces and chips follow the screen (`_place_faces`); their layout of the moment
+            # must not hold the window wider or taller than the tablet it runs on.
+            page.setMinimumSize(1, 1)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self._timed_out)
@@ -203,6 +215,9 @@ class RateScreen(QWidget):
         """Show page `name` (IDLE, FACES, REASONS or THANKS)."""
         self.pages.setCurrentWidget(self._pages[name])
         self.page_shown.emit(name)
+        if self.snapshot_path is not None:
+            # After the page's layout has settled, so the faces' places are where they show.
+            QTimer.singleShot(100, lambda: write_snapshot(self.snapshot_path, self.snapshot()))
 
     def _restart_idle(self) -> None:
         self.timer.start(self.timings.idle_ms)
@@ -216,9 +231,12 @@ class RateScreen(QWidget):
         screen, two rows of two on a tall one."""
         if self.width() <= 0:
             return
-        columns = 4 if self.width() > self.height() else 2
-        rows = 4 // columns
         gap = self.grid.spacing()
+        # Four in a row only where four of the smallest faces fit: the screen's minimum size
+        # stays that of two rows of two, so a narrow tablet is never pushed off its screen.
+        fits_four = self.width() - 48 - 3 * gap >= 4 * self.faces[0].sizeHint().width()
+        columns = 4 if self.width() > self.height() and fits_four else 2
+        rows = 4 // columns
         label_h = 4 * 34
         room_w = (self.width() - 48 - (columns - 1) * gap) // columns
         room_h = (self.height() - 48 - HEADER_PX - (rows - 1) * gap) // rows - label_h
@@ -226,6 +244,10 @@ class RateScreen(QWidget):
         for i, face in enumerate(self.faces):
             face.set_side(side)
             self.grid.addWidget(face, i // columns, i % columns, Qt.AlignmentFlag.AlignCenter)
+        # The reasons: one column upright, two side by side on a wide screen.
+        wide = self.width() > self.height()
+        for i, chip in enumerate(self.chips):
+            self.chip_grid.addWidget(chip, i // 2 if wide else i, i % 2 if wide else 0)
 
     # ------------------------------------------------------------------ the feed
 
@@ -305,6 +327,7 @@ class RateScreen(QWidget):
         )
 
     def _done(self, result: RatingResult) -> None:
+        self.recorded += 1
         self.busy = False
         self.ticket_id = None
         self.show_page(THANKS)
@@ -322,5 +345,23 @@ class RateScreen(QWidget):
         self.show_page(IDLE)
 
     def snapshot(self) -> dict[str, Any]:
-        """What the screen shows (tests and support)."""
-        return {"page": self.page, "ticket": self.code, "status": self.status.text()}
+        """What the screen shows (tests and support): the page, the ticket offered, the
+        status line, the ratings recorded, and where each face and chip is on the screen
+        (x, y, width, height in the screen's pixels) while its page shows."""
+
+        def place(w: QWidget) -> list[int] | None:
+            if not w.isVisible():
+                return None
+            corner = w.mapToGlobal(QPoint(0, 0))
+            return [corner.x(), corner.y(), w.width(), w.height()]
+
+        return {
+            "counter": self.counter,
+            "page": self.page,
+            "ticket": self.code,
+            "status": self.status.text(),
+            "recorded": self.recorded,
+            "faces": {lv.value: place(f) for lv, f in zip(RatingLevel, self.faces, strict=True)},
+            "chips": [place(c) for c in self.chips],
+            "send": place(self.send),
+        }

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.core.clock import ManualClock
@@ -153,3 +154,44 @@ def test_kiosk_rate_with_a_wrong_counter_says_so_in_one_line(tmp_path: Path) -> 
     assert wrong.returncode == 2
     assert wrong.stderr.count("\n") == 1
     assert "No counter 9" in wrong.stderr and "Counters: 1, 2, 3, 4, 5, 6" in wrong.stderr
+
+
+@pytest.mark.parametrize("size", [(600, 1024), (1024, 600), (800, 1280), (1280, 800)])
+def test_the_faces_fit_tablets_upright_and_on_their_side(
+    qtbot: QtBot, aloop: asyncio.AbstractEventLoop, service: QueueService, size: tuple[int, int]
+) -> None:
+    """A 7" tablet upright (600×1024) or on its side, and a 10" one: the window takes the
+    tablet's size, all four faces (at least 25 mm) and the prompt lie inside it, apart."""
+    width, height = size
+    times = Timings(idle_ms=60_000, thanks_ms=300, heartbeat_s=0.2)
+    screen = RateScreen(service, 1, timings=times)
+    qtbot.addWidget(screen, before_close_func=lambda w: (w.stop(), w.ops.shutdown()))
+    assert screen.minimumSizeHint().width() <= width
+    assert screen.minimumSizeHint().height() <= height
+    screen.setFixedSize(width, height)
+    screen.show()
+    screen.start()
+    complete_one(service)
+    qtbot.waitUntil(lambda: screen.page == FACES, timeout=WAIT_MS)
+    inside = screen.rect()
+    places = []
+    for level in ("very_satisfied", "satisfied", "neutral", "dissatisfied"):
+        f = face(screen, level)
+        place = _in_screen(screen, f)
+        assert inside.contains(place), (level, place, inside)
+        assert f.side >= 150
+        places.append(place)
+    assert not any(a.intersects(b) for i, a in enumerate(places) for b in places[i + 1 :])
+    assert inside.contains(_in_screen(screen, screen.prompt))
+    columns = 4 if width > height else 2
+    assert len({p.top() for p in places}) == 4 // columns
+    # After a low level: every reason and the Send button lie inside too.
+    qtbot.mouseClick(face(screen, "dissatisfied"), Qt.MouseButton.LeftButton)
+    assert screen.page == REASONS
+    for w in (*screen.chips, screen.send, screen.why):
+        assert inside.contains(_in_screen(screen, w)), w.text()
+
+
+def _in_screen(screen: RateScreen, w: QWidget) -> QRect:
+    """Where `w` lies in the screen's own coordinates."""
+    return QRect(w.mapTo(screen, QPoint(0, 0)), w.size())
