@@ -7,14 +7,15 @@ import itertools
 import logging
 import math
 import random
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from kiosk.core.config import WEEKDAYS, Config
 from kiosk.core.errors import (
     KioskError,
 )
+from kiosk.core.ratings import LOW_LEVELS, RatingLevel
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,10 @@ class Profile:
     recall_seconds: int = 60
     #: Counters keep calling this long after a period ends (citizens already inside).
     grace_minutes: float = 30.0
+    #: Share of served citizens who rate the service, and of those, who rate on the phone
+    #: (the others at the counter's rating screen).
+    rating_share: float = 0.6
+    phone_share: float = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +90,13 @@ class Citizen:
     no_show: bool
     returns_after: int | None
     transfer_to: str | None
+    #: A uniform draw that picks the level of the citizen's rating (`simulated_rating`), or
+    #: None: this citizen does not rate. Then the seconds after the service it comes, where
+    #: (on the phone or at the counter's screen), and a draw per configured reason.
+    rating: float | None = None
+    rating_delay: int = 0
+    rating_phone: bool = False
+    reason_draws: tuple[float, ...] = ()
 
 
 # ------------------------------------------------------------------------------ planning
@@ -222,5 +234,62 @@ def plan_day(config: Config, profile: Profile, day: date, seed: int | str) -> li
                 transfer_to=transfer,
             )
         )
+    _plan_ratings(config, profile, day, seed, citizens)
     citizens.sort(key=lambda c: c.arrival)
     return citizens
+
+
+def _plan_ratings(
+    config: Config, profile: Profile, day: date, seed: int | str, citizens: list[Citizen]
+) -> None:
+    """Give each citizen the draws of a rating, from a stream of its own (the other draws of
+    a day, and so the histories simulated before ratings existed, stay as they were)."""
+    rng = random.Random(f"{seed}:{day.isoformat()}:rating")
+    reasons = len(config.ratings.reasons)
+    # Never after the time to rate has passed (`ratings.window_minutes`).
+    latest = max(1, config.ratings.window_minutes * 60 - 60)
+    for i, c in enumerate(citizens):
+        rates = rng.random() < profile.rating_share
+        phone = rng.random() < profile.phone_share
+        draw = rng.random()
+        delay = rng.randrange(60, 900) if phone else rng.randrange(5, 40)
+        reason_draws = tuple(rng.random() for _ in range(reasons))
+        if rates:
+            citizens[i] = replace(
+                c,
+                rating=draw,
+                rating_delay=min(delay, latest),
+                rating_phone=phone,
+                reason_draws=reason_draws,
+            )
+
+
+def simulated_rating(
+    citizen: Citizen, waited: int, target_seconds: int, reasons: Sequence[str]
+) -> tuple[RatingLevel, tuple[str, ...]]:
+    """The level a simulated citizen gives, and the reasons after a low one.
+
+    Satisfaction falls as the wait runs over the target: within it, 3 % are dissatisfied and
+    10 % neutral; at twice the target and beyond, 28 % and 25 %. The rest are very satisfied
+    or satisfied (55:45). After a low level a reason is named with probability 0.8 when the
+    wait ran over the target and 0.15 otherwise for the first configured reason (by default
+    "Chờ lâu", the long wait), and 0.2 for each other one.
+    """
+    assert citizen.rating is not None
+    over = min(1.0, max(0.0, (waited - target_seconds) / max(1, target_seconds)))
+    dissatisfied = 0.03 + 0.25 * over
+    neutral = 0.10 + 0.15 * over
+    u = citizen.rating
+    if u < dissatisfied:
+        level = RatingLevel.DISSATISFIED
+    elif u < dissatisfied + neutral:
+        level = RatingLevel.NEUTRAL
+    elif u < dissatisfied + neutral + (1 - dissatisfied - neutral) * 0.45:
+        level = RatingLevel.SATISFIED
+    else:
+        level = RatingLevel.VERY_SATISFIED
+    if level not in LOW_LEVELS:
+        return level, ()
+    odds = [(0.8 if over > 0 else 0.15) if i == 0 else 0.2 for i in range(len(reasons))]
+    named = tuple(r for r, p, d in zip(reasons, odds, citizen.reason_draws, strict=False) if d < p)
+    return level, named

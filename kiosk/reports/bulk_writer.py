@@ -9,13 +9,13 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, insert, select, text, update
+from sqlalchemy import Table, bindparam, func, insert, null, select, text, update
 
 from kiosk.core.config import Config
 from kiosk.core.schema import EventRow, SequenceRow, TicketRow
 from kiosk.core.store import EVENT_LOCK_KEY, Store
 from kiosk.reports.arrivals import SimulationError
-from kiosk.reports.queue_model import OPEN_STATES, ModelBackend, moment_of
+from kiosk.reports.queue_model import ModelBackend, moment_of
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,10 @@ _TICKET_COLUMNS = (
     "recalls",
     "transfers",
     "dossiers",
+    "rating",
+    "rating_reasons",
+    "rating_channel",
+    "rated_at",
 )
 _EVENT_COLUMNS = (
     "id",
@@ -67,8 +71,23 @@ _MUTABLE_COLUMNS = tuple(
 )
 _MUTABLE_AT = [(_TICKET_COLUMNS.index(c), c) for c in _MUTABLE_COLUMNS]
 _TIME_COLUMNS = frozenset(
-    ("issued_at", "sort_at", "called_at", "last_called_at", "serving_at", "completed_at", "at")
+    (
+        "issued_at",
+        "sort_at",
+        "called_at",
+        "last_called_at",
+        "serving_at",
+        "completed_at",
+        "rated_at",
+        "at",
+    )
 )
+#: JSON columns that may hold no value at all (SQL NULL, as the service leaves them).
+_JSON_OR_NULL = frozenset(("rating_reasons",))
+
+
+def _json_or_null(value: Any) -> str | None:
+    return None if value is None else json.dumps(value)
 
 
 class _SqliteValues:
@@ -147,6 +166,8 @@ class BulkWriter:
                 if c == "business_day"
                 else (i, json.dumps)
                 if c == "data"
+                else (i, _json_or_null)
+                if c in _JSON_OR_NULL
                 else (i, int)
                 if c == "priority"
                 else None
@@ -167,6 +188,9 @@ class BulkWriter:
             d = dict(zip(cols, r, strict=True))
             for c in _TIME_COLUMNS.intersection(d):
                 d[c] = moment_of(d[c]) if d[c] is not None else None
+            for c in _JSON_OR_NULL.intersection(d):
+                if d[c] is None:
+                    d[c] = null()  # not JSON's null: no value, as the service leaves it
             dicts.append(d)
         s.execute(insert(table), dicts)
 
@@ -196,6 +220,10 @@ class BulkWriter:
                 t.recalls,
                 t.transfers,
                 t.dossiers,
+                t.rating,
+                t.rating_reasons,
+                t.rating_channel,
+                t.rated,
             )
             if t.id in self.written:
                 changed.append({"tid": t.id, **{c: row[i] for i, c in _MUTABLE_AT}})
@@ -246,8 +274,9 @@ class BulkWriter:
         model.events.clear()
         for key in done:
             model.sequences.pop(key, None)
-        # Tickets still open may expire on the next day: keep those, drop the rest.
-        model.forget(lambda t: t.state in OPEN_STATES)
+        # Tickets still open may expire on the next day, tickets just served may still be
+        # rated: keep those, drop the rest.
+        model.forget_settled()
         self.written &= set(model.tickets)
 
     def _bind(self, row: dict[str, Any]) -> dict[str, Any]:

@@ -132,7 +132,7 @@ def _run(
     outcomes = []
     for out in engine.run(days, citizens_of):
         outcomes.append(out)  # complete only at the end: work may go on past midnight
-        model.forget_finished()
+        model.forget_settled()
     for out in outcomes:
         for code, values in out.waits.items():
             waits.setdefault(code, []).extend(values)

@@ -20,6 +20,7 @@ from kiosk.core.errors import (
 from kiosk.core.model import EventKind, TicketState
 from kiosk.core.order import Lines, Place, Policy, next_streak
 from kiosk.core.queue import QueueService
+from kiosk.core.ratings import RatingChannel, RatingLevel
 from kiosk.reports.arrivals import Citizen, epoch
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,16 @@ class QueueBackend(Protocol):
     ) -> None: ...
     def complete(self, counter: int, dossiers: int, at: int) -> None: ...
     def close_counter(self, counter: int, at: int) -> None: ...
+    def rate(
+        self,
+        key: int,
+        at: int,
+        *,
+        level: RatingLevel,
+        reasons: tuple[str, ...],
+        phone: bool,
+        counter: int,
+    ) -> None: ...
 
 
 def moment_of(at: int) -> datetime:
@@ -101,6 +112,26 @@ class ServiceBackend:
         self._at(at)
         self.service.close_counter(counter)
 
+    def rate(
+        self,
+        key: int,
+        at: int,
+        *,
+        level: RatingLevel,
+        reasons: tuple[str, ...],
+        phone: bool,
+        counter: int,
+    ) -> None:
+        self._at(at)
+        channel = RatingChannel.PHONE if phone else RatingChannel.COUNTER_SCREEN
+        self.service.rate(
+            key,
+            level.value,
+            channel=channel.value,
+            reasons=reasons,
+            counter=None if phone else counter,
+        )
+
 
 class SimTicket:
     """A ticket of the in-memory model, shaped like a `tickets` row."""
@@ -120,6 +151,10 @@ class SimTicket:
         "placed",
         "priority",
         "queue_field",
+        "rated",
+        "rating",
+        "rating_channel",
+        "rating_reasons",
         "recalls",
         "serving",
         "state",
@@ -150,6 +185,10 @@ class SimTicket:
         self.recalls = 0
         self.transfers = 0
         self.dossiers = 0
+        self.rating: str | None = None
+        self.rating_reasons: list[str] | None = None
+        self.rating_channel: str | None = None
+        self.rated: int | None = None
 
     def place(self) -> Place:
         return Place(self.id, self.priority, self.placed, self.queue_field, self.target)
@@ -196,6 +235,8 @@ class ModelBackend:
         self._open_counters: set[int] = set()
         self._day: date | None = None
         self._day_start = self._day_end = 0
+        #: The time of the latest write.
+        self._last_at = 0
 
     def set_layout(self, fields_of_counter: Mapping[int, Sequence[str]]) -> None:
         """Serve fields from other counters than the config's (capacity planning)."""
@@ -220,6 +261,7 @@ class ModelBackend:
 
     def _begin(self, at: int) -> date:
         """Every write: the business day, and expiry of earlier days' waiting and skipped."""
+        self._last_at = at
         if self._day is not None and self._day_start <= at < self._day_end:
             return self._day
         day = datetime.fromtimestamp(at, self.zone).date()
@@ -280,9 +322,18 @@ class ModelBackend:
         """Drop tickets from memory (the bulk writer has stored them)."""
         self.tickets = {k: t for k, t in self.tickets.items() if keep(t)}
 
-    def forget_finished(self) -> None:
-        """Drop finished tickets; open ones may still change (or expire on the next day)."""
-        self.forget(lambda t: t.state in OPEN_STATES)
+    def forget_settled(self) -> None:
+        """Drop the tickets nothing can change any more: finished, and if completed, rated
+        or past the time to rate (`ratings.window_minutes`) of the latest write."""
+        since = self._last_at - self.config.ratings.window_minutes * 60
+
+        def unsettled(t: SimTicket) -> bool:
+            if t.state in OPEN_STATES:
+                return True
+            done = t.completed
+            return done is not None and t.rating is None and done >= since
+
+        self.forget(unsettled)
 
     def issue(self, citizen: Citizen, at: int) -> int | None:
         day = self._begin(at)
@@ -449,3 +500,27 @@ class ModelBackend:
             )
         self._open_counters.discard(counter)
         self._log(at, EventKind.COUNTER_CLOSED, None, counter, f"counter:{counter}", {})
+
+    def rate(
+        self,
+        key: int,
+        at: int,
+        *,
+        level: RatingLevel,
+        reasons: tuple[str, ...],
+        phone: bool,
+        counter: int,
+    ) -> None:
+        """`QueueService.rate` of a ticket this model completed (the simulator keeps to the
+        rules: once, after completion, within the time to rate, at its own counter)."""
+        self._begin(at)
+        t = self.tickets[key]
+        channel = RatingChannel.PHONE if phone else RatingChannel.COUNTER_SCREEN
+        t.rating = level.value
+        t.rating_reasons = list(reasons)
+        t.rating_channel = channel.value
+        t.rated = at
+        data = {"code": t.code, "level": level.value, "reasons": list(reasons)}
+        data["channel"] = channel.value
+        actor = "phone" if phone else f"rate:{counter}"
+        self._log(at, EventKind.RATED, t, t.counter, actor, data)

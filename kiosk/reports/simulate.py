@@ -44,6 +44,7 @@ from kiosk.reports.arrivals import (
     open_days,
     open_periods,
     plan_day,
+    simulated_rating,
 )
 from kiosk.reports.bulk_writer import BulkWriter
 from kiosk.reports.queue_model import ModelBackend, QueueBackend, ServiceBackend, moment_of
@@ -53,7 +54,7 @@ log = logging.getLogger(__name__)
 
 # ------------------------------------------------------------------------------ the engine
 
-_TRY, _ARRIVE, _RECALL, _RETURN, _WALKED_UP, _DONE, _CLOSE = range(7)
+_TRY, _ARRIVE, _RECALL, _RETURN, _WALKED_UP, _DONE, _CLOSE, _RATE = range(8)
 
 
 @dataclass
@@ -69,6 +70,8 @@ class DayOutcome:
     dossiers: int = 0
     no_shows: int = 0
     transfers: int = 0
+    #: Served citizens who rated the service.
+    rated: int = 0
     waits: dict[str, list[int]] = field(default_factory=dict)
     #: Tickets never called, per field they were issued in.
     unserved: dict[str, int] = field(default_factory=dict)
@@ -104,6 +107,8 @@ class Engine:
         }
         self.max_recalls = config.queue.max_recalls
         self.grace = round(profile.grace_minutes * 60)
+        self.target = round(config.reports.wait_target_minutes * 60)
+        self.reasons = tuple(config.ratings.reasons)
         self.counters_of: dict[str, list[int]] = {}
         for n, fs in sorted(self.layout.items()):
             for code in fs:
@@ -125,6 +130,8 @@ class Engine:
         self._called: set[int] = set()
         self._returned: set[int] = set()
         self._transferred: set[int] = set()
+        #: Seconds from issue to the first call, of tickets called and not yet finished.
+        self._waited: dict[int, int] = {}
         # Per counter.
         self._held: dict[int, int] = {}
         self._recalls: dict[int, int] = {}
@@ -229,6 +236,7 @@ class Engine:
     def _forget(self, key: int) -> None:
         for table in (self._citizen, self._outcome_of, self._queue_day, self._field):
             del table[key]
+        self._waited.pop(key, None)
         for seen in (self._called, self._returned, self._transferred):
             seen.discard(key)
 
@@ -275,6 +283,7 @@ class Engine:
             c = self._citizen[key]
             if key not in self._called:
                 self._called.add(key)
+                self._waited[key] = at - c.arrival
                 if key not in self._transferred and key not in self._returned:
                     out = self._outcome_of[key]
                     out.waits.setdefault(c.field, []).append(at - c.arrival)
@@ -334,9 +343,16 @@ class Engine:
             out = self._outcome_of[key]
             out.served += 1
             out.dossiers += c.dossiers
+            if c.rating is not None:
+                level, reasons = simulated_rating(c, self._waited[key], self.target, self.reasons)
+                self._push(at + c.rating_delay, _RATE, (key, n, level, reasons, c.rating_phone))
+                out.rated += 1
             self._release(n, at)
             self._forget(key)
             self._push(at + c.wrap_up, _TRY, n)
+        elif kind == _RATE:
+            key, n, level, reasons, phone = arg
+            self.backend.rate(key, at, level=level, reasons=reasons, phone=phone, counter=n)
         elif kind == _CLOSE:
             n = arg
             if self._working(n, at):
@@ -366,6 +382,7 @@ class SimulationResult:
     tickets_written: int
     events_written: int
     seconds: float
+    rated: int = 0
 
     def text(self) -> str:
         first, last = self.days[0], self.days[-1]
@@ -374,7 +391,8 @@ class SimulationResult:
             f"({self.mode}): {count_en(self.issued, 'citizen')}, "
             f"{count_en(self.dossiers, 'dossier')}, {self.served} served, "
             f"{count_en(self.no_shows, 'no-show')}, {self.left_waiting} left waiting at closing, "
-            f"{count_en(self.transfers, 'transfer')}; {count_en(self.tickets_written, 'ticket')} "
+            f"{count_en(self.transfers, 'transfer')}, {count_en(self.rated, 'rating')}; "
+            f"{count_en(self.tickets_written, 'ticket')} "
             f"and {count_en(self.events_written, 'event')} written in {self.seconds:.1f} s"
         )
 
@@ -460,6 +478,7 @@ def _result(
         no_shows=sum(o.no_shows for o in outcomes),
         left_waiting=sum(o.left_waiting for o in outcomes),
         transfers=sum(o.transfers for o in outcomes),
+        rated=sum(o.rated for o in outcomes),
         tickets_written=tickets,
         events_written=events,
         seconds=_time.perf_counter() - t0,

@@ -18,6 +18,7 @@ import xlsxwriter
 
 from kiosk.core.config import Config
 from kiosk.core.files import OutputError
+from kiosk.core.ratings import RatingLevel
 from kiosk.core.store import Store
 from kiosk.reports.arrivals import Profile, open_days
 from kiosk.reports.export import (
@@ -130,9 +131,11 @@ def test_streamed_rows_equal_xlsxwriters_own_cells(simulated: Simulated, out: Pa
     day_fmt = wb.add_format({"num_format": "dd/mm/yyyy"})
     time_fmt = wb.add_format({"num_format": "dd/mm/yyyy hh:mm:ss"})
     ws.write_row(0, 0, headers)
-    from kiosk.reports.history import OUTCOME_VI, outcome_of
+    from kiosk.reports.history import OUTCOME_VI, join_reasons, outcome_of
 
     names = {f.code: f.name for f in config.fields}
+    levels = dict(zip([lv.value for lv in RatingLevel], config.ratings.labels, strict=True))
+    assert any(r.rating for r in rows) and any(r.rating_reasons for r in rows)
     for i, r in enumerate(rows, 1):
         ws.write_number(i, 0, r.x_day, day_fmt)
         ws.write_string(i, 1, r.code)
@@ -151,6 +154,11 @@ def test_streamed_rows_equal_xlsxwriters_own_cells(simulated: Simulated, out: Pa
             ws.write_number(i, col, count)
         ws.write_string(i, 15, r.final_field)
         ws.write_string(i, 16, OUTCOME_VI[outcome_of(r.state, r.day, days[-1].isoformat())])
+        if r.rating is not None:  # the simulated citizens rate: the level in the config's words
+            ws.write_string(i, 19, levels[r.rating])
+            why = join_reasons(r.rating_reasons)
+            if why:
+                ws.write_string(i, 20, why)
     wb.close()
 
     def cells_of(path: Path) -> list[list[tuple[object, str]]]:

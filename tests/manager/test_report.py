@@ -159,8 +159,10 @@ def test_one_of_anything_reads_in_the_singular() -> None:
         tickets_written=1,
         events_written=2,
         seconds=0.5,
+        rated=1,
     )
     assert one.text() == (
         "Simulated 1 day 02/11/2026–02/11/2026 (bulk): 1 citizen, 1 dossier, 1 served, "
-        "1 no-show, 0 left waiting at closing, 1 transfer; 1 ticket and 2 events written in 0.5 s"
+        "1 no-show, 0 left waiting at closing, 1 transfer, 1 rating; 1 ticket and 2 events "
+        "written in 0.5 s"
     )

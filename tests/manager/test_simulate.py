@@ -36,7 +36,8 @@ def _log(store: Store, config: Config) -> tuple[list[tuple], list[tuple]]:
     service = QueueService(store, config)
     tickets = [
         (t.code, t.state, t.queue_field, t.counter, t.issued_at, t.called_at, t.serving_at,
-         t.completed_at, t.recalls, t.transfers, t.dossiers, t.priority)
+         t.completed_at, t.recalls, t.transfers, t.dossiers, t.priority, t.rating,
+         t.rating_reasons, t.rating_channel, t.rated_at)
         for t in service.tickets()
     ]  # fmt: skip
     events = [
@@ -91,6 +92,7 @@ def test_bulk_mode_writes_what_the_real_service_writes(
     """Same seed: the in-memory model stores exactly the log the QueueService writes."""
     real, fast, result, bulk = _service_and_bulk(new_db_url, config, Profile(35), 2)
     assert result.issued == bulk.issued > 40
+    assert result.rated == bulk.rated > 10
     assert (result.tickets_written, result.events_written) == (
         bulk.tickets_written,
         bulk.events_written,
@@ -130,6 +132,36 @@ def test_a_point_open_round_the_clock_is_simulated_across_midnight(
     assert result.served == sum(t.state is TicketState.COMPLETED for t in tickets)
     real.close()
     fast.close()
+
+
+def test_simulated_citizens_rate_as_their_wait_went(config: Config, store: Store) -> None:
+    """About 60 % of the served rate, 30 % of them on the phone; those who waited beyond the
+    target are less satisfied and name the long wait; every rating keeps core's rules."""
+    days = open_days(config, MONDAY, 20)
+    result = simulate_bulk(store, config, Profile(citizens_per_day=150), days, seed=3)
+    tickets = [t for t in QueueService(store, config).tickets() if t.completed_at is not None]
+    rated = [t for t in tickets if t.rating is not None]
+    assert len(rated) == result.rated
+    assert 0.55 < len(rated) / len(tickets) < 0.65
+    phone = sum(t.rating_channel == "phone" for t in rated)
+    assert 0.25 < phone / len(rated) < 0.35
+    window = timedelta(minutes=config.ratings.window_minutes)
+    assert all(t.completed_at <= t.rated_at < t.completed_at + window for t in rated)  # type: ignore[operator]
+    target = timedelta(minutes=config.reports.wait_target_minutes)
+
+    def satisfied(group: list) -> float:
+        return sum(t.rating in ("very_satisfied", "satisfied") for t in group) / len(group)
+
+    quick = [t for t in rated if t.called_at - t.issued_at <= target]
+    slow = [t for t in rated if t.called_at - t.issued_at > 2 * target]
+    assert len(slow) > 30, "choose a busier profile: too few long waits to compare"
+    assert satisfied(quick) > 0.8 > 0.6 > satisfied(slow)
+    named = Counter(
+        r for t in slow if t.rating not in ("very_satisfied", "satisfied") for r in t.rating_reasons
+    )
+    assert named.most_common(1)[0][0] == config.ratings.reasons[0]
+    report = build_report(store, config, HistoryFilter(days[0], days[-1]), today=days[-1])
+    assert report.satisfaction is not None and report.satisfaction.rated == len(rated)
 
 
 def test_a_simulated_day_looks_like_a_commune_point(config: Config) -> None:
