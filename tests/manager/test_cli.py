@@ -67,7 +67,8 @@ def test_export_report_and_capacity_plan(home: Path) -> None:
     assert lines[1].startswith(f"{len(rows)} citizens, ")
     assert " dossiers: " in lines[1]
     names = sorted(p.name for p in out.iterdir())
-    assert "report-2026-11-02_2026-11-06.pdf" in names and len(names) == 6
+    # The PDF, the five charts and the satisfaction chart (the simulated citizens rate).
+    assert "report-2026-11-02_2026-11-06.pdf" in names and len(names) == 7
     assert "Capacity plan: 110 citizens a day over 5 working days" in plan.stdout
     assert "7 counters: +1 for" in plan.stdout and "5 counters: −1: without counter" in plan.stdout
 

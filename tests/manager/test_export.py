@@ -79,7 +79,7 @@ def test_xlsx_has_summary_data_and_native_charts(simulated: Simulated, out: Path
     assert "Hộ tịch" in labels and "02/11/2026" in labels
     with zipfile.ZipFile(path) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
-        assert len(charts) == 2
+        assert len(charts) == 3  # waits by hour and by field; satisfaction (rated)
         xml = z.read(charts[0]).decode() + z.read(charts[1]).decode()
     assert "Thời gian chờ theo giờ lấy số" in xml and "Thời gian chờ theo lĩnh vực" in xml
     assert "'Tổng hợp'!" in xml  # the series read the summary sheet's tables

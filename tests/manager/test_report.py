@@ -115,7 +115,8 @@ def test_pdf_and_charts_are_written_in_vietnamese(simulated: Simulated, tmp_path
     maps = pdf.lower() + _inflated(pdf)
     assert b"<1edd>" in maps and b"<1ed9>" in maps
     written = charts.write_charts(report, tmp_path, prefix="r-")
-    assert [p.name for p in written] == [f"r-{name}" for name in charts.CHARTS]
+    assert [p.name for p in written] == [f"r-{name}" for name in charts.report_charts(report)]
+    assert written[-1].name == "r-satisfaction.png"  # the simulated citizens rate
     for path in written:
         with Image.open(path) as img:
             assert img.format == "PNG" and img.width >= 1000 and img.height >= 380

@@ -75,7 +75,7 @@ def test_without_a_pin_it_says_so_and_shows_the_report_and_charts(
     assert fields.item(0, 0).text() == "Hộ tịch"
     assert fields.item(fields.rowCount() - 1, 0).text() == "Tổng cộng"
     assert window.tables["days"].rowCount() == len(simulated[2])
-    assert len(window._chart_labels) == 5
+    assert len(window._chart_labels) == 6  # the five, and satisfaction: simulated citizens rate
     assert not window._chart_labels[0].pixmap().isNull()
 
 
