@@ -14,7 +14,6 @@ import csv
 import json
 import os
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -78,7 +77,8 @@ def test_the_console_completes_the_rate_screen_asks_and_a_tap_is_exported(
     wait_json(console_json, lambda d: d["state"] is not None, "the console")
     wait_json(rate_json, lambda d: d["page"] == "idle", "the rate screen, idle")
 
-    code = point.cli("issue", "hotich")["ticket"]["code"]
+    issued = point.cli("issue", "hotich")["ticket"]
+    code = issued["code"]
     # The clerk: the pointer over the console (the X server's focus follows it), F1 calls the
     # next citizen, F4 completes the service.
     xdotool(screen, "mousemove", "400", "300")
@@ -111,7 +111,7 @@ def test_the_console_completes_the_rate_screen_asks_and_a_tap_is_exported(
     )
 
     out = point.folder / "day.csv"
-    day = time.strftime("%Y-%m-%d")
+    day = issued["business_day"]  # the point's day (Hà Nội's), not this machine's
     done = subprocess.run(
         point.argv("export", "--from", day, "--to", day, "-o", str(out)),
         env=point.env,

@@ -287,7 +287,8 @@ def test_satisfaction_tab_and_chart_only_when_someone_rated(
     names = [table.item(r, 0).text() for r in range(table.rowCount())]
     assert names[1] == "Hộ tịch" and "Quầy 1" in names and names[-1] == "24/11/2026"
     assert window.reasons_label.text() == "Lý do chưa hài lòng được chọn: Chờ lâu 1, Khác 1"
-    window.switch.click()
+    with qtbot.waitSignal(window.charts_shown, timeout=30_000):  # drawn again in English
+        window.switch.click()
     assert window.tabs.tabText(tab) == "Satisfaction"
     assert table.horizontalHeaderItem(8).text() == "Dissatisfied"
     assert window.reasons_label.text() == "Reasons given: Long wait 1, Other 1"
