@@ -473,11 +473,11 @@ def _read_secret(from_stdin: bool, prompt: str, what: Text) -> str:
         ) from None
 
 
-def _store_in_config(path: Path, section: str, key: str, value: str) -> None:
-    """Set `[section] key` in the file, keeping the rest; never write a config that won't load."""
+def _edit_config(path: Path, edit: Callable[[str], str]) -> None:
+    """Write `edit(text)` into the file, keeping the rest; never write a config that won't
+    load."""
     from kiosk.core.config import parse_config
     from kiosk.core.files import write_atomic
-    from kiosk.core.pin import set_string_in_toml
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -486,23 +486,66 @@ def _store_in_config(path: Path, section: str, key: str, value: str) -> None:
         raise ConfigError(
             f"Không đọc được {path}: {reason}", f"Cannot read {path}: {reason}"
         ) from None
-    new_text = set_string_in_toml(text, section, key, value)
+    new_text = edit(text)
     parse_config(new_text, str(path))
     write_atomic(path, new_text, mode=CONFIG_MODE)  # also tightens an older, readable file
 
 
+def _store_in_config(path: Path, section: str, key: str, value: str) -> None:
+    """Set `[section] key` in the file (`_edit_config`)."""
+    from kiosk.core.pin import set_string_in_toml
+
+    _edit_config(path, lambda text: set_string_in_toml(text, section, key, value))
+
+
 def cmd_config_set_pin(ctx: Context, a: argparse.Namespace) -> int:
-    from kiosk.core.pin import hash_pin, valid_pin
+    from kiosk.core.pin import hash_pin
 
     path = _config_file_to_edit(ctx, a, "PIN")
-    pin = _read_secret(a.pin_stdin, "New admin PIN (6-12 digits): ", Text("PIN", "PIN"))
+    pin = _new_pin(a.pin_stdin, "New admin PIN (6-12 digits): ")
+    _store_in_config(path, "kiosk", "admin_pin_hash", hash_pin(pin))
+    print(f"Admin PIN stored (hashed) in {path}")
+    return 0
+
+
+def _new_pin(from_stdin: bool, prompt: str) -> str:
+    """A new PIN of 6 to 12 digits, typed twice or read from stdin."""
+    from kiosk.core.pin import valid_pin
+
+    pin = _read_secret(from_stdin, prompt, Text("PIN", "PIN"))
     if not valid_pin(pin):
         raise ConfigError(
             "Mã PIN phải gồm 6-12 chữ số; không có gì thay đổi",
             "The PIN must be 6 to 12 digits; nothing changed",
         )
-    _store_in_config(path, "kiosk", "admin_pin_hash", hash_pin(pin))
-    print(f"Admin PIN stored (hashed) in {path}")
+    return pin
+
+
+def cmd_config_set_officer_pin(ctx: Context, a: argparse.Namespace) -> int:
+    from kiosk.core.config import load_config
+    from kiosk.core.officers import known_officer
+    from kiosk.core.pin import OfficerNotInFile, hash_pin, set_officer_pin_in_toml
+
+    path = _config_file_to_edit(ctx, a, "PIN")
+    try:
+        officer = known_officer(load_config(str(path)), a.officer)
+    except KioskError as exc:  # names the officers there, with "did you mean"
+        raise ConfigError(f"{exc.message_vi} ({path})", f"{exc.message_en} ({path})") from None
+    pin_hash = None if a.clear else hash_pin(_new_pin(a.pin_stdin, f"New PIN of {officer.name}: "))
+
+    def edit(text: str) -> str:
+        try:
+            return set_officer_pin_in_toml(text, officer.id, pin_hash)
+        except OfficerNotInFile:  # written as an inline table or a dotted key
+            raise ConfigError(
+                f'Không tìm thấy khối [[officers]] có id = "{officer.id}" trong {path}',
+                f'No [[officers]] block with id = "{officer.id}" in {path} to write the PIN '
+                "into; write the officer as a [[officers]] block",
+            ) from None
+
+    _edit_config(path, edit)
+    done = "removed" if a.clear else "stored (hashed)"
+    print(f"PIN of officer {officer.id} ({officer.name}) {done} in {path}")
     return 0
 
 
@@ -649,6 +692,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", nargs="?")
     p.add_argument("--pin-stdin", action="store_true", help="read the PIN from standard input")
     p.set_defaults(handler=cmd_config_set_pin)
+    p = cfg.add_parser(
+        "set-officer-pin", parents=[common], help="set or clear an officer's sign-in PIN (hashed)"
+    )
+    p.add_argument("officer", metavar="ID", help="the officer's id in [[officers]]")
+    p.add_argument("path", nargs="?")
+    p.add_argument("--pin-stdin", action="store_true", help="read the PIN from standard input")
+    p.add_argument("--clear", action="store_true", help="remove the PIN (sign in without one)")
+    p.set_defaults(handler=cmd_config_set_officer_pin)
     p = cfg.add_parser(
         "set-web-password", parents=[common], help="set the password of kiosk web's /manage"
     )

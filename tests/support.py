@@ -21,6 +21,7 @@ from hypothesis.stateful import RuleBasedStateMachine, rule
 from kiosk.core.clock import ManualClock
 from kiosk.core.config import Config, default_config_text, parse_config
 from kiosk.core.errors import QueueError
+from kiosk.core.pin import hash_pin
 from kiosk.core.queue import QueueService
 from kiosk.core.store import Store
 
@@ -43,6 +44,37 @@ def config_text(extra: str = "", **replace: str) -> str:
 
 def make_config(extra: str = "", **replace: str) -> Config:
     return parse_config(config_text(extra, **replace))
+
+
+#: The PIN of the tests' officer "minh" (`officers_config`).
+OFFICER_PIN = "246810"
+
+
+def officers_toml() -> str:
+    """Three officers: Lan at any counter without a PIN, Minh at counters 1 and 2 with
+    OFFICER_PIN, Hoa at counter 3 only."""
+    pin = hash_pin(OFFICER_PIN, iterations=1000)
+    return f"""
+[[officers]]
+id = "lan"
+name = "Nguyễn Thị Lan"
+
+[[officers]]
+id = "minh"
+name = "Trần Văn Minh"
+pin_hash = "{pin}"
+counters = [1, 2]
+
+[[officers]]
+id = "hoa"
+name = "Lê Thị Hoa"
+counters = [3]
+"""
+
+
+def officers_config(extra: str = "", **replace: str) -> Config:
+    """The shipped config with the three officers of `officers_toml`."""
+    return make_config(officers_toml() + extra, **replace)
 
 
 BACKENDS = ("sqlite", "postgresql")

@@ -88,7 +88,7 @@ PIN_NOT_SET = Text(
 )
 PIN_SHORT = Text("Mã PIN gồm 4–12 chữ số", "The PIN has 4–12 digits")
 PIN_CHECKING = core.CHECKING
-PIN_WRONG = Text("Sai mã PIN, còn {n} lần thử", "Wrong PIN, {n} tries left")
+PIN_WRONG = core.PIN_WRONG
 PIN_CLEAR = Text("Xoá", "Clear")
 PIN_OK = Text("OK", "OK")
 CLOSE = Text("Đóng", "Close")

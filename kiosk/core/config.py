@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 import platformdirs
 
 from kiosk.core.errors import ConfigError
+from kiosk.core.pin import is_pin_hash
 from kiosk.core.ratings import DEFAULT_LABELS, DEFAULT_REASONS
 from kiosk.core.texts import COUNTER_N
 
@@ -198,6 +199,19 @@ class OpeningHours(StrictTable):
         return None
 
 
+#: A site's or an officer's id: short, lower-case ASCII (stored on rows and events).
+SHORT_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
+
+
+def _short_id(v: str, example: str) -> str:
+    if not SHORT_ID.fullmatch(v):
+        raise ValueError(
+            "use 1-40 lower-case letters, digits, '-' or '_' (no spaces or accents), "
+            f'e.g. "{example}"'
+        )
+    return v
+
+
 @dataclass(frozen=True, kw_only=True)
 class SiteConfig(StrictTable):
     id: str = option("tranphu", description="Short id of the point, stored on every row.")
@@ -212,12 +226,7 @@ class SiteConfig(StrictTable):
 
     @check("id")
     def _id_shape(cls, v: str) -> str:
-        if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,39}", v):
-            raise ValueError(
-                "use 1-40 lower-case letters, digits, '-' or '_' (no spaces or accents), "
-                'e.g. "tranphu"'
-            )
-        return v
+        return _short_id(v, "tranphu")
 
     @check("timezone")
     def _zone(cls, v: str) -> str:
@@ -250,6 +259,41 @@ class CounterConfig(StrictTable):
     @property
     def label_en(self) -> str:
         return self.name_en or COUNTER_N.en.format(n=self.number)
+
+
+@dataclass(frozen=True, kw_only=True)
+class OfficerConfig(StrictTable):
+    """An officer (cán bộ) who signs in at a counter (kiosk.core.officers)."""
+
+    id: str = option(description='Short id stored on events and tickets, e.g. "lan".')
+    name: str = option(description="Name shown at the counter and on the display.")
+    pin_hash: str = option("", description="Set with `kiosk config set-officer-pin ID`.")
+    counters: list[int] = option(
+        default_factory=list, description="Counters the officer may sign in at; empty: any."
+    )
+
+    @check("id")
+    def _officer_id(cls, v: str) -> str:
+        return _short_id(v, "nguyen-lan")
+
+    @check("name")
+    def _officer_name(cls, v: str) -> str:
+        name = " ".join(v.split())
+        if not 1 <= len(name) <= 80:
+            raise ValueError('write the officer\'s name (1-80 characters), e.g. "Nguyễn Thị Lan"')
+        return name
+
+    @check("pin_hash")
+    def _officer_pin(cls, v: str) -> str:
+        if v.strip() and not is_pin_hash(v.strip()):
+            raise ValueError(
+                "not a PIN hash; set the PIN with: kiosk config set-officer-pin ID "
+                "(or remove the line for no PIN)"
+            )
+        return v.strip()
+
+    def may_sign_in_at(self, counter: int) -> bool:
+        return not self.counters or counter in self.counters
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -380,6 +424,9 @@ class DisplayConfig(StrictTable):
     )
     recent_calls: int = option(6, ge=0, le=20, description="How many recent calls to list.")
     blink_seconds: float = option(6.0, ge=0, le=60, description="Highlight time of a new call.")
+    show_officer: bool = option(
+        False, description="Each counter's tile names the officer signed in there."
+    )
 
 
 class NumberStyle(StrEnum):
@@ -558,6 +605,8 @@ class Config(StrictTable):
     queue: QueueConfig = option(default_factory=lambda: QueueConfig())
     counters: list[CounterConfig] = option(default_factory=list)
     fields: list[FieldConfig] = option(default_factory=list)
+    #: None configured: the officer feature is off (no sign-in, nothing recorded).
+    officers: list[OfficerConfig] = option(default_factory=list)
     printer: PrinterConfig = option(default_factory=lambda: PrinterConfig())
     display: DisplayConfig = option(default_factory=lambda: DisplayConfig())
     sound: SoundConfig = option(default_factory=lambda: SoundConfig())
@@ -575,6 +624,13 @@ class Config(StrictTable):
 
     def counter(self, number: int) -> CounterConfig | None:
         return next((c for c in self.counters if c.number == number), None)
+
+    def officer(self, officer_id: str) -> OfficerConfig | None:
+        return next((o for o in self.officers if o.id == officer_id), None)
+
+    def officers_at(self, counter: int) -> list[OfficerConfig]:
+        """The officers who may sign in at `counter`, as listed."""
+        return [o for o in self.officers if o.may_sign_in_at(counter)]
 
     def fields_of_counter(self, number: int) -> list[str]:
         return [f.code for f in self.fields if number in f.counters]
@@ -884,15 +940,7 @@ def _semantic_problems(raw: dict[str, Any]) -> list[ConfigProblem]:
     for i, f in enumerate(fields):
         code, prefix, served = f.get("code"), f.get("prefix"), f.get("counters")
         if isinstance(code, str):
-            if code in codes:
-                problems.append(
-                    ConfigProblem(
-                        f"fields[{i}].code",
-                        f'"{code}"',
-                        f"already used by fields[{codes[code]}]; give each field its own code",
-                    )
-                )
-            codes.setdefault(code, i)
+            _once(problems, codes, code, ("fields", i, "code"))
         if isinstance(prefix, str):
             if prefix in prefixes:
                 j = prefixes[prefix]
@@ -930,6 +978,7 @@ def _semantic_problems(raw: dict[str, Any]) -> list[ConfigProblem]:
                             f"fields[{i}].counters[{k}]", str(n), "counter numbers go from 1 to 99"
                         )
                     )
+    problems.extend(_officer_problems(tables("officers"), seen_counters))
     kiosk = raw.get("kiosk", {})
     order = kiosk.get("field_order", []) if isinstance(kiosk, dict) else []
     for k, code in enumerate(order if isinstance(order, list) else []):
@@ -954,6 +1003,42 @@ def _semantic_problems(raw: dict[str, Any]) -> list[ConfigProblem]:
             problems.append(
                 ConfigProblem("printer.printer_name", "", "name the printer as the system lists it")
             )
+    return problems
+
+
+def _once(
+    problems: list[ConfigProblem], seen: dict[str, int], value: str, at: tuple[str, int, str]
+) -> None:
+    """A problem at `table[i].key` (`at`) when an earlier item of the table has `value`."""
+    table, i, key = at
+    if value in seen:
+        whose = "field its own code" if table == "fields" else "officer their own id"
+        message = f"already used by {table}[{seen[value]}]; give each {whose}"
+        problems.append(ConfigProblem(f"{table}[{i}].{key}", f'"{value}"', message))
+    seen.setdefault(value, i)
+
+
+def _officer_problems(
+    officers: list[dict[str, Any]], counters: dict[int, int]
+) -> list[ConfigProblem]:
+    """Each officer's own id, and counters that exist."""
+    problems: list[ConfigProblem] = []
+    ids: dict[str, int] = {}
+    numbers = sorted(counters)
+    for i, o in enumerate(officers):
+        oid, allowed = o.get("id"), o.get("counters")
+        if isinstance(oid, str):
+            _once(problems, ids, oid, ("officers", i, "id"))
+        for k, n in enumerate(allowed if isinstance(allowed, list) else []):
+            if _whole(n) and n not in counters:
+                problems.append(
+                    ConfigProblem(
+                        f"officers[{i}].counters[{k}]",
+                        str(n),
+                        f"no counter {n} is defined (counters: {numbers or 'none'}); "
+                        "fix the number, or remove the list to allow any counter",
+                    )
+                )
     return problems
 
 

@@ -419,7 +419,7 @@ def head_revision() -> str:
 
 #: The newest revision this version writes (a test proves it equals alembic's head), so a
 #: start against an up-to-date database needs one plain query and no alembic at all.
-HEAD_REVISION = "0008"
+HEAD_REVISION = "0009"
 #: Tables of the kiosk schema: a database holding other tables but none of these belongs to
 #: another program.
 KIOSK_TABLES = ("tickets", "queue_events")

@@ -74,6 +74,31 @@ class InvalidTicketState(QueueError):
     pass
 
 
+class UnknownOfficer(QueueError):
+    """No officer of that id is configured."""
+
+    exit_code = 2
+
+
+class OfficerNotAllowed(QueueError):
+    """The officer may not sign in at that counter (`[[officers]] counters`)."""
+
+
+class NoOfficerSignedIn(QueueError):
+    """Officers are configured and nobody is signed in at the counter: it cannot call."""
+
+
+class OfficerPinRefused(QueueError):
+    """A wrong officer PIN, or a PIN tried while locked (`tries_left`, `locked_seconds`)."""
+
+    def __init__(
+        self, message_vi: str, message_en: str, *, tries_left: int, locked_seconds: float
+    ) -> None:
+        super().__init__(message_vi, message_en)
+        self.tries_left = tries_left
+        self.locked_seconds = locked_seconds
+
+
 class ConfigError(KioskError):
     """The configuration file is missing, unreadable or invalid."""
 

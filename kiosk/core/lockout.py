@@ -140,6 +140,7 @@ class Lockout:
                     actor=actor,
                     site=self.site,
                     data={"scope": scope, "failures": failures, "locked_seconds": delay},
+                    officer=None,
                 )
         except DatabaseError as exc:
             log.warning("wrong PIN counted in memory only (database away): %s", exc.message_en)

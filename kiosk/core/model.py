@@ -44,6 +44,9 @@ class EventKind(StrEnum):
     PIN_FAILED = "pin_failed"
     #: A citizen's rating of a completed service (kiosk.core.ratings).
     RATED = "rated"
+    #: An officer signed in at, or out of, a counter (kiosk.core.officers).
+    SIGNED_IN = "signed_in"
+    SIGNED_OUT = "signed_out"
 
 
 #: Events that make the display announce a number.
@@ -88,6 +91,8 @@ class Ticket:
     rating_reasons: tuple[str, ...] = ()
     rating_channel: str | None = None
     rated_at: datetime | None = None
+    #: The officer who served it (its caller, then whoever completed it); None: no officer.
+    officer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +140,8 @@ class Event:
     actor: str
     site: str
     data: dict[str, Any]
+    #: The officer signed in at the event's counter when it was written (None: nobody).
+    officer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -171,6 +178,9 @@ class CounterStatus:
     avg_service_seconds: float | None
     #: When the counter last changed state (opened, paused, closed) or ticket.
     since: datetime | None = None
+    #: The officer signed in at the counter now (their id, and their configured name).
+    officer: str | None = None
+    officer_name: str = ""
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,17 @@ def verify_pin(pin: str, stored: str) -> bool:
     return hmac.compare_digest(digest, expected)
 
 
+def is_pin_hash(stored: str) -> bool:
+    """Shaped like a hash `hash_pin` writes (a PIN's tag, iterations, salt, digest)."""
+    parts = stored.split("$")
+    return (
+        len(parts) == 4
+        and parts[0] in (TAG, LEGACY_TAG)
+        and parts[1].isdigit()
+        and all(re.fullmatch(r"[0-9a-f]+", p) for p in parts[2:])
+    )
+
+
 def valid_pin(pin: str, digits: tuple[int, int] = NEW_PIN_DIGITS) -> bool:
     """A new PIN is 6 to 12 digits 0-9 (typed on the kiosk's number pad)."""
     low, high = digits
@@ -97,3 +108,50 @@ def set_string_in_toml(text: str, section: str, key: str, value: str) -> str:
     else:
         body = "\n" + line + body
     return text[:start] + body + text[end:]
+
+
+class OfficerNotInFile(KeyError):
+    """No `[[officers]]` block of the config text has the id asked for."""
+
+
+def set_officer_pin_in_toml(text: str, officer_id: str, pin_hash: str | None) -> str:
+    """Return the config text with the `pin_hash` of the `[[officers]]` block whose
+    `id = "officer_id"` set (None: removed), keeping comments and layout.
+
+    OfficerNotInFile when no block has that id. `pin_hash` needs no TOML escaping.
+    """
+    header = re.compile(r"(?m)^[ \t]*\[\[[ \t]*officers[ \t]*\]\][ \t]*(?:#.*)?$")
+    next_table = re.compile(r"(?m)^[ \t]*\[")
+    own_id = re.compile(
+        rf"""(?m)^[ \t]*id[ \t]*=[ \t]*(?:"{re.escape(officer_id)}"|'{re.escape(officer_id)}')"""
+        r"[ \t]*(?:#.*)?$"
+    )
+    for found in header.finditer(text):
+        start = found.end()
+        nxt = next_table.search(text, start)
+        end = nxt.start() if nxt else len(text)
+        body = text[start:end]
+        id_line = own_id.search(body)
+        if id_line is None:
+            continue
+        existing = re.search(
+            r"""(?m)^([ \t]*)pin_hash[ \t]*=[ \t]*(?:"[^"\n]*"|'[^'\n]*')?([^\n]*)(\n|$)""", body
+        )
+        if pin_hash is None:
+            if existing is not None:
+                body = body[: existing.start()] + body[existing.end() :]
+        elif existing is not None:  # keep the indentation and a trailing comment
+            line = f'{existing[1]}pin_hash = "{pin_hash}"'
+            rest = existing[2] if existing[2].lstrip().startswith("#") else ""
+            body = body[: existing.start()] + line + rest + existing[3] + body[existing.end() :]
+        else:
+            # After the block's id and name, indented as its id line.
+            after = id_line
+            name = re.search(r"(?m)^[ \t]*name[ \t]*=.*$", body)
+            if name is not None and name.end() > after.end():
+                after = name
+            indent = re.match(r"[ \t]*", id_line[0])
+            line = f'\n{indent[0] if indent else ""}pin_hash = "{pin_hash}"'
+            body = body[: after.end()] + line + body[after.end() :]
+        return text[:start] + body + text[end:]
+    raise OfficerNotInFile(officer_id)

@@ -28,7 +28,15 @@ from kiosk.core.errors import (
     NoTicketAtCounter,
     UnknownTicket,
 )
+from kiosk.core.lockout import Lockout
 from kiosk.core.model import CounterState, EventKind, IssuedTicket, Ticket, TicketState
+from kiosk.core.officers import (
+    find_officer,
+    lockout_scope,
+    officer_now,
+    pin_refusal,
+    require_officer,
+)
 from kiosk.core.order import choose, next_streak
 from kiosk.core.ratings import RatingChannel, RatingResult, check_rating
 from kiosk.core.reader import QueueReader, ticket_value
@@ -86,6 +94,7 @@ class QueueService(QueueReader):
         field: str | None = None,
         data: dict[str, Any] | None = None,
         day: date | None = None,
+        officer: str | None = None,
     ) -> None:
         tx.add_event(
             at=now,
@@ -97,6 +106,7 @@ class QueueService(QueueReader):
             actor=actor,
             site=self.site,
             data=data or {},
+            officer=officer,
         )
 
     def _close_earlier_days(self, tx: Tx) -> tuple[datetime, date]:
@@ -216,6 +226,8 @@ class QueueService(QueueReader):
             self._counter_stmts[number] = stmt
         row = tx.record_with(CounterRow, TicketRow, stmt, _HELD)
         if row is not None:
+            if row.officer is not None:
+                self._check_sign_in(tx, row, now)
             return row
         # The counter's first write ever: create its row (another process may race us to it).
         self.store.insert_ignore(
@@ -228,10 +240,67 @@ class QueueService(QueueReader):
             ticket_id=None,
             priority_streak=0,
             updated_at=now,
+            officer=None,
         )
         created = tx.record_with(CounterRow, TicketRow, stmt, _HELD)
         assert created is not None  # inserted above, or by the process that raced us
         return created
+
+    def _at_counter(
+        self,
+        tx: Tx,
+        c: CounterRow,
+        now: datetime,
+        kind: EventKind,
+        *,
+        actor: str,
+        ticket: TicketRow | None = None,
+        field: str | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        """Log an event of counter `c`, with the officer signed in there."""
+        self._log(
+            tx,
+            now,
+            kind,
+            actor=actor,
+            ticket=ticket,
+            counter=c.number,
+            field=field,
+            data=data,
+            officer=c.officer,
+        )
+
+    def _check_sign_in(self, tx: Tx, c: CounterRow, now: datetime) -> None:
+        """Sign out a counter's officer whose sign-in no longer holds (`officer_now`): of an
+        earlier business day (the `signed_out` is of that day), or no longer configured."""
+        day = self.business_day(now)
+        if officer_now(self.config, c.officer, c.updated_at, day, self.business_day) is None:
+            stale = c.updated_at is not None and self.business_day(c.updated_at) < day
+            reason = "day_end" if stale else "not_configured"
+            self._sign_out_row(tx, c, now, f"counter:{c.number}", reason)
+
+    def _sign_out_row(
+        self, tx: Tx, c: CounterRow, now: datetime, actor: str, reason: str, **data: Any
+    ) -> None:
+        """Write `signed_out` for the officer of `c` (on the day of their sign-in) and clear it."""
+        officer = c.officer
+        if officer is None:
+            return
+        since = c.updated_at
+        day = min(self.business_day(now), self.business_day(since)) if since else None
+        c.officer = None
+        c.updated_at = now
+        self._log(
+            tx,
+            now,
+            EventKind.SIGNED_OUT,
+            actor=actor,
+            counter=c.number,
+            data={"reason": reason, **data},
+            day=day,
+            officer=officer,
+        )
 
     def _held_ticket(self, tx: Tx, counter: CounterRow) -> TicketRow | None:
         if counter.ticket_id is None:
@@ -252,7 +321,7 @@ class QueueService(QueueReader):
             counter.state = CounterState.OPEN.value
             counter.reason = ""
             counter.updated_at = now
-            self._log(tx, now, EventKind.COUNTER_OPENED, actor=actor, counter=counter.number)
+            self._at_counter(tx, counter, now, EventKind.COUNTER_OPENED, actor=actor)
 
     # ------------------------------------------------------------------ kiosk
 
@@ -371,6 +440,7 @@ class QueueService(QueueReader):
                 ticket=t,
                 counter=t.counter,
                 data=data,
+                officer=t.officer,
             )
             return RatingResult(ticket_value(t), recorded=True)
 
@@ -406,6 +476,7 @@ class QueueService(QueueReader):
         with self.store.write() as s:
             now, day = self._close_earlier_days(s)
             c = self._counter_row(s, counter, now)
+            require_officer(self.config, c.officer, counter)
             self._finish_held_before_call(s, c, now, actor, dossiers=dossiers, guard=guard)
 
             heads = self._both_heads(s, counter, day)
@@ -445,6 +516,7 @@ class QueueService(QueueReader):
         with self.store.write() as s:
             now, day = self._close_earlier_days(s)
             c = self._counter_row(s, counter, now)
+            require_officer(self.config, c.officer, counter)
             t = self._find(s, code, day, lock=True, prefer=TicketState.WAITING)
             if t.state != TicketState.WAITING.value:
                 raise self._bad_state(t, "gọi", "call", "waiting")
@@ -515,6 +587,8 @@ class QueueService(QueueReader):
         if t.called_at is None:
             t.called_at = now
         t.last_called_at = now
+        if t.officer != c.officer:
+            t.officer = c.officer
         c.ticket_id = t.id
         c.updated_at = now
         data: dict[str, Any] = {"code": t.code}
@@ -522,7 +596,7 @@ class QueueService(QueueReader):
             data["out_of_turn"] = True
         if t.transfers:
             data["transfers"] = t.transfers
-        self._log(s, now, EventKind.CALLED, actor=actor, ticket=t, counter=c.number, data=data)
+        self._at_counter(s, c, now, EventKind.CALLED, actor=actor, ticket=t, data=data)
 
     def recall(self, counter: int, *, actor: str | None = None) -> Ticket:
         """Announce the ticket in hand again."""
@@ -533,13 +607,13 @@ class QueueService(QueueReader):
             t = self._require_held(s, c)
             t.recalls += 1
             t.last_called_at = now
-            self._log(
+            self._at_counter(
                 s,
+                c,
                 now,
                 EventKind.RECALLED,
                 actor=actor,
                 ticket=t,
-                counter=counter,
                 data={"code": t.code, "recalls": t.recalls},
             )
             return ticket_value(t)
@@ -556,13 +630,13 @@ class QueueService(QueueReader):
             self._join_today(t, day)
             c.ticket_id = None
             c.updated_at = now
-            self._log(
+            self._at_counter(
                 s,
+                c,
                 now,
                 EventKind.SKIPPED,
                 actor=actor,
                 ticket=t,
-                counter=counter,
                 data={"code": t.code, "recalls": t.recalls},
             )
             return ticket_value(t)
@@ -589,14 +663,8 @@ class QueueService(QueueReader):
                 return ticket_value(t)
             t.state = TicketState.SERVING.value
             t.serving_at = now
-            self._log(
-                s,
-                now,
-                EventKind.SERVING,
-                actor=actor,
-                ticket=t,
-                counter=counter,
-                data={"code": t.code},
+            self._at_counter(
+                s, c, now, EventKind.SERVING, actor=actor, ticket=t, data={"code": t.code}
             )
             return ticket_value(t)
 
@@ -621,12 +689,14 @@ class QueueService(QueueReader):
         t.state = TicketState.COMPLETED.value
         t.completed_at = now
         t.dossiers = dossiers
+        if c.officer is not None:  # whoever completes it served it (a shift change mid-service)
+            t.officer = c.officer
         c.ticket_id = None
         c.updated_at = now
         data: dict[str, Any] = {"code": t.code, "dossiers": dossiers}
         if implicit_start:
             data["serving_from_call"] = True
-        self._log(s, now, EventKind.COMPLETED, actor=actor, ticket=t, counter=c.number, data=data)
+        self._at_counter(s, c, now, EventKind.COMPLETED, actor=actor, ticket=t, data=data)
 
     def transfer(
         self,
@@ -668,13 +738,13 @@ class QueueService(QueueReader):
             t.transfers += 1
             c.ticket_id = None
             c.updated_at = now
-            self._log(
+            self._at_counter(
                 s,
+                c,
                 now,
                 EventKind.TRANSFERRED,
                 actor=actor,
                 ticket=t,
-                counter=counter,
                 field=t.queue_field,
                 data={
                     "code": t.code,
@@ -701,13 +771,8 @@ class QueueService(QueueReader):
             c.state = CounterState.PAUSED.value
             c.reason = reason.strip()[:200]
             c.updated_at = now
-            self._log(
-                s,
-                now,
-                EventKind.COUNTER_PAUSED,
-                actor=actor,
-                counter=counter,
-                data={"reason": c.reason},
+            self._at_counter(
+                s, c, now, EventKind.COUNTER_PAUSED, actor=actor, data={"reason": c.reason}
             )
 
     def close_counter(self, counter: int, *, actor: str | None = None) -> None:
@@ -724,7 +789,65 @@ class QueueService(QueueReader):
             c.state = CounterState.CLOSED.value
             c.reason = ""
             c.updated_at = now
-            self._log(s, now, EventKind.COUNTER_CLOSED, actor=actor, counter=counter)
+            self._at_counter(s, c, now, EventKind.COUNTER_CLOSED, actor=actor)
+            # Closing ends the officer's work at the counter: the next one signs in afresh.
+            self._sign_out_row(s, c, now, actor, "counter_closed")
+
+    # ------------------------------------------------------------------ officers
+
+    def sign_in(
+        self, counter: int, officer_id: str, *, pin: str | None = None, actor: str | None = None
+    ) -> bool:
+        """Sign officer `officer_id` in at `counter` (kiosk.core.officers). Their PIN, when
+        one is set, is checked first through the lockout (OfficerPinRefused). The officer
+        signed in there before is signed out (a shift change; a held ticket stays with the
+        counter), and so is this officer at any other counter. False when they were signed
+        in there already (nothing is written)."""
+        actor = actor or f"counter:{counter}"
+        self._check_counter(counter)
+        officer = find_officer(self.config, officer_id, counter)
+        if officer.pin_hash:
+            lockout = Lockout(self.store, self.site, self.business_day, self.clock)
+            attempt = lockout.attempt(
+                lockout_scope(officer.id), pin or "", officer.pin_hash, actor=actor
+            )
+            if not attempt.ok:
+                raise pin_refusal(attempt)
+        with self.store.write() as s:
+            now, _ = self._close_earlier_days(s)
+            # Every counter row of the site, locked in number order (so two sign-ins cannot
+            # deadlock): the officer may be signed in at another counter.
+            rows = s.records(
+                CounterRow,
+                self.store.lock_rows(
+                    select(CounterRow)
+                    .where(CounterRow.site == self.site)
+                    .order_by(CounterRow.number)
+                ),
+            )
+            c = self._counter_row(s, counter, now)
+            if c.officer == officer.id:
+                return False
+            for other in rows:
+                if other.number != counter and other.officer == officer.id:
+                    self._sign_out_row(s, other, now, actor, "moved", to_counter=counter)
+            self._sign_out_row(s, c, now, actor, "shift_change", by=officer.id)
+            c.officer = officer.id
+            c.updated_at = now
+            self._log(s, now, EventKind.SIGNED_IN, actor=actor, counter=counter, officer=officer.id)
+            return True
+
+    def sign_out(self, counter: int, *, actor: str | None = None) -> bool:
+        """Sign the officer at `counter` out (a held ticket stays: the next officer completes
+        it). False when nobody was signed in (nothing is written)."""
+        actor = actor or f"counter:{counter}"
+        with self.store.write() as s:
+            now, _ = self._close_earlier_days(s)
+            c = self._counter_row(s, counter, now)
+            if c.officer is None:
+                return False
+            self._sign_out_row(s, c, now, actor, "sign_out")
+            return True
 
     # ------------------------------------------------------------------ admin
 

@@ -39,6 +39,7 @@ from kiosk.core.model import (
     TicketState,
     TicketView,
 )
+from kiosk.core.officers import officer_now
 from kiosk.core.order import (
     CounterTurn,
     Lines,
@@ -102,6 +103,7 @@ def ticket_value(row: TicketRow) -> Ticket:
         rating_reasons=tuple(row.rating_reasons or ()),
         rating_channel=row.rating_channel,
         rated_at=row.rated_at,
+        officer=row.officer,
     )
 
 
@@ -142,6 +144,7 @@ def event_value(row: EventRow | Row[*tuple[Any, ...]], code: str | None) -> Even
         actor=row.actor,
         site=row.site,
         data=dict(row.data or {}),
+        officer=row.officer,
     )
 
 
@@ -782,6 +785,12 @@ class QueueReader:
                 row = counter_rows.get(cc.number)
                 held = held_by_id.get(row.ticket_id) if row and row.ticket_id else None
                 served, avg = stats.get(cc.number, (0, None))
+                officer = (
+                    officer_now(self.config, row.officer, row.updated_at, day, self.business_day)
+                    if row
+                    else None
+                )
+                signed_in = self.config.officer(officer) if officer else None
                 counters.append(
                     CounterStatus(
                         number=cc.number,
@@ -794,6 +803,8 @@ class QueueReader:
                         served_today=served,
                         avg_service_seconds=float(avg) if avg is not None else None,
                         since=row.updated_at if row else None,
+                        officer=officer,
+                        officer_name=signed_in.name if signed_in else "",
                     )
                 )
             calls_stmt = self._statement(
@@ -900,4 +911,6 @@ _CHANGES: dict[str, tuple[str, ...]] = {
     EventKind.PRINT_FAILED.value: (),
     EventKind.PIN_FAILED.value: (),
     EventKind.RATED.value: (),
+    EventKind.SIGNED_IN.value: ("counter_rows",),
+    EventKind.SIGNED_OUT.value: ("counter_rows",),
 }

@@ -25,6 +25,7 @@ class ReplayedTicket:
     rating: str | None = None
     rating_reasons: tuple[str, ...] = ()
     rated_at: datetime | None = None
+    officer: str | None = None
 
 
 def replay(events: Iterable[Event]) -> dict[int, ReplayedTicket]:
@@ -54,7 +55,11 @@ def replay(events: Iterable[Event]) -> dict[int, ReplayedTicket]:
             continue
         if e.kind is EventKind.CALLED:
             t = replace(
-                t, state=TicketState.CALLED, counter=e.counter, called_at=t.called_at or e.at
+                t,
+                state=TicketState.CALLED,
+                counter=e.counter,
+                called_at=t.called_at or e.at,
+                officer=e.officer,
             )
         elif e.kind is EventKind.RECALLED:
             t = replace(t, recalls=t.recalls + 1)
@@ -70,6 +75,8 @@ def replay(events: Iterable[Event]) -> dict[int, ReplayedTicket]:
                 state=TicketState.COMPLETED,
                 completed_at=e.at,
                 dossiers=int(e.data.get("dossiers", 1)),
+                # The officer who completed it served it; nobody signed in: its caller did.
+                officer=e.officer if e.officer is not None else t.officer,
             )
         elif e.kind is EventKind.TRANSFERRED:
             t = replace(
@@ -120,6 +127,7 @@ def mismatches(projection: Iterable[Ticket], replayed: dict[int, ReplayedTicket]
             t.rating,
             t.rating_reasons,
             t.rated_at,
+            t.officer,
         )
         theirs = (
             r.state,
@@ -134,6 +142,7 @@ def mismatches(projection: Iterable[Ticket], replayed: dict[int, ReplayedTicket]
             r.rating,
             r.rating_reasons,
             r.rated_at,
+            r.officer,
         )
         if ours != theirs:
             problems.append(f"{t.code}: tickets say {ours}, the log says {theirs}")

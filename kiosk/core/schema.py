@@ -122,6 +122,8 @@ class TicketRow(Base):
         Column("rating_reasons", JSON, nullable=True),
         Column("rating_channel", String(20), nullable=True),
         Column("rated_at", UTCDateTime, nullable=True),
+        #: The officer who served it (migration 0009): the caller, then whoever completed it.
+        Column("officer", String(40), nullable=True),
         UniqueConstraint("site", "business_day", "field", "number", name="uq_ticket_number"),
         Index("ix_tickets_queue", "site", "business_day", "state", "queue_field"),
         Index("ix_tickets_open", "site", "state", "business_day"),
@@ -156,6 +158,7 @@ class TicketRow(Base):
     rating_reasons: Col[list[str] | None] = Col()
     rating_channel: Col[str | None] = Col()
     rated_at: Col[datetime | None] = Col()
+    officer: Col[str | None] = Col()
 
 
 class EventRow(Base):
@@ -172,6 +175,8 @@ class EventRow(Base):
         Column("actor", String(60), nullable=False),
         Column("site", String(40), nullable=False),
         Column("data", JSON, nullable=False, default=dict),
+        #: The officer signed in at the event's counter when it was written (migration 0009).
+        Column("officer", String(40), nullable=True),
         Index("ix_events_day", "site", "business_day"),
         Index("ix_events_ticket", "ticket_id"),
         Index("ix_events_site_id", "site", "id"),  # the last events (migration 0007)
@@ -186,6 +191,7 @@ class EventRow(Base):
     actor: Col[str] = Col()
     site: Col[str] = Col()
     data: Col[dict[str, Any]] = Col()
+    officer: Col[str | None] = Col()
 
 
 class SequenceRow(Base):
@@ -216,6 +222,8 @@ class CounterRow(Base):
         Column("ticket_id", ForeignKey("tickets.id"), nullable=True),
         Column("priority_streak", Integer, nullable=False, default=0),
         Column("updated_at", UTCDateTime, nullable=True),
+        #: The officer signed in at the counter now (migration 0009; kiosk.core.officers).
+        Column("officer", String(40), nullable=True),
     )
     site: Col[str] = Col()
     number: Col[int] = Col()
@@ -224,6 +232,7 @@ class CounterRow(Base):
     ticket_id: Col[int | None] = Col()
     priority_streak: Col[int] = Col()
     updated_at: Col[datetime | None] = Col()
+    officer: Col[str | None] = Col()
 
 
 class FieldDayRow(Base):

@@ -34,6 +34,7 @@ def ticket_json(t: Any, zone: Any) -> dict[str, Any]:
         "transfers": t.transfers,
         "dossiers": t.dossiers,
         "procedure": t.procedure,
+        "officer": t.officer,
     }
 
 
@@ -72,6 +73,8 @@ def snapshot_json(snap: Any, zone: Any) -> dict[str, Any]:
                 "avg_service_seconds": (
                     round(c.avg_service_seconds, 1) if c.avg_service_seconds is not None else None
                 ),
+                "officer": c.officer,
+                "officer_name": c.officer_name,
             }
             for c in snap.counters
         ],
@@ -102,4 +105,5 @@ def event_json(e: Any, zone: Any) -> dict[str, Any]:
         "actor": e.actor,
         "site": e.site,
         "data": e.data,
+        "officer": e.officer,
     }

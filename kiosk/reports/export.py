@@ -400,7 +400,8 @@ class _XlsxBook:
                 Path(name).unlink(missing_ok=True)
 
 
-_TICKET_WIDTHS = (11, 9, 12, 30, 8, 19, 19, 7, 19, 19, 10, 10, 9, 9, 9, 12, 13, 16, 40, 16, 30)
+_TICKET_WIDTHS: tuple[int, ...] = (11, 9, 12, 30, 8, 19, 19, 7, 19, 19, 10, 10, 9, 9, 9, 12, 13)
+_TICKET_WIDTHS += (16, 40, 16, 30, 12, 24)  # procedure, rating, officer: ids and words
 _EVENT_WIDTHS = (10, 19, 11, 13, 9, 7, 12, 14, 10, 50)
 
 
@@ -423,6 +424,7 @@ class _TicketCells:
         self.levels = {lv.value: _xml_text(w) for lv, w in zip(RatingLevel, words, strict=True)}
         self.text: dict[str, str] = {}
         self.names = {f.code: f.name if lang == "vi" else f.name_en for f in config.fields}
+        self.officers = officer_names(config)
         labels = OUTCOME_VI if lang == "vi" else OUTCOME_EN
         self.outcomes = {o: _xml_text(labels[o]) for o in Outcome}
         yes, no = T.YES.get(lang), T.NO.get(lang)
@@ -495,6 +497,12 @@ class _TicketCells:
                 why = join_reasons(r.rating_reasons)
                 if why:
                     add(f'<c r="U{k}" t="inlineStr">{s(why)}</c>')
+            officer = r.officer
+            if officer is not None:
+                add(
+                    f'<c r="V{k}" t="inlineStr">{s(officer)}</c>'
+                    f'<c r="W{k}" t="inlineStr">{s(self.officers.get(officer, officer))}</c>'
+                )
             add("</row>")
         return "".join(out)
 
@@ -797,6 +805,11 @@ def export(
     return ExportResult(target, rows, time.perf_counter() - t0, sheets, report)
 
 
+def officer_names(config: Config) -> dict[str, str]:
+    """The configured officers' names by id (an id no longer configured is shown as is)."""
+    return {o.id: o.name for o in config.officers}
+
+
 def _by_key(procedures: Mapping[tuple[str, str], Text], lang: str) -> dict[str, str]:
     """Procedure names by the key a ticket records (a code is the same in every field)."""
     named: dict[str, str] = {}
@@ -830,13 +843,14 @@ def _export_text(
         names = {f.code: f.name for f in config.fields}
         keys = [k for k, _, _ in TICKET_COLUMNS]
         named = _by_key(procedures, "vi")
+        officers = officer_names(config)
         if csv_mode:
             lines = history.export_csv_lines(
-                flt, names, request.delimiter, procedures=named, cancel=cancel
+                flt, names, request.delimiter, procedures=named, officers=officers, cancel=cancel
             )
             if lines is not None:
                 return _write_lines(out, keys, lines, request.delimiter, tick)
-        rows = history.export_rows(flt, names, procedures=named, cancel=cancel)
+        rows = history.export_rows(flt, names, procedures=named, officers=officers, cancel=cancel)
         if csv_mode:
             return _write_csv(out, keys, rows, request.delimiter, tick)
         return _write_jsonl(out, keys, (list(map(list, b)) for b in rows), tick, bool_column=4)

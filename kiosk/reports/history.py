@@ -198,6 +198,8 @@ class TicketLine(NamedTuple):
     #: by "; " (None: not rated; reports read the rating only).
     rating: str | None
     rating_reasons: str | None
+    #: The officer who served it (their id, kiosk.core.officers), or None.
+    officer: str | None = None
 
 
 #: A plain database row as a TicketLine, at C speed (no per-row Python call, no length check:
@@ -228,9 +230,16 @@ EXPORT_COLUMNS = (
     ("procedure_name", *Text("Tên thủ tục", "Procedure name")),
     ("rating", *Text("Đánh giá", "Rating")),
     ("rating_reasons", *Text("Lý do đánh giá", "Rating reasons")),
+    ("officer", *Text("Mã cán bộ", "Officer")),
+    ("officer_name", *Text("Cán bộ", "Officer name")),
 )
+_EXPORT_KEYS = [key for key, _, _ in EXPORT_COLUMNS]
 #: Position of the rating's reasons in an export row (a list the database hands out).
-_EXPORT_REASONS = len(EXPORT_COLUMNS) - 1
+_EXPORT_REASONS = _EXPORT_KEYS.index("rating_reasons")
+#: Positions of the free texts, which SQLite's own CSV quotes as the csv module would.
+_EXPORT_FREE_TEXTS = tuple(
+    _EXPORT_KEYS.index(k) for k in ("procedure", "procedure_name", "rating_reasons", "officer_name")
+)
 #: How a rating's reasons are written in one cell.
 REASONS_SEPARATOR = "; "
 #: Positions of the four times in an export row.
@@ -619,6 +628,7 @@ class History:
                 t.procedure,
                 t.rating,
                 t.rating_reasons,  # reports count the reasons too
+                t.officer,
             )
             .where(*self._ticket_where(flt, counter))
             .order_by(*_TICKET_ORDER)
@@ -683,6 +693,7 @@ class History:
         offset: int | None,
         procedures: Mapping[str, str],
         quote: str | None = None,
+        officers: Mapping[str, str] | None = None,
     ) -> tuple[list[Any], list[Any]]:
         """The export columns (EXPORT_COLUMNS) as SQL, and the WHERE conditions."""
         counter = _counter_expr()
@@ -718,9 +729,12 @@ class History:
             else t.procedure,
             t.rating,
             _joined_reasons() if offset is not None else t.rating_reasons,
+            t.officer,
+            # An officer no longer configured: the id the ticket recorded.
+            case(dict(officers), value=t.officer, else_=t.officer) if officers else t.officer,
         ]
         if quote is not None:  # the free texts, quoted by SQLite as the csv module would
-            for i in (-4, -3, -1):
+            for i in _EXPORT_FREE_TEXTS:
                 columns[i] = _csv_quote_sql(columns[i], quote)
         return columns, self._ticket_where(flt, counter)
 
@@ -730,12 +744,16 @@ class History:
         names: Mapping[str, str],
         *,
         procedures: Mapping[str, str] | None = None,
+        officers: Mapping[str, str] | None = None,
         cancel: threading.Event | None = None,
     ) -> Iterator[list[tuple[Any, ...]]]:
         """Batches of finished export rows (EXPORT_COLUMNS): ISO times, names, final state.
-        `procedures` names procedure keys (`procedure_names`); others are shown as recorded."""
+        `procedures` names procedure keys (`procedure_names`), `officers` officer ids; others
+        are shown as recorded."""
         offset = self._sql_offset(flt)
-        columns, where = self._export_select(flt, names, offset, procedures or {})
+        columns, where = self._export_select(
+            flt, names, offset, procedures or {}, officers=officers
+        )
         stmt = select(*columns).where(*where).order_by(*_TICKET_ORDER)
         if offset is not None:
             yield from self._stream(stmt, cancel, 0)
@@ -758,6 +776,7 @@ class History:
         delimiter: str,
         *,
         procedures: Mapping[str, str] | None = None,
+        officers: Mapping[str, str] | None = None,
         cancel: threading.Event | None = None,
     ) -> Iterator[list[str]] | None:
         """Batches of finished CSV lines written by SQLite, or None where it cannot.
@@ -771,7 +790,9 @@ class History:
         if offset is None:
             return None
         quoted = {code: _csv_quote(name, delimiter) for code, name in names.items()}
-        columns, where = self._export_select(flt, quoted, offset, procedures or {}, delimiter)
+        columns, where = self._export_select(
+            flt, quoted, offset, procedures or {}, delimiter, officers=officers
+        )
         # One printf per row (it prints NULL as nothing) is cheaper than concatenations.
         line = func.printf(delimiter.join(["%s"] * len(columns)), *columns)
         stmt = select(line).where(*where).order_by(*_TICKET_ORDER)

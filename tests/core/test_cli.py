@@ -21,6 +21,7 @@ import pytest
 from kiosk import __version__
 from kiosk.core.config import default_config_text, parse_config
 from kiosk.core.pin import hash_pin, set_pin_in_toml, verify_pin
+from tests.support import OFFICER_PIN, officers_toml
 
 SHIPPED_HOURS = (
     'days = ["mon", "tue", "wed", "thu", "fri", "sat"]\nperiods = ["07:30-11:30", "13:30-17:00"]'
@@ -45,6 +46,7 @@ TICKET_KEYS = {
     "transfers",
     "dossiers",
     "procedure",
+    "officer",
 }
 
 Result = subprocess.CompletedProcess[str]
@@ -323,6 +325,8 @@ def test_issue_call_pause_open_close_and_status_print_stable_json(kiosk: Kiosk) 
         "ticket",
         "served_today",
         "avg_service_seconds",
+        "officer",
+        "officer_name",
     }
     assert counters[1]["state"] == "open"
     assert counters[1]["ticket"]["code"] == "A002"
@@ -422,6 +426,7 @@ def test_a_ticket_is_recalled_skipped_returned_transferred_and_completed(kiosk: 
         "actor",
         "site",
         "data",
+        "officer",
     }
     assert everything[-1]["data"]["dossiers"] == 3
     assert [e["id"] for e in json.loads(later.stdout)] == [i for i in ids if i > 5]
@@ -533,6 +538,44 @@ def test_set_pin_stores_a_verifiable_hash_and_keeps_the_rest_of_the_file(kiosk: 
         refused = kiosk.raw("config", "set-pin", str(kiosk.config), "--pin-stdin", stdin=short)
         assert_one_line_error(refused, 2, "The PIN must be 6 to 12 digits; nothing changed")
     assert kiosk.config.read_text(encoding="utf-8") == after
+
+
+def test_set_officer_pin_writes_that_officers_hash_and_clear_removes_it(kiosk: Kiosk) -> None:
+    kiosk.config.write_text(
+        kiosk.config.read_text(encoding="utf-8") + officers_toml(), encoding="utf-8"
+    )
+    before = kiosk.config.read_text(encoding="utf-8")
+    stored = kiosk.raw(
+        "config", "set-officer-pin", "lan", str(kiosk.config), "--pin-stdin", stdin="135790\n"
+    )
+    assert stored.returncode == 0, stored.stderr
+    assert (
+        stored.stdout == f"PIN of officer lan (Nguyễn Thị Lan) stored (hashed) in {kiosk.config}\n"
+    )
+    after = kiosk.config.read_text(encoding="utf-8")
+    officers = {o.id: o for o in parse_config(after).officers}
+    assert verify_pin("135790", officers["lan"].pin_hash)
+    assert verify_pin(OFFICER_PIN, officers["minh"].pin_hash)  # the others untouched
+    assert [x for x in after.splitlines() if "135790" in x or "pin_hash" not in x] == [
+        x for x in before.splitlines() if "pin_hash" not in x
+    ]
+
+    unknown = kiosk.raw("config", "set-officer-pin", "lna", str(kiosk.config), "--pin-stdin")
+    assert_one_line_error(unknown, 2, "No officer 'lna'", 'Did you mean "lan"?')
+    short = kiosk.raw(
+        "config", "set-officer-pin", "lan", str(kiosk.config), "--pin-stdin", stdin="1234\n"
+    )
+    assert_one_line_error(short, 2, "The PIN must be 6 to 12 digits; nothing changed")
+    assert kiosk.config.read_text(encoding="utf-8") == after
+
+    cleared = kiosk.raw("config", "set-officer-pin", "minh", str(kiosk.config), "--clear")
+    assert cleared.returncode == 0, cleared.stderr
+    assert "PIN of officer minh (Trần Văn Minh) removed" in cleared.stdout
+    assert {o.id: o.pin_hash for o in parse_config(kiosk.config.read_text("utf-8")).officers} == {
+        "lan": officers["lan"].pin_hash,
+        "minh": "",
+        "hoa": "",
+    }
 
 
 def test_set_pin_without_a_terminal_says_to_pipe_it_in(kiosk: Kiosk) -> None:

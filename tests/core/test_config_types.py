@@ -33,6 +33,7 @@ from kiosk.core.config import (
     default_config_text,
     load_config,
 )
+from kiosk.core.pin import hash_pin
 from tests.core.test_cli import clean_env
 from tests.support import run_kiosk_all
 
@@ -105,6 +106,8 @@ def base_config() -> dict[str, Any]:
     raw["fields"][0]["hours"] = {"days": ["mon", "tue"], "periods": ["07:30-11:30"]}
     raw["fields"][0]["daily_cap"] = 120
     raw["web"]["trusted_proxies"] = ["127.0.0.1"]
+    pin = hash_pin("123456", iterations=1)
+    raw["officers"] = [{"id": "lan", "name": "Nguyễn Thị Lan", "pin_hash": pin, "counters": [1]}]
     return raw
 
 

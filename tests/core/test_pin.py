@@ -9,8 +9,12 @@ import pytest
 from kiosk.core.config import default_config_text, parse_config
 from kiosk.core.pin import (
     ANY_PIN_DIGITS,
+    PASSWORD_TAG,
+    OfficerNotInFile,
     hash_pin,
     is_legacy_hash,
+    is_pin_hash,
+    set_officer_pin_in_toml,
     set_pin_in_toml,
     valid_pin,
     verify_pin,
@@ -199,3 +203,73 @@ def test_set_pin_in_the_shipped_config_gives_a_valid_config_with_that_hash() -> 
     assert parse_config(new).kiosk.admin_pin_hash == HASH
     assert _without_pin_lines(new) == _without_pin_lines(text)
     assert "# set with: kiosk config set-pin" in new
+
+
+# ------------------------------------------------------------------ officers' PINs
+
+OFFICERS = """\
+[site]
+id = "tranphu"
+
+# Officers of the point
+[[officers]]
+id = "lan"   # Nguyễn Thị Lan, mornings
+name = "Nguyễn Thị Lan"
+
+[[officers]]
+  id = "minh"
+  name = "Trần Văn Minh"
+  pin_hash = "pin6-pbkdf2_sha256$1$00$11"  # old one
+  counters = [1, 2]
+
+[[officers]]
+id = 'hoa'
+name = "Lê Thị Hoa"
+counters = [3]
+"""
+
+
+def _officer_hashes(text: str) -> dict[str, str | None]:
+    return {o["id"]: o.get("pin_hash") for o in tomllib.loads(text)["officers"]}
+
+
+def test_an_officer_pin_is_written_into_that_officers_block_only() -> None:
+    text = set_officer_pin_in_toml(OFFICERS, "lan", "pin6-pbkdf2_sha256$2$aa$bb")
+    assert _officer_hashes(text) == {
+        "lan": "pin6-pbkdf2_sha256$2$aa$bb",
+        "minh": "pin6-pbkdf2_sha256$1$00$11",
+        "hoa": None,
+    }
+    # After the block's name, and everything else as it was (comments included).
+    assert 'name = "Nguyễn Thị Lan"\npin_hash = "pin6-pbkdf2_sha256$2$aa$bb"\n' in text
+    assert text.replace('pin_hash = "pin6-pbkdf2_sha256$2$aa$bb"\n', "") == OFFICERS
+
+
+def test_an_existing_officer_pin_is_replaced_keeping_indentation_and_comment() -> None:
+    text = set_officer_pin_in_toml(OFFICERS, "minh", "pin6-pbkdf2_sha256$3$cc$dd")
+    assert '  pin_hash = "pin6-pbkdf2_sha256$3$cc$dd"  # old one\n' in text
+    assert _officer_hashes(text)["minh"] == "pin6-pbkdf2_sha256$3$cc$dd"
+    assert text.count("pin_hash") == 1
+    twice = set_officer_pin_in_toml(text, "hoa", "pin6-pbkdf2_sha256$4$ee$ff")
+    assert _officer_hashes(twice)["hoa"] == "pin6-pbkdf2_sha256$4$ee$ff"  # a quoted 'id'
+
+
+def test_clearing_an_officer_pin_removes_its_line_only() -> None:
+    text = set_officer_pin_in_toml(OFFICERS, "minh", None)
+    assert _officer_hashes(text) == {"lan": None, "minh": None, "hoa": None}
+    assert text == OFFICERS.replace('  pin_hash = "pin6-pbkdf2_sha256$1$00$11"  # old one\n', "")
+    assert set_officer_pin_in_toml(text, "lan", None) == text  # nothing to clear
+
+
+def test_an_officer_not_in_the_file_is_said_so() -> None:
+    with pytest.raises(OfficerNotInFile):
+        set_officer_pin_in_toml(OFFICERS, "lann", "pin6-pbkdf2_sha256$2$aa$bb")
+    with pytest.raises(OfficerNotInFile):
+        set_officer_pin_in_toml('[site]\nid = "lan"\n', "lan", "pin6-pbkdf2_sha256$2$aa$bb")
+
+
+def test_only_a_pins_hash_is_taken_for_an_officer_pin() -> None:
+    assert is_pin_hash(hash_pin("246810", iterations=1))
+    assert not is_pin_hash(hash_pin("a long password", tag=PASSWORD_TAG))
+    assert not is_pin_hash("246810")
+    assert not is_pin_hash("pin6-pbkdf2_sha256$x$aa$bb")

@@ -21,7 +21,7 @@ from kiosk.core.model import Snapshot
 from kiosk.core.queue import QueueService
 from kiosk.core.schema import TicketRow
 from kiosk.core.store import Store
-from tests.support import QueueActions, run_machine
+from tests.support import QueueActions, officers_config, run_machine
 
 FIELDS, COUNTERS = QueueActions.FIELDS, QueueActions.COUNTERS
 
@@ -163,7 +163,8 @@ def test_a_long_lived_snapshot_follows_every_kind_of_event(
     """The snapshot keeps what an event of its kind does not change (kiosk.core.reader
     `_CHANGES`): after one event of every kind, a display-like reader that kept its parts
     reads what a fresh reader reads."""
-    reader = QueueService(service.store, service.config, clock)
+    officered = QueueService(service.store, officers_config(), clock)
+    reader = QueueService(service.store, officered.config, clock)
     seen_kinds: set[str] = set()
 
     def step(action: Callable[[], object]) -> None:
@@ -196,6 +197,8 @@ def test_a_long_lived_snapshot_follows_every_kind_of_event(
     step(lambda: service.open_counter(3))
     step(lambda: service.set_field_today("datdai", False))
     step(lambda: service.set_field_today("datdai", True))
+    step(lambda: officered.sign_in(5, "lan"))
+    step(lambda: officered.sign_out(5))
     service.issue("ketqua")
     clock.set(clock.now() + timedelta(days=1))
     step(lambda: service.open_counter(4))  # the new day's first write expires yesterday's

@@ -42,20 +42,23 @@ Z = "+07:00"
 EXPECTED = [
     ["2026-11-23", "B001", "chungthuc", "Chứng thực", 1, T + "08:02:00" + Z,
      T + "08:05:30" + Z, 2, T + "08:07:00" + Z, T + "08:12:00" + Z, 210, 300, 3, 0, 0,
-     "chungthuc", "served", CERTIFIED_COPY, COPY_NAME, None, None],
+     "chungthuc", "served", CERTIFIED_COPY, COPY_NAME, None, None, None, None],
     ["2026-11-23", "C001", "datdai", "Đất đai – Xây dựng", 0, T + "08:30:00" + Z,
-     None, None, None, None, None, None, 0, 0, 0, "datdai", "expired", None, None, None, None],
+     None, None, None, None, None, None, 0, 0, 0, "datdai", "expired", None, None, None, None, None,
+     None],
     ["2026-11-23", "A001", "hotich", "Hộ tịch", 0, T + "08:00:00" + Z, T + "08:05:00" + Z,
      1, T + "08:06:00" + Z, T + "08:16:00" + Z, 300, 600, 2, 0, 0, "hotich", "served", None,
-     None, "dissatisfied", "Chờ lâu; Khác"],
+     None, "dissatisfied", "Chờ lâu; Khác", None, None],
     ["2026-11-23", "A002", "hotich", "Hộ tịch", 0, T + "08:01:00" + Z, T + "08:13:00" + Z,
-     2, None, None, 720, None, 0, 1, 0, "hotich", "no_show", None, None, None, None],
+     2, None, None, 720, None, 0, 1, 0, "hotich", "no_show", None, None, None, None, None,
+     None],
     ["2026-11-23", "A003", "hotich", "Hộ tịch", 0, T + "08:03:00" + Z, T + "08:17:00" + Z,
      6, T + "08:20:00" + Z, T + "08:21:00" + Z, 840, 60, 1, 0, 1, "ketqua", "served", BIRTH,
-     BIRTH, None, None],
+     BIRTH, None, None, None, None],
     ["2026-11-24", "E001", "tuphap", "Tư pháp", 0, "2026-11-24T07:45:00" + Z,
      "2026-11-24T07:50:00" + Z, 3, "2026-11-24T07:50:00" + Z, "2026-11-24T07:58:00" + Z,
-     300, 480, 1, 0, 0, "tuphap", "served", None, None, None, None],
+     300, 480, 1, 0, 0, "tuphap", "served", None, None, None, None, None,
+     None],
 ]  # fmt: skip
 BOTH_DAYS = HistoryFilter(DAY1, DAY2)
 PROCEDURES = {
@@ -128,11 +131,20 @@ def test_xlsx_data_sheet_has_every_value_as_excel_types(
         BIRTH,
         None,
         None,
+        None,
+        None,
     )
-    assert rows[0][17:] == ("Thủ tục đã chọn", "Tên thủ tục", "Đánh giá", "Lý do đánh giá")
-    assert rows[3][19:] == ("Không hài lòng", "Chờ lâu; Khác")  # A001, in the file's words
-    assert rows[1][17:] == (CERTIFIED_COPY, COPY_NAME, None, None)
-    assert rows[2][17:] == (None, None, None, None)
+    assert rows[0][17:] == (
+        "Thủ tục đã chọn",
+        "Tên thủ tục",
+        "Đánh giá",
+        "Lý do đánh giá",
+        "Mã cán bộ",
+        "Cán bộ",
+    )
+    assert rows[3][19:] == ("Không hài lòng", "Chờ lâu; Khác", None, None)  # A001, in words
+    assert rows[1][17:] == (CERTIFIED_COPY, COPY_NAME, None, None, None, None)
+    assert rows[2][17:] == (None, None, None, None, None, None)
     assert rows[1][4] == "Có"  # B001 is a priority ticket
     assert rows[2][6:12] == (None, None, None, None, None, None)  # C001 never called
     assert [r[16] for r in rows[1:]] == [
