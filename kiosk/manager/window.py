@@ -92,6 +92,8 @@ TEXTS: dict[str, Text] = {
     "tab_counters": T.PER_COUNTER,
     "tab_hours": Text("Theo giờ", "Per hour"),
     "tab_procedures": T.PER_PROCEDURE,
+    "tab_officers": T.PER_OFFICER,
+    "officer": T.OFFICER,
     "procedure": T.PROCEDURE,
     "tab_charts": Text("Biểu đồ", "Charts"),
     "tab_satisfaction": Text("Hài lòng", "Satisfaction"),
@@ -384,6 +386,7 @@ class ManagerWindow(QMainWindow):
             "procedures": self._table(),
             "days": self._table(),
             "counters": self._table(),
+            "officers": self._table(),
             "hours": self._table(),
         }
         for table in self.tables.values():
@@ -409,6 +412,9 @@ class ManagerWindow(QMainWindow):
         #: Shown only when a ticket of the report was taken for a catalogue procedure.
         self.procedures_tab = self.tabs.indexOf(self.tables["procedures"])
         self.tabs.setTabVisible(self.procedures_tab, False)
+        #: Shown only when officers sign in at the counters (a ticket names one).
+        self.officers_tab = self.tabs.indexOf(self.tables["officers"])
+        self.tabs.setTabVisible(self.officers_tab, False)
         outer.addWidget(self.tabs, 1)
 
         actions = QHBoxLayout()
@@ -594,6 +600,7 @@ class ManagerWindow(QMainWindow):
             "procedures": tr("procedure"),
             "days": tr("day"),
             "counters": tr("counter"),
+            "officers": tr("officer"),
             "hours": tr("hour"),
         }
         for key, table in self.tables.items():
@@ -604,6 +611,7 @@ class ManagerWindow(QMainWindow):
             for table in self.tables.values():
                 table.setRowCount(0)
             self.tabs.setTabVisible(self.procedures_tab, False)
+            self.tabs.setTabVisible(self.officers_tab, False)
             self.tabs.setTabVisible(self.satisfaction_tab, False)
             return
         t = report.total
@@ -625,6 +633,8 @@ class ManagerWindow(QMainWindow):
         self._fill(self.tables["hours"], report.hours)
         self._fill(self.tables["procedures"], report.procedures)
         self.tabs.setTabVisible(self.procedures_tab, bool(report.procedures))
+        self._fill(self.tables["officers"], report.officers)
+        self.tabs.setTabVisible(self.officers_tab, bool(report.officers))
         self._show_satisfaction(report)
 
     def _show_satisfaction(self, report: Report) -> None:

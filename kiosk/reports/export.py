@@ -609,13 +609,19 @@ def _write_summary(book: _XlsxBook, report: Report, config: Config) -> None:
             report.days,
         ),
         (
+            "officer",
+            T.PER_OFFICER.get(book.lang),
+            T.OFFICER.get(book.lang),
+            report.officers,
+        ),
+        (
             "procedure",
             T.PER_PROCEDURE.get(book.lang),
             T.PROCEDURE.get(book.lang),
             report.procedures,
         ),
     ):
-        if key == "procedure" and not rows:
+        if key in ("officer", "procedure") and not rows:
             continue
         ws.write_string(row, 0, title, book.f_section)
         row += 1

@@ -458,10 +458,8 @@ def _csv_quote_sql(value: Any, delimiter: str) -> Any:
 def join_reasons(reasons: Any) -> str | None:
     """A rating's reasons in one cell ("Chờ lâu; Khác"); None when not rated or none given.
     (PostgreSQL hands out the list; SQLite's JSON text is decoded by the column type.)"""
-    if not reasons:
-        return None
     items = json.loads(reasons) if isinstance(reasons, str) else reasons
-    return REASONS_SEPARATOR.join(items) or None
+    return REASONS_SEPARATOR.join(items) if items else None
 
 
 def _joined_reasons() -> Any:

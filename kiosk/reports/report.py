@@ -156,10 +156,13 @@ class Report:
     #: Per catalogue procedure (field and key), then the tickets taken without one; empty
     #: when no ticket of the range was taken for a procedure.
     procedures: tuple[GroupStats, ...] = ()
+    #: Per officer who served or last called the tickets (kiosk.core.officers), in the
+    #: config's order, then officers no longer configured; empty when no ticket names one.
+    officers: tuple[GroupStats, ...] = ()
     #: The citizens' ratings of the range (kiosk.core.ratings).
     satisfaction: Satisfaction | None = None
-    #: The ratings by "day", "field" and "counter": one per row of that table that served
-    #: someone or was rated, in the table's order (empty when nothing was rated).
+    #: The ratings by "day", "field", "counter" and "officer": one per row of that table
+    #: that served someone or was rated, in the table's order (empty when nothing was rated).
     satisfaction_by: Mapping[str, tuple[Satisfaction, ...]] = dataclass_field(default_factory=dict)
 
     def headline(self, lang: str = "en") -> str:
@@ -198,6 +201,7 @@ class Report:
             (T.PER_DAY, self.days),
             (T.PER_FIELD, self.fields),
             (T.PER_COUNTER, self.counters),
+            (T.PER_OFFICER, self.officers),
             (T.PER_PROCEDURE, self.procedures),
         ):
             if (len(rows) <= 1 and rows is self.days) or not rows:
@@ -408,9 +412,16 @@ class _Durations:
         self.hours = [[0] * self.size for _ in range(24)]
         #: Per procedure group but the first (no procedure: the total less the others).
         self.procedures: list[list[int]] = []
+        #: Per officer group but the first (no officer), likewise.
+        self.officers: list[list[int]] = []
 
     def slots(
-        self, values: Sequence[int | None], fields: int, counters: int, procedures: int
+        self,
+        values: Sequence[int | None],
+        fields: int,
+        counters: int,
+        procedures: int,
+        officers: int = 0,
     ) -> list[int]:
         """Each value's slot, after making room for it and for new groups."""
         # get(v, v) is never None (None maps to -1, others default to themselves); map() keeps
@@ -421,7 +432,7 @@ class _Durations:
         top = max(slots)
         if top >= self.size - 1:
             size = max(top + 2, self.size + self.size // 2)
-            for lists in (self.fields, self.counters, self.hours, self.procedures):
+            for lists in (self.fields, self.counters, self.hours, self.procedures, self.officers):
                 for i, old in enumerate(lists):
                     lists[i] = old[:-1] + [0] * (size - len(old) + 1)
             self.size = size
@@ -429,6 +440,7 @@ class _Durations:
             (self.fields, fields),
             (self.counters, counters),
             (self.procedures, procedures),
+            (self.officers, officers),
         ):
             while len(lists) < wanted:
                 lists.append([0] * self.size)
@@ -442,14 +454,15 @@ def _by_name(*names: str) -> Any:
 
 _DAY = _by_name("day")
 _RATING = _by_name("rating")
+_OFFICER = _by_name("officer")
 _REASONS = _by_name("rating_reasons")
 
 
 def _reason_list(reasons: Any) -> list[str]:
-    """A rating's reasons as the database hands them out (a list, or SQLite's JSON text)."""
-    if not reasons:
-        return []
-    return list(json.loads(reasons) if isinstance(reasons, str) else reasons)
+    """A rating's reasons as the database hands them out (a list, or SQLite's JSON text;
+    JSON's null, which a hand-made row may hold, is none)."""
+    decoded = json.loads(reasons) if isinstance(reasons, str) else reasons
+    return list(decoded) if decoded else []
 
 
 _COLUMNS = [
@@ -502,8 +515,12 @@ class ReportBuilder:
         self._procedures: dict[tuple[str, str] | None, int] = {None: 0}
         for key in self._procedure_names:
             self._procedures.setdefault(key, len(self._procedures))
-        #: (field number, counter number, hour, state, dossiers, transfers, procedure number)
-        #: → tickets, of today and later [0] and of the days before today [1].
+        #: Group numbers of officers: 0 is none, then the config's, then others seen.
+        self._officers: dict[str | None, int] = {None: 0}
+        for o in config.officers:
+            self._officers.setdefault(o.id, len(self._officers))
+        #: (field number, counter number, hour, state, dossiers, transfers, procedure number,
+        #: officer number) → tickets, of today and later [0] and of the days before today [1].
         self._tickets: tuple[Counter[tuple[Any, ...]], ...] = (Counter(), Counter())
         self._waits = _Durations(len(self._fields))
         self._services = _Durations(len(self._fields))
@@ -514,10 +531,10 @@ class ReportBuilder:
         self._current: str | None = None
         self._days: list[GroupStats] = []
         self.records = 0
-        #: Ratings by (day, field number, counter number, level), and reasons named by
-        #: (day, field number, counter number, reason).
-        self._levels: Counter[tuple[str, int, int, str]] = Counter()
-        self._reasons: Counter[tuple[str, int, int, str]] = Counter()
+        #: Ratings by (day, field number, counter number, officer number, level), and
+        #: reasons named by (day, field number, counter number, officer number, reason).
+        self._levels: Counter[tuple[str, int, int, int, str]] = Counter()
+        self._reasons: Counter[tuple[str, int, int, int, str]] = Counter()
 
     def add(self, batch: Sequence[Sequence[Any]]) -> None:
         """Add a batch of raw ticket rows (`History.ticket_rows`), days in order."""
@@ -532,16 +549,24 @@ class ReportBuilder:
         hours = self._hours(issued)
         f_no = _numbers(self._fields, fields)
         c_no = _numbers(self._counters, counters)
+        officers = list(map(_OFFICER, batch))
+        anonymous = officers.count(None) == len(officers)  # the feature is off at most points
+        o_no = [0] * len(officers) if anonymous else _numbers(self._officers, officers)
         ratings = list(map(_RATING, batch))
         if ratings.count(None) != len(ratings):
-            self._count_ratings(days, f_no, c_no, ratings, list(map(_REASONS, batch)))
+            self._count_ratings(days, f_no, c_no, o_no, ratings, list(map(_REASONS, batch)))
         plain = procs.count(None) == len(procs)  # most tickets are taken with a plain tap
         if plain:
             p_no = [0] * len(procs)
         else:
             keys = [None if p is None else (f, p) for f, p in zip(fields, procs, strict=True)]
             p_no = _numbers(self._procedures, keys)
-        groups = len(self._fields), len(self._counters), len(self._procedures) - 1
+        groups = (
+            len(self._fields),
+            len(self._counters),
+            len(self._procedures) - 1,
+            len(self._officers) - 1,
+        )
         w = self._waits.slots(waits, *groups)
         s = self._services.slots(services, *groups)
         fw, cw, hw = self._waits.fields, self._waits.counters, self._waits.hours
@@ -554,11 +579,9 @@ class ReportBuilder:
             cs[c][b] += 1
             hs[h][b] += 1
         if not plain:
-            pw, ps = self._waits.procedures, self._services.procedures
-            for p, a, b in zip(p_no, w, s, strict=True):
-                if p:
-                    pw[p - 1][a] += 1
-                    ps[p - 1][b] += 1
+            _count_groups(p_no, w, s, self._waits.procedures, self._services.procedures)
+        if not anonymous:
+            _count_groups(o_no, w, s, self._waits.officers, self._services.officers)
         # Per day: the day's own counts, and the rest by the outcome of unfinished tickets.
         columns: tuple[list[Any], ...] = (
             f_no,
@@ -570,18 +593,19 @@ class ReportBuilder:
             waits,
             services,
             p_no,
+            o_no,
         )
         for day, start, end in runs:
             if day != self._current:
                 self._close_day()
                 self._current = day
             run = columns if len(runs) == 1 else tuple(col[start:end] for col in columns)
-            f_run, c_run, h_run, st_run, do_run, tr_run, w_run, s_run, p_run = run
+            f_run, c_run, h_run, st_run, do_run, tr_run, w_run, s_run, p_run, o_run = run
             self._day_tickets.update(zip(h_run, st_run, do_run, tr_run, strict=True))
             self._day_waits.update(w_run)
             self._day_services.update(s_run)
             self._tickets[day < self.today].update(
-                zip(f_run, c_run, h_run, st_run, do_run, tr_run, p_run, strict=True)
+                zip(f_run, c_run, h_run, st_run, do_run, tr_run, p_run, o_run, strict=True)
             )
 
     def _count_ratings(
@@ -589,29 +613,30 @@ class ReportBuilder:
         days: list[str],
         f_no: list[int],
         c_no: list[int],
+        o_no: list[int],
         ratings: list[str | None],
         reasons: list[Any],
     ) -> None:
-        """Count each rated ticket's level and reasons in its day, field and counter."""
-        for day, f, c, level, why in zip(days, f_no, c_no, ratings, reasons, strict=True):
+        """Count each rated ticket's level and reasons in its day, field, counter and officer."""
+        for day, f, c, o, level, why in zip(days, f_no, c_no, o_no, ratings, reasons, strict=True):
             if level is not None:
-                self._levels[day, f, c, level] += 1
+                self._levels[day, f, c, o, level] += 1
                 for reason in _reason_list(why):
-                    self._reasons[day, f, c, reason] += 1
+                    self._reasons[day, f, c, o, reason] += 1
 
     def _satisfaction(
         self, served: int, which: int, key: Any, names: tuple[str, str, str]
     ) -> Satisfaction:
-        """The ratings of the group whose `which` part (0 day, 1 field, 2 counter; -1 all) of
-        the rating keys is `key`."""
+        """The ratings of the group whose `which` part (0 day, 1 field, 2 counter, 3 officer;
+        -1 all) of the rating keys is `key`."""
         levels: Counter[str] = Counter()
         for k, n in self._levels.items():
             if which < 0 or k[which] == key:
-                levels[k[3]] += n
+                levels[k[4]] += n
         reasons: Counter[str] = Counter()
         for k, n in self._reasons.items():
             if which < 0 or k[which] == key:
-                reasons[k[3]] += n
+                reasons[k[4]] += n
         cfg = self.config.ratings
         return Satisfaction(
             served=served,
@@ -627,10 +652,14 @@ class ReportBuilder:
         )
 
     def _satisfaction_by(
-        self, days: list[GroupStats], fields: list[GroupStats], counters: list[GroupStats]
+        self,
+        days: list[GroupStats],
+        fields: list[GroupStats],
+        counters: list[GroupStats],
+        officers: list[GroupStats],
     ) -> dict[str, tuple[Satisfaction, ...]]:
-        """The ratings of each row of the day, field and counter tables that served someone
-        or was rated; none at all when nothing was rated."""
+        """The ratings of each row of the day, field, counter and officer tables that served
+        someone or was rated; none at all when nothing was rated."""
         if not self._levels:
             return {}
         counter_no = {str(k): i for k, i in self._counters.items() if k is not None}
@@ -638,6 +667,7 @@ class ReportBuilder:
             ("day", 0, days, lambda r: r.key),
             ("field", 1, fields, lambda r: self._fields[r.key]),
             ("counter", 2, counters, lambda r: counter_no[r.key]),
+            ("officer", 3, officers, lambda r: self._officers[r.key]),
         )
         out: dict[str, tuple[Satisfaction, ...]] = {}
         for name, which, rows, number in groups:
@@ -715,15 +745,18 @@ class ReportBuilder:
         counters = [_Tally() for _ in self._counters]
         hours = [_Tally() for _ in range(24)]
         procedures = [_Tally() for _ in self._procedures]
+        officers = [_Tally() for _ in self._officers]
         total = _Tally()
         for past, tickets in enumerate(self._tickets):
-            for (field, counter, hour, state, dossiers, transfers, proc), n in tickets.items():
+            for key, n in tickets.items():
+                field, counter, hour, state, dossiers, transfers, proc, officer = key
                 outcome = _outcome(state, bool(past))
                 for t in (
                     fields[field],
                     counters[counter],
                     hours[hour],
                     procedures[proc],
+                    officers[officer],
                     total,
                 ):
                     t.count(outcome, dossiers, transfers, hour, n)
@@ -749,6 +782,13 @@ class ReportBuilder:
             )
             spreads = durations(w.counters[i], s.counters[i])
             counter_rows.append(counters[i].stats(names, spreads, target, hours=True))
+        officer_rows = []
+        for officer, i in self._officers.items():
+            if officer is not None and officers[i].tickets:
+                o = cfg.officer(officer)
+                names = (officer, o.name if o else officer, o.name if o else officer)
+                spreads = durations(w.officers[i - 1], s.officers[i - 1])
+                officer_rows.append(officers[i].stats(names, spreads, target, hours=True))
         hour_rows = [
             t.stats(
                 (f"{h:02d}", hour_label(h), hour_label(h)),
@@ -773,6 +813,7 @@ class ReportBuilder:
             fields=tuple(field_rows),
             counters=tuple(counter_rows),
             hours=tuple(hour_rows),
+            officers=tuple(officer_rows),
             procedures=self._procedure_rows(
                 procedures,
                 durations(_less(all_waits, w.procedures), _less(all_services, s.procedures)),
@@ -780,7 +821,9 @@ class ReportBuilder:
             satisfaction=self._satisfaction(
                 total.outcomes[Outcome.SERVED], -1, None, ("all", *T.TOTAL)
             ),
-            satisfaction_by=self._satisfaction_by(self._days, field_rows, counter_rows),
+            satisfaction_by=self._satisfaction_by(
+                self._days, field_rows, counter_rows, officer_rows
+            ),
         )
 
     def _procedure_rows(
@@ -816,6 +859,21 @@ class ReportBuilder:
         if tallies[0].tickets:
             out.append(tallies[0].stats(("", *T.NO_PROCEDURE), plain, target, hours=True))
         return tuple(out)
+
+
+def _count_groups(
+    groups: list[int],
+    wait_slots: list[int],
+    service_slots: list[int],
+    waits: list[list[int]],
+    services: list[list[int]],
+) -> None:
+    """Count each ticket's wait and service in the histograms of its group (a procedure or
+    an officer); group 0 (none) has none of its own: it is the total less the others."""
+    for g, a, b in zip(groups, wait_slots, service_slots, strict=True):
+        if g:
+            waits[g - 1][a] += 1
+            services[g - 1][b] += 1
 
 
 def _less(whole: list[int], parts: list[list[int]]) -> list[int]:

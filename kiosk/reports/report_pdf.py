@@ -423,6 +423,8 @@ def report_pages(report: Report, lang: str = "vi") -> list[Page]:
             T.HOUR.get(lang),
         ),
     ]
+    if report.officers:  # only when officers sign in at the counters
+        tables.append((report.officers, T.PER_OFFICER.get(lang), T.OFFICER.get(lang)))
     if report.procedures:  # only when a ticket of the range was taken for a procedure
         tables.append((report.procedures, T.PER_PROCEDURE.get(lang), T.PROCEDURE.get(lang)))
     pages = [*_summary_pages(report, lang), *_chart_pages(report, lang)]

@@ -101,6 +101,8 @@ BUSIEST_HOUR = Text("Giờ đông nhất: {hour}", "Busiest hour: {hour}")
 PER_DAY = Text("Theo ngày", "Per day")
 PER_FIELD = Text("Theo lĩnh vực", "Per field")
 PER_COUNTER = Text("Theo quầy", "Per counter")
+PER_OFFICER = Text("Theo cán bộ", "Per officer")
+OFFICER = Text("Cán bộ", "Officer")
 PER_PROCEDURE = Text("Theo thủ tục", "Per procedure")
 PROCEDURE = Text("Thủ tục", "Procedure")
 #: The row of tickets taken with a plain tap (no procedure chosen on the kiosk).
