@@ -71,7 +71,7 @@ TRY_AGAIN = Text(
     "Vui lòng thử lại hoặc hỏi cán bộ tại quầy",
     "Please try again or ask a clerk at a counter",
 )
-BACK = Text("Quay lại", "Back")
+BACK = core.BACK
 UNAVAILABLE = errors.UNAVAILABLE  # the same words as every other screen's outage notice
 UNAVAILABLE_HINT = Text(
     "Màn hình sẽ tự trở lại khi hệ thống hoạt động",

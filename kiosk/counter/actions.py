@@ -13,6 +13,7 @@ from kiosk.core.model import Ticket
 from kiosk.core.queue import QueueService
 from kiosk.core.texts import Text
 from kiosk.core.wording import dossiers_text
+from kiosk.counter import texts as T
 
 
 @dataclass(frozen=True)
@@ -136,3 +137,16 @@ def resume(service: QueueService, counter: int) -> Outcome:
 def open_counter(service: QueueService, counter: int) -> Outcome:
     service.open_counter(counter)
     return Outcome(Text(f"Quầy số {counter} đã mở", f"Counter {counter} is open"))
+
+
+def sign_in(service: QueueService, counter: int, *, officer: str, pin: str = "") -> Outcome:
+    """Sign `officer` in (their PIN checked by core through the lockout)."""
+    service.sign_in(counter, officer, pin=pin or None)
+    found = service.config.officer(officer)
+    return Outcome(T.SIGNED_IN.fill(name=found.name if found else officer))
+
+
+def sign_out(service: QueueService, counter: int, *, officer_name: str = "") -> Outcome:
+    """Sign the officer at `counter` out; a ticket in hand stays for the next officer."""
+    service.sign_out(counter)
+    return Outcome(T.SIGNED_OUT.fill(name=officer_name) if officer_name else T.SIGNED_OUT_NOBODY)

@@ -24,6 +24,8 @@ class Action(StrEnum):
     CALL_CHOSEN = "call_chosen"
     RETURN_SKIPPED = "return_skipped"
     PAUSE = "pause"  # pause, or resume when paused
+    SIGN_OUT = "sign_out"  # the officer signs out (officers configured)
+    SIGN_IN = "sign_in"  # the sign-in page's choice (no button of the console's own)
 
 
 #: Function keys of a full keyboard.
@@ -36,6 +38,7 @@ FUNCTION_KEYS: dict[Action, Key] = {
     Action.CALL_CHOSEN: Key.Key_F6,
     Action.RETURN_SKIPPED: Key.Key_F7,
     Action.PAUSE: Key.Key_F8,
+    Action.SIGN_OUT: Key.Key_F9,
 }
 
 #: Keypad keys (with KeypadModifier) for the actions a clerk repeats all day.

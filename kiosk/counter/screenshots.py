@@ -6,13 +6,15 @@ import asyncio
 import tempfile
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from kiosk.core.clock import ManualClock
 from kiosk.core.config import default_config_text, parse_config
 from kiosk.core.errors import CallTooSoon, DatabaseUnavailable
+from kiosk.core.pin import hash_pin
 from kiosk.core.queue import QueueService
 from kiosk.core.store import Store
-from kiosk.core.texts import Text
+from kiosk.core.texts import PIN_WRONG, Text
 from kiosk.counter import actions
 from kiosk.counter.state import load_state
 from kiosk.counter.texts import DB_DOWN
@@ -26,6 +28,34 @@ SHOTS = (
     ("counter-console-small.png", 800, 560, "busy"),
     ("counter-console-refused.png", 1366, 768, "refused"),
 )
+#: The sign-in page (officers configured, nobody signed in at counter 2): the names, then a PIN.
+SIGN_IN_SHOTS = (
+    ("counter-signin.png", 1366, 768, "list"),
+    ("counter-signin-pin.png", 1366, 768, "pin"),
+    ("counter-signin-small.png", 800, 560, "list"),
+    ("counter-console-officer.png", 1366, 768, "signed"),  # signs in: the last one
+)
+#: The officers of the sign-in screenshots (Phạm Quốc Bảo's PIN: 246810).
+OFFICERS = """
+[[officers]]
+id = "lan"
+name = "Nguyễn Thị Lan"
+
+[[officers]]
+id = "bao"
+name = "Phạm Quốc Bảo"
+pin_hash = "{pin}"
+
+[[officers]]
+id = "huong"
+name = "Trần Thị Thu Hương"
+counters = [1, 2, 3]
+
+[[officers]]
+id = "dung"
+name = "Lê Văn Dũng"
+counters = [5, 6]
+"""
 
 
 def _console(service: QueueService, counter: int, w: int, h: int) -> CounterConsole:
@@ -54,7 +84,8 @@ def _pressed_plus_twice(service: QueueService, clock: ManualClock, counter: int)
 
 
 def save_screenshots(out_dir: Path) -> list[Path]:
-    """counter-console*.png: counter 2 mid-morning, a refusal, the database outage banner."""
+    """counter-console*.png: counter 2 mid-morning, a refusal, the database outage banner;
+    counter-signin*.png: its sign-in page, the names and a wrong PIN."""
     from kiosk.demo import simulate_morning
 
     app = application("kiosk-screenshots")
@@ -86,15 +117,32 @@ def save_screenshots(out_dir: Path) -> list[Path]:
                     console._say(DB_DOWN, "refused")
                 else:
                     console._say(Text(f"Đã gọi số {code}", f"Called {code}"), "ok")
-                for _ in range(3):
-                    app.processEvents()
-                    layout = console.layout()
-                    if layout is not None:
-                        layout.activate()
-                path = out_dir / name
-                console.grab().save(str(path))
-                console.deleteLater()
-                written.append(path)
+                written.append(_save(app, console, out_dir / name))
+            staffed = QueueService(
+                store,
+                parse_config(default_config_text() + OFFICERS.format(pin=hash_pin("246810"))),
+                clock,
+            )
+            for name, w, h, kind in SIGN_IN_SHOTS:
+                if kind == "signed":
+                    staffed.sign_in(2, "huong")
+                console = _console(staffed, 2, w, h)
+                if kind == "pin":
+                    console.sign_in_page.pick(1)
+                    console.sign_in_page.pin.setText("2468")
+                    console.sign_in_page.say(PIN_WRONG.fill(n=3), "refused")
+                written.append(_save(app, console, out_dir / name))
         finally:
             store.close()
     return written
+
+
+def _save(app: Any, console: CounterConsole, path: Path) -> Path:
+    for _ in range(3):
+        app.processEvents()
+        layout = console.layout()
+        if layout is not None:
+            layout.activate()
+    console.grab().save(str(path))
+    console.deleteLater()
+    return path

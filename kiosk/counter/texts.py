@@ -20,6 +20,7 @@ ACTIONS: dict[Action, tuple[Text, str]] = {
     Action.CALL_CHOSEN: (Text("Gọi số đã chọn", "Call chosen"), "F6"),
     Action.RETURN_SKIPPED: (Text("Đưa lại hàng chờ", "Return to queue"), "F7"),
     Action.PAUSE: (words.PAUSE, "F8 · ."),
+    Action.SIGN_OUT: (words.SIGN_OUT, "F9"),
 }
 RESUME = Text("Tiếp tục", "Resume")
 PAUSE_REASONS = (
@@ -81,3 +82,25 @@ MINUTES_SECONDS = Text("{m} phút {s:02d} giây", "{m} min {s:02d} s")
 SECONDS = Text("{s} giây", "{s} s")
 #: The procedure a ticket was taken for (kiosk.core.catalogue), above its times.
 PROCEDURE = Text("Thủ tục: {name}", "Procedure: {name}")
+
+#: Officers (kiosk.core.officers): the header names who is signed in; the sign-in page.
+OFFICER = Text("Cán bộ: {name}", "Officer: {name}")
+SIGN_IN_TITLE = Text("{counter} · Mời cán bộ đăng nhập", "{counter} · Who is working here?")
+SIGN_IN_HINT = Text(
+    "Chọn tên của mình (phím mũi tên rồi Enter, hoặc số thứ tự)",
+    "Choose your name (arrow keys then Enter, or its number)",
+)
+PIN_PROMPT = Text("Nhập mã PIN của {name}", "Enter the PIN of {name}")
+PIN_HINT = Text(
+    "Gõ các chữ số rồi nhấn Enter · Esc để chọn lại",
+    "Type the digits, then Enter · Esc to choose again",
+)
+SIGN_IN_OK = words.SIGN_IN
+BACK = words.BACK
+NO_OFFICER_HERE = Text(
+    "Chưa có cán bộ nào được phép làm việc ở quầy này: thêm vào [[officers]] trong tệp cấu hình",
+    "No officer may sign in at this counter: add one under [[officers]] in the config",
+)
+SIGNED_IN = Text("Đã đăng nhập: {name}", "Signed in: {name}")
+SIGNED_OUT = Text("Đã đăng xuất {name}", "{name} signed out")
+SIGNED_OUT_NOBODY = Text("Đã đăng xuất", "Signed out")

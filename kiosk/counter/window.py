@@ -52,6 +52,7 @@ from kiosk.counter.keys import (
     keypad_action,
     keypad_digit,
 )
+from kiosk.counter.signin import SignInPage
 from kiosk.counter.state import ConsoleState, duration_text, load_state, minutes_between
 from kiosk.gui.operations import Operations
 from kiosk.gui.theme import COLOURS, font
@@ -220,6 +221,10 @@ class CounterConsole(QWidget):
         self.fields_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.state_label = _label("")
         self.clock_label = _label("", "muted")
+        # Officers (kiosk.core.officers): who is signed in, and the way out.
+        self.officers = bool(cfg.officers)
+        self.officer_label = _label("", "muted")
+        self.officer_label.setVisible(self.officers)
         header = QHBoxLayout()
         titles = QVBoxLayout()
         titles.setSpacing(0)
@@ -228,11 +233,24 @@ class CounterConsole(QWidget):
         header.addLayout(titles)
         header.addSpacing(16)
         header.addWidget(self.fields_label, 1)
+        header.addWidget(self.officer_label)
+        header.addSpacing(12)
         header.addWidget(self.state_label)
         header.addSpacing(12)
         header.addWidget(self._button(Action.PAUSE))
+        sign_out = self._button(Action.SIGN_OUT)
+        sign_out.setVisible(self.officers)
+        header.addWidget(sign_out)
         header.addSpacing(12)
         header.addWidget(self.clock_label)
+
+        # Laid over the whole console while nobody is signed in (officers configured).
+        label = c.label_vi if c else T.COUNTER.vi.format(n=self.number)
+        label_en = c.label_en if c else T.COUNTER.en.format(n=self.number)
+        self.sign_in_page = SignInPage(cfg.officers_at(self.number), label, label_en)
+        self.sign_in_page.setParent(self)
+        self.sign_in_page.hide()
+        self.sign_in_page.chosen.connect(self._sign_in)
 
         # Laid over the header, outside the layout: an outage must not move a button.
         self.banner = _label(T.DB_DOWN.both("\n"), "banner")
@@ -369,7 +387,7 @@ class CounterConsole(QWidget):
         if action is Action.PAUSE and self._paused():
             text = T.RESUME
         vi, en = text
-        if action is Action.PAUSE:
+        if action in (Action.PAUSE, Action.SIGN_OUT):
             return f"{vi} · {keys}" if self.compact else f"{vi} / {en} · {keys}"
         return f"{vi}\n{keys}" if self.compact else f"{vi}\n{en} · {keys}"
 
@@ -380,6 +398,7 @@ class CounterConsole(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self.sign_in_page.setGeometry(self.rect())
         self._apply_sizes()
         self._place_banner()
 
@@ -432,10 +451,11 @@ class CounterConsole(QWidget):
         for b in self.buttons.values():
             b.setFont(font(base, bold=True))
             b.setMinimumHeight(round(base * 3.4))
-        pause = self.buttons[Action.PAUSE]
-        pause.setFont(font(round(base * 0.85), bold=True))
-        pause.setMinimumHeight(round(base * 2.2))
-        pause.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        for small in (self.buttons[Action.PAUSE], self.buttons[Action.SIGN_OUT]):
+            small.setFont(font(round(base * 0.85), bold=True))
+            small.setMinimumHeight(round(base * 2.2))
+            small.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.officer_label.setFont(font(round(base * 1.1), bold=True))
         self.buttons[Action.CALL_NEXT].setMinimumHeight(round(base * 3.8))
         self.dossiers.setFont(font(round(base * 1.3), bold=True))
         self.dossiers.setMinimumWidth(round(base * 6))
@@ -522,7 +542,36 @@ class CounterConsole(QWidget):
 
     # ------------------------------------------------------------------ rendering
 
+    @property
+    def signing_in(self) -> bool:
+        """The sign-in page is up: officers are configured and nobody is signed in here."""
+        return not self.sign_in_page.isHidden()
+
+    def _show_sign_in(self, state: ConsoleState) -> None:
+        """The sign-in page while nobody is signed in (also when another console took this
+        counter's officer, or the day changed); the console once somebody is."""
+        wanted = self.officers and state.counter.officer is None
+        if wanted and not self.signing_in:
+            self._close_panels()
+            self.sign_in_page.reset()
+            self.sign_in_page.setGeometry(self.rect())
+            self.sign_in_page.show()
+            self.sign_in_page.raise_()
+            self.banner.raise_()
+        elif not wanted and self.signing_in:
+            self.sign_in_page.hide()
+            self.setFocus()
+        name = state.counter.officer_name
+        self.officer_label.setText(T.OFFICER.vi.format(name=name) if name else "")
+
+    def _sign_in(self, officer: str, pin: str) -> None:
+        if not self.online:
+            self.sign_in_page.say(T.DB_DOWN, "refused")
+            return
+        self._run(Action.SIGN_IN, actions.sign_in, officer=officer, pin=pin)
+
     def _render(self, state: ConsoleState) -> None:
+        self._show_sign_in(state)
         c = state.counter
         if c.state is CounterState.PAUSED:
             why = f": {c.reason}" if c.reason else ""
@@ -637,7 +686,9 @@ class CounterConsole(QWidget):
         ready = self.online and not self.busy and self.state is not None
         holding = ready and self.state is not None and self.state.ticket is not None
         for action, b in self.buttons.items():
-            if action in HELD_ACTIONS:
+            if action is Action.SIGN_OUT:
+                b.setEnabled(ready and self.state is not None and bool(self.state.counter.officer))
+            elif action in HELD_ACTIONS:
                 b.setEnabled(holding)
             elif action is Action.CALL_CHOSEN:
                 b.setEnabled(ready and self._selected_code(self.waiting_list) is not None)
@@ -652,6 +703,8 @@ class CounterConsole(QWidget):
 
     def trigger(self, action: Action) -> None:
         """Do what a button or key asks (ignored while another action runs or offline)."""
+        if self.signing_in:  # nobody is signed in: the page takes every key
+            return
         button = self.buttons[action]
         if not button.isEnabled():
             if not self.online:
@@ -677,6 +730,9 @@ class CounterConsole(QWidget):
                 self._run(action, actions.return_skipped, code=code)
         elif action is Action.TRANSFER:
             self._open_panel(self.transfer_panel, self.transfer_target)
+        elif action is Action.SIGN_OUT:
+            name = self.state.counter.officer_name if self.state else ""
+            self._run(action, actions.sign_out, officer_name=name)
         elif action is Action.PAUSE:
             if self.state is not None and self.state.counter.state is CounterState.PAUSED:
                 self._run(action, actions.resume)
@@ -755,6 +811,8 @@ class CounterConsole(QWidget):
         )
 
     def _say(self, text: Text, tone: str) -> None:
+        if self.signing_in:
+            self.sign_in_page.say(text, tone)
         self.message_vi, self.message_en, self.message_tone = text.vi, text.en, tone
         self.message_label.set_lines(text.both("\n"))
         self.message_label.setProperty("tone", tone)
@@ -792,6 +850,12 @@ class CounterConsole(QWidget):
         not call next as well.
         """
         key, mods = event.key(), event.modifiers()
+        if self.signing_in:
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self._repeats.accept(
+                ("key", key), self._seconds(), repeat=event.isAutoRepeat()
+            ):
+                return True  # a bounced or doubled Enter signs in once
+            return self.sign_in_page.handle_key(event)
         digit = keypad_digit(key, mods)
         action = None if digit is not None else keypad_action(key, mods)
         if action is None and digit is None:
@@ -841,6 +905,8 @@ class CounterConsole(QWidget):
             "counter": self.number,
             "online": self.online,
             "state": st.counter.state.value if st else None,
+            "officer": st.counter.officer if st else None,
+            "signing_in": self.signing_in,
             "reason": st.counter.reason if st else "",
             "ticket": (
                 {

@@ -71,8 +71,8 @@ TEXTS: dict[str, Text] = {
     "nobody": words.NO_ONE_WAITING,
     "no_call": Text("Chưa gọi số nào", "No number called yet"),
     "title_manage": Text("Điều hành điểm phục vụ", "Service point dashboard"),
-    "login": Text("Đăng nhập", "Sign in"),
-    "logout": Text("Đăng xuất", "Sign out"),
+    "login": words.SIGN_IN,
+    "logout": words.SIGN_OUT,
     "password": Text("Mật khẩu", "Password"),
     "wrong_password": Text("Sai mật khẩu", "Wrong password"),
     "manage_off": Text(
