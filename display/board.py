@@ -39,6 +39,8 @@ class TileView:
     note_vi: str  # "Tạm dừng: Nghỉ trưa", "Chưa mở"
     note_en: str
     status_vi: str = ""  # the note without its reason, where the whole note does not fit
+    #: The officer signed in ("": nobody); None: `[display] show_officer` is off (no line).
+    officer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -122,9 +124,19 @@ def build_board(snapshot: Snapshot, config: Config, recent_calls: int) -> Board:
             status_vi, note_en = "", ""
         paused_why = state is TileState.PAUSED and c.reason
         note_vi = f"{status_vi}: {c.reason}" if paused_why else status_vi
+        officer = c.officer_name if config.display.show_officer else None
         tiles.append(
             TileView(
-                c.number, label_vi, label_en, state, code, field_vi, note_vi, note_en, status_vi
+                c.number,
+                label_vi,
+                label_en,
+                state,
+                code,
+                field_vi,
+                note_vi,
+                note_en,
+                status_vi,
+                officer,
             )
         )
 

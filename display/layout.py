@@ -35,6 +35,7 @@ MIN_TEXT_PX_1080P = 32
 KEEP_FIELD_LINE = 0.65
 #: Sizes of the parts in units of the smallest text (`t`).
 LABEL_EM = 1.15  # counter name on a tile, codes in the recent calls
+OFFICER_EM = 1.0  # the officer's name under it (`[display] show_officer`): the body size
 HEADER_LINES_EM = 2.9  # landscape header: two lines of `t` (the outage notice needs both)
 TICKER_EM = 1.75
 ROW_EM = 1.45  # a row of the waiting table
@@ -118,6 +119,9 @@ class TileParts:
     field: Rect
     label_px: int
     field_lines: int
+    #: The officer's name under the counter's (`[display] show_officer`); empty when off.
+    officer: Rect = Rect(0, 0, 0, 0)
+    officer_px: int = 0
 
     def code_px(self) -> float:
         """The largest bold size a code like "A888" can be drawn in the number box."""
@@ -128,18 +132,23 @@ class TileParts:
         )
 
 
-def tile_parts(w: int, h: int, text_px: int, field_lines: int) -> TileParts:
-    """Name on top, the number in the middle, `field_lines` lines of field at the bottom."""
+def tile_parts(
+    w: int, h: int, text_px: int, field_lines: int, *, officer: bool = False
+) -> TileParts:
+    """Name on top (with `officer`, the officer's name in smaller type under it), the number
+    in the middle, `field_lines` lines of field at the bottom."""
     pad = max(3, round(text_px * 0.25))
     gap = max(2, round(text_px * 0.15))
     label_px = round(text_px * LABEL_EM)
     label = Rect(pad, pad, w - 2 * pad, line_px(label_px))
+    officer_px = round(text_px * OFFICER_EM) if officer else 0
+    officer_box = Rect(pad, label.bottom, w - 2 * pad, line_px(officer_px) if officer else 0)
     field_h = line_px(text_px, field_lines) if field_lines else 0
     field = Rect(pad, h - pad - field_h, w - 2 * pad, field_h)
-    code_top = label.bottom + gap
+    code_top = officer_box.bottom + gap
     code_bottom = field.y - gap if field_lines else h - pad
     code = Rect(pad, code_top, w - 2 * pad, max(0, code_bottom - code_top))
-    return TileParts(label, code, field, label_px, field_lines)
+    return TileParts(label, code, field, label_px, field_lines, officer_box, officer_px)
 
 
 def field_lines_for(inner_w: int, text_px: int, needs: TextNeeds) -> int:

@@ -24,6 +24,7 @@ from display.layout import (
     LABEL_EM,
     LINE_EM,
     Rect,
+    TileParts,
     line_px,
     table_columns,
     table_row_px,
@@ -294,8 +295,14 @@ class TilePanel(Panel):
             if self.highlight:
                 self.update()
 
+    def _parts(self) -> TileParts:
+        officer = self.view is not None and self.view.officer is not None
+        return tile_parts(
+            self.width(), self.height(), self.text_px, self.field_lines, officer=officer
+        )
+
     def code_pixel_size(self) -> int:
-        code = tile_parts(self.width(), self.height(), self.text_px, self.field_lines).code
+        code = self._parts().code
         width, height = round(code.w * CODE_FILL, 1), round(code.h * CODE_FILL_HEIGHT, 1)
         return fit_pixel_size(self.code_samples, width, height, True, tight=True)
 
@@ -310,11 +317,17 @@ class TilePanel(Panel):
         tp.fill(self.box(), bg, radius)
         if self.highlight:
             _frame(tp, self.box(), C.accent, max(3.0, min(w, h) * 0.025), radius)
-        parts = tile_parts(w, h, t, self.field_lines)
+        parts = self._parts()
         label = _qrect(parts.label)
         px_label = self.fit([v.label_vi, WIDEST_LABEL], label, True, parts.label_px)
         label_fg = fg2 if v.state is TileState.CLOSED else fg
         tp.text(label, v.label_vi, px_label, label_fg, bg, bold=True)
+        if v.officer:  # in its own line under the name, cut with "…" when long
+            box = _qrect(parts.officer)
+            shown = QFontMetricsF(font(parts.officer_px)).elidedText(
+                v.officer, Qt.TextElideMode.ElideRight, box.width()
+            )
+            tp.text(box, shown, parts.officer_px, fg2, bg)
         if v.state is TileState.SERVING:
             code = _qrect(parts.code)
             tp.text(code, v.code, self.code_pixel_size(), fg, bg, bold=True, tight=True)

@@ -35,6 +35,22 @@ MORE_FIELDS = (
     ("yte", "Y tế – Dân số", "Q"),
     ("nongnghiep", "Nông nghiệp – Phát triển nông thôn", "R"),
 )
+#: `[display] show_officer`: each tile names the officer signed in (counter 6: nobody).
+OFFICERS_SHOT = ("display-officers.png", 1920, 1080)
+OFFICERS = (
+    ("lan", "Nguyễn Thị Lan"),
+    ("bao", "Phạm Quốc Bảo"),
+    ("huong", "Trần Thị Thu Hương"),
+    ("dung", "Lê Văn Dũng"),
+    ("khanh", "Tôn Nữ Hoàng Khánh Ngọc Phương Thảo"),  # a long name: cut with "…"
+)
+
+
+def officers_config() -> Config:
+    """The shipped config with the officers above and `[display] show_officer` on."""
+    officers = "".join(f'\n[[officers]]\nid = "{i}"\nname = "{n}"\n' for i, n in OFFICERS)
+    text = default_config_text().replace("show_officer = false", "show_officer = true")
+    return parse_config(text + officers)
 
 
 def centre_config(counters: int, more_fields: int = 0) -> Config:
@@ -105,7 +121,7 @@ def _save(service: QueueService, clock: ManualClock, path: Path, w: int, h: int)
 
 
 def save_screenshots(out_dir: Path) -> list[Path]:
-    """display-16x9, -1366x768, -portrait, -4x3 and -busy-centre PNGs in `out_dir`."""
+    """display-16x9, -1366x768, -portrait, -4x3, -busy-centre and -officers PNGs in `out_dir`."""
     application("kiosk-screenshots")
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
@@ -121,4 +137,10 @@ def save_screenshots(out_dir: Path) -> list[Path]:
         service.close_counter(19)
         name, w, h = CENTRE
         written.append(_save(service, clock, out_dir / name, w, h))
+    with busy_morning() as (service, clock):
+        staffed = QueueService(service.store, officers_config(), clock)
+        for counter, (officer, _) in enumerate(OFFICERS, 1):
+            staffed.sign_in(counter, officer)
+        name, w, h = OFFICERS_SHOT
+        written.append(_save(staffed, clock, out_dir / name, w, h))
     return written
