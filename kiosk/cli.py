@@ -412,7 +412,11 @@ def secret_warnings(cfg: Any, path: Path | None) -> list[str]:
     from kiosk.core.pin import is_legacy_hash
 
     warnings = []
-    holds = cfg.kiosk.admin_pin_hash.strip() or cfg.web.manager_password_hash.strip()
+    holds = (
+        cfg.kiosk.admin_pin_hash.strip()
+        or cfg.web.manager_password_hash.strip()
+        or any(o.pin_hash for o in cfg.officers)
+    )
     if holds and path is not None and path.exists() and os.name == "posix":
         mode = path.stat().st_mode & 0o777
         if mode & 0o077:

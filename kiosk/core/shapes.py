@@ -13,8 +13,9 @@ def iso_time(moment: datetime | None, zone: Any) -> str | None:
     return moment.astimezone(zone).isoformat(timespec="seconds") if moment else None
 
 
-def ticket_json(t: Any, zone: Any) -> dict[str, Any]:
-    """Stable JSON form of a ticket (documented in docs/cli.md)."""
+def ticket_json(t: Any, zone: Any, *, officers: bool = True) -> dict[str, Any]:
+    """Stable JSON form of a ticket (documented in docs/cli.md); `officers=False` leaves out
+    who served it (a public page of a point that does not show its officers)."""
     return {
         "id": t.id,
         "code": t.code,
@@ -34,11 +35,12 @@ def ticket_json(t: Any, zone: Any) -> dict[str, Any]:
         "transfers": t.transfers,
         "dossiers": t.dossiers,
         "procedure": t.procedure,
-        "officer": t.officer,
+        "officer": t.officer if officers else None,
     }
 
 
-def snapshot_json(snap: Any, zone: Any) -> dict[str, Any]:
+def snapshot_json(snap: Any, zone: Any, *, officers: bool = True) -> dict[str, Any]:
+    """Stable JSON form of the snapshot; `officers=False`: as `ticket_json`."""
     return {
         "business_day": snap.business_day.isoformat(),
         "at": iso_time(snap.at, zone),
@@ -68,13 +70,13 @@ def snapshot_json(snap: Any, zone: Any) -> dict[str, Any]:
                 "state": c.state.value,
                 "reason": c.reason,
                 "fields": list(c.fields),
-                "ticket": ticket_json(c.ticket, zone) if c.ticket else None,
+                "ticket": ticket_json(c.ticket, zone, officers=officers) if c.ticket else None,
                 "served_today": c.served_today,
                 "avg_service_seconds": (
                     round(c.avg_service_seconds, 1) if c.avg_service_seconds is not None else None
                 ),
-                "officer": c.officer,
-                "officer_name": c.officer_name,
+                "officer": c.officer if officers else None,
+                "officer_name": c.officer_name if officers else "",
             }
             for c in snap.counters
         ],

@@ -501,7 +501,9 @@ class WebApp:
         state = self.hub.state
         if state.snapshot is None:
             return JSONResponse({"error": "unavailable"}, 503, headers=NO_STORE)
-        body = snapshot_json(state.snapshot, self.config.zone)
+        # Who works at which counter is public only where the display shows it too.
+        officers = self.config.display.show_officer
+        body = snapshot_json(state.snapshot, self.config.zone, officers=officers)
         body["available"] = state.available
         return JSONResponse(body, headers=NO_STORE)
 

@@ -568,6 +568,10 @@ def test_set_officer_pin_writes_that_officers_hash_and_clear_removes_it(kiosk: K
     assert_one_line_error(short, 2, "The PIN must be 6 to 12 digits; nothing changed")
     assert kiosk.config.read_text(encoding="utf-8") == after
 
+    assert stat.S_IMODE(kiosk.config.stat().st_mode) == 0o600  # it holds a PIN hash now
+    kiosk.config.chmod(0o644)
+    warned = kiosk.raw("config", "check", str(kiosk.config))
+    assert "holds a PIN or password hash and is readable by others" in warned.stderr
     cleared = kiosk.raw("config", "set-officer-pin", "minh", str(kiosk.config), "--clear")
     assert cleared.returncode == 0, cleared.stderr
     assert "PIN of officer minh (Trần Văn Minh) removed" in cleared.stdout

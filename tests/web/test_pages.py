@@ -12,6 +12,7 @@ from sqlalchemy import event
 
 from kiosk.core.colours import COLOURS
 from kiosk.core.shapes import snapshot_json
+from tests.support import officers_toml
 from tests.web.conftest import Events, Served
 
 SECURITY = {
@@ -183,6 +184,23 @@ def test_api_shapes(serve: Callable[..., Served]) -> None:
     expected = snapshot_json(s.service.snapshot(), s.config.zone)
     assert set(status.json()) == {*expected, "available"}
     assert status.json()["fields"][0]["waiting"] == 1
+
+
+@pytest.mark.parametrize("shown", [False, True])
+def test_the_status_names_officers_only_where_the_display_shows_them(
+    serve: Callable[..., Served], shown: bool
+) -> None:
+    replace = {"[reports]": officers_toml() + "\n[reports]"}
+    if shown:
+        replace["show_officer = false"] = "show_officer = true"
+    s = serve(**replace)
+    s.writer.issue("hotich")
+    s.writer.sign_in(1, "lan")
+    s.writer.call_next(1)
+    with s.client() as http:
+        counters = {c["number"]: c for c in http.get("/api/v1/status").json()["counters"]}
+    named = (counters[1]["officer"], counters[1]["officer_name"], counters[1]["ticket"]["officer"])
+    assert named == (("lan", "Nguyễn Thị Lan", "lan") if shown else (None, "", None))
 
 
 def test_the_stream_shows_the_call_within_a_second_and_recalls_announce_again(
