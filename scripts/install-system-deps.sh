@@ -5,7 +5,8 @@
 #   (xdotool), a PostgreSQL server for the several-PC tests and a PulseAudio server with a
 #   null sink (pulseaudio, pulseaudio-utils) for the tests that play real sound, and binutils
 #   (as, ld, readelf) with which kiosk.spec trims the bundle; chromium and zbar-tools (zbarimg)
-#   for the end-to-end tests of `kiosk web` (a real browser opening the QR of a printed ticket).
+#   for the end-to-end tests of `kiosk web` (a real browser opening the QR of a printed ticket);
+#   poppler-utils (pdftotext, pdfinfo, pdftoppm) to read the PDF reports back in the tests.
 # Usage: scripts/install-system-deps.sh [--check]
 set -euo pipefail
 
@@ -13,7 +14,7 @@ packages=(
   libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libfreetype6 libdbus-1-3
   libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
   libxcb-xkb1 libxcb-shape0 libxcb-randr0 libxcb-xinerama0 libpulse0 libasound2
-  xvfb xdotool postgresql pulseaudio pulseaudio-utils binutils chromium zbar-tools
+  xvfb xdotool postgresql pulseaudio pulseaudio-utils binutils chromium zbar-tools poppler-utils
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

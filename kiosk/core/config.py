@@ -514,7 +514,38 @@ class RatingsConfig(StrictTable):
 
 @dataclass(frozen=True, kw_only=True)
 class ReportsConfig(StrictTable):
+    """`kiosk report`: the wait target, and the PDF as the official document a point sends
+    upward (national heading, the body above the point, place and date, signatures)."""
+
     wait_target_minutes: float = option(15.0, gt=0, le=600, description="Waits over this count.")
+    national_heading: bool = option(
+        True, description="The PDF opens like an administrative document; false: a plain report."
+    )
+    authority: str = option(
+        "", description='The body above the point, e.g. "UBND XÃ AN KHÁNH"; empty: none.'
+    )
+    place: str = option("", description='Place of the date line, e.g. "An Khánh"; empty: none.')
+    prepared_by: str = option("", description="Name of the person who makes the report.")
+    head_title: str = option(
+        "THỦ TRƯỞNG ĐƠN VỊ", description='Who signs for the point, e.g. "CHỦ TỊCH" or "GIÁM ĐỐC".'
+    )
+    head_title_en: str = option("HEAD OF UNIT", description="The same title in English.")
+    head_name: str = option("", description="Name of the head who signs; empty: left to write.")
+
+    @check("authority", "place", "prepared_by", "head_title", "head_title_en", "head_name")
+    def _one_line(cls, v: str) -> str:
+        if "\n" in v or "\t" in v:
+            raise ValueError("write it on one line (no line breaks or tabs)")
+        v = " ".join(v.split())
+        if len(v) > 80:
+            raise ValueError(f"at most 80 characters fit the page; this has {len(v)}")
+        return v
+
+    @check("head_title", "head_title_en")
+    def _not_empty(cls, v: str) -> str:
+        if not v:
+            raise ValueError('give the title that signs, e.g. "THỦ TRƯỞNG ĐƠN VỊ" or "CHỦ TỊCH"')
+        return v
 
 
 _BIND_RE = re.compile(

@@ -21,6 +21,7 @@ from kiosk.core.queue import QueueService
 from kiosk.core.store import Store
 from kiosk.reports import report_pdf
 from kiosk.reports.arrivals import Profile, open_days
+from kiosk.reports.official import Letterhead
 from kiosk.reports.report import Report
 from kiosk.reports.simulate import simulate_bulk
 
@@ -41,7 +42,8 @@ def _service(folder: Path) -> QueueService:
 
 
 def save_screenshots(out_dir: Path) -> list[Path]:
-    """manager.png, manager-charts.png and report-page.png (first page of the PDF)."""
+    """manager.png, manager-charts.png, report-page.png (first page of the PDF) and
+    report-official.png (the same as an official document)."""
     import qasync
     from PySide6.QtWidgets import QApplication
 
@@ -84,16 +86,36 @@ def save_screenshots(out_dir: Path) -> list[Path]:
         loop.close()
         asyncio.set_event_loop(None)
         written.append(save_report_page(shown["report"], out_dir / "report-page.png", Path(tmp)))
+        official = out_dir / "report-official.png"
+        written.append(save_report_page(shown["report"], official, Path(tmp), _letterhead()))
         service.store.close()
     return written
 
 
-def save_report_page(report: Report, path: Path, scratch: Path) -> Path:
-    """The PDF's first page as a PNG: pdftoppm when installed, else drawn directly."""
+def _letterhead() -> Letterhead:
+    """A commune's names in `[reports]`, for the official document's picture."""
+    text = default_config_text()
+    for old, new in (
+        ('authority = ""', 'authority = "UBND XÃ TRẦN PHÚ"'),
+        ('place = ""', 'place = "Trần Phú"'),
+        ('prepared_by = ""', 'prepared_by = "Nguyễn Thị Lan"'),
+        ('head_name = ""', 'head_name = "Trần Văn Minh"'),
+    ):
+        text = text.replace(old, new)
+    letterhead = Letterhead.of(parse_config(text), date(2026, 11, 14))
+    assert letterhead is not None
+    return letterhead
+
+
+def save_report_page(
+    report: Report, path: Path, scratch: Path, letterhead: Letterhead | None = None
+) -> Path:
+    """The PDF's first page as a PNG (an official document's with a `letterhead`): pdftoppm
+    when installed, else drawn directly."""
     pdftoppm = shutil.which("pdftoppm")
     if pdftoppm:
         pdf = scratch / "report.pdf"
-        report_pdf.write_pdf(report, pdf)
+        report_pdf.write_pdf(report, pdf, "vi", letterhead)
         stem = scratch / "page"
         subprocess.run(
             [pdftoppm, "-png", "-r", "100", "-f", "1", "-l", "1", "-singlefile", pdf, stem],
@@ -101,5 +123,5 @@ def save_report_page(report: Report, path: Path, scratch: Path) -> Path:
         )
         shutil.move(f"{stem}.png", path)
     else:
-        report_pdf.render_summary_png(report, path)
+        report_pdf.render_summary_png(report, path, letterhead=letterhead)
     return path

@@ -48,12 +48,14 @@ from kiosk.core.errors import KioskError
 from kiosk.core.lockout import ADMIN_SCOPE, Attempt, Lockout, lock_message
 from kiosk.core.queue import QueueService
 from kiosk.core.texts import Text
+from kiosk.core.wording import minutes, number, plain, share
 from kiosk.gui.operations import Operations
 from kiosk.gui.theme import COLOURS, font
 from kiosk.reports import charts, report_pdf
 from kiosk.reports import texts as T
 from kiosk.reports.export import ExportFormat, ExportRequest, ExportResult, export
 from kiosk.reports.history import Cancelled, HistoryFilter
+from kiosk.reports.official import Letterhead
 from kiosk.reports.report import (
     STATS_HEADINGS,
     GroupStats,
@@ -443,6 +445,9 @@ class ManagerWindow(QMainWindow):
         self.cancel_button.clicked.connect(self.cancel_export)
         actions.addWidget(self.progress)
         actions.addWidget(self.cancel_button)
+        # Shown only while an export or a PDF is being written.
+        self.progress.hide()
+        self.cancel_button.hide()
         outer.addLayout(actions)
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -561,6 +566,7 @@ class ManagerWindow(QMainWindow):
             flt,
             today=self.today,
             procedures=self.procedures,
+            compare=True,
             on_done=self._report_ready,
             on_error=self._report_failed,
         )
@@ -589,7 +595,7 @@ class ManagerWindow(QMainWindow):
             tr("no_shows"),
             tr("wait_p50"),
             tr("wait_p90"),
-            tr("over").format(minutes=self.config.reports.wait_target_minutes),
+            tr("over").format(minutes=plain(self.config.reports.wait_target_minutes, self.lang)),
             tr("busiest"),
         ]
         for label, text in zip(self._figure_captions, captions, strict=True):
@@ -615,14 +621,15 @@ class ManagerWindow(QMainWindow):
             self.tabs.setTabVisible(self.satisfaction_tab, False)
             return
         t = report.total
+        lang = self.lang
         values = [
-            str(t.tickets),
-            str(t.dossiers),
-            str(t.served),
-            f"{t.no_shows} / {t.expired}",
-            _minutes(t.wait_p50),
-            _minutes(t.wait_p90),
-            _share(t.over_target_share),
+            number(t.tickets, lang),
+            number(t.dossiers, lang),
+            number(t.served, lang),
+            f"{number(t.no_shows, lang)} / {number(t.expired, lang)}",
+            minutes(t.wait_p50, lang),
+            minutes(t.wait_p90, lang),
+            share(t.over_target_share, lang),
             hour_label(t.busiest_hour) if t.busiest_hour is not None else "–",
         ]
         for label, text in zip(self._figure_values, values, strict=True):
@@ -656,7 +663,10 @@ class ManagerWindow(QMainWindow):
         bold = font(14, bold=True)
         for r, values in enumerate(satisfaction_rows(rows, lang)):
             for c, value in enumerate(values):
-                text = _share(value) if c in (3, 4) else str(value)
+                if c in (3, 4):
+                    text = share(value, lang)
+                else:
+                    text = number(value, lang) if c else str(value)
                 item = QTableWidgetItem(text)
                 if r == 0:
                     item.setFont(bold)
@@ -667,7 +677,9 @@ class ManagerWindow(QMainWindow):
                 table.setItem(r, c, item)
         reasons = sat.reasons_in(lang)
         self.reasons_label.setText(
-            T.REASONS_NAMED.get(lang) + ": " + ", ".join(f"{r} {n}" for r, n in reasons.items())
+            T.REASONS_NAMED.get(lang)
+            + ": "
+            + ", ".join(f"{r} {number(n, lang)}" for r, n in reasons.items())
             if reasons
             else ""
         )
@@ -758,11 +770,12 @@ class ManagerWindow(QMainWindow):
         self._begin_job(path.name)
         self.progress.setRange(0, 0)  # busy: a PDF has no row count
         lang = self.lang
+        letterhead = Letterhead.of(self.config, self.today)
 
         def write() -> Path:
             from kiosk.core.files import check_target
 
-            report_pdf.write_pdf(report, check_target(path), lang)
+            report_pdf.write_pdf(report, check_target(path), lang, letterhead)
             return path
 
         self.ops.run("pdf", write, on_done=self._pdf_done, on_error=self._job_failed)
@@ -781,6 +794,8 @@ class ManagerWindow(QMainWindow):
         self._cancel = threading.Event()
         self.progress.setRange(0, 1000)
         self.progress.setValue(0)
+        self.progress.show()
+        self.cancel_button.show()
         self.cancel_button.setEnabled(True)
         for button in (*self.export_buttons.values(), self.pdf_button):
             button.setEnabled(False)
@@ -790,6 +805,8 @@ class ManagerWindow(QMainWindow):
         self._cancel = None
         self.cancel_button.setEnabled(False)
         self.progress.setRange(0, 1000)
+        self.progress.hide()
+        self.cancel_button.hide()
         for button in (*self.export_buttons.values(), self.pdf_button):
             button.setEnabled(True)
 
@@ -800,7 +817,9 @@ class ManagerWindow(QMainWindow):
     def _export_done(self, result: ExportResult) -> None:
         self._end_job()
         self.progress.setValue(1000)
-        self.status.setText(self.tr_("exported").format(rows=result.rows, path=result.path))
+        self.status.setText(
+            self.tr_("exported").format(rows=number(result.rows, self.lang), path=result.path)
+        )
         self.export_finished.emit(result)
 
     def _pdf_done(self, path: Path) -> None:
@@ -825,29 +844,17 @@ class ManagerWindow(QMainWindow):
         self.ops.shutdown()
 
 
-def _minutes(seconds: int | None) -> str:
-    return "–" if seconds is None else f"{seconds / 60:.1f}"
-
-
-def _share(value: float | None) -> str:
-    return "–" if value is None else f"{value * 100:.0f}%"
-
-
 def _cells(s: GroupStats, lang: str) -> list[str]:
+    counts = (s.tickets, s.served, s.dossiers, s.no_shows, s.expired, s.transferred)
     return [
         s.name(lang),
-        str(s.tickets),
-        str(s.served),
-        str(s.dossiers),
-        str(s.no_shows),
-        str(s.expired),
-        str(s.transferred),
-        _minutes(s.wait_p50),
-        _minutes(s.wait_p90),
-        _minutes(s.wait_max),
-        _minutes(s.service_p50),
+        *(number(n, lang) for n in counts),
+        minutes(s.wait_p50, lang),
+        minutes(s.wait_p90, lang),
+        minutes(s.wait_max, lang),
+        minutes(s.service_p50, lang),
         hour_label(s.busiest_hour) if s.busiest_hour is not None else "–",
-        _share(s.over_target_share),
+        share(s.over_target_share, lang),
     ]
 
 

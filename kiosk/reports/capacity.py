@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from kiosk.core.config import Config
+from kiosk.core.wording import number as figure
+from kiosk.core.wording import plain
 from kiosk.reports import texts as T
 from kiosk.reports.arrivals import Citizen, Profile, SimulationError, open_days, plan_day
 from kiosk.reports.queue_model import ModelBackend
@@ -74,7 +76,7 @@ class CapacityPlan:
         unit = T.COUNTERS_UNIT.get(lang)
         lines = [
             T.CAPACITY_TITLE.get(
-                lang, citizens=f"{self.citizens_per_day:g}", days=self.days, seed=self.seed
+                lang, citizens=plain(self.citizens_per_day, lang), days=self.days, seed=self.seed
             ),
             T.CAPACITY_WAITS.get(lang),
             "",
@@ -86,10 +88,14 @@ class CapacityPlan:
         rows = [*zip(*(s.fields for s in scenarios), strict=True)]
         for group in [*rows, tuple(s.total for s in scenarios)]:
             name = group[0].name if vi else group[0].name_en
-            cells = "".join(f"{minutes(w.p50) + ' / ' + minutes(w.p90):>{col}}" for w in group)
+            cells = "".join(
+                f"{minutes(w.p50, lang) + ' / ' + minutes(w.p90, lang):>{col}}" for w in group
+            )
             lines.append(f"{name:<{width}}{cells}")
         label = T.NOT_SERVED_A_DAY.get(lang)
-        cells = "".join(f"{s.total.unserved / self.days:>{col}.1f}" for s in scenarios)
+        cells = "".join(
+            f"{figure(s.total.unserved / self.days, lang, 1):>{col}}" for s in scenarios
+        )
         lines.append(f"{label:<{width}}{cells}")
         lines.append("")
         lines.append(T.NOW_MARK.get(lang) + self._busiest(self.now, lang))
@@ -103,7 +109,7 @@ class CapacityPlan:
         if not s.busy:
             return ""
         number, share = max(s.busy.items(), key=lambda kv: kv[1])
-        return T.BUSIEST_COUNTER.get(lang, number=number, share=f"{share * 100:.0f}")
+        return T.BUSIEST_COUNTER.get(lang, number=number, share=figure(share * 100, lang))
 
 
 def _run(

@@ -32,6 +32,7 @@ from PySide6.QtGui import (
 )
 
 from kiosk.core.ratings import FACE_COLOURS, RatingLevel
+from kiosk.core.wording import number, plain, share
 from kiosk.reports import texts as T
 from kiosk.reports.painting import (
     CHART_DPI,
@@ -51,7 +52,6 @@ from kiosk.reports.painting import (
     paint_image,
     report_subtitle,
     save_png,
-    share_text,
     shared_scales,
     text_width,
     wrap_text,
@@ -206,6 +206,8 @@ class _Axis:
     title: str
     largest: float
     min_step: float = 1.0
+    #: The language of the tick labels ("0,5" in Vietnamese).
+    lang: str = "en"
 
 
 def _vertical_title(p: QPainter, x: float, top: float, bottom: float, text: str) -> None:
@@ -255,6 +257,7 @@ class _ColumnPlot:
     ) -> None:
         self._p = p
         self.n = n
+        self.lang = left.lang
         tick_font, title_font = make_font(TICK), make_font(TEXT)
         tick_h, title_h = font_line_height(tick_font), font_line_height(title_font)
         top = area.top() + tick_h / 2
@@ -267,7 +270,7 @@ class _ColumnPlot:
         self.scale2 = scales[1] if right is not None else None
 
         def ticks_width(scale: Scale) -> float:
-            return max(text_width(tick_font, scale.label(v)) for v in scale.ticks)
+            return max(text_width(tick_font, scale.label(v, self.lang)) for v in scale.ticks)
 
         left_w = title_h + 4 + ticks_width(self.scale) + 6
         right_w = title_h + 4 + ticks_width(self.scale2) + 6 if self.scale2 else 12.0
@@ -282,12 +285,14 @@ class _ColumnPlot:
         right_align = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         for v in self.scale.ticks:
             rect = QRectF(plot.left() - 106, self.y(v) - tick_h / 2, 100, tick_h)
-            draw_text(p, rect, self.scale.label(v), tick_font, PALETTE.muted, right_align)
+            draw_text(
+                p, rect, self.scale.label(v, self.lang), tick_font, PALETTE.muted, right_align
+            )
         _vertical_title(p, area.left(), plot.top(), plot.bottom(), left.title)
         if self.scale2 is not None and right is not None:
             for v in self.scale2.ticks:
                 rect = QRectF(plot.right() + 6, self.y2(v) - tick_h / 2, 100, tick_h)
-                draw_text(p, rect, self.scale2.label(v), tick_font, PALETTE.muted)
+                draw_text(p, rect, self.scale2.label(v, self.lang), tick_font, PALETTE.muted)
             _vertical_title(p, area.right() - title_h, plot.top(), plot.bottom(), right.title)
 
         # Category labels, each centred under its slot (never wider than the room it has).
@@ -364,6 +369,7 @@ class _BarPlot:
         ticks above it (a share's axis ends at 100 even where it runs on for the values)."""
         self._p = p
         self.n = len(names)
+        self.lang = axis.lang
         name_font, tick_font, title_font = make_font(TEXT), make_font(TICK), make_font(TEXT)
         tick_h, title_h = font_line_height(tick_font), font_line_height(title_font)
         widest = max((text_width(name_font, n) for n in names), default=0.0)
@@ -386,7 +392,7 @@ class _BarPlot:
             p.drawLine(QPointF(self.x(v), plot.top()), QPointF(self.x(v), plot.bottom()))
         for v in ticks:
             rect = QRectF(self.x(v) - 40, plot.bottom() + 4, 80, tick_h)
-            text = self.scale.label(v)
+            text = self.scale.label(v, self.lang)
             draw_text(p, rect, text, tick_font, PALETTE.muted, Qt.AlignmentFlag.AlignCenter)
         right_end = self.x(cap) if cap is not None else plot.right()
         rect = QRectF(plot.left(), area.bottom() - title_h, right_end - plot.left(), title_h)
@@ -468,7 +474,7 @@ def _target_key(report: Report, lang: str) -> _Key:
     """The legend entry of the dashed wait-target line."""
     minutes = report.target_minutes
     return _Key(
-        T.TARGET.get(lang, minutes=minutes),
+        T.TARGET.get(lang, minutes=plain(minutes, lang)),
         PALETTE.target,
         "dashed",
     )
@@ -507,7 +513,7 @@ def chart_hours(
         rect,
         len(hours),
         _every_nth([f"{h:02d}h" for h in range(first, last + 1)]),
-        _Axis(T.CITIZENS.get(lang), max(h.tickets for h in report.hours)),
+        _Axis(T.CITIZENS.get(lang), max(h.tickets for h in report.hours), lang=lang),
         _Axis(
             T.WAIT_MINUTES.get(lang),
             max([*waits, report.target_minutes]) * 1.05,
@@ -550,8 +556,8 @@ def chart_fields(
         p,
         rect,
         [r.name(lang) for r in rows],
-        _Axis(T.WAIT_MINUTES.get(lang), largest, 0.5),
-        text_width(make_font(TICK), f"{largest:.1f}") + 8,
+        _Axis(T.WAIT_MINUTES.get(lang), largest, 0.5, lang=lang),
+        text_width(make_font(TICK), number(largest, lang, 1)) + 8,
     )
     thick = min(plot.band * 0.36, 16)
     for i in range(len(rows)):
@@ -568,7 +574,7 @@ def chart_fields(
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(QBrush(QColor(colour)))
             p.drawRect(bar)
-            _bar_value(p, plot, bar, f"{value:.1f}")
+            _bar_value(p, plot, bar, number(value, lang, 1))
     p.setPen(_dashed_pen(PALETTE.target))
     x = plot.x(report.target_minutes)
     p.drawLine(QPointF(x, plot.plot.top()), QPointF(x, plot.plot.bottom()))
@@ -595,7 +601,7 @@ def chart_days(
         rect,
         len(days),
         _day_labels(days),
-        _Axis(T.COUNT.get(lang), max(max(d.tickets, d.dossiers) for d in days)),
+        _Axis(T.COUNT.get(lang), max(max(d.tickets, d.dossiers) for d in days), lang=lang),
         _Axis(
             T.WAIT_P90_MINUTES.get(lang),
             max([v for v in p90 if v is not None], default=0) * 1.05,
@@ -667,7 +673,7 @@ def chart_counters(
         rect,
         len(rows),
         _every_nth([r.key for r in rows]),
-        _Axis(T.SERVED.get(lang), max(r.served for r in rows)),
+        _Axis(T.SERVED.get(lang), max(r.served for r in rows), lang=lang),
         _Axis(
             T.SERVICE_P50_MINUTES.get(lang),
             max([v for v in service if v is not None], default=0) * 1.05,
@@ -702,15 +708,17 @@ def chart_outcomes(
         p,
         rect,
         [r.name(lang) for r in rows],
-        _Axis(T.CITIZENS.get(lang), max(sum(v) for v in parts)),
-        text_width(make_font(TICK, bold=True), str(max(sum(v) for v in parts))) + 8,
+        _Axis(T.CITIZENS.get(lang), max(sum(v) for v in parts), lang=lang),
+        text_width(make_font(TICK, bold=True), number(max(sum(v) for v in parts), lang)) + 8,
     )
     thick = min(plot.band * 0.6, 24)
     colours = (PALETTE.bars, PALETTE.no_show, PALETTE.expired)
     inks = ("white", PALETTE.text, PALETTE.text)
     for i, values in enumerate(parts):
-        segments = [(v, str(v), c, ink) for v, c, ink in zip(values, colours, inks, strict=True)]
-        _stacked_bar(p, plot, i, thick, segments, str(sum(values)))
+        segments = [
+            (v, number(v, lang), c, ink) for v, c, ink in zip(values, colours, inks, strict=True)
+        ]
+        _stacked_bar(p, plot, i, thick, segments, number(sum(values), lang))
     plot.axis_line()
 
 
@@ -763,7 +771,9 @@ def chart_satisfaction(
     if rect is None:
         return
     after = [
-        T.SATISFIED_AFTER_BAR.get(lang, share=share_text(s.satisfied_share), n=s.rated)
+        T.SATISFIED_AFTER_BAR.get(
+            lang, share=share(s.satisfied_share, lang), n=number(s.rated, lang)
+        )
         for s in rows
     ]
     value_font = make_font(TICK, bold=True)
@@ -771,7 +781,7 @@ def chart_satisfaction(
         p,
         rect,
         [s.name(lang) for s in rows],
-        _Axis(T.RATINGS_SHARE_AXIS.get(lang), 100, 10),
+        _Axis(T.RATINGS_SHARE_AXIS.get(lang), 100, 10, lang=lang),
         max(text_width(value_font, a) for a in after) + 8,
         cap=100,
     )
@@ -780,7 +790,7 @@ def chart_satisfaction(
     for i, s in enumerate(rows):
         counts = [s.levels[level.value] for level in RatingLevel]
         segments = [
-            (100 * n / s.rated, str(n), colour, ink)
+            (100 * n / s.rated, number(n, lang), colour, ink)
             for n, colour, ink in zip(counts, FACE_COLOURS, inks, strict=True)
         ]
         _stacked_bar(p, plot, i, thick, segments, after[i])

@@ -84,6 +84,15 @@ def _add_range(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_compare(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--no-compare",
+        dest="compare",
+        action="store_false",
+        help="leave out the comparison with the period before (see docs/manager.md)",
+    )
+
+
 # ------------------------------------------------------------------------------ export
 
 
@@ -112,7 +121,13 @@ def cmd_export(ctx: Any, a: argparse.Namespace) -> int:
         ) from None
     delimiter = {"comma": ",", "semicolon": ";", "tab": "\t"}[a.delimiter]
     request = ExportRequest(
-        flt, chosen, path, events=a.events, lang=_lang_of_files(a), delimiter=delimiter
+        flt,
+        chosen,
+        path,
+        events=a.events,
+        lang=_lang_of_files(a),
+        delimiter=delimiter,
+        compare=a.compare,
     )
     bar = TerminalProgress(f"{chosen.value.upper()} {path.name}")
     try:
@@ -156,12 +171,13 @@ def cmd_report(ctx: Any, a: argparse.Namespace) -> int:
             target_minutes=a.target,
             progress=bar,
             procedures=_procedures(ctx),
+            compare=a.compare,
         )
     finally:
         bar.finish()
     written: list[Path] = []
     if folder is not None:
-        written = write_report_files(report, folder, _lang_of_files(a))
+        written = write_report_files(report, folder, _lang_of_files(a), letterhead_of(ctx))
     if ctx.json:
         data = dataclasses.asdict(report)
         data["filter"] = {
@@ -170,6 +186,7 @@ def cmd_report(ctx: Any, a: argparse.Namespace) -> int:
             "field": flt.field,
             "counter": flt.counter,
         }
+        data["previous"] = report.previous.as_json() if report.previous else None
         ctx.out({"report": data, "files": [str(p) for p in written]}, "")
         return 0
     print(report.text(ctx.lang))
@@ -178,8 +195,19 @@ def cmd_report(ctx: Any, a: argparse.Namespace) -> int:
     return 0
 
 
-def write_report_files(report: Any, folder: Path, lang: str = "vi") -> list[Path]:
-    """The PDF and the PNG charts of a report in `folder` (names start with the range).
+def letterhead_of(ctx: Any) -> Any:
+    """The official document's heading and signatures from `[reports]` (None: plain)."""
+    from kiosk.cli import today_local
+    from kiosk.reports.official import Letterhead
+
+    return Letterhead.of(ctx.config, today_local(ctx))
+
+
+def write_report_files(
+    report: Any, folder: Path, lang: str = "vi", letterhead: Any = None
+) -> list[Path]:
+    """The PDF and the PNG charts of a report in `folder` (names start with the range);
+    `letterhead` makes the PDF an official document (kiosk.reports.official).
 
     Every name is checked before the first file is written, so a refusal (a link or a pipe
     under one of the names) leaves the folder as it was.
@@ -194,7 +222,7 @@ def write_report_files(report: Any, folder: Path, lang: str = "vi") -> list[Path
     pdf = folder / f"{stem}.pdf"
     for path in [pdf, *charts.chart_paths(report, folder, f"{stem}-")]:
         check_target(path)
-    report_pdf.write_pdf(report, pdf, lang)
+    report_pdf.write_pdf(report, pdf, lang, letterhead)
     written = [pdf]
     written += charts.write_charts(report, folder, lang, prefix=f"{stem}-")
     return written
@@ -350,6 +378,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "--format", choices=("csv", "xlsx", "jsonl"), help="file format (default: from -o)"
     )
     p.add_argument("-o", "--output", metavar="FILE", required=True, help="file to write")
+    _add_compare(p)
     p.add_argument(
         "--delimiter",
         choices=("comma", "semicolon", "tab"),
@@ -366,6 +395,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         metavar="MIN",
         help="wait target in minutes (default: reports.wait_target_minutes)",
     )
+    _add_compare(p)
 
     p = add(
         "simulate",

@@ -37,8 +37,9 @@ from kiosk.core.files import OutputError, StagedFile, check_target
 from kiosk.core.ratings import FACE_COLOURS, RatingLevel
 from kiosk.core.store import Store
 from kiosk.core.texts import Text
-from kiosk.core.wording import count_en
+from kiosk.core.wording import count_en, number, plain
 from kiosk.reports import texts as T
+from kiosk.reports.comparison import Unit
 from kiosk.reports.history import (
     BATCH,
     EXPORT_COLUMNS,
@@ -67,6 +68,7 @@ from kiosk.reports.report import (
     satisfaction_header,
     satisfaction_rows,
     stats_rows,
+    with_previous,
 )
 
 log = logging.getLogger(__name__)
@@ -116,6 +118,8 @@ class ExportRequest:
     delimiter: str = ","
     #: Data rows per XLSX sheet (tests lower it to see the split).
     rows_per_sheet: int = EXCEL_DATA_ROWS
+    #: The XLSX summary compares the headline figures with the period before.
+    compare: bool = True
 
 
 @dataclass(frozen=True)
@@ -123,19 +127,25 @@ class ExportResult:
     path: Path
     rows: int
     seconds: float
+    #: Every sheet of an XLSX file, the summary first (CSV, JSONL: none).
     sheets: tuple[str, ...] = ()
     report: Report | None = field(default=None, compare=False)
+
+    @property
+    def data_sheets(self) -> tuple[str, ...]:
+        """The sheets holding the rows (all but the summary)."""
+        return self.sheets[1:]
 
     def text(self, lang: str = "en") -> str:
         """ "Wrote 1,020 rows to out.xlsx (2 sheets) in 3.1 s", or in Vietnamese."""
         n = len(self.sheets)
-        where = T.SHEETS.get(lang, sheets=n if lang == "vi" else count_en(n, "sheet"))
+        where = T.SHEETS.get(lang, sheets=number(n, lang) if lang == "vi" else count_en(n, "sheet"))
         return T.WROTE_ROWS.get(
             lang,
-            rows=self.rows,
+            rows=number(self.rows, lang),
             path=self.path,
             where=where if self.sheets else "",
-            seconds=f"{self.seconds:.1f}",
+            seconds=number(self.seconds, lang, 1),
         )
 
 
@@ -331,8 +341,9 @@ class _XlsxBook:
         self.f_min = b.add_format({"num_format": "0.0"})
         self.f_pct = b.add_format({"num_format": "0%"})
         self.f_bold = b.add_format({"bold": True})
-        self.sheets: list[str] = []
         self.summary = b.add_worksheet(T.SUMMARY.get(self.lang))
+        #: Every sheet's name, the summary first.
+        self.sheets: list[str] = [self.summary.get_name()]
         self._data_sheet: _StreamSheet | None = None
         self._row = 0
 
@@ -521,7 +532,9 @@ def _write_summary(book: _XlsxBook, report: Report, config: Config) -> None:
     ws.write_string(
         2,
         0,
-        T.MADE_AT.get(book.lang, at=generated_at(config), target=report.target_minutes),
+        T.MADE_AT.get(
+            book.lang, at=generated_at(config), target=plain(report.target_minutes, lang)
+        ),
         book.f_sub,
     )
     total = report.total
@@ -568,7 +581,7 @@ def _write_summary(book: _XlsxBook, report: Report, config: Config) -> None:
             None,
         ),
         (
-            T.WAITED_OVER.get(book.lang, minutes=report.target_minutes),
+            T.WAITED_OVER.get(book.lang, minutes=plain(report.target_minutes, lang)),
             total.over_target_share,
             book.f_pct,
         ),
@@ -580,6 +593,8 @@ def _write_summary(book: _XlsxBook, report: Report, config: Config) -> None:
         if value is not None:
             ws.write(row, 1, value, fmt)
         row += 1
+    if report.previous is not None:
+        row = _write_previous(book, ws, row + 1, report)
     row += 1
     headers = [t.get(lang) for t in STATS_COLUMNS[1:]]
     anchors: dict[str, tuple[int, int]] = {}
@@ -629,7 +644,7 @@ def _write_summary(book: _XlsxBook, report: Report, config: Config) -> None:
         ws.write_row(row, 0, [first, *headers], book.f_head)
         row += 1
         anchors[key] = (row, row + len(rows) - 1)
-        _write_stats(book, ws, row, rows, lang)
+        _write_stats(book, ws, row, rows, lang, dates=key == "day")
         row += len(rows) + 1
     _charts(book, ws, anchors)
     if sat is not None and sat.rated:
@@ -682,15 +697,49 @@ def _write_satisfaction(
     ws.insert_chart(first_table - 2, 14, chart)
 
 
+def _write_previous(book: _XlsxBook, ws: Worksheet, row: int, report: Report) -> int:
+    """The headline figures beside the period before's (numbers, ▲/▼); the row below."""
+    previous = report.previous
+    assert previous is not None
+    lang = book.lang
+    ws.write_string(row, 0, previous.heading(lang), book.f_section)
+    row += 1
+    if not previous.has_data:
+        ws.write_string(row, 0, T.NO_PREVIOUS_DATA.get(lang))
+        return row + 1
+    heads = (T.FIGURE, T.THIS_PERIOD, T.PREVIOUS_PERIOD, T.CHANGE)
+    ws.write_row(row, 0, [t.get(lang) for t in heads], book.f_head)
+    row += 1
+    for f in previous.figures:
+        fmt = {Unit.SECONDS: book.f_min, Unit.SHARE: book.f_pct}.get(f.unit)
+        ws.write_string(row, 0, f.label(report.target_minutes, lang))
+        for col, value in ((1, f.now), (2, f.before)):
+            if value is not None:
+                ws.write(row, col, round(value / 60, 1) if f.unit is Unit.SECONDS else value, fmt)
+        ws.write_string(row, 3, f.change_text(lang))
+        row += 1
+    return row
+
+
 def _minutes(seconds: int | None) -> float | None:
     return None if seconds is None else round(seconds / 60, 1)
 
 
 def _write_stats(
-    book: _XlsxBook, ws: Worksheet, first_row: int, rows: Sequence[GroupStats], lang: str
+    book: _XlsxBook,
+    ws: Worksheet,
+    first_row: int,
+    rows: Sequence[GroupStats],
+    lang: str,
+    *,
+    dates: bool = False,
 ) -> None:
+    """Table rows from `first_row`; `dates`: the first column is the day, as an Excel date."""
     for i, (stats, values) in enumerate(zip(rows, stats_rows(rows), strict=True)):
         values[0] = stats.name(lang)
+        if dates:
+            ws.write_datetime(first_row + i, 0, date.fromisoformat(stats.key), book.f_day)
+            values[0] = None
         for col, v in enumerate(values):
             if v is None:
                 continue
@@ -933,6 +982,8 @@ def _export_xlsx(
                 n += len(batch)
                 tick(n)
             report = summary.finish()
+            if request.compare:
+                report = with_previous(history.store, config, report, today=history.today)
             _write_summary(book, report, config)
         if cancel is not None and cancel.is_set():
             raise Cancelled("Đã hủy; không có tệp nào được ghi", "Cancelled; no file was written")

@@ -31,6 +31,7 @@ from PySide6.QtGui import (
 
 from kiosk.core.assets import assets_dir
 from kiosk.core.files import write_atomic_with
+from kiosk.core.wording import MISSING, number
 from kiosk.reports.report import Report
 
 log = logging.getLogger(__name__)
@@ -166,15 +167,14 @@ def report_subtitle(report: Report, lang: str) -> str:
     return f"{site} · {report.filter.describe(lang)}"
 
 
-def share_text(value: float | None) -> str:
-    return "–" if value is None else f"{value * 100:.0f}%"
-
-
-def cell_text(value: Any) -> str:
+def cell_text(value: Any, lang: str = "en") -> str:
+    """A table cell: minutes with one decimal, counts with thousands grouped, "–" for none."""
     if value is None:
-        return "–"
+        return MISSING
     if isinstance(value, float):
-        return f"{value:.1f}"
+        return number(value, lang, 1)
+    if isinstance(value, int):
+        return number(value, lang)
     return str(value)
 
 
@@ -262,9 +262,9 @@ class Scale:
     def ticks(self) -> list[float]:
         return [i * self.step for i in range(self.intervals + 1)]
 
-    def label(self, value: float) -> str:
+    def label(self, value: float, lang: str = "en") -> str:
         decimals = 0 if self.step >= 1 else max(0, -math.floor(math.log10(self.step) + 1e-9))
-        return f"{value:.{decimals}f}"
+        return number(value, lang, decimals)
 
 
 def shared_scales(

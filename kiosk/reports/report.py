@@ -38,8 +38,11 @@ from kiosk.core.model import TicketState
 from kiosk.core.ratings import SATISFIED_LEVELS, RatingLevel
 from kiosk.core.store import Store
 from kiosk.core.texts import Text
-from kiosk.core.wording import count_en
+from kiosk.core.wording import count_en, plain, share
+from kiosk.core.wording import minutes as minutes_text
+from kiosk.core.wording import number as figure
 from kiosk.reports import texts as T
+from kiosk.reports.comparison import Previous, previous_range
 from kiosk.reports.history import (
     EmptyRange,
     History,
@@ -164,12 +167,16 @@ class Report:
     #: The ratings by "day", "field", "counter" and "officer": one per row of that table
     #: that served someone or was rated, in the table's order (empty when nothing was rated).
     satisfaction_by: Mapping[str, tuple[Satisfaction, ...]] = dataclass_field(default_factory=dict)
+    #: The headline figures of the period before, for comparison (None: not compared).
+    previous: Previous | None = None
 
     def headline(self, lang: str = "en") -> str:
         """e.g. "72 citizens, 110 dossiers" (the point's own way of counting a day)."""
         t = self.total
         if lang == "vi":
-            return T.HEADLINE.vi.format(citizens=t.tickets, dossiers=t.dossiers)
+            return T.HEADLINE.vi.format(
+                citizens=figure(t.tickets, lang), dossiers=figure(t.dossiers, lang)
+            )
         return T.HEADLINE.en.format(
             citizens=count_en(t.tickets, "citizen"), dossiers=count_en(t.dossiers, "dossier")
         )
@@ -190,13 +197,13 @@ class Report:
             lines.append(
                 T.SATISFACTION.get(
                     lang,
-                    rated=sat.rated,
-                    served=sat.served,
-                    rated_share=f"{sat.rated_share or 0:.0%}",
-                    satisfied=f"{sat.satisfied_share or 0:.0%}",
+                    rated=figure(sat.rated, lang),
+                    served=figure(sat.served, lang),
+                    rated_share=share(sat.rated_share or 0, lang),
+                    satisfied=share(sat.satisfied_share or 0, lang),
                 )
             )
-            lines.append("  " + ", ".join(f"{w} {n}" for w, n in sat.counts(lang)))
+            lines.append("  " + ", ".join(f"{w} {figure(n, lang)}" for w, n in sat.counts(lang)))
         for title, rows in (
             (T.PER_DAY, self.days),
             (T.PER_FIELD, self.fields),
@@ -211,11 +218,16 @@ class Report:
             for r in rows:
                 who = T.CITIZENS_UNIT.vi if vi else ("citizen " if r.tickets == 1 else "citizens")
                 doss = T.DOSSIERS_UNIT.vi if vi else ("dossier " if r.dossiers == 1 else "dossiers")
+                waits = T.ROW_WAITS.get(
+                    lang, p50=minutes(r.wait_p50, lang), p90=minutes(r.wait_p90, lang)
+                )
                 lines.append(
-                    f"  {r.name(lang):<{width}}  {r.tickets:>5} {who}, {r.dossiers:>5} {doss}, "
-                    + T.ROW_WAITS.get(lang, p50=minutes(r.wait_p50), p90=minutes(r.wait_p90))
+                    f"  {r.name(lang):<{width}}  {figure(r.tickets, lang):>6} {who}, "
+                    f"{figure(r.dossiers, lang):>6} {doss}, {waits}"
                 )
         lines += satisfaction_lines(self, lang)
+        if self.previous is not None:
+            lines += self.previous.lines(self, lang)
         return "\n".join(lines)
 
 
@@ -230,7 +242,10 @@ def satisfaction_lines(report: Report, lang: str) -> list[str]:
         width = max(len(s.name(lang)) for s in rated)
         for s in rated:
             shown = T.SATISFACTION_ROW.get(
-                lang, rated=s.rated, served=s.served, satisfied=f"{s.satisfied_share or 0:.0%}"
+                lang,
+                rated=figure(s.rated, lang),
+                served=figure(s.served, lang),
+                satisfied=share(s.satisfied_share or 0, lang),
             )
             lines.append(f"  {s.name(lang):<{width}}  {shown}")
     return lines
@@ -259,9 +274,9 @@ def satisfaction_rows(rows: Iterable[Satisfaction], lang: str) -> list[list[Any]
     ]
 
 
-def minutes(seconds: int | None) -> str:
-    """Seconds as minutes with one decimal, "–" when there is nothing to show."""
-    return "–" if seconds is None else f"{seconds / 60:.1f}"
+def minutes(seconds: int | None, lang: str = "en") -> str:
+    """Seconds as minutes with one decimal in `lang`'s format, "–" when there is nothing."""
+    return minutes_text(seconds, lang)
 
 
 def hour_label(hour: int) -> str:
@@ -269,22 +284,22 @@ def hour_label(hour: int) -> str:
 
 
 def _outcomes(t: GroupStats, lang: str) -> str:
-    text = T.OUTCOMES.get(lang, served=t.served, no_shows=t.no_shows, expired=t.expired)
+    n = {k: figure(v, lang) for k, v in (("served", t.served), ("no_shows", t.no_shows))}
+    text = T.OUTCOMES.get(lang, expired=figure(t.expired, lang), **n)
     if t.open:
-        text += T.STILL_OPEN.get(lang, n=t.open)
-    return text + T.TRANSFERRED.get(lang, n=t.transferred)
+        text += T.STILL_OPEN.get(lang, n=figure(t.open, lang))
+    return text + T.TRANSFERRED.get(lang, n=figure(t.transferred, lang))
 
 
 def _waits(t: GroupStats, target: float, lang: str) -> str:
-    share = t.over_target_share
     return T.WAITS.get(
         lang,
-        p50=minutes(t.wait_p50),
-        p90=minutes(t.wait_p90),
-        longest=minutes(t.wait_max),
-        share="–" if share is None else f"{share * 100:.0f}%",
-        target=f"{target:g}",
-        service=minutes(t.service_p50),
+        p50=minutes(t.wait_p50, lang),
+        p90=minutes(t.wait_p90, lang),
+        longest=minutes(t.wait_max, lang),
+        share=share(t.over_target_share, lang),
+        target=plain(target, lang),
+        service=minutes(t.service_p50, lang),
     )
 
 
@@ -903,9 +918,10 @@ def build_report(
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
     procedures: Mapping[tuple[str, str], Text] | None = None,
+    compare: bool = False,
 ) -> Report:
     """Compute the report of a range from the database in one streaming pass (`procedures`:
-    the catalogue's names, see ReportBuilder)."""
+    the catalogue's names, see ReportBuilder); `compare` adds the period before."""
     flt.check(config)
     history = History(store, config, today=today)
     total = history.count_tickets(flt)
@@ -918,7 +934,30 @@ def build_report(
         builder.add(batch)
         if progress:
             progress(builder.records, total)
-    return builder.finish()
+    report = builder.finish()
+    if compare:
+        report = with_previous(store, config, report, today=history.today, cancel=cancel)
+    return report
+
+
+def with_previous(
+    store: Store,
+    config: Config,
+    report: Report,
+    *,
+    today: date,
+    cancel: threading.Event | None = None,
+) -> Report:
+    """The report with its headline figures beside those of the period before
+    (kiosk.reports.comparison.previous_range), computed by the same builder."""
+    flt = previous_range(report.filter, config)
+    try:
+        before: Report | None = build_report(
+            store, config, flt, today=today, target_minutes=report.target_minutes, cancel=cancel
+        )
+    except EmptyRange:
+        before = None
+    return replace(report, previous=Previous.of(flt, report, before))
 
 
 def empty_range(flt: HistoryFilter) -> EmptyRange:
@@ -968,7 +1007,7 @@ STATS_COLUMNS = (
     T.WAIT_P50_MIN,
     T.WAIT_P90_MIN,
     T.LONGEST_WAIT_MIN,
-    Text("Phục vụ p50 (phút)", "Service p50 (min)"),
+    T.MEDIAN_SERVICE_MIN,
     T.BUSIEST_HOUR_COLUMN,
     Text("Chờ quá mục tiêu", "Over target"),
 )
@@ -983,10 +1022,10 @@ STATS_HEADINGS = (
     Text("Vắng\nmặt", "No-\nshows"),
     Text("Hết\nhạn", "Expired"),
     Text("Được\nchuyển", "Trans-\nferred"),
-    Text("Chờ p50\n(phút)", "Wait p50\n(min)"),
-    Text("Chờ p90\n(phút)", "Wait p90\n(min)"),
+    Text("Chờ trung\nvị (phút)", "Median\nwait (min)"),
+    Text("90% chờ\ndưới (phút)", "90% waited\nunder (min)"),
     Text("Chờ lâu\nnhất (phút)", "Longest\nwait (min)"),
-    Text("Phục vụ\np50 (phút)", "Service\np50 (min)"),
+    Text("Phục vụ trung\nvị (phút)", "Median\nservice (min)"),
     Text("Giờ\nđông nhất", "Busiest\nhour"),
     Text("Chờ quá\nmục tiêu", "Over\ntarget"),
 )

@@ -23,8 +23,11 @@ from PySide6.QtGui import (
 )
 
 from kiosk.core.files import write_atomic_with
+from kiosk.core.wording import minutes, number, plain, share
 from kiosk.reports import texts as T
 from kiosk.reports.charts import ChartFn, chart_hours, report_charts
+from kiosk.reports.official import Letterhead
+from kiosk.reports.official_pdf import SIGNATURE_HEIGHT, draw_heading, draw_signatures
 from kiosk.reports.painting import (
     HEADING,
     MARGIN,
@@ -42,7 +45,6 @@ from kiosk.reports.painting import (
     painter_on,
     report_subtitle,
     save_png,
-    share_text,
     text_width,
     wrap_text,
 )
@@ -67,8 +69,8 @@ def _table_rows(rows: Sequence[GroupStats], lang: str) -> list[list[str]]:
     out = []
     for r, values in zip(rows, stats_rows(rows), strict=True):
         values[0] = r.name(lang)
-        share = values.pop()
-        out.append([cell_text(v) for v in values] + [share_text(share)])
+        over = values.pop()
+        out.append([cell_text(v, lang) for v in values] + [share(over, lang)])
     return out
 
 
@@ -193,6 +195,8 @@ class Page:
 
     title: str
     paint: Callable[[QPainter], None]
+    #: Where its content ends (None: it may fill the page), so a signature can follow it.
+    bottom: float | None = None
 
 
 CONTENT = QRectF(MARGIN, MARGIN - 6, PAGE.width() - 2 * MARGIN, PAGE.height() - 2 * MARGIN - 12)
@@ -207,21 +211,15 @@ def _big_numbers(p: QPainter | None, y: float, report: Report, lang: str) -> flo
         return y + CARD_HEIGHT
     t = report.total
     figures = [
-        (str(t.tickets), T.CARD_CITIZENS.get(lang)),
-        (str(t.dossiers), T.DOSSIERS_UNIT.get(lang)),
-        (str(t.served), T.CARD_SERVED.get(lang)),
-        (f"{t.no_shows} / {t.expired}", T.CARD_NO_SHOWS.get(lang)),
+        (number(t.tickets, lang), T.CARD_CITIZENS.get(lang)),
+        (number(t.dossiers, lang), T.DOSSIERS_UNIT.get(lang)),
+        (number(t.served, lang), T.CARD_SERVED.get(lang)),
+        (f"{number(t.no_shows, lang)} / {number(t.expired, lang)}", T.CARD_NO_SHOWS.get(lang)),
+        (minutes(t.wait_p50, lang), T.CARD_WAIT_P50.get(lang)),
+        (minutes(t.wait_p90, lang), T.CARD_WAIT_P90.get(lang)),
         (
-            cell_text(None if t.wait_p50 is None else round(t.wait_p50 / 60, 1)),
-            T.CARD_WAIT_P50.get(lang),
-        ),
-        (
-            cell_text(None if t.wait_p90 is None else round(t.wait_p90 / 60, 1)),
-            T.CARD_WAIT_P90.get(lang),
-        ),
-        (
-            share_text(t.over_target_share),
-            T.CARD_OVER_TARGET.get(lang, minutes=report.target_minutes),
+            share(t.over_target_share, lang),
+            T.CARD_OVER_TARGET.get(lang, minutes=plain(report.target_minutes, lang)),
         ),
     ]
     gap = 8.0
@@ -245,9 +243,10 @@ def _big_numbers(p: QPainter | None, y: float, report: Report, lang: str) -> flo
     return y + height
 
 
-def _summary_pages(report: Report, lang: str) -> list[Page]:
+def _summary_pages(report: Report, lang: str, letterhead: Letterhead | None = None) -> list[Page]:
     """Page 1 (headline, key figures, the table per field, the hourly chart when it fits),
-    and the rest of the field table on further pages if it is long."""
+    and the rest of the field table on further pages if it is long. With a `letterhead` the
+    page opens as an official document (kiosk/reports/official.py) instead of the headline."""
     title = T.REPORT_TITLE.get(lang)
     heading = T.PER_FIELD.get(lang)
     table = _Table.layout(
@@ -261,8 +260,14 @@ def _summary_pages(report: Report, lang: str) -> list[Page]:
     def head(p: QPainter | None) -> float:
         """Title, key figures, busiest hour, the table's heading; the y below them."""
         x, w = CONTENT.left(), CONTENT.width()
-        y = draw_line_text(p, x, CONTENT.top(), w, title, make_font(22, bold=True), PALETTE.header)
-        y = draw_line_text(p, x, y, w, report_subtitle(report, lang), make_font(11), PALETTE.muted)
+        if letterhead is not None:
+            y = draw_heading(p, letterhead, report, lang, CONTENT) - 4
+        else:
+            font = make_font(22, bold=True)
+            y = draw_line_text(p, x, CONTENT.top(), w, title, font, PALETTE.header)
+            y = draw_line_text(
+                p, x, y, w, report_subtitle(report, lang), make_font(11), PALETTE.muted
+            )
         y = _big_numbers(p, y + 14, report, lang) + 10
         busiest = (
             T.BUSIEST_HOUR.get(lang, hour=hour_label(t.busiest_hour))
@@ -328,15 +333,17 @@ def _table_pages_of(table: _Table, title: str) -> list[Page]:
             y = _page_title(p, heading)
             table.draw(p, CONTENT.left(), y, chunk)
 
-        pages.append(Page(title + suffix, paint))
+        bottom = _page_title(None, "") + table.height(chunk)
+        pages.append(Page(title + suffix, paint, bottom))
     return pages
 
 
 def _satisfaction_cells(rows: Sequence[Satisfaction], lang: str) -> list[list[str]]:
     out = []
     for name, served, rated, rated_share, satisfied, *levels in satisfaction_rows(rows, lang):
-        shares = [share_text(rated_share), share_text(satisfied)]
-        out.append([name, str(served), str(rated), *shares, *map(str, levels)])
+        shares = [share(rated_share, lang), share(satisfied, lang)]
+        counts = [number(n, lang) for n in (served, rated, *levels)]
+        out.append([name, *counts[:2], *shares, *counts[2:]])
     return out
 
 
@@ -363,7 +370,7 @@ def _satisfaction_pages(report: Report, lang: str) -> list[Page]:
         tables.append(
             _Table.layout(
                 [T.REASONS_NAMED.get(lang), T.SAT_RATED.get(lang)],
-                [[r, str(n)] for r, n in sat.reasons_in(lang).items()],
+                [[r, number(n, lang)] for r, n in sat.reasons_in(lang).items()],
                 min(CONTENT.width(), 420.0),
             )
         )
@@ -404,12 +411,16 @@ def _flow_pages(tables: Sequence[_Table], title: str) -> list[Page]:
             for table, rows, at in parts:
                 table.draw(p, CONTENT.left(), at, rows)
 
-        out.append(Page(heading, paint))
+        bottom = max((at + table.height(rows) for table, rows, at in parts), default=None)
+        out.append(Page(heading, paint, bottom))
     return out
 
 
-def report_pages(report: Report, lang: str = "vi") -> list[Page]:
-    """Every page of the PDF, in order."""
+def report_pages(
+    report: Report, lang: str = "vi", letterhead: Letterhead | None = None
+) -> list[Page]:
+    """Every page of the PDF, in order; with a `letterhead` an official document: its heading
+    on the first page, the signatures after the last table."""
     tables: list[tuple[Sequence[GroupStats], str, str]] = [
         (report.days, T.PER_DAY.get(lang), T.DAY.get(lang)),
         (
@@ -427,10 +438,73 @@ def report_pages(report: Report, lang: str = "vi") -> list[Page]:
         tables.append((report.officers, T.PER_OFFICER.get(lang), T.OFFICER.get(lang)))
     if report.procedures:  # only when a ticket of the range was taken for a procedure
         tables.append((report.procedures, T.PER_PROCEDURE.get(lang), T.PROCEDURE.get(lang)))
-    pages = [*_summary_pages(report, lang), *_chart_pages(report, lang)]
+    pages = [*_summary_pages(report, lang, letterhead), *_comparison_pages(report, lang)]
+    pages += _chart_pages(report, lang)
     for rows, title, first in tables:
         pages += _table_pages(rows, title, first, lang)
-    return pages + _satisfaction_pages(report, lang)
+    pages += _satisfaction_pages(report, lang)
+    if letterhead is not None:
+        pages = _signed(pages, letterhead, lang)
+    return pages
+
+
+def _comparison_pages(report: Report, lang: str) -> list[Page]:
+    """The headline figures beside the period before's (none when not compared)."""
+    previous = report.previous
+    if previous is None:
+        return []
+    title = previous.heading(lang)
+    heads = [t.get(lang) for t in (T.FIGURE, T.THIS_PERIOD, T.PREVIOUS_PERIOD, T.CHANGE)]
+    rows = [
+        [
+            f.label(report.target_minutes, lang),
+            f.value_text(f.now, lang),
+            f.value_text(f.before, lang),
+            f.change_text(lang),
+        ]
+        for f in previous.figures
+    ]
+    table = _Table.layout(heads, rows, min(CONTENT.width(), 560.0))
+
+    def paint(p: QPainter) -> None:
+        y = _page_title(p, title)
+        if not previous.has_data:
+            draw_line_text(
+                p,
+                CONTENT.left(),
+                y,
+                CONTENT.width(),
+                T.NO_PREVIOUS_DATA.get(lang),
+                make_font(11),
+                PALETTE.muted,
+            )
+            return
+        table.draw(p, CONTENT.left(), y, range(len(rows)))
+
+    return [Page(title, paint)]
+
+
+def _signed(pages: list[Page], letterhead: Letterhead, lang: str) -> list[Page]:
+    """The signature block below the last page's content, or on a page of its own when the
+    last page is full."""
+    last = pages[-1]
+    if last.bottom is not None and CONTENT.bottom() - last.bottom >= SIGNATURE_HEIGHT + 24:
+        top = last.bottom + 24
+
+        def both(p: QPainter, first: Page = last) -> None:
+            first.paint(p)
+            draw_signatures(p, letterhead, lang, _below(top))
+
+        return [*pages[:-1], Page(last.title, both, top + SIGNATURE_HEIGHT)]
+
+    def alone(p: QPainter) -> None:
+        draw_signatures(p, letterhead, lang, _below(CONTENT.top() + 24))
+
+    return [*pages, Page(T.PREPARED_BY.get(lang), alone, CONTENT.top() + SIGNATURE_HEIGHT)]
+
+
+def _below(top: float) -> QRectF:
+    return QRectF(CONTENT.left(), top, CONTENT.width(), CONTENT.bottom() - top)
 
 
 def _paint_page(
@@ -453,14 +527,17 @@ def _paint_page(
     draw_text(p, rect, number_text, font, PALETTE.muted, align)
 
 
-def write_pdf(report: Report, path: Path, lang: str = "vi") -> int:
-    """The whole report as one A4 landscape PDF; returns the number of pages."""
+def write_pdf(
+    report: Report, path: Path, lang: str = "vi", letterhead: Letterhead | None = None
+) -> int:
+    """The whole report as one A4 landscape PDF (an official document with a `letterhead`);
+    returns the number of pages."""
     font_family()
-    pages = report_pages(report, lang)
+    pages = report_pages(report, lang, letterhead)
 
     def write(tmp: Path) -> None:
         writer = QPdfWriter(str(tmp))
-        writer.setTitle(T.REPORT_TITLE.get(lang))
+        writer.setTitle((T.DOCUMENT_TITLE if letterhead else T.REPORT_TITLE).get(lang))
         writer.setCreator("kiosk")
         writer.setResolution(72)  # one device unit = one point
         writer.setPageLayout(
@@ -483,14 +560,22 @@ def write_pdf(report: Report, path: Path, lang: str = "vi") -> int:
     return len(pages)
 
 
-def render_page(report: Report, number: int = 1, lang: str = "vi", dpi: int = 100) -> QImage:
+def render_page(
+    report: Report,
+    number: int = 1,
+    lang: str = "vi",
+    dpi: int = 100,
+    letterhead: Letterhead | None = None,
+) -> QImage:
     """Page `number` of the PDF as an image (for review and screenshots)."""
     font_family()
-    pages = report_pages(report, lang)
+    pages = report_pages(report, lang, letterhead)
     page = pages[number - 1]
     return paint_image(PAGE, dpi, lambda p: _paint_page(p, page, report, lang, number, len(pages)))
 
 
-def render_summary_png(report: Report, path: Path, lang: str = "vi") -> None:
+def render_summary_png(
+    report: Report, path: Path, lang: str = "vi", letterhead: Letterhead | None = None
+) -> None:
     """The first PDF page as a PNG (for review and screenshots)."""
-    save_png(render_page(report, 1, lang), path)
+    save_png(render_page(report, 1, lang, letterhead=letterhead), path)

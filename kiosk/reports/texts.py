@@ -17,7 +17,9 @@ CAPACITY_TITLE = Text(
     "Capacity plan: {citizens} citizens a day over {days} working days (seed {seed}); "
     "simulation model, no database used",
 )
-CAPACITY_WAITS = Text("Thời gian chờ p50 / p90, phút", "Wait p50 / p90, minutes")
+CAPACITY_WAITS = Text(
+    "Thời gian chờ: trung vị / 90% chờ dưới, phút", "Wait: median / 90% within, minutes"
+)
 COUNTERS_UNIT = Text("quầy", "counters")
 NOT_SERVED_A_DAY = Text("Chưa được phục vụ/ngày", "Not served by closing, a day")
 NOW_MARK = Text("* hiện nay", "* now")
@@ -46,8 +48,8 @@ NO_SHOWS = Text("Vắng mặt", "No-shows")
 EXPIRED = Text("Hết hạn", "Expired")
 IN_PROGRESS = Text("Chưa xong", "In progress")
 TRANSFERRED_COLUMN = Text("Được chuyển", "Transferred")
-WAIT_P50_MIN = Text("Chờ p50 (phút)", "Wait p50 (min)")
-WAIT_P90_MIN = Text("Chờ p90 (phút)", "Wait p90 (min)")
+WAIT_P50_MIN = Text("Chờ trung vị (phút)", "Median wait (min)")
+WAIT_P90_MIN = Text("90% chờ dưới (phút)", "90% waited under (min)")
 LONGEST_WAIT_MIN = Text("Chờ lâu nhất (phút)", "Longest wait (min)")
 BUSIEST_HOUR_COLUMN = Text("Giờ đông nhất", "Busiest hour")
 REPORT_TITLE = Text("Báo cáo thời gian chờ", "Waiting time report")
@@ -59,18 +61,16 @@ CARD_CITIZENS = Text("lượt công dân", "citizens")
 CARD_SERVED = Text("đã phục vụ", "served")
 CARD_NO_SHOWS = Text("vắng mặt / hết hạn", "no-shows / expired")
 CARD_WAIT_P50 = Text("phút chờ (trung vị)", "min wait (median)")
-CARD_WAIT_P90 = Text("phút chờ (p90)", "min wait (p90)")
-CARD_OVER_TARGET = Text("chờ quá {minutes:g} phút", "waited over {minutes:g} min")
+CARD_WAIT_P90 = WAIT_P90_MIN
+CARD_OVER_TARGET = Text("chờ quá {minutes} phút", "waited over {minutes} min")
 PAGE_NUMBER = Text("Trang {number}/{total}", "Page {number}/{total}")
 
 # ------------------------------------------------------------------ the XLSX summary sheet
 SUMMARY = Text("Tổng hợp", "Summary")
-MADE_AT = Text(
-    "Lập lúc {at}; mục tiêu chờ {target:g} phút", "Made {at}; wait target {target:g} min"
-)
-MEDIAN_WAIT_MIN = Text("Chờ trung vị (phút)", "Median wait (min)")
+MADE_AT = Text("Lập lúc {at}; mục tiêu chờ {target} phút", "Made {at}; wait target {target} min")
+MEDIAN_WAIT_MIN = WAIT_P50_MIN
 MEDIAN_SERVICE_MIN = Text("Phục vụ trung vị (phút)", "Median service (min)")
-WAITED_OVER = Text("Chờ quá {minutes:g} phút", "Waited over {minutes:g} min")
+WAITED_OVER = Text("Chờ quá {minutes} phút", "Waited over {minutes} min")
 WAITS_BY_HOUR_OF_ISSUE = Text("Thời gian chờ theo giờ lấy số", "Waits by hour of issue")
 WAITS_BY_FIELD = Text("Thời gian chờ theo lĩnh vực", "Waits by field")
 MINUTES = Text("phút", "minutes")
@@ -80,15 +80,15 @@ EVENTS = Text("Sự kiện", "Events")
 
 # ------------------------------------------------------------------ charts
 NO_DATA = Text("Không có dữ liệu trong khoảng này", "No data in this range")
-TARGET = Text("Mục tiêu {minutes:g} phút", "Target {minutes:g} min")
-MEDIAN_WAIT_P50 = Text("Chờ trung vị (p50)", "Median wait (p50)")
-WAIT_P90 = Text("Chờ p90", "Wait p90")
+TARGET = Text("Mục tiêu {minutes} phút", "Target {minutes} min")
+MEDIAN_WAIT_P50 = Text("Chờ trung vị", "Median wait")
+WAIT_P90 = Text("90% chờ dưới", "90% waited under")
 WAIT_MINUTES = Text("Thời gian chờ (phút)", "Wait (minutes)")
-WAIT_P90_MINUTES = Text("Chờ p90 (phút)", "Wait p90 (minutes)")
+WAIT_P90_MINUTES = Text("90% chờ dưới (phút)", "90% waited under (minutes)")
 HOUR_OF_ISSUE = Text("Giờ lấy số", "Hour of issue")
 COUNT = Text("Số lượng", "Count")
-MEDIAN_SERVICE_P50 = Text("Phục vụ trung vị (p50)", "Median service (p50)")
-SERVICE_P50_MINUTES = Text("Phục vụ p50 (phút)", "Service p50 (minutes)")
+MEDIAN_SERVICE_P50 = Text("Phục vụ trung vị", "Median service")
+SERVICE_P50_MINUTES = Text("Phục vụ trung vị (phút)", "Median service (minutes)")
 EXPIRED_OR_OPEN = Text("Hết hạn / chưa xong", "Expired / open")
 CHART_HOURS = Text("Lượt lấy số và thời gian chờ theo giờ", "Citizens and waits by hour of day")
 CHART_DAYS = Text("Lượt công dân và hồ sơ theo ngày", "Citizens and dossiers per day")
@@ -109,7 +109,9 @@ PROCEDURE = Text("Thủ tục", "Procedure")
 NO_PROCEDURE = Text("Không chọn thủ tục", "No procedure chosen")
 CITIZENS_UNIT = Text("lượt", "citizens")
 DOSSIERS_UNIT = Text("hồ sơ", "dossiers")
-ROW_WAITS = Text("chờ p50 {p50} / p90 {p90} phút", "wait p50 {p50} / p90 {p90} min")
+ROW_WAITS = Text(
+    "chờ trung vị {p50} phút, 90% dưới {p90} phút", "wait median {p50} min, 90% within {p90} min"
+)
 OUTCOMES = Text(
     "{served} đã phục vụ, {no_shows} vắng mặt, {expired} hết hạn",
     "{served} served, {no_shows} no-shows, {expired} expired",
@@ -117,12 +119,35 @@ OUTCOMES = Text(
 STILL_OPEN = Text(", {n} chưa xong", ", {n} in progress")
 TRANSFERRED = Text(" ({n} lượt được chuyển)", " ({n} transferred)")
 WAITS = Text(
-    "Thời gian chờ: trung vị {p50} phút, 90% trong vòng {p90} phút, lâu nhất {longest} phút; "
+    "Thời gian chờ: trung vị {p50} phút; 90% chờ dưới {p90} phút; lâu nhất {longest} phút; "
     "{share} chờ quá {target} phút. Phục vụ: trung vị {service} phút",
     "Wait: median {p50} min, 90% within {p90} min, longest {longest} min; {share} waited "
     "over {target} min. Service: median {service} min",
 )
 COUNTER_N = words.COUNTER_N
+
+# ------------------------------------------------------------------ the period before
+COMPARED_WITH = Text("So với kỳ trước ({span})", "Compared with the period before ({span})")
+NO_PREVIOUS_DATA = Text("không có số liệu kỳ trước", "no data for the previous period")
+BEFORE = Text("kỳ trước {value}", "before {value}")
+PERCENTAGE_POINTS = Text(" điểm %", " pts")
+THIS_PERIOD = Text("Kỳ này", "This period")
+PREVIOUS_PERIOD = Text("Kỳ trước", "Period before")
+CHANGE = Text("Thay đổi", "Change")
+FIGURE = Text("Chỉ tiêu", "Figure")
+
+# ------------------------------------------------------------------ the report as a document
+NATIONAL_NAME = Text("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "SOCIALIST REPUBLIC OF VIET NAM")
+NATIONAL_MOTTO = Text("Độc lập - Tự do - Hạnh phúc", "Independence - Freedom - Happiness")
+DOCUMENT_TITLE = Text("BÁO CÁO HOẠT ĐỘNG XẾP HÀNG VÀ PHỤC VỤ", "REPORT ON QUEUEING AND SERVICE")
+#: The period of the report: from one day to another, or one day.
+PERIOD = Text("Từ ngày {start} đến ngày {end}", "From {start} to {end}")
+ONE_DAY = Text("Ngày {day}", "Day {day}")
+#: The date line: place (may be empty), day, month, year.
+DATED = Text("{place}ngày {day} tháng {month} năm {year}", "{place}{day} {month} {year}")
+PREPARED_BY = Text("NGƯỜI LẬP", "PREPARED BY")
+SIGN_HERE = Text("(Ký, ghi rõ họ tên)", "(Signature and full name)")
+HEAD_SIGN_HERE = Text("(Ký tên, đóng dấu)", "(Signature and seal)")
 # ------------------------------------------------------------------ satisfaction (issue #18)
 RATINGS = Text("Lượt đánh giá", "Ratings")
 RATED_SHARE = Text("Tỷ lệ người đã phục vụ có đánh giá", "Share of served citizens who rated")

@@ -374,6 +374,30 @@ BAD_CONFIGS = [
         "no spaces",
         id="site-id-with-space",
     ),
+    pytest.param(
+        config_text(**{'authority = ""': 'authority = "UBND\\nXÃ AN KHÁNH"'}),
+        "reports.authority",
+        "on one line",
+        id="report-authority-on-two-lines",
+    ),
+    pytest.param(
+        config_text(**{'head_title = "THỦ TRƯỞNG ĐƠN VỊ"': 'head_title = "  "'}),
+        "reports.head_title",
+        'e.g. "THỦ TRƯỞNG ĐƠN VỊ" or "CHỦ TỊCH"',
+        id="report-head-title-empty",
+    ),
+    pytest.param(
+        config_text(**{'prepared_by = ""': f'prepared_by = "{"Nguyễn Văn An " * 7}"'}),
+        "reports.prepared_by",
+        "at most 80 characters",
+        id="report-signer-too-long",
+    ),
+    pytest.param(
+        config_text(**{"national_heading = true": 'national_heading = "yes"'}),
+        "reports.national_heading",
+        "true or false",
+        id="report-heading-not-a-boolean",
+    ),
 ]
 
 

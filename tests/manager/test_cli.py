@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
@@ -186,3 +187,45 @@ def test_more_mistakes_get_one_line_and_exit_2(
     lines = err.splitlines()
     assert len(lines) == 1 and lines[0].startswith("kiosk: ") and words in lines[0], err
     assert files() == before
+
+
+def test_the_cli_counts_every_sheet_and_compares_with_the_period_before(home: Path) -> None:
+    """`kiosk export` names the sheets of the file it wrote (the summary and the data: two);
+    `kiosk report` adds the period before (a day: the point's previous open day)."""
+    xlsx, xlsx_vi, text_csv, day2, day1, week_vi, day1_vi, alone = _run_all(
+        home,
+        ["export", "--from", "2026-11-02", "--to", "2026-11-06", "-o", "s.xlsx"],
+        ["export", "--from", "2026-11-02", "--to", "2026-11-06", "-o", "s-vi.xlsx", "--lang",
+         "vi"],
+        ["export", "--from", "2026-11-02", "-o", "s.csv"],
+        ["report", "--from", "2026-11-03", "--json"],
+        ["report", "--from", "2026-11-02", "--json"],
+        ["report", "--from", "2026-11-03", "--to", "2026-11-06", "--lang", "vi"],
+        ["report", "--from", "2026-11-02", "--lang", "vi"],
+        ["report", "--from", "2026-11-03", "--json", "--no-compare"],
+    )  # fmt: skip
+    for r in (xlsx, xlsx_vi, text_csv, day2, day1, week_vi, day1_vi, alone):
+        assert r.returncode == 0 and r.stderr == "", r.stderr
+    book = openpyxl.load_workbook(home / "s.xlsx", read_only=True)
+    assert book.sheetnames == ["Tổng hợp", "Dữ liệu"]  # two sheets, as the message says
+    assert re.fullmatch(r"Wrote \d+ rows to \S*s\.xlsx \(2 sheets\) in \d+\.\d s\n", xlsx.stdout)
+    assert re.fullmatch(
+        r"Đã ghi \d+ dòng vào \S*s-vi\.xlsx \(2 trang tính\) trong \d+,\d giây\n", xlsx_vi.stdout
+    )
+    assert "sheet" not in text_csv.stdout
+    report, before = json.loads(day2.stdout)["report"], json.loads(day1.stdout)["report"]
+    previous = report["previous"]
+    assert (previous["start"], previous["end"], previous["data"]) == (
+        "2026-11-02", "2026-11-02", True
+    )  # fmt: skip
+    citizens = previous["figures"]["citizens"]
+    assert citizens["now"] == report["total"]["tickets"]
+    assert citizens["before"] == before["total"]["tickets"]
+    assert citizens["change"] == citizens["now"] - citizens["before"]
+    assert previous["figures"]["wait_p50"]["before"] == before["total"]["wait_p50"]
+    assert json.loads(alone.stdout)["report"]["previous"] is None
+    assert "So với kỳ trước (30/10/2026–02/11/2026):" in week_vi.stdout
+    assert "Thời gian chờ: trung vị " in week_vi.stdout and "p50" not in week_vi.stdout
+    assert day1_vi.stdout.splitlines()[-1] == (
+        "So với kỳ trước (31/10/2026): không có số liệu kỳ trước"
+    )

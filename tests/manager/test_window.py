@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import subprocess
 import threading
 from datetime import date
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from kiosk.core.clock import ManualClock
@@ -84,16 +86,20 @@ def test_export_runs_in_the_background_and_the_progress_reaches_the_end(
 ) -> None:
     window = _window(qtbot, _service(simulated), out)
     _show_range(qtbot, window, simulated[2])
+    # Nothing runs: no progress bar, no Cancel.
+    assert not window.progress.isVisible() and not window.cancel_button.isVisible()
     seen: list[int] = []
     window.progress.valueChanged.connect(seen.append)
     with qtbot.waitSignal(window.export_finished, timeout=30_000) as done:
         window.export_buttons["export_xlsx"].click()
         assert window.busy and window.cancel_button.isEnabled()
+        assert window.progress.isVisible() and window.cancel_button.isVisible()
         assert not window.export_buttons["export_csv"].isEnabled()
     result = done.args[0]
     assert isinstance(result, ExportResult)
     assert window.progress.value() == 1000 and seen[-1] == 1000
     assert not window.busy and not window.cancel_button.isEnabled()
+    assert not window.progress.isVisible() and not window.cancel_button.isVisible()
     days = simulated[2]
     assert result.path == out / f"tickets-{days[0].isoformat()}_{days[-1].isoformat()}.xlsx"
     assert str(result.rows) in window.status.text()
@@ -138,14 +144,17 @@ def test_cancel_stops_the_export_and_leaves_no_file(
     monkeypatch.setattr(window_module, "export", slow_export)
     window = _window(qtbot, _service(simulated), out)
     window.set_range(simulated[2][0], simulated[2][-1])
+    assert not window.progress.isVisible() and not window.cancel_button.isVisible()
     window.export_buttons["export_csv"].click()
     qtbot.waitUntil(waiting.is_set, timeout=5000)
     assert window.status.text().startswith("Đang xuất tickets-")
+    assert window.progress.isVisible() and window.cancel_button.isVisible()
     with qtbot.waitSignal(window.export_finished, timeout=10_000) as done:
-        window.cancel_button.click()
+        qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
     assert isinstance(done.args[0], Cancelled)
     assert window.status.text() == "Đã hủy; không có tệp nào được ghi"
     assert window.progress.value() == 0 and not window.busy
+    assert not window.progress.isVisible() and not window.cancel_button.isVisible()
     assert list(out.iterdir()) == []
 
 
@@ -296,3 +305,30 @@ def test_satisfaction_tab_and_chart_only_when_someone_rated(
         _show_range(qtbot, window, [DAY2])
     assert not window.tabs.isTabVisible(tab)
     assert len(window._chart_labels) == 5
+
+
+def test_the_saved_pdf_is_the_official_document_and_the_bar_shows_only_meanwhile(
+    qtbot: QtBot, aloop: asyncio.AbstractEventLoop, simulated: Simulated, out: Path
+) -> None:
+    window = _window(qtbot, _service(simulated), out)
+    days = simulated[2]
+    _show_range(qtbot, window, [days[1]])  # one day: compared with the open day before
+    assert window.report is not None and window.report.previous is not None
+    assert not window.progress.isVisible() and not window.cancel_button.isVisible()
+    # Vietnamese figures on screen: a decimal comma.
+    assert "," in window._figure_values[4].text() or window._figure_values[4].text() == "–"
+    with qtbot.waitSignal(window.export_finished, timeout=30_000) as done:
+        qtbot.mouseClick(window.pdf_button, Qt.MouseButton.LeftButton)
+        assert window.progress.isVisible() and window.cancel_button.isVisible()
+    path = done.args[0]
+    assert isinstance(path, Path) and path.is_file()
+    assert not window.progress.isVisible() and not window.cancel_button.isVisible()
+    text = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "2", str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Độc lập - Tự do - Hạnh phúc" in text
+    span = f"{days[0]:%d/%m/%Y}"
+    assert f"So với kỳ trước ({span})" in text
