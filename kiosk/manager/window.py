@@ -287,6 +287,8 @@ class ManagerWindow(QMainWindow):
         self._relay = _ProgressRelay(self)
         self._relay.changed.connect(self._on_progress)
         self._chart_labels: list[QLabel] = []
+        #: Reports asked for so far: charts drawn for an older one are not shown.
+        self._asked = 0
         self.setFont(font(15))
         self.resize(1280, 800)
 
@@ -556,6 +558,7 @@ class ManagerWindow(QMainWindow):
         if self.locked:
             return
         flt = self.current_filter()
+        self._asked += 1  # charts still drawing for the report on screen are now stale
         self.show_button.setEnabled(False)
         self.status.setText(self.tr_("loading"))
         self.ops.run(
@@ -700,12 +703,17 @@ class ManagerWindow(QMainWindow):
 
     def _render_charts(self, report: Report) -> None:
         lang = self.lang
+        asked = self._asked
 
         def render() -> list[bytes]:
             names = charts.report_charts(report)
             return [charts.chart_png_bytes(report, name, lang) for name in names]
 
-        self.ops.run("charts", render, on_done=self._charts_ready)
+        def ready(images: list[bytes]) -> None:
+            if asked == self._asked:  # else a newer report is on its way: its charts follow
+                self._charts_ready(images)
+
+        self.ops.run("charts", render, on_done=ready)
 
     def _charts_ready(self, images: list[bytes]) -> None:
         for label in self._chart_labels:
