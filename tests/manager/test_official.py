@@ -149,8 +149,16 @@ def test_the_report_shows_the_week_before_computed_by_the_same_builder(busy: Bus
         "wait_p90",
         "over_target",
         "no_shows",
-    ]  # fmt: skip  (no ratings in either week: no satisfaction figure)
+        "satisfied",  # the simulator rates: the share satisfied or better too
+    ]
     t, b = report.total, before.total
+    assert report.satisfaction is not None and before.satisfaction is not None
+    satisfied = figures["satisfied"]
+    assert (satisfied.now, satisfied.before, satisfied.rise) == (
+        report.satisfaction.satisfied_share,
+        before.satisfaction.satisfied_share,
+        1,
+    )
     assert (figures["citizens"].now, figures["citizens"].before) == (t.tickets, b.tickets)
     assert (figures["wait_p90"].now, figures["wait_p90"].before) == (t.wait_p90, b.wait_p90)
     assert figures["over_target"].before == b.over_target_share
@@ -213,7 +221,9 @@ def test_the_vietnamese_pdf_is_an_official_document(busy: Busy, tmp_path: Path) 
     assert re.fullmatch(r"NGƯỜI LẬP\s+GIÁM ĐỐC", signs[0])
     assert re.fullmatch(r"\(Ký, ghi rõ họ tên\)\s+\(Ký tên, đóng dấu\)", signs[1])
     assert re.search(r"Nguyễn Thị Lan\s+Trần Văn Minh", last)
-    assert "Theo giờ lấy số" in last  # below the last table, not on a page of its own
+    # Below the last table, not on a page of its own.
+    assert pages == len(report_pdf.report_pages(report, "vi"))
+    assert not last.lstrip().startswith("NGƯỜI LẬP")
 
 
 def test_the_english_pdf_has_the_same_heading_in_english(busy: Busy, tmp_path: Path) -> None:
