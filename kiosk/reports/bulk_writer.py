@@ -52,6 +52,7 @@ _TICKET_COLUMNS = (
     "rating_reasons",
     "rating_channel",
     "rated_at",
+    "officer",
 )
 _EVENT_COLUMNS = (
     "id",
@@ -64,6 +65,7 @@ _EVENT_COLUMNS = (
     "actor",
     "site",
     "data",
+    "officer",
 )
 #: Columns of a stored ticket that may still change (it was open when stored).
 _MUTABLE_COLUMNS = tuple(
@@ -224,6 +226,7 @@ class BulkWriter:
                 t.rating_reasons,
                 t.rating_channel,
                 t.rated,
+                t.officer,
             )
             if t.id in self.written:
                 changed.append({"tid": t.id, **{c: row[i] for i, c in _MUTABLE_AT}})
@@ -231,8 +234,10 @@ class BulkWriter:
                 new_rows.append(row)
         first = self.last_event + 1
         events = [
-            (first + i, at, day, kind, tid, counter, fld, actor, site, data)
-            for i, (at, day, kind, tid, counter, fld, actor, data) in enumerate(model.events)
+            (first + i, at, day, kind, tid, counter, fld, actor, site, data, officer)
+            for i, (at, day, kind, tid, counter, fld, actor, data, officer) in enumerate(
+                model.events
+            )
         ]
         done = set(sequences_done)
         sequences = [

@@ -120,6 +120,8 @@ def _run(
     layout: Layout,
     change: tuple[str, str],
 ) -> Scenario:
+    # Capacity counts counters, not who staffs them: every counter is taken as staffed.
+    config = config.model_copy(update={"officers": []})
     model = ModelBackend(config, record=False)
     model.set_layout(layout)
     engine = Engine(config, profile, model, layout=layout)

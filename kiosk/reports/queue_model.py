@@ -18,6 +18,7 @@ from kiosk.core.errors import (
     NoTicketAtCounter,
 )
 from kiosk.core.model import EventKind, TicketState
+from kiosk.core.officers import find_officer, require_officer
 from kiosk.core.order import Lines, Place, Policy, next_streak
 from kiosk.core.queue import QueueService
 from kiosk.core.ratings import RatingChannel, RatingLevel
@@ -42,6 +43,8 @@ class QueueBackend(Protocol):
     ) -> None: ...
     def complete(self, counter: int, dossiers: int, at: int) -> None: ...
     def close_counter(self, counter: int, at: int) -> None: ...
+    def sign_in(self, counter: int, officer: str, at: int) -> bool: ...
+    def sign_out(self, counter: int, at: int) -> bool: ...
     def rate(
         self,
         key: int,
@@ -112,6 +115,15 @@ class ServiceBackend:
         self._at(at)
         self.service.close_counter(counter)
 
+    def sign_in(self, counter: int, officer: str, at: int) -> bool:
+        """The simulator plays the officer: no PIN to ask (`QueueService.sign_in`)."""
+        self._at(at)
+        return self.service.sign_in(counter, officer, verified=True)
+
+    def sign_out(self, counter: int, at: int) -> bool:
+        self._at(at)
+        return self.service.sign_out(counter)
+
     def rate(
         self,
         key: int,
@@ -148,6 +160,7 @@ class SimTicket:
         "issued",
         "last_called",
         "number",
+        "officer",
         "placed",
         "priority",
         "queue_field",
@@ -189,13 +202,17 @@ class SimTicket:
         self.rating_reasons: list[str] | None = None
         self.rating_channel: str | None = None
         self.rated: int | None = None
+        self.officer: str | None = None
 
     def place(self) -> Place:
         return Place(self.id, self.priority, self.placed, self.queue_field, self.target)
 
 
-#: An event of the model: (at, business day, kind, ticket id, counter, field, actor, data).
-SimEvent = tuple[int, date, str, int | None, int | None, str | None, str, dict[str, Any]]
+#: An event of the model: (at, business day, kind, ticket id, counter, field, actor, data,
+#: officer).
+SimEvent = tuple[
+    int, date, str, int | None, int | None, str | None, str, dict[str, Any], str | None
+]
 
 OPEN_STATES = (
     TicketState.WAITING.value,
@@ -211,7 +228,10 @@ class ModelBackend:
     The call order is core's own (`kiosk.core.order`), and so are the day's rules: at the first
     write of a business day the tickets left waiting or skipped in an earlier day's queue
     expire, a ticket a counter holds stays with it, and one leaving its counter unfinished
-    after midnight joins today's queue at its front.
+    after midnight joins today's queue at its front. So are the officers' (kiosk.core.officers):
+    a call needs someone signed in, every counter event names them, a sign-in signs out the
+    one before (a shift change) and this officer at another counter (a move), closing signs
+    out, and a sign-in of an earlier business day is signed out at the counter's first write.
     """
 
     def __init__(self, config: Config, *, record: bool = True, first_id: int = 1) -> None:
@@ -233,6 +253,12 @@ class ModelBackend:
         self._held: dict[int, SimTicket] = {}
         self._streak: dict[int, int] = {}
         self._open_counters: set[int] = set()
+        #: Per counter, the officer its row records and the business day they signed in.
+        #: Core decides by the row's `updated_at`, but while an officer is recorded every
+        #: change of the row falls on the day of the sign-in (the first write of a later day
+        #: signs them out before anything else), so that day is the row's day.
+        self._officer: dict[int, str] = {}
+        self._signed_day: dict[int, date] = {}
         self._day: date | None = None
         self._day_start = self._day_end = 0
         #: The time of the latest write.
@@ -251,13 +277,61 @@ class ModelBackend:
         actor: str,
         data: dict[str, Any],
         field: str | None = None,
+        officer: str | None = None,
+        day: date | None = None,
     ) -> None:
         if self.record:
             assert self._day is not None
             where = field if field is not None else (t.queue_field if t else None)
             self.events.append(
-                (at, self._day, kind.value, t.id if t else None, counter, where, actor, data)
+                (
+                    at,
+                    day or self._day,
+                    kind.value,
+                    t.id if t else None,
+                    counter,
+                    where,
+                    actor,
+                    data,
+                    officer,
+                )
             )
+
+    def _at_counter(
+        self,
+        at: int,
+        kind: EventKind,
+        t: SimTicket | None,
+        counter: int,
+        data: dict[str, Any],
+        field: str | None = None,
+    ) -> None:
+        """An event of `counter`, by its clerk, naming the officer signed in there."""
+        self._log(
+            at, kind, t, counter, f"counter:{counter}", data, field, self._officer.get(counter)
+        )
+
+    def _on_duty(self, counter: int) -> str | None:
+        """Who counts as signed in at `counter` today (`kiosk.core.officers.officer_now`)."""
+        officer = self._officer.get(counter)
+        if officer is None or self._signed_day[counter] != self._day:
+            return None
+        return officer
+
+    def _settle(self, counter: int, at: int) -> None:
+        """`QueueService._check_sign_in`, part of a write at `counter` that is not refused: a
+        sign-in of an earlier business day ends, recorded on that day."""
+        if counter in self._officer and self._signed_day[counter] != self._day:
+            self._sign_out(counter, at, f"counter:{counter}", {"reason": "day_end"})
+
+    def _sign_out(self, counter: int, at: int, actor: str, data: dict[str, Any]) -> None:
+        """`QueueService._sign_out_row`: `signed_out` on the day of the sign-in at the latest."""
+        officer = self._officer.pop(counter)
+        day = self._signed_day.pop(counter)
+        assert self._day is not None
+        self._log(
+            at, EventKind.SIGNED_OUT, None, counter, actor, data, None, officer, min(day, self._day)
+        )
 
     def _begin(self, at: int) -> date:
         """Every write: the business day, and expiry of earlier days' waiting and skipped."""
@@ -298,6 +372,7 @@ class ModelBackend:
                             t.queue_field,
                             "system",
                             {"from": before, "code": t.code},
+                            None,
                         )
                     )
                 self.expired.append(t)
@@ -360,11 +435,12 @@ class ModelBackend:
 
     def call_next(self, counter: int, at: int) -> int:
         self._begin(at)
+        officer = self._on_duty(counter)  # a sign-in of an earlier day: refused, as nobody's
+        require_officer(self.config, officer, counter)
         streak = self._streak.get(counter, 0)
         chosen = self._lines.next_for(counter, streak)
         if chosen is None:
             raise NoOneWaiting("Không còn ai chờ", f"No one is waiting for counter {counter}")
-        actor = f"counter:{counter}"
         held = self._held.get(counter)
         if held is not None:
             if not self.complete_on_next:
@@ -377,50 +453,39 @@ class ModelBackend:
         t = self.tickets[chosen.ticket_id]
         if counter not in self._open_counters:
             self._open_counters.add(counter)
-            self._log(at, EventKind.COUNTER_OPENED, None, counter, actor, {})
+            self._at_counter(at, EventKind.COUNTER_OPENED, None, counter, {})
         t.state = TicketState.CALLED.value
         t.counter = counter
         t.target = None
         if t.called is None:
             t.called = at
         t.last_called = at
+        t.officer = officer
         self._held[counter] = t
         data: dict[str, Any] = {"code": t.code}
         if t.transfers:
             data["transfers"] = t.transfers
-        self._log(at, EventKind.CALLED, t, counter, actor, data)
+        self._at_counter(at, EventKind.CALLED, t, counter, data)
         self._streak[counter] = next_streak(streak, t.priority)
         return t.id
 
     def recall(self, counter: int, at: int) -> None:
         self._begin(at)
         t = self._require_held(counter)
+        self._settle(counter, at)
         t.recalls += 1
         t.last_called = at
-        self._log(
-            at,
-            EventKind.RECALLED,
-            t,
-            counter,
-            f"counter:{counter}",
-            {"code": t.code, "recalls": t.recalls},
-        )
+        self._at_counter(at, EventKind.RECALLED, t, counter, {"code": t.code, "recalls": t.recalls})
 
     def skip(self, counter: int, at: int) -> None:
         self._begin(at)
         t = self._require_held(counter)
+        self._settle(counter, at)
         del self._held[counter]
         t.state = TicketState.SKIPPED.value
         t.counter = None
         self._join_today(t)
-        self._log(
-            at,
-            EventKind.SKIPPED,
-            t,
-            counter,
-            f"counter:{counter}",
-            {"code": t.code, "recalls": t.recalls},
-        )
+        self._at_counter(at, EventKind.SKIPPED, t, counter, {"code": t.code, "recalls": t.recalls})
 
     def return_skipped(self, key: int, at: int) -> None:
         self._begin(at)
@@ -436,17 +501,19 @@ class ModelBackend:
     def start(self, counter: int, at: int) -> None:
         self._begin(at)
         t = self._require_held(counter)
+        self._settle(counter, at)
         if t.state == TicketState.SERVING.value:
             return
         t.state = TicketState.SERVING.value
         t.serving = at
-        self._log(at, EventKind.SERVING, t, counter, f"counter:{counter}", {"code": t.code})
+        self._at_counter(at, EventKind.SERVING, t, counter, {"code": t.code})
 
     def transfer(
         self, counter: int, at: int, *, to_field: str | None = None, to_counter: int | None = None
     ) -> None:
         self._begin(at)
         t = self._require_held(counter)
+        self._settle(counter, at)
         del self._held[counter]
         from_field = t.queue_field
         self._join_today(t)
@@ -460,12 +527,11 @@ class ModelBackend:
         t.serving = None  # service time counts at the counter that completes it
         t.transfers += 1
         self._lines.add(t.place())
-        self._log(
+        self._at_counter(
             at,
             EventKind.TRANSFERRED,
             t,
             counter,
-            f"counter:{counter}",
             {
                 "code": t.code,
                 "from_field": from_field,
@@ -477,6 +543,7 @@ class ModelBackend:
     def complete(self, counter: int, dossiers: int, at: int) -> None:
         self._begin(at)
         self._require_held(counter)
+        self._settle(counter, at)
         self._complete(counter, dossiers, at)
 
     def _complete(self, counter: int, dossiers: int, at: int) -> None:
@@ -488,7 +555,10 @@ class ModelBackend:
         t.state = TicketState.COMPLETED.value
         t.completed = at
         t.dossiers = dossiers
-        self._log(at, EventKind.COMPLETED, t, counter, f"counter:{counter}", data)
+        officer = self._officer.get(counter)
+        if officer is not None:  # whoever completes it served it (a shift change mid-service)
+            t.officer = officer
+        self._at_counter(at, EventKind.COMPLETED, t, counter, data)
 
     def close_counter(self, counter: int, at: int) -> None:
         self._begin(at)
@@ -498,8 +568,38 @@ class ModelBackend:
                 f"Quầy số {counter} đang giữ số {held.code}: hoàn thành hoặc chuyển trước",
                 f"Counter {counter} still holds {held.code}: complete or transfer it first",
             )
+        self._settle(counter, at)
         self._open_counters.discard(counter)
-        self._log(at, EventKind.COUNTER_CLOSED, None, counter, f"counter:{counter}", {})
+        self._at_counter(at, EventKind.COUNTER_CLOSED, None, counter, {})
+        if counter in self._officer:  # closing ends the officer's work at the counter
+            self._sign_out(counter, at, f"counter:{counter}", {"reason": "counter_closed"})
+
+    def sign_in(self, counter: int, officer_id: str, at: int) -> bool:
+        """`QueueService.sign_in` of an officer the simulator plays (no PIN to check)."""
+        officer = find_officer(self.config, officer_id, counter)
+        self._begin(at)
+        self._settle(counter, at)
+        if self._officer.get(counter) == officer.id:
+            return False
+        actor = f"counter:{counter}"
+        for other in sorted(self._officer):
+            if other != counter and self._officer[other] == officer.id:
+                self._sign_out(other, at, actor, {"reason": "moved", "to_counter": counter})
+        if counter in self._officer:
+            self._sign_out(counter, at, actor, {"reason": "shift_change", "by": officer.id})
+        assert self._day is not None
+        self._officer[counter] = officer.id
+        self._signed_day[counter] = self._day
+        self._log(at, EventKind.SIGNED_IN, None, counter, actor, {}, None, officer.id)
+        return True
+
+    def sign_out(self, counter: int, at: int) -> bool:
+        self._begin(at)
+        self._settle(counter, at)
+        if counter not in self._officer:
+            return False
+        self._sign_out(counter, at, f"counter:{counter}", {"reason": "sign_out"})
+        return True
 
     def rate(
         self,
@@ -523,4 +623,4 @@ class ModelBackend:
         data = {"code": t.code, "level": level.value, "reasons": list(reasons)}
         data["channel"] = channel.value
         actor = "phone" if phone else f"rate:{counter}"
-        self._log(at, EventKind.RATED, t, t.counter, actor, data)
+        self._log(at, EventKind.RATED, t, t.counter, actor, data, None, t.officer)

@@ -33,7 +33,7 @@ from kiosk.core.config import Config
 from kiosk.core.queue import QueueService
 from kiosk.core.schema import EventRow, TicketRow
 from kiosk.core.store import Store
-from kiosk.core.texts import Text
+from kiosk.core.texts import Text, vietnamese_only
 from kiosk.core.wording import count_en
 from kiosk.reports.arrivals import (
     Citizen,
@@ -48,13 +48,14 @@ from kiosk.reports.arrivals import (
 )
 from kiosk.reports.bulk_writer import BulkWriter
 from kiosk.reports.queue_model import ModelBackend, QueueBackend, ServiceBackend, moment_of
+from kiosk.reports.shifts import plan_shifts
 
 log = logging.getLogger(__name__)
 
 
 # ------------------------------------------------------------------------------ the engine
 
-_TRY, _ARRIVE, _RECALL, _RETURN, _WALKED_UP, _DONE, _CLOSE, _RATE = range(8)
+_TRY, _ARRIVE, _RECALL, _RETURN, _WALKED_UP, _DONE, _CLOSE, _RATE, _SHIFT = range(9)
 
 
 @dataclass
@@ -86,6 +87,11 @@ class Engine:
     a night shift, the last citizens of a late period) simply goes on: at midnight the
     tickets still waiting in the ending day's queue expire (core's rule), a citizen at a
     counter is served to the end and counted on the day the ticket was issued.
+
+    With officers configured, each period of a counter begins with its shift's sign-in
+    (`kiosk.reports.shifts`), a counter calls only while someone's sign-in holds there (of
+    today: core signs a sign-in of an earlier day out), and the counter's close at the end of
+    the day signs its officer out (one who signed in but never opened it signs out).
     """
 
     def __init__(
@@ -138,6 +144,9 @@ class Engine:
         self._busy_since: dict[int, int] = {}
         self._open: set[int] = set()
         self._closing: set[int] = set()
+        #: Per counter, the officer signed in there and the day they signed in.
+        self._signed: dict[int, tuple[str, date]] = {}
+        self.staffed = bool(config.officers)
 
     # ---------------------------------------------------------------- the timeline
 
@@ -165,13 +174,21 @@ class Engine:
 
     def _schedule(self, day: date, citizens: Sequence[Citizen], out: DayOutcome) -> None:
         start = epoch(datetime.combine(day, time(0), tzinfo=self.config.zone))
-        for n, fs in self.layout.items():
-            spans = open_periods(self.config, fs, day)
+        periods = {n: open_periods(self.config, fs, day) for n, fs in self.layout.items()}
+        shifts = {
+            (s.counter, s.start): s.officer
+            for s in plan_shifts(self.config, periods, day, self.grace)
+        }
+        for n, spans in periods.items():
             # Periods that ended with their grace before this day are of no use any more.
             kept = [(s, e) for s, e in self._windows[n] if e + self.grace > start]
             self._windows[n] = kept + spans
             for s, _e in spans:
-                self._push(s, _TRY, n)
+                officer = shifts.get((n, s))
+                if officer is None:
+                    self._push(s, _TRY, n)
+                else:
+                    self._push(s, _SHIFT, (n, officer))
             if spans:
                 close = max(e for _s, e in spans)
                 out.open_seconds[n] = max(0, close - spans[0][0])
@@ -202,7 +219,7 @@ class Engine:
     def _finish(self) -> None:
         for key in list(self._waiting):
             self._left(key)
-        for n in sorted(self._open):
+        for n in sorted(self._open | set(self._signed)):
             self._close(n, self._now)
 
     # ---------------------------------------------------------------- tickets
@@ -250,7 +267,25 @@ class Engine:
         self._closing.discard(n)
         if n in self._open:
             self._open.discard(n)
-            self.backend.close_counter(n, at)
+            self.backend.close_counter(n, at)  # and signs its officer out
+            self._signed.pop(n, None)
+        elif self._signed.pop(n, None) is not None:
+            self.backend.sign_out(n, at)  # signed in all day, nobody came to this counter
+
+    def _on_duty(self, n: int) -> bool:
+        """Someone may call at counter `n`: officers are off, or a sign-in of today holds."""
+        if not self.staffed:
+            return True
+        signed = self._signed.get(n)
+        return signed is not None and signed[1] == self._day
+
+    def _sign_in(self, n: int, officer: str, at: int) -> None:
+        """A shift begins: `officer` signs in at `n`, leaving any other counter."""
+        self.backend.sign_in(n, officer, at)
+        for m in [m for m, (o, _day) in self._signed.items() if o == officer and m != n]:
+            del self._signed[m]
+        assert self._day is not None
+        self._signed[n] = (officer, self._day)
 
     # ---------------------------------------------------------------- events
 
@@ -272,6 +307,8 @@ class Engine:
             if not self._working(n, at):
                 if n in self._closing:
                     self._close(n, at)
+                return
+            if not self._on_duty(n):
                 return
             if not any(self._waiting_in.get(code, 0) for code in self.layout[n]):
                 return
@@ -350,6 +387,10 @@ class Engine:
             self._release(n, at)
             self._forget(key)
             self._push(at + c.wrap_up, _TRY, n)
+        elif kind == _SHIFT:
+            n, officer = arg
+            self._sign_in(n, officer, at)
+            self._handle(at, _TRY, n)
         elif kind == _RATE:
             key, n, level, reasons, phone = arg
             self.backend.rate(key, at, level=level, reasons=reasons, phone=phone, counter=n)
@@ -532,8 +573,20 @@ def default_days(config: Config, today: date, count: int, start: date | None) ->
     return last_open_days(config, today - timedelta(days=1), count)
 
 
-def busy_centre_config(fields: int = 20, counters: int = 60, site: str = "trungtam") -> Config:
-    """A district centre for benchmarks and demos: many fields, dozens of counters."""
+#: Names of the busy centre's officers: family, middle and given names, combined so that no
+#: two of a few hundred officers share a name.
+_FAMILY = vietnamese_only("Nguyễn Trần Lê Phạm Hoàng Vũ Đặng Bùi Đỗ Hồ").split()
+_MIDDLE = vietnamese_only("Văn Thị Minh Thu Quang Ngọc Đức").split()
+_GIVEN = vietnamese_only(
+    "An Bình Chi Dũng Hà Hải Hương Khánh Lan Linh Long Mai Nam Phương Quân Sơn Tâm Thảo Tuấn"
+).split()
+
+
+def busy_centre_config(
+    fields: int = 20, counters: int = 60, site: str = "trungtam", officers_per_counter: int = 2
+) -> Config:
+    """A district centre for benchmarks and demos: many fields, dozens of counters, and
+    `officers_per_counter` officers for each counter (who take turns: a shift each period)."""
     from kiosk.core.config import parse_config
 
     centre = Text("Trung tâm phục vụ hành chính công", "Public Administration Service Centre")
@@ -571,4 +624,10 @@ def busy_centre_config(fields: int = 20, counters: int = 60, site: str = "trungt
             f'name_en = "{en}{suffix}"\nprefix = "{prefix}"\ncounters = {served}\n'
             f"service_minutes = {3 + (i * 5) % 7}"
         )
+    for n in range(1, counters + 1):
+        for k in range(officers_per_counter):
+            i = (n - 1) * officers_per_counter + k
+            family, middle, given = (names[i % len(names)] for names in (_FAMILY, _MIDDLE, _GIVEN))
+            name = f"{family} {middle} {given}"
+            lines.append(f'[[officers]]\nid = "cb{i + 1:03d}"\nname = "{name}"\ncounters = [{n}]')
     return parse_config("\n".join(lines))

@@ -238,6 +238,19 @@ def test_a_pin_goes_through_the_lockout(staffed: QueueService) -> None:
     assert staffed.sign_in(1, "lan")  # another officer's scope is not locked
 
 
+def test_a_caller_that_plays_the_officer_signs_in_without_their_pin(
+    staffed: QueueService,
+) -> None:
+    """`verified` (the simulator) skips the PIN and its lockout; without it the PIN is asked."""
+    with pytest.raises(OfficerPinRefused):
+        staffed.sign_in(1, "minh")
+    assert staffed.sign_in(1, "minh", verified=True) is True
+    assert [(e.kind, e.officer) for e in events(staffed)] == [
+        (EventKind.PIN_FAILED, None),
+        (EventKind.SIGNED_IN, "minh"),
+    ]
+
+
 def test_the_rating_records_the_officer_who_completed_the_service(
     staffed: QueueService,
 ) -> None:

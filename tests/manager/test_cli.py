@@ -117,6 +117,48 @@ def test_simulate_works_for_opening_hours_across_midnight(tmp_path: Path, period
     assert "Capacity plan: 110 citizens a day over 3 working days" in plan.stdout
 
 
+def test_simulate_writes_officer_shifts_that_the_report_counts(tmp_path: Path) -> None:
+    """With [[officers]] (Minh with a PIN the simulator cannot know) both modes write the same
+    day; the report has a row per officer, and counter 1 had Minh in the morning and Lan
+    after lunch."""
+    from tests.support import config_text, officers_toml
+
+    config = tmp_path / "kiosk.toml"
+    config.write_text(config_text(officers_toml()), encoding="utf-8")
+    common = ["--config", str(config), "--from", "2026-11-02", "--to", "2026-11-02"]
+    write = ["simulate", "--write", "--config", str(config), "--from", "2026-11-02"]
+    written, bulk = _run_all(
+        tmp_path,
+        [*write, "--days", "1", "--seed", "1"],
+        [*write, "--days", "1", "--seed", "1", "--bulk", "--db", "sqlite:///b.db"],
+    )
+    report, at_one, export = _run_all(
+        tmp_path,
+        ["report", *common, "--json"],
+        ["report", *common, "--counter", "1", "--json"],
+        ["export", *common, "--counter", "1", "-o", "one.csv"],
+    )
+    for r in (written, bulk, report, at_one, export):
+        assert (r.returncode, r.stderr) == (0, ""), r.stderr
+    assert (
+        written.stdout.split("(service)")[1].split(" in ")[0]
+        == (bulk.stdout.split("(bulk)")[1].split(" in ")[0])
+    )
+    officers = json.loads(report.stdout)["report"]["officers"]
+    assert [(o["key"], o["label"]) for o in officers] == [
+        ("lan", "Nguyễn Thị Lan"),
+        ("minh", "Trần Văn Minh"),
+        ("hoa", "Lê Thị Hoa"),
+    ]
+    assert all(o["served"] > 0 for o in officers)
+    assert [o["key"] for o in json.loads(at_one.stdout)["report"]["officers"]] == ["lan", "minh"]
+    with (tmp_path / "one.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    morning = {r["officer_name"] for r in rows if r["called_at"][11:13] < "12"}
+    afternoon = {r["officer_name"] for r in rows if r["called_at"][11:13] >= "13"}
+    assert (morning, afternoon) == ({"Trần Văn Minh"}, {"Nguyễn Thị Lan"})
+
+
 #: Refusals checked in real processes (exit code, one stderr line, no traceback).
 IN_PROCESSES = [
     (["export", "--from", "2026-11-06", "--to", "2026-11-02", "-o", "x.csv"], "swap them"),

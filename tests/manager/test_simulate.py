@@ -18,14 +18,36 @@ from kiosk.core.model import TicketState
 from kiosk.core.queue import QueueService
 from kiosk.core.replay import mismatches, replay
 from kiosk.core.store import Store
-from kiosk.reports.arrivals import Citizen, Profile, SimulationError, epoch, open_days, plan_day
+from kiosk.reports.arrivals import (
+    Citizen,
+    Profile,
+    SimulationError,
+    epoch,
+    open_days,
+    open_periods,
+    plan_day,
+)
 from kiosk.reports.capacity import plan_capacity
 from kiosk.reports.export import ExportFormat, ExportRequest, export
 from kiosk.reports.history import HistoryFilter
 from kiosk.reports.queue_model import ModelBackend, ServiceBackend, moment_of
 from kiosk.reports.report import build_report
-from kiosk.reports.simulate import SimulationResult, simulate_bulk, simulate_into_service
-from tests.support import ALWAYS_OPEN, VN, ServiceMachine, make_config, only_backend, run_machine
+from kiosk.reports.shifts import plan_shifts
+from kiosk.reports.simulate import (
+    SimulationResult,
+    busy_centre_config,
+    simulate_bulk,
+    simulate_into_service,
+)
+from tests.support import (
+    ALWAYS_OPEN,
+    VN,
+    ServiceMachine,
+    make_config,
+    officers_config,
+    only_backend,
+    run_machine,
+)
 
 ZONE = VN
 
@@ -37,19 +59,26 @@ def _log(store: Store, config: Config) -> tuple[list[tuple], list[tuple]]:
     tickets = [
         (t.code, t.state, t.queue_field, t.counter, t.issued_at, t.called_at, t.serving_at,
          t.completed_at, t.recalls, t.transfers, t.dossiers, t.priority, t.rating,
-         t.rating_reasons, t.rating_channel, t.rated_at)
+         t.rating_reasons, t.rating_channel, t.rated_at, t.officer)
         for t in service.tickets()
     ]  # fmt: skip
     events = [
-        (e.kind, e.ticket_code, e.counter, e.field, e.at, e.business_day, e.actor, e.data)
+        (e.kind, e.ticket_code, e.counter, e.field, e.at, e.business_day, e.actor, e.data,
+         e.officer)
         for e in service.events_after(0, limit=1_000_000)
-    ]
+    ]  # fmt: skip
     return tickets, events
 
 
 def _consistent(store: Store, config: Config) -> list[str]:
     service = QueueService(store, config)
     return mismatches(service.tickets(), replay(service.events_after(0, limit=1_000_000)))
+
+
+def _same_and_consistent(real: Store, fast: Store, config: Config) -> None:
+    """The service and the bulk model stored the same log and tickets, each consistent."""
+    assert _log(real, config) == _log(fast, config)
+    assert _consistent(real, config) == [] and _consistent(fast, config) == []
 
 
 def test_same_seed_same_days_other_seed_other_days(
@@ -97,8 +126,11 @@ def test_bulk_mode_writes_what_the_real_service_writes(
         bulk.tickets_written,
         bulk.events_written,
     )
-    assert _log(real, config) == _log(fast, config)
-    assert _consistent(real, config) == [] and _consistent(fast, config) == []
+    _same_and_consistent(real, fast, config)
+    tickets, events = _log(fast, config)
+    # No [[officers]]: nobody is invented, nothing names one.
+    assert {t[-1] for t in tickets} == {e[-1] for e in events} == {None}
+    assert not {"signed_in", "signed_out"} & {e[0].value for e in events}
     real.close()
     fast.close()
 
@@ -114,8 +146,7 @@ def test_a_point_open_round_the_clock_is_simulated_across_midnight(
         new_db_url, config, Profile(120), 3, seed=1, chunk_days=1
     )
     assert (result.issued, result.served) == (bulk.issued, bulk.served)
-    assert _log(real, config) == _log(fast, config)
-    assert _consistent(real, config) == [] and _consistent(fast, config) == []
+    _same_and_consistent(real, fast, config)
     tickets = QueueService(real, config).tickets()
     late = [
         t
@@ -132,6 +163,111 @@ def test_a_point_open_round_the_clock_is_simulated_across_midnight(
     assert result.served == sum(t.state is TicketState.COMPLETED for t in tickets)
     real.close()
     fast.close()
+
+
+def _signs(store: Store, config: Config) -> list[tuple[str, int, str, date, dict, str | None]]:
+    """The sign-in and sign-out events: (local time, counter, kind, business day, data,
+    officer)."""
+    return [
+        (f"{e.at.astimezone(ZONE):%d %H:%M}", e.counter, e.kind.value, e.business_day, e.data,
+         e.officer)
+        for e in QueueService(store, config).events_after(0, limit=1_000_000)
+        if e.kind.value in ("signed_in", "signed_out")
+    ]  # fmt: skip
+
+
+def test_officers_work_shifts_and_the_bulk_model_writes_what_the_service_writes(
+    new_db_url: Callable[[], str],
+) -> None:
+    """With [[officers]], each counter's periods begin with a sign-in (the next officer after
+    lunch where there are two), only staffed counters call, every call names its officer, and
+    the day's close signs out; the model writes the very log of the service (moves and shift
+    changes included), and Minh's PIN is not asked of the simulator."""
+    config = officers_config()
+    real, fast, result, bulk = _service_and_bulk(new_db_url, config, Profile(60), 2)
+    assert result.issued == bulk.issued > 60
+    _same_and_consistent(real, fast, config)
+    signs = _signs(real, config)
+    monday = [s[:3] + s[4:] for s in signs if s[0].startswith("02") and s[1] in (1, 2)]
+    assert monday == [
+        ("02 07:30", 1, "signed_in", {}, "minh"),
+        ("02 07:30", 2, "signed_in", {}, "lan"),
+        ("02 13:30", 2, "signed_out", {"reason": "moved", "to_counter": 1}, "lan"),
+        ("02 13:30", 1, "signed_out", {"reason": "shift_change", "by": "lan"}, "minh"),
+        ("02 13:30", 1, "signed_in", {}, "lan"),
+        ("02 13:30", 2, "signed_in", {}, "minh"),
+        ("02 17:30", 1, "signed_out", {"reason": "counter_closed"}, "lan"),
+        ("02 17:30", 2, "signed_out", {"reason": "counter_closed"}, "minh"),
+    ]
+    service = QueueService(real, config)
+    calls = [e for e in service.events_after(0, limit=100_000) if e.kind.value == "called"]
+    assert calls and all(e.officer is not None for e in calls)
+    # Lan cannot be at counters 1-6 at once: the counters nobody staffs do not call.
+    assert {e.counter for e in calls} == {1, 2, 3}
+    served = {t.officer for t in service.tickets() if t.completed_at is not None}
+    assert served == {"lan", "minh", "hoa"}
+    report = build_report(real, config, HistoryFilter(MONDAY, MONDAY + timedelta(days=1)))
+    assert [o.key for o in report.officers] == ["lan", "minh", "hoa"]
+    real.close()
+    fast.close()
+
+
+@pytest.mark.parametrize(
+    "periods",
+    [
+        pytest.param('["00:00-24:00"]', id="round-the-clock"),
+        pytest.param('["00:00-06:00", "22:00-24:00"]', id="night-shift"),
+    ],
+)
+def test_a_sign_in_ends_with_its_business_day_in_the_model_as_in_the_service(
+    new_db_url: Callable[[], str], periods: str
+) -> None:
+    """Open across midnight: each day's first period signs in anew; core signs the sign-in of
+    the day before out (on that day) at the counter's first write after midnight, and the
+    bulk model, stored a day at a time, writes the same."""
+    hours = {**ALWAYS_OPEN, 'periods = ["07:30-11:30", "13:30-17:00"]': f"periods = {periods}"}
+    config = officers_config(**hours)
+    real, fast, result, bulk = _service_and_bulk(
+        new_db_url, config, Profile(120), 3, seed=1, chunk_days=1
+    )
+    assert (result.issued, result.served) == (bulk.issued, bulk.served)
+    _same_and_consistent(real, fast, config)
+    signs = _signs(real, config)
+    ended = [s for s in signs if s[4] == {"reason": "day_end"}]
+    assert ended and all(s[3] == MONDAY + timedelta(days=int(s[0][:2]) - 3) for s in ended)
+    for day in ("02", "03", "04"):
+        assert {s[1] for s in signs if s[0] == f"{day} 00:00" and s[2] == "signed_in"} == {1, 2, 3}
+    assert signs[-1][2] == "signed_out"  # nobody is left signed in when the days are over
+    real.close()
+    fast.close()
+
+
+def test_the_busy_centres_officers_take_turns_at_each_counter() -> None:
+    """Two officers a counter (the benchmark's centre): the other one after lunch, each on
+    one counter, and the same shifts for the same day."""
+    config = busy_centre_config(fields=6, counters=8)
+    periods = {
+        c.number: open_periods(config, config.fields_of_counter(c.number), MONDAY)
+        for c in config.counters
+    }
+    shifts = plan_shifts(config, periods, MONDAY, 1800)
+    assert shifts == plan_shifts(config, periods, MONDAY, 1800)
+    by_counter: dict[int, list[str]] = {}
+    for s in shifts:
+        by_counter.setdefault(s.counter, []).append(s.officer)
+    assert set(by_counter) == {n for n, spans in periods.items() if spans}
+    assert len(by_counter) >= 6
+    for n, officers in by_counter.items():
+        assert len(officers) == 2 and len(set(officers)) == 2
+        assert {o.id for o in config.officers_at(n)} == set(officers)
+    tuesday = plan_shifts(config, periods, MONDAY + timedelta(days=1), 1800)
+    assert [s.officer for s in tuesday] != [s.officer for s in shifts]  # turns change daily
+
+
+def test_capacity_planning_counts_counters_not_who_staffs_them(config: Config) -> None:
+    profile = Profile(citizens_per_day=110)
+    staffed = plan_capacity(officers_config(), profile, 3, seed=1)
+    assert staffed.text() == plan_capacity(config, profile, 3, seed=1).text()
 
 
 def test_simulated_citizens_rate_as_their_wait_went(config: Config, store: Store) -> None:
@@ -233,16 +369,19 @@ def _citizen(field: str, priority: bool, at: int) -> Citizen:
     return Citizen(at, field, priority, 0, 0, 1, 0, 0, False, None, None)
 
 
+#: A short priority burst, so the machine meets the policy's turns within a few calls.
+SHORT_BURST = {"priority_burst = 3": "priority_burst = 2"}
+
+
 class ModelMatchesService(ServiceMachine):
     """The same actions on the real service and on the simulator's model: the same tickets
     called, the same refusals, the same event log (the bulk writer stores that log)."""
 
-    def __init__(self) -> None:
-        config = make_config(**ALWAYS_OPEN, **{"priority_burst = 3": "priority_burst = 2"})
-        super().__init__(config)
+    def __init__(self, config: Config | None = None) -> None:
+        super().__init__(config or make_config(**ALWAYS_OPEN, **SHORT_BURST))
         self.now = epoch(self.clock.now())
         self.real = ServiceBackend(self.svc, self.clock)
-        self.model = ModelBackend(config)
+        self.model = ModelBackend(self.svc.config)
 
     def both(self, action: str, *args: object, **kw: object) -> object:
         """Do `action` on both; they agree on its result or both refuse it."""
@@ -320,7 +459,17 @@ class ModelMatchesService(ServiceMachine):
     @invariant()
     def the_logs_are_the_same(self) -> None:
         real = [
-            (e.at, e.business_day, e.kind.value, e.ticket_id, e.counter, e.field, e.actor, e.data)
+            (
+                e.at,
+                e.business_day,
+                e.kind.value,
+                e.ticket_id,
+                e.counter,
+                e.field,
+                e.actor,
+                e.data,
+                e.officer,
+            )
             for e in self.svc.events_after(0, limit=100_000)
         ]
         model = [(moment_of(at), *rest) for at, *rest in self.model.events]
@@ -331,3 +480,30 @@ def test_the_simulators_model_calls_in_the_same_order_as_the_service(
     new_db_url: Callable[[], str],
 ) -> None:
     run_machine(ModelMatchesService, new_db_url, "sqlite", examples=60, steps=40)
+
+
+class StaffedModelMatchesService(ModelMatchesService):
+    """The same, at a point whose officers sign in and out: refused calls, shift changes,
+    moves between counters, closing, and sign-ins of an earlier day ended at midnight."""
+
+    def __init__(self) -> None:
+        super().__init__(officers_config(**ALWAYS_OPEN, **SHORT_BURST))
+
+    @rule(counter=st.sampled_from([1, 2, 3]), officer=st.sampled_from(["lan", "minh", "hoa"]))
+    def sign_in(self, counter: int, officer: str) -> None:
+        self.both("sign_in", counter, officer, self.now)
+
+    @rule(counter=st.sampled_from([1, 2, 3]))
+    def sign_out(self, counter: int) -> None:
+        self.both("sign_out", counter, self.now)
+
+    @invariant()
+    def the_tickets_name_the_same_officers(self) -> None:
+        real = {t.id: t.officer for t in self.svc.tickets()}
+        assert real == {key: t.officer for key, t in self.model.tickets.items()}
+
+
+def test_the_simulators_model_signs_officers_in_and_out_as_the_service(
+    new_db_url: Callable[[], str],
+) -> None:
+    run_machine(StaffedModelMatchesService, new_db_url, "sqlite", examples=60, steps=50)
