@@ -749,6 +749,8 @@ def _role_commands() -> list[Callable[[Any, argparse.ArgumentParser], None]]:
         "kiosk.reports.command",
         "kiosk.manager.command",
         "kiosk.web.command",
+        "kiosk.central.command",
+        "kiosk.sync.command",
         "kiosk.demo",
     ):
         try:

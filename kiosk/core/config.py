@@ -48,13 +48,19 @@ def option(
     ge: float | None = None,
     le: float | None = None,
     gt: float | None = None,
+    secret_url: bool = False,
 ) -> Any:
-    """One option: its default, what it means, and the bounds of a number."""
+    """One option: its default, what it means, and the bounds of a number. A `secret_url`
+    holds a password: problems show it masked (kiosk.core.database.describe_url)."""
     bounds = {"ge": ge, "le": le, "gt": gt}
     return dataclasses.field(
         default=default,
         default_factory=default_factory,
-        metadata={"description": description, **{k: v for k, v in bounds.items() if v is not None}},
+        metadata={
+            "description": description,
+            "secret_url": secret_url,
+            **{k: v for k, v in bounds.items() if v is not None},
+        },
     )
 
 
@@ -630,6 +636,34 @@ class WebConfig(StrictTable):
 
 
 @dataclass(frozen=True, kw_only=True)
+class SyncConfig(StrictTable):
+    """`kiosk sync`: ship the point's event log to the city centre (docs/city.md)."""
+
+    central_url: str = option(
+        "",
+        secret_url=True,
+        description="The centre's URL for this point, printed once by `kiosk central "
+        'add-site`; "" = not linked to a centre.',
+    )
+    interval_seconds: float = option(
+        30.0, ge=1, le=86_400, description="How often `kiosk sync` ships new events."
+    )
+    batch_events: int = option(
+        5000, ge=1, le=100_000, description="Events per central transaction."
+    )
+
+    @check("central_url")
+    def _central_shape(cls, v: str) -> str:
+        v = v.strip()
+        if v and not re.match(r"postgres(?:ql)?(?:\+psycopg)?://.", v):
+            raise ValueError(
+                "write the centre's PostgreSQL URL that `kiosk central add-site` printed, "
+                'e.g. "postgresql://site_tranphu:PASSWORD@centre.example:5432/city"'
+            )
+        return v
+
+
+@dataclass(frozen=True, kw_only=True)
 class Config(StrictTable):
     site: SiteConfig = option(default_factory=lambda: SiteConfig())
     hours: OpeningHours = option(default_factory=lambda: OpeningHours())
@@ -645,6 +679,7 @@ class Config(StrictTable):
     reports: ReportsConfig = option(default_factory=lambda: ReportsConfig())
     ratings: RatingsConfig = option(default_factory=lambda: RatingsConfig())
     web: WebConfig = option(default_factory=lambda: WebConfig())
+    sync: SyncConfig = option(default_factory=lambda: SyncConfig())
 
     @property
     def zone(self) -> ZoneInfo:
@@ -729,6 +764,15 @@ def _show(value: Any) -> str:
     if isinstance(value, dict):
         return "{…}"
     return repr(value) if value is not None else ""
+
+
+def _show_secret(value: Any) -> str:
+    """A URL option's value with its password masked, as every URL is shown."""
+    if not isinstance(value, str):
+        return _show(value)
+    from kiosk.core.database import describe_url  # the one masking rule (it imports us)
+
+    return _show(describe_url(value))
 
 
 #: What a TOML value of each type must look like.
@@ -889,11 +933,9 @@ def _build(cls: type[M], raw: Any, loc: tuple[Any, ...], problems: list[ConfigPr
                 _bounds(value, f.metadata)
             for fix in cls._checks.get(name, ()):
                 value = fix(value)
-        except _Bad as exc:
-            problems.append(ConfigProblem(_key_path(at), _show(given), str(exc)))
-            continue
-        except ValueError as exc:  # a check's message
-            problems.append(ConfigProblem(_key_path(at), _show(given), str(exc)))
+        except (_Bad, ValueError) as exc:  # a type's or a check's message
+            shown = _show_secret(given) if f.metadata.get("secret_url") else _show(given)
+            problems.append(ConfigProblem(_key_path(at), shown, str(exc)))
             continue
         values[name] = value
     if len(problems) > before:

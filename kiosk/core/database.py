@@ -286,8 +286,12 @@ def _sqlite_disk_nearly_full(url: str) -> bool:
     return free < NEARLY_FULL_BYTES
 
 
-def explain_db_error(exc: BaseException, url: str, *, opening: bool = False) -> DatabaseError:
+def explain_db_error(
+    exc: BaseException, url: str, *, opening: bool = False, setting: str = "--db / KIOSK_DB"
+) -> DatabaseError:
     """Turn a driver error into a message that names what to check.
+
+    `setting` names where the URL was given (`[sync] central_url` for the centre).
 
     Outages (server stopped, network down) become DatabaseUnavailable, which callers retry;
     with `opening` (the first connection of a command) they become DatabaseUnreachable, whose
@@ -307,7 +311,7 @@ def explain_db_error(exc: BaseException, url: str, *, opening: bool = False) -> 
         return DatabaseError(
             f"Sai tên người dùng hoặc mật khẩu cơ sở dữ liệu ({user})",
             f"PostgreSQL rejected user {user!r} with this password at {_server_of(url)}: check "
-            "the user name and password in --db / KIOSK_DB (and that the role exists on the "
+            f"the user name and password in {setting} (and that the role exists on the "
             "server).",
         )
     if m := re.search(r'role "([^"]*)" does not exist', full):
@@ -380,7 +384,7 @@ def explain_db_error(exc: BaseException, url: str, *, opening: bool = False) -> 
         return DatabaseUnreachable(
             f"Không kết nối được máy chủ cơ sở dữ liệu {_server_of(url)}",
             f"Cannot connect to the database server {_server_of(url)} ({reason}): check the "
-            "server is running, the host and port in --db / KIOSK_DB, the firewall, and "
+            f"server is running, the host and port in {setting}, the firewall, and "
             "listen_addresses in postgresql.conf.",
         )
     return DatabaseUnavailable(

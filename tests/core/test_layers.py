@@ -63,6 +63,8 @@ LAYERS = {
     "kiosk.printing": 1,
     "kiosk.audio": 1,
     "kiosk.reports": 1,
+    "kiosk.central": 1,
+    "kiosk.sync": 2,
     "kiosk.gui": 2,
     "kiosk.web": 2,
     "kiosk.app": 3,
