@@ -623,3 +623,22 @@ def test_field_hours_override_the_site_hours() -> None:
     assert cfg.hours_of(hotich).is_open(monday)
     assert not cfg.hours_of(ketqua).is_open(monday)
     assert cfg.hours_of(ketqua).next_opening(monday) == local(2026, 11, 28, 8, 0)
+
+
+def test_sync_section_defaults_to_no_centre_every_30_seconds() -> None:
+    sync = make_config().sync
+    assert (sync.central_url, sync.interval_seconds, sync.batch_events) == ("", 30.0, 5000)
+
+
+def test_a_bad_central_url_is_reported_with_its_password_masked() -> None:
+    text = config_text(
+        **{
+            'central_url = ""': 'central_url = "mysql://site_a:pa@ss-word@centre:3306/city"',
+            "interval_seconds = 30": "interval_seconds = 0",
+        }
+    )
+    problems = {p.key: p for p in problems_of(text)}
+    assert set(problems) == {"sync.central_url", "sync.interval_seconds"}
+    url = problems["sync.central_url"]
+    assert url.value == '"mysql://site_a:***@centre:3306/city"'
+    assert "kiosk central add-site" in url.message and "pa@ss" not in str(url)

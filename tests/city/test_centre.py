@@ -6,78 +6,34 @@ SQLite files filled by the simulator, and one PostgreSQL point. Rows are compare
 
 from __future__ import annotations
 
-import itertools
 import json
-from collections.abc import Callable, Iterator
-from datetime import date
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import psycopg
 import pytest
-from sqlalchemy import select
 
 from kiosk.central.centre import CENTRAL_HEAD, MIGRATIONS, add_site, connect, init_centre
-from kiosk.core.config import Config
 from kiosk.core.database import create_db_engine, upgrade
 from kiosk.core.errors import DatabaseError, DatabaseUnreachable
-from kiosk.core.schema import EventRow
 from kiosk.core.store import Store
-from kiosk.reports.arrivals import Profile, open_days
-from kiosk.reports.simulate import simulate_bulk
 from kiosk.sync.service import SyncLink
 from kiosk.sync.ship import point_events, ship, ship_batch
 from kiosk.sync.verify import point_days
+from tests.city.support import (
+    centre_rows,
+    config_text_for,
+    fill,
+    new_site,
+    point_config,
+    point_rows,
+)
 from tests.conftest import PG_OWNER, pg_url
 from tests.core.test_cli import clean_env
 from tests.pg_cluster import PgCluster, free_port
-from tests.support import make_config, only_backend, run_kiosk_all
+from tests.support import only_backend, run_kiosk_all
 
 pytestmark = only_backend("postgresql")
-
-
-@pytest.fixture(autouse=True)
-def _centre_backend(backend: str) -> str:
-    """Every test here needs the PostgreSQL cluster (the centre), whatever the point's backend."""
-    return backend
-
-
-_numbers = itertools.count(1)
-#: Friday 27/11/2026: four open days from here cross into December (two partitions).
-START = date(2026, 11, 27)
-COLUMNS = "event_id, at, business_day, kind, ticket_id, counter, field, actor, data, officer"
-
-
-def new_site() -> str:
-    """A site id of its own: the points' roles are cluster-wide."""
-    return f"pt{next(_numbers)}"
-
-
-@pytest.fixture
-def centre(pg_cluster: PgCluster) -> Iterator[str]:
-    """An initialised centre; its URL is the superuser's (the admin's)."""
-    name = f"centre_{next(_numbers)}"
-    pg_cluster.execute(f"CREATE DATABASE {name}")
-    url = pg_cluster.url(name)
-    init_centre(url)
-    yield url
-    pg_cluster.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
-def point_config(site: str, central_url: str = "", **extra: str) -> Config:
-    return make_config(
-        **{
-            'id = "tranphu"': f'id = "{site}"',
-            'central_url = ""': f'central_url = "{central_url}"',
-        },
-        **extra,
-    )
-
-
-def fill(store: Store, config: Config, days: int = 4, citizens: int = 60, seed: int = 1) -> None:
-    simulate_bulk(
-        store, config, Profile(citizens_per_day=citizens), open_days(config, START, days), seed=seed
-    )
 
 
 @pytest.fixture
@@ -94,23 +50,6 @@ def sqlite_point(tmp_path: Path) -> Callable[..., SyncLink]:
         return SyncLink(store, config, url)
 
     return make
-
-
-def point_rows(link: SyncLink) -> list[tuple[Any, ...]]:
-    cols = [EventRow.__table__.c[c] for c in COLUMNS.replace("event_id", "id").split(", ")]
-    with link.store.read() as tx:
-        rows = tx.conn.execute(
-            select(*cols).where(EventRow.site == link.site).order_by(EventRow.id)
-        ).all()
-    return [tuple(r) for r in rows]
-
-
-def centre_rows(centre_url: str, site: str) -> list[tuple[Any, ...]]:
-    with connect(centre_url) as conn:
-        return conn.execute(
-            f"SELECT {COLUMNS} FROM central_events WHERE site = %s ORDER BY event_id, at",
-            (site,),
-        ).fetchall()
 
 
 # ------------------------------------------------------------------------------ the centre
@@ -258,7 +197,7 @@ def test_a_duplicated_batch_changes_nothing(
 
 
 def test_a_postgresql_point_ships_too(centre: str, pg_cluster: PgCluster, pg_template: str) -> None:
-    name = f"point_{next(_numbers)}"
+    name = f"point_{new_site()}"
     pg_cluster.execute(
         f"CREATE DATABASE {name} TEMPLATE {pg_template} OWNER {PG_OWNER} STRATEGY FILE_COPY"
     )
@@ -359,7 +298,7 @@ def test_city_mistakes_are_one_line(centre: str, tmp_path: Path) -> None:
 
     def toml(name: str, url: str, site_id: str = site) -> str:
         path = tmp_path / name
-        path.write_text(_config_text(site_id, url), encoding="utf-8")
+        path.write_text(config_text_for(site_id, url), encoding="utf-8")
         return str(path)
 
     no_url = toml("none.toml", "")
@@ -412,20 +351,12 @@ def test_city_mistakes_are_one_line(centre: str, tmp_path: Path) -> None:
             assert len(lines) == 1, (args, result.stderr)
 
 
-def _config_text(site: str, central_url: str) -> str:
-    from tests.support import config_text
-
-    return config_text(
-        **{'id = "tranphu"': f'id = "{site}"', 'central_url = ""': f'central_url = "{central_url}"'}
-    )
-
-
 def test_status_and_verify_speak_json(
     centre: str, sqlite_point: Callable[..., SyncLink], tmp_path: Path
 ) -> None:
     link = sqlite_point(centre, days=1)
     cfg = tmp_path / "k.toml"
-    cfg.write_text(_config_text(link.site, link.config.sync.central_url), encoding="utf-8")
+    cfg.write_text(config_text_for(link.site, link.config.sync.central_url), encoding="utf-8")
     env = clean_env(tmp_path, KIOSK_DB=link.db_url, KIOSK_CONFIG=str(cfg))
     (before,) = run_kiosk_all(tmp_path, env, ["sync", "--status", "--json"])
     (once,) = run_kiosk_all(tmp_path, env, ["sync", "--once"])

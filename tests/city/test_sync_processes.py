@@ -1,0 +1,139 @@
+"""`kiosk sync` as real processes: kill -9 at random moments, and a central outage (issue #15)."""
+
+from __future__ import annotations
+
+import random
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from kiosk.central.centre import add_site, connect
+from kiosk.core.store import Store
+from kiosk.sync.service import SyncLink
+from tests.city.support import (
+    centre_rows,
+    config_text_for,
+    fill,
+    new_centre,
+    new_site,
+    point_config,
+    point_rows,
+)
+from tests.core.test_cli import clean_env
+from tests.pg_cluster import PgCluster
+from tests.support import only_backend, run_kiosk_all
+
+pytestmark = only_backend("postgresql")
+
+
+def _point(tmp_path: Path, centre: str, **extra: str) -> tuple[SyncLink, dict[str, str]]:
+    site = new_site()
+    central = add_site(centre, site).central_url
+    config = point_config(site, central, **extra)
+    url = f"sqlite:///{tmp_path / 'point.db'}"
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text(config_text_for(site, central, **extra), encoding="utf-8")
+    return SyncLink(Store.open(url), config, url), clean_env(
+        tmp_path, KIOSK_DB=url, KIOSK_CONFIG=str(cfg)
+    )
+
+
+def _mark(centre: str, site: str) -> int:
+    with connect(centre) as conn:
+        row = conn.execute("SELECT last_event_id FROM high_water WHERE site = %s", (site,))
+        return int(row.fetchone()[0])  # type: ignore[index]
+
+
+def _sync(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "kiosk.cli", "sync", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_kill_9_at_random_moments_never_loses_or_doubles_an_event(
+    centre: str, tmp_path: Path
+) -> None:
+    link, env = _point(tmp_path, centre)
+    first = fill(link.store, link.config, days=12, citizens=200)
+    rng = random.Random(15)
+    marks = [0]
+    cut_mid_run = 0
+    for i in range(20):
+        if i == 10:  # the point kept working meanwhile: more days to catch up
+            fill(link.store, link.config, days=6, citizens=200, start=first[-1] + timedelta(1))
+        proc = _sync(env, "--once", "--batch", "25")
+        # A random moment once it ships (the mark moves), or while it starts up.
+        if rng.random() < 0.8:
+            _wait(
+                "a batch",
+                lambda p=proc: p.poll() is not None or _mark(centre, link.site) > marks[-1],
+            )
+        time.sleep(rng.uniform(0, 0.3))
+        running = proc.poll() is None
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate()
+        marks.append(_mark(centre, link.site))
+        cut_mid_run += running and marks[-2] < marks[-1] < point_rows(link)[-1][0]
+
+    assert marks == sorted(marks)
+    assert cut_mid_run >= 5, marks  # kills landed while batches were being shipped
+    (done,) = run_kiosk_all(tmp_path, env, ["sync", "--once"])
+    assert done.returncode == 0, done.stderr
+    rows = centre_rows(centre, link.site)
+    assert rows == point_rows(link)
+    assert len({r[0] for r in rows}) == len(rows)
+    (verify,) = run_kiosk_all(tmp_path, env, ["sync", "--verify"])
+    assert verify.returncode == 0 and "the centre equals the point" in verify.stdout
+
+
+def _wait(what: str, check: object, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():  # type: ignore[operator]
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.2)
+
+
+def test_the_service_rides_out_a_central_outage_and_catches_up(tmp_path: Path) -> None:
+    cluster = PgCluster.start_new()
+    try:
+        with new_centre(cluster) as centre:
+            link, env = _point(
+                tmp_path, centre, **{"interval_seconds = 30": "interval_seconds = 1"}
+            )
+            days = fill(link.store, link.config, days=2)
+            service = _sync(env)
+            last = point_rows(link)[-1][0]
+            _wait("the first shipment", lambda: _mark(centre, link.site) == last)
+
+            cluster.stop()
+            (once,) = run_kiosk_all(tmp_path, env, ["sync", "--once"])
+            assert once.returncode == 1 and once.stdout == ""
+            assert once.stderr.count("\n") == 1 and "Cannot connect" in once.stderr
+            assert "Traceback" not in once.stderr
+            # The point works on through the outage: two more days of its own.
+            fill(link.store, link.config, days=2, start=days[-1] + timedelta(1))
+            time.sleep(4)  # the service retries (1 s, 2 s, …) meanwhile
+            (status,) = run_kiosk_all(tmp_path, env, ["sync", "--status"])
+            assert f"shipped up to event {last} (last known)" in status.stdout
+            assert "last error: Cannot connect" in status.stdout
+
+            cluster.start()
+            now_last = point_rows(link)[-1][0]
+            _wait("the catch-up", lambda: _mark(centre, link.site) == now_last)
+            service.send_signal(signal.SIGTERM)
+            out, err = service.communicate(timeout=30)
+            assert service.returncode == 0, err
+            assert out.rstrip().endswith("kiosk sync: stopped")
+            retries = [line for line in err.splitlines() if line.endswith("(retrying)")]
+            assert 1 <= len(retries) <= 2, err  # once per problem, not once per retry
+            assert "the centre answers again" in err and "Traceback" not in err
+            assert centre_rows(centre, link.site) == point_rows(link)
+    finally:
+        cluster.destroy()
