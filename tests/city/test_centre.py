@@ -183,14 +183,14 @@ def test_a_duplicated_batch_changes_nothing(
     link = sqlite_point(centre, days=2)
     events = point_events(link.store, link.site, 0, 300)
     later = point_events(link.store, link.site, 150, 300)  # half of it shipped already
-    assert len(later) == 300 and later[-1]["id"] > events[-1]["id"]
+    assert len(later) == 300 and later[-1][0] > events[-1][0]
     with connect(link.config.sync.central_url) as conn:
         first = ship_batch(conn, link.site, events, after=0)
         again = ship_batch(conn, link.site, events, after=0)  # the point never heard of the commit
         overlapping = ship_batch(conn, link.site, later, after=150)
-    assert first[:2] == (300, events[-1]["id"])
-    assert again[:2] == (0, events[-1]["id"])
-    assert overlapping[:2] == (150, later[-1]["id"])
+    assert first[:2] == (300, events[-1][0])
+    assert again[:2] == (0, events[-1][0])
+    assert overlapping[:2] == (150, later[-1][0])
     rows = centre_rows(centre, link.site)
     assert rows == point_rows(link)[:450]
     assert len({r[0] for r in rows}) == len(rows)
