@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -237,7 +237,9 @@ def ship(
         before = mark = central_mark(conn, site)
         total = batches = 0
         version: int | None = None
-        for events in _batches(store, site, mark, size):
+        # Each batch is read above the mark the last one left, which may be past what it
+        # read when another sync of this point shipped meanwhile (never before it).
+        while events := point_events(store, site, mark, size):
             inserted, mark, changed = ship_batch(conn, site, events, after=mark, metadata=metadata)
             metadata = None  # checked once per run, in the first batch's transaction
             version = changed if changed is not None else version
@@ -250,13 +252,3 @@ def ship(
         if metadata is not None:  # nothing new to ship: the config may still have changed
             version = ship_batch(conn, site, [], after=mark, metadata=metadata)[2]
     return Shipped(site, before, mark, total, batches, version)
-
-
-def _batches(store: Store, site: str, after: int, size: int) -> Iterator[list[Event]]:
-    """The point's events above `after`, `size` at a time, each read in its own transaction."""
-    while True:
-        events = point_events(store, site, after, size)
-        if not events:
-            return
-        yield events
-        after = events[-1][0]

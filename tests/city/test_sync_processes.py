@@ -22,6 +22,7 @@ from tests.city.support import (
     point_config,
     point_rows,
 )
+from tests.conftest import PG_OWNER, pg_url
 from tests.core.test_cli import clean_env
 from tests.pg_cluster import PgCluster
 from tests.support import only_backend, run_kiosk_all
@@ -29,11 +30,16 @@ from tests.support import only_backend, run_kiosk_all
 pytestmark = only_backend("postgresql")
 
 
-def _point(tmp_path: Path, centre: str, **extra: str) -> tuple[SyncLink, dict[str, str]]:
+def _point(
+    tmp_path: Path, centre: str, url: str = "", **extra: str
+) -> tuple[SyncLink, dict[str, str]]:
+    """A point (a SQLite file in `tmp_path` unless `url` is given) linked to `centre`, and
+    the environment of its `kiosk` processes."""
+    tmp_path.mkdir(exist_ok=True)
     site = new_site()
     central = add_site(centre, site).central_url
     config = point_config(site, central, **extra)
-    url = f"sqlite:///{tmp_path / 'point.db'}"
+    url = url or f"sqlite:///{tmp_path / 'point.db'}"
     cfg = tmp_path / "kiosk.toml"
     cfg.write_text(config_text_for(site, central, **extra), encoding="utf-8")
     return SyncLink(Store.open(url), config, url), clean_env(
@@ -91,6 +97,35 @@ def test_kill_9_at_random_moments_never_loses_or_doubles_an_event(
     assert len({r[0] for r in rows}) == len(rows)
     (verify,) = run_kiosk_all(tmp_path, env, ["sync", "--verify"])
     assert verify.returncode == 0 and "the centre equals the point" in verify.stdout
+
+
+def test_three_points_and_a_second_sync_of_one_ship_at_the_same_time(
+    centre: str, pg_cluster: PgCluster, pg_template: str, tmp_path: Path
+) -> None:
+    name = f"point_{new_site()}"
+    pg_cluster.execute(
+        f"CREATE DATABASE {name} TEMPLATE {pg_template} OWNER {PG_OWNER} STRATEGY FILE_COPY"
+    )
+    try:
+        points = [
+            _point(tmp_path / "a", centre),
+            _point(tmp_path / "b", centre),
+            _point(tmp_path / "c", centre, url=pg_url(pg_cluster, name)),
+        ]
+        for seed, (link, _env) in enumerate(points, 1):
+            fill(link.store, link.config, days=4, citizens=120, seed=seed)
+        envs = [env for _link, env in points] + [points[0][1]]  # point a twice
+        procs = [_sync(env, "--once", "--batch", "50") for env in envs]
+        for proc in procs:
+            _out, err = proc.communicate(timeout=120)
+            assert proc.returncode == 0, err
+        for link, _env in points:
+            rows = centre_rows(centre, link.site)
+            assert rows == point_rows(link)
+            assert len({r[0] for r in rows}) == len(rows)
+            link.store.close()
+    finally:
+        pg_cluster.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def _wait(what: str, check: object, timeout: float = 60) -> None:
