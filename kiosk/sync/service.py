@@ -18,7 +18,14 @@ from typing import Any, TextIO
 
 from kiosk.central.centre import connect
 from kiosk.core.config import Config
-from kiosk.core.database import describe_url, parse_db_url
+from kiosk.core.database import (
+    HEAD_REVISION,
+    check_revision,
+    describe_url,
+    parse_db_url,
+    stored_revision,
+    translated_errors,
+)
 from kiosk.core.errors import ConfigError, DatabaseError, KioskError
 from kiosk.core.store import Store
 from kiosk.sync.ship import Shipped, central_mark, point_backlog, point_last_event, ship
@@ -51,7 +58,18 @@ def open_point(db_url: str) -> Store:
                 f"Không có cơ sở dữ liệu tại {path}",
                 f"There is no point database at {path}: give this point's --db / KIOSK_DB.",
             )
-    return Store.open(db_url, migrate=False)
+    store = Store.open(db_url, migrate=False)
+    with translated_errors(db_url, opening=True):
+        revision, tables = stored_revision(store.engine)
+    if revision != HEAD_REVISION:
+        store.close()
+        check_revision(db_url, revision, tables)  # a newer, foreign or damaged database
+        raise DatabaseError(
+            f"Cơ sở dữ liệu của điểm ở phiên bản {revision}; hãy chạy kiosk db upgrade",
+            f"The point's database {describe_url(db_url)} is at schema revision {revision}, "
+            f"not {HEAD_REVISION}: run `kiosk db upgrade` (sync only reads it, never upgrades).",
+        )
+    return store
 
 
 @dataclass

@@ -7,6 +7,7 @@ SQLite files filled by the simulator, and one PostgreSQL point. Rows are compare
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -301,6 +302,10 @@ def test_city_mistakes_are_one_line(centre: str, tmp_path: Path) -> None:
         path.write_text(config_text_for(site_id, url), encoding="utf-8")
         return str(path)
 
+    old = tmp_path / "old.db"
+    Store.open(f"sqlite:///{old}").close()
+    with sqlite3.connect(old) as conn:  # as if kiosk was updated but no program opened it yet
+        conn.execute("UPDATE alembic_version SET version_num = '0008'")
     no_url = toml("none.toml", "")
     other_site = toml("other.toml", central, site_id="elsewhere")
     bad_scheme = toml("bad.toml", "mysql://u:topsecret@h/db")
@@ -339,6 +344,11 @@ def test_city_mistakes_are_one_line(centre: str, tmp_path: Path) -> None:
             "sync.central_url",
         ),
         (["sync", "--once", "--status"], 2, "not both"),
+        (
+            ["sync", "--once", "--db", f"sqlite:///{old}", "--config", other_site],
+            2,
+            "is at schema revision 0008, not",
+        ),
     ]
     results = run_kiosk_all(tmp_path, env, *(args for args, _, _ in cases))
     for (args, code, words), result in zip(cases, results, strict=True):
