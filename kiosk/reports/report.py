@@ -550,6 +550,8 @@ class ReportBuilder:
         #: reasons named by (day, field number, counter number, officer number, reason).
         self._levels: Counter[tuple[str, int, int, int, str]] = Counter()
         self._reasons: Counter[tuple[str, int, int, int, str]] = Counter()
+        #: Their sums per group (`_rolled_up`), made once when the report is finished.
+        self._rolls: dict[int, dict[Any, tuple[Counter[str], Counter[str]]]] | None = None
 
     def add(self, batch: Sequence[Sequence[Any]]) -> None:
         """Add a batch of raw ticket rows (`History.ticket_rows`), days in order."""
@@ -633,6 +635,7 @@ class ReportBuilder:
         reasons: list[Any],
     ) -> None:
         """Count each rated ticket's level and reasons in its day, field, counter and officer."""
+        self._rolls = None
         for day, f, c, o, level, why in zip(days, f_no, c_no, o_no, ratings, reasons, strict=True):
             if level is not None:
                 self._levels[day, f, c, o, level] += 1
@@ -644,14 +647,7 @@ class ReportBuilder:
     ) -> Satisfaction:
         """The ratings of the group whose `which` part (0 day, 1 field, 2 counter, 3 officer;
         -1 all) of the rating keys is `key`."""
-        levels: Counter[str] = Counter()
-        for k, n in self._levels.items():
-            if which < 0 or k[which] == key:
-                levels[k[4]] += n
-        reasons: Counter[str] = Counter()
-        for k, n in self._reasons.items():
-            if which < 0 or k[which] == key:
-                reasons[k[4]] += n
+        levels, reasons = self._rolled_up()[which].get(key, (Counter(), Counter()))
         cfg = self.config.ratings
         return Satisfaction(
             served=served,
@@ -665,6 +661,25 @@ class ReportBuilder:
             label=names[1],
             label_en=names[2],
         )
+
+    def _rolled_up(self) -> dict[int, dict[Any, tuple[Counter[str], Counter[str]]]]:
+        """The ratings and reasons added up per day, field, counter and officer (and all),
+        in one pass over the rating keys (a year has some 10^5 of them: one pass per group
+        would be 10^7 steps)."""
+        if self._rolls is None:
+            rolls: dict[int, dict[Any, tuple[Counter[str], Counter[str]]]] = {
+                which: {} for which in (-1, 0, 1, 2, 3)
+            }
+            for part, table in ((0, self._levels), (1, self._reasons)):
+                for k, n in table.items():
+                    for which in (-1, 0, 1, 2, 3):
+                        group = None if which < 0 else k[which]
+                        pair = rolls[which].get(group)
+                        if pair is None:
+                            pair = rolls[which][group] = (Counter(), Counter())
+                        pair[part][k[4]] += n
+            self._rolls = rolls
+        return self._rolls
 
     def _satisfaction_by(
         self,
