@@ -462,6 +462,29 @@ def join_reasons(reasons: Any) -> str | None:
     return REASONS_SEPARATOR.join(items) if items else None
 
 
+#: Names a CASE compares one after the other; larger maps are split by a comparison first.
+_LOOKUP_LEAF = 8
+
+
+def _lookup(column: Any, names: Mapping[str, str], *, ordered: bool) -> Any:
+    """SQL giving the name of `column`'s key in `names`, else the key itself.
+
+    A CASE tries its keys one after the other: with 120 officers that is some 60 comparisons
+    a row, a third of a year's CSV export. Where the database orders text by code point
+    (`ordered`: SQLite's BINARY collation, the fast CSV path) the keys are split in halves by
+    `<` first, so a row takes about log2(n) comparisons and one small CASE.
+    """
+    if not names:
+        return column
+    keys = sorted(names)
+    if not ordered or len(keys) <= _LOOKUP_LEAF:
+        return case({k: names[k] for k in keys}, value=column, else_=column)
+    middle = len(keys) // 2
+    low = _lookup(column, {k: names[k] for k in keys[:middle]}, ordered=True)
+    high = _lookup(column, {k: names[k] for k in keys[middle:]}, ordered=True)
+    return case((column < keys[middle], low), else_=high)
+
+
 def _joined_reasons() -> Any:
     """SQL twin of `join_reasons` on SQLite (JSON1): the reasons joined, NULL when none."""
     each = func.json_each(TicketRow.rating_reasons).table_valued("value")
@@ -722,14 +745,12 @@ class History:
             t.queue_field,
             _outcome_expr(self.today),
             t.procedure,
-            case(dict(procedures), value=t.procedure, else_=t.procedure)
-            if procedures
-            else t.procedure,
+            _lookup(t.procedure, procedures, ordered=quote is not None),
             t.rating,
             _joined_reasons() if offset is not None else t.rating_reasons,
             t.officer,
             # An officer no longer configured: the id the ticket recorded.
-            case(dict(officers), value=t.officer, else_=t.officer) if officers else t.officer,
+            _lookup(t.officer, officers or {}, ordered=quote is not None),
         ]
         if quote is not None:  # the free texts, quoted by SQLite as the csv module would
             for i in _EXPORT_FREE_TEXTS:

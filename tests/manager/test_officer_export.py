@@ -79,3 +79,23 @@ def test_jsonl_and_xlsx_name_the_officer_too(
     rows = list(openpyxl.load_workbook(path)["Dữ liệu"].iter_rows(values_only=True))
     assert rows[0][-2:] == ("Mã cán bộ", "Cán bộ")
     assert [(r[1], r[-2], r[-1]) for r in rows[1:]] == EXPECTED
+
+
+def test_a_long_name_map_gives_every_name_on_sqlite(tmp_path: Path) -> None:
+    """The fast CSV path splits a long map of names by `<` before its CASE (a busy centre has
+    120 officers): every key, keys it does not hold, NULL and keys between others still get
+    exactly what a dictionary lookup gives."""
+    from sqlalchemy import create_engine, literal, null, select
+
+    from kiosk.reports.history import _lookup
+
+    names = {f"cb{i:03d}": f"Cán bộ số {i}" for i in range(0, 240, 2)}
+    names["a"] = "Đầu"
+    names["z-9"] = "Cuối"
+    probes = [*names, "cb001", "cb239", "cb999", "", "b", "zz", "nghihuu"]
+    engine = create_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    with engine.connect() as conn:
+        for key in probes:
+            got = conn.execute(select(_lookup(literal(key), names, ordered=True))).scalar()
+            assert got == names.get(key, key), key
+        assert conn.execute(select(_lookup(null(), names, ordered=True))).scalar() is None
