@@ -89,12 +89,19 @@ def upgrade() -> None:
             IF to_regclass(part) IS NOT NULL THEN RETURN; END IF;
             PERFORM pg_advisory_xact_lock(727102);
             IF to_regclass(part) IS NOT NULL THEN RETURN; END IF;
-            EXECUTE format(
-                'CREATE TABLE %I PARTITION OF central_events FOR VALUES FROM (%L) TO (%L)',
-                part,
-                first::timestamp AT TIME ZONE 'UTC',
-                (first + interval '1 month')::timestamp AT TIME ZONE 'UTC'
-            );
+            -- The check above may read the catalogue as it was before the lock was granted
+            -- (one statement, one catalogue snapshot): a point that made the month in the
+            -- meantime shows as "already exists", which is what we wanted anyway.
+            BEGIN
+                EXECUTE format(
+                    'CREATE TABLE %I PARTITION OF central_events FOR VALUES FROM (%L) TO (%L)',
+                    part,
+                    first::timestamp AT TIME ZONE 'UTC',
+                    (first + interval '1 month')::timestamp AT TIME ZONE 'UTC'
+                );
+            EXCEPTION WHEN duplicate_table THEN
+                NULL;
+            END;
         END $f$;
 
         -- The caller's own per-day counts and checksums (kiosk sync --verify). session_user:
