@@ -81,8 +81,8 @@ EVENTS = Text("Sự kiện", "Events")
 # ------------------------------------------------------------------ charts
 NO_DATA = Text("Không có dữ liệu trong khoảng này", "No data in this range")
 TARGET = Text("Mục tiêu {minutes} phút", "Target {minutes} min")
-MEDIAN_WAIT_P50 = Text("Chờ trung vị", "Median wait")
-WAIT_P90 = Text("90% chờ dưới", "90% waited under")
+MEDIAN_WAIT_P50 = words.MEDIAN_WAIT
+WAIT_P90 = words.WAIT_P90
 WAIT_MINUTES = Text("Thời gian chờ (phút)", "Wait (minutes)")
 WAIT_P90_MINUTES = Text("90% chờ dưới (phút)", "90% waited under (minutes)")
 HOUR_OF_ISSUE = Text("Giờ lấy số", "Hour of issue")
