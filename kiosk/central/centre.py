@@ -37,7 +37,7 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 #: The group role of every point's role (created by the first migration).
 SITES_ROLE = "kiosk_sites"
 #: The newest revision of the centre's schema (a test proves it equals alembic's head).
-CENTRAL_HEAD = "c001"
+CENTRAL_HEAD = "c002"
 
 
 class CentralRefused(DatabaseError):
@@ -100,7 +100,18 @@ def explain_central_error(exc: BaseException, url: str, setting: str) -> Databas
             "own site's events; check [sync] central_url is the one `kiosk central add-site` "
             "printed for this point.",
         )
+    if sqlstate in _OLDER_SCHEMA:
+        return DatabaseError(
+            "Cơ sở dữ liệu của trung tâm cũ hơn phiên bản kiosk này; hãy nâng cấp trung tâm",
+            f"The centre's schema is older than this kiosk ({str(exc).strip().splitlines()[0]}): "
+            "upgrade the centre first with `kiosk central init URL` (its owner's URL), then "
+            "run this again.",
+        )
     return explain_db_error(exc, url, setting=setting)
+
+
+#: A table, column or function missing: the centre's schema is from an older kiosk.
+_OLDER_SCHEMA = frozenset({"42P01", "42703", "42883"})
 
 
 # ------------------------------------------------------------------------------ schema
@@ -227,7 +238,13 @@ def add_site(url: str, site: str, *, host: str | None = None) -> NewSite:
 def _require_schema(conn: psycopg.Connection[Any], url: str) -> None:
     found = conn.execute("SELECT to_regclass('central_events') IS NOT NULL").fetchone()
     if not found or not found[0]:
-        raise DatabaseError(
-            "Trung tâm chưa được khởi tạo",
-            f"{describe_url(url)} has no centre schema yet: run `kiosk central init URL` first.",
-        )
+        raise centre_not_ready(url)
+
+
+def centre_not_ready(url: str) -> DatabaseError:
+    """The error of a database without the centre's schema, or with an older one."""
+    return DatabaseError(
+        "Trung tâm chưa được khởi tạo hoặc cần nâng cấp",
+        f"{describe_url(url)} has no centre schema, or an older one: run "
+        "`kiosk central init URL` (it creates or upgrades it).",
+    )

@@ -1,8 +1,9 @@
-"""`kiosk central init URL` and `kiosk central add-site ID URL`: set up the city centre."""
+"""`kiosk central init URL`, `add-site ID URL` and `refresh URL`: the city centre."""
 
 from __future__ import annotations
 
 import argparse
+from dataclasses import asdict
 from typing import Any
 
 
@@ -35,8 +36,35 @@ def cmd_central_add_site(ctx: Any, a: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_central_refresh(ctx: Any, a: argparse.Namespace) -> int:
+    from kiosk.central.projection import BATCH_EVENTS, refresh
+
+    done = refresh(a.url, site_list(a.site), rebuild=a.rebuild, batch=a.batch or BATCH_EVENTS)
+    events = sum(f.events for f in done)
+    lines = [
+        f"{f.site}: {f.events} events folded, {f.tickets} ticket rows written "
+        f"(events up to id {f.after})"
+        for f in done
+        if f.events
+    ]
+    ctx.out(
+        {"sites": [asdict(f) for f in done], "events": events},
+        "\n".join([*lines, f"{len(done)} sites up to date, {events} events folded"]),
+    )
+    return 0
+
+
+def site_list(value: str | None) -> list[str] | None:
+    """`--site a,b` as a list (None: every site)."""
+    if value is None:
+        return None
+    return [s.strip() for s in value.split(",") if s.strip()]
+
+
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    """Add `central init` and `central add-site` to the CLI."""
+    """Add `central init`, `add-site` and `refresh` to the CLI."""
+    from kiosk.arguments import whole_number
+
     central = sub.add_parser(
         "central", help="the city centre: one PostgreSQL gathering every point's events"
     ).add_subparsers(dest="central_command", required=True)
@@ -65,3 +93,25 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         help="the centre's address as the points reach it (default: the one in URL)",
     )
     p.set_defaults(handler=cmd_central_add_site)
+    p = central.add_parser(
+        "refresh",
+        parents=[common],
+        help="fold the points' shipped events into the centre's tickets and counters",
+        description="Bring the centre's tickets and counters up to the events the points "
+        "shipped (incremental; `kiosk web --central` and `kiosk report --central` do it too). "
+        "Safe to run at any moment and from several places at once.",
+    )
+    p.add_argument("url", metavar="URL", help="the centre, as for `kiosk central init`")
+    p.add_argument("--site", metavar="ID,…", help="only these sites (default: every site)")
+    p.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="fold again from each site's first event (after an update that changed the replay)",
+    )
+    p.add_argument(
+        "--batch",
+        type=whole_number(1, 1_000_000, "events"),
+        metavar="N",
+        help="events folded per transaction (default 20000)",
+    )
+    p.set_defaults(handler=cmd_central_refresh)

@@ -1,10 +1,12 @@
-"""Rebuild ticket states from the event log alone, to audit the `tickets` projection."""
+"""Rebuild ticket states from the event log alone: to audit the `tickets` projection, and
+at the city centre to build each point's tickets from its shipped events
+(kiosk.central.projection), which continues from states folded before (`start`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 
 from kiosk.core.model import Event, EventKind, Ticket, TicketState
 
@@ -26,11 +28,23 @@ class ReplayedTicket:
     rating_reasons: tuple[str, ...] = ()
     rated_at: datetime | None = None
     officer: str | None = None
+    #: What the issue said: business day, field issued in, priority, time; and when service
+    #: started (None until it does; a transfer starts it again) and the latest call.
+    business_day: date | None = None
+    field: str = ""
+    priority: bool = False
+    issued_at: datetime | None = None
+    serving_at: datetime | None = None
+    last_called_at: datetime | None = None
 
 
-def replay(events: Iterable[Event]) -> dict[int, ReplayedTicket]:
-    """Fold the log, oldest first, into the state of every ticket it mentions."""
-    out: dict[int, ReplayedTicket] = {}
+def replay(
+    events: Iterable[Event], start: Mapping[int, ReplayedTicket] | None = None
+) -> dict[int, ReplayedTicket]:
+    """Fold the log, oldest first, into the state of every ticket it mentions; `start`
+    holds tickets folded from earlier events (events of other tickets are ignored, as are
+    those of tickets never issued)."""
+    out: dict[int, ReplayedTicket] = dict(start or {})
     for e in events:
         tid = e.ticket_id
         if tid is None:
@@ -48,6 +62,10 @@ def replay(events: Iterable[Event]) -> dict[int, ReplayedTicket]:
                 0,
                 0,
                 procedure=e.data.get("procedure"),
+                business_day=e.business_day,
+                field=e.field or "",
+                priority=bool(e.data.get("priority", False)),
+                issued_at=e.at,
             )
             continue
         t = out.get(tid)
@@ -59,12 +77,13 @@ def replay(events: Iterable[Event]) -> dict[int, ReplayedTicket]:
                 state=TicketState.CALLED,
                 counter=e.counter,
                 called_at=t.called_at or e.at,
+                last_called_at=e.at,
                 officer=e.officer,
             )
         elif e.kind is EventKind.RECALLED:
-            t = replace(t, recalls=t.recalls + 1)
+            t = replace(t, recalls=t.recalls + 1, last_called_at=e.at)
         elif e.kind is EventKind.SERVING:
-            t = replace(t, state=TicketState.SERVING)
+            t = replace(t, state=TicketState.SERVING, serving_at=e.at)
         elif e.kind is EventKind.SKIPPED:
             t = replace(t, state=TicketState.SKIPPED, counter=None)
         elif e.kind is EventKind.RETURNED:
@@ -74,6 +93,8 @@ def replay(events: Iterable[Event]) -> dict[int, ReplayedTicket]:
                 t,
                 state=TicketState.COMPLETED,
                 completed_at=e.at,
+                # Service began when the citizen was called if the clerk never pressed start.
+                serving_at=t.serving_at or t.last_called_at or e.at,
                 dossiers=int(e.data.get("dossiers", 1)),
                 # The officer who completed it served it; nobody signed in: its caller did.
                 officer=e.officer if e.officer is not None else t.officer,
@@ -83,6 +104,7 @@ def replay(events: Iterable[Event]) -> dict[int, ReplayedTicket]:
                 t,
                 state=TicketState.WAITING,
                 counter=None,
+                serving_at=None,
                 transfers=t.transfers + 1,
                 queue_field=e.data.get("to_field") or t.queue_field,
             )
@@ -128,6 +150,11 @@ def mismatches(projection: Iterable[Ticket], replayed: dict[int, ReplayedTicket]
             t.rating_reasons,
             t.rated_at,
             t.officer,
+            t.business_day,
+            t.field,
+            t.priority,
+            t.issued_at,
+            t.serving_at,
         )
         theirs = (
             r.state,
@@ -143,6 +170,11 @@ def mismatches(projection: Iterable[Ticket], replayed: dict[int, ReplayedTicket]
             r.rating_reasons,
             r.rated_at,
             r.officer,
+            r.business_day,
+            r.field,
+            r.priority,
+            r.issued_at,
+            r.serving_at,
         )
         if ours != theirs:
             problems.append(f"{t.code}: tickets say {ours}, the log says {theirs}")

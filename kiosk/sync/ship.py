@@ -26,7 +26,7 @@ from sqlalchemy import String, Text, cast, func, select
 from kiosk.central.centre import connect
 from kiosk.core.config import Config
 from kiosk.core.errors import DatabaseError
-from kiosk.core.schema import EventRow
+from kiosk.core.schema import EventRow, TicketRow
 from kiosk.core.store import Store
 
 log = logging.getLogger(__name__)
@@ -36,10 +36,11 @@ log = logging.getLogger(__name__)
 #: (aware datetimes, decoded JSON) cost four times as much as everything else together.
 _CENTRAL_COLUMNS = (
     "event_id", "at", "business_day", "kind", "ticket_id", "counter", "field", "actor", "data",
-    "officer",
+    "officer", "ticket_code",
 )  # fmt: skip
 #: One event as read from the point, in `_CENTRAL_COLUMNS` order: (id, "YYYY-MM-DD
-#: HH:MM:SS.ffffff" in UTC, "YYYY-MM-DD", kind, ticket, counter, field, actor, JSON, officer).
+#: HH:MM:SS.ffffff" in UTC, "YYYY-MM-DD", kind, ticket, counter, field, actor, JSON, officer,
+#: the ticket's code).
 Event = tuple[Any, ...]
 
 
@@ -52,14 +53,15 @@ def _event_columns(dialect: str) -> list[Any]:
     )
     return [
         c.id, at, cast(c.business_day, String), c.kind, c.ticket_id, c.counter, c.field,
-        c.actor, cast(c.data, Text), c.officer,
+        c.actor, cast(c.data, Text), c.officer, TicketRow.__table__.c.code,
     ]  # fmt: skip
 
 
 _BATCH_TABLE = """
 CREATE TEMP TABLE kiosk_batch (
     event_id bigint, at timestamp, business_day date, kind varchar(24), ticket_id bigint,
-    counter integer, field varchar(30), actor varchar(60), data jsonb, officer varchar(40)
+    counter integer, field varchar(30), actor varchar(60), data jsonb, officer varchar(40),
+    ticket_code varchar(16)
 ) ON COMMIT DROP
 """
 _INSERT = f"""
@@ -88,12 +90,18 @@ class Shipped:
 
 
 def site_metadata(config: Config) -> dict[str, Any]:
-    """The point's site, fields and counters as the centre keeps them (no PIN hashes)."""
-    return {
+    """The point's site, opening hours, fields, counters and wait target as the centre keeps
+    them (no PIN hashes), as plain JSON: periods as their config text ("07:30-11:30"), so
+    the centre reads them back with the same config classes."""
+    metadata = {
         "site": config.site.model_dump(),
+        "hours": config.hours.model_dump(),
         "fields": [f.model_dump() for f in config.fields],
         "counters": [c.model_dump() for c in config.counters],
+        "wait_target_minutes": config.reports.wait_target_minutes,
     }
+    plain: dict[str, Any] = json.loads(json.dumps(metadata, ensure_ascii=False, default=str))
+    return plain
 
 
 def metadata_hash(metadata: dict[str, Any]) -> str:
@@ -129,6 +137,8 @@ def point_events(store: Store, site: str, after: int, limit: int) -> list[Event]
     transaction."""
     stmt = (
         select(*_event_columns(store.dialect))
+        .select_from(EventRow)
+        .outerjoin(TicketRow, TicketRow.id == EventRow.ticket_id)
         .where(EventRow.site == site, EventRow.id > after)
         .order_by(EventRow.id)
         .limit(limit)

@@ -314,7 +314,7 @@ def test_city_mistakes_are_one_line(centre: str, tmp_path: Path) -> None:
     cases = [
         (["central", "init", f"sqlite:///{tmp_path / 'c.db'}"], 2, "must be a PostgreSQL"),
         (["central", "add-site", "Bad Id", centre], 2, "is not a site id"),
-        (["central", "add-site", "x1", fresh], 2, "run `kiosk central init URL` first"),
+        (["central", "add-site", "x1", fresh], 2, "run `kiosk central init URL`"),
         (
             ["central", "init", f"postgresql://u:topsecret@127.0.0.1:{free_port()}/c"],
             1,
