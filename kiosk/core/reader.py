@@ -148,6 +148,17 @@ def event_value(row: EventRow | Row[*tuple[Any, ...]], code: str | None) -> Even
     )
 
 
+def check_counter(config: Config, number: int) -> None:
+    """UnknownCounter (naming the counters that exist) unless counter `number` is configured
+    (the service, the console and the rating screen's command all ask here)."""
+    if config.counter(number) is None:
+        known = ", ".join(str(c.number) for c in config.counters)
+        raise UnknownCounter(
+            f"Không có quầy số {number}. Các quầy: {known}",
+            f"No counter {number}. Counters: {known}",
+        )
+
+
 class QueueReader:
     """Reads of one site's queue. Thread-safe: every call opens its own read transaction."""
 
@@ -194,12 +205,7 @@ class QueueReader:
         return f
 
     def _check_counter(self, number: int) -> None:
-        if self.config.counter(number) is None:
-            known = ", ".join(str(c.number) for c in self.config.counters)
-            raise UnknownCounter(
-                f"Không có quầy số {number}. Các quầy: {known}",
-                f"No counter {number}. Counters: {known}",
-            )
+        check_counter(self.config, number)
 
     def _field_label(self, code: str) -> tuple[str, str]:
         f = self.config.field(code)

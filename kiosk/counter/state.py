@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from kiosk.core.config import Config
-from kiosk.core.errors import UnknownCounter
 from kiosk.core.model import CounterStatus, FieldStatus, Ticket
-from kiosk.core.reader import QueueReader
+from kiosk.core.reader import QueueReader, check_counter
 from kiosk.core.texts import Text
 from kiosk.counter import texts
 
@@ -44,16 +42,6 @@ def load_state(service: QueueReader, counter: int) -> ConsoleState:
         waiting=tuple(service.waiting(counter=counter)),
         skipped=tuple(service.skipped(counter=counter)),
     )
-
-
-def check_counter(config: Config, counter: int) -> None:
-    """UnknownCounter (naming the counters that exist) unless `counter` is configured."""
-    if config.counter(counter) is None:
-        known = ", ".join(str(c.number) for c in config.counters)
-        raise UnknownCounter(
-            f"Không có quầy số {counter}. Các quầy: {known}",
-            f"No counter {counter}. Counters: {known}",
-        )
 
 
 def minutes_between(start: datetime | None, end: datetime | None) -> int | None:

@@ -9,7 +9,6 @@ English below. Keyboard: F1-F8; numeric keypad: + / Enter call next, * recall, -
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable
@@ -37,7 +36,6 @@ from PySide6.QtWidgets import (
 
 from kiosk.core.catalogue import Catalogue
 from kiosk.core.errors import DatabaseError, KioskError
-from kiosk.core.files import OutputError, write_atomic
 from kiosk.core.model import CounterState, Ticket
 from kiosk.core.queue import QueueService
 from kiosk.core.texts import Text
@@ -55,6 +53,7 @@ from kiosk.counter.keys import (
 from kiosk.counter.signin import SignInPage
 from kiosk.counter.state import ConsoleState, duration_text, load_state, minutes_between
 from kiosk.gui.operations import Operations
+from kiosk.gui.options import write_snapshot
 from kiosk.gui.theme import COLOURS, font
 from kiosk.gui.watcher import FeedWatcher
 
@@ -933,11 +932,5 @@ class CounterConsole(QWidget):
         }
 
     def _write_state(self) -> None:
-        path = self.snapshot_path
-        if path is None:
-            return
-        try:
-            text = json.dumps(self.visible_state(), ensure_ascii=False, indent=1)
-            write_atomic(path, text, folders=True)
-        except OutputError as exc:
-            log.warning("%s", exc.message_en)
+        if self.snapshot_path is not None:
+            write_snapshot(self.snapshot_path, self.visible_state())

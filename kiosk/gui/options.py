@@ -51,6 +51,16 @@ def add_window_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def add_counter_screen_options(p: argparse.ArgumentParser, shows: str) -> None:
+    """The arguments of a counter's screen: its number N, the window options and
+    `--snapshot PATH` (writing what `shows` as JSON after changes)."""
+    p.add_argument("number", type=int, metavar="N", help="counter number")
+    add_window_options(p)
+    p.add_argument(
+        "--snapshot", metavar="PATH", help=f"write what {shows} shows as JSON after changes"
+    )
+
+
 def output_file(text: str | None) -> Path | None:
     """A screen's `--snapshot`/`--screenshot` PATH, checked before any window opens.
 

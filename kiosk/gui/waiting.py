@@ -217,3 +217,26 @@ def run_counter_screen(
         )
 
     return run(build, name=name)
+
+
+def run_counter_command(ctx: Any, a: Any, make: Callable[[Any, Any, Any], Any], name: str) -> int:
+    """A counter screen's command (`kiosk counter N`, `kiosk rate N`) from its parsed
+    arguments (`add_counter_screen_options`): checks the counter number, the `--snapshot`
+    PATH and `--geometry` before any window opens (one line each), waits for a database that
+    is away, then runs `make(app, service, snapshot_path)` as `name-N`."""
+    from kiosk.core.reader import check_counter
+    from kiosk.gui.options import output_file, parse_geometry
+
+    geometry = parse_geometry(a.geometry) if a.geometry else None
+    snapshot = output_file(a.snapshot)
+    check_counter(ctx.config, a.number)  # a wrong number is a one-line error, not a window
+    first = open_or_unreachable(lambda: ctx.service)  # an unreachable server is waited for
+    return run_counter_screen(
+        ctx,
+        first,
+        lambda app, service: make(app, service, snapshot),
+        screen=a.screen or 0,
+        fullscreen=not a.windowed and geometry is None,
+        geometry=geometry,
+        name=f"{name}-{a.number}",
+    )
