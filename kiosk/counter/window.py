@@ -530,7 +530,10 @@ class CounterConsole(QWidget):
             self.banner.hide()
         self.state = state
         c = state.counter
-        if self.open_on_start and not self._opened:
+        # With officers, the counter opens once somebody signed in, so its counter_opened
+        # names who opened it (the next state read after the sign-in comes back here).
+        staffed = not self.officers or c.officer is not None
+        if self.open_on_start and not self._opened and staffed:
             self._opened = True
             if c.state is CounterState.CLOSED:
                 self._run(Action.PAUSE, actions.open_counter, quiet=True)

@@ -81,6 +81,14 @@ def test_the_page_lists_the_counters_officers_and_arrow_keys_and_enter_sign_in_o
     assert console.officer_label.text() == "Cán bộ: Nguyễn Thị Lan"
     assert console.buttons[Action.SIGN_OUT].isEnabled()
     assert console.visible_state()["officer"] == "lan"
+    # The counter opened once somebody signed in, so its opening names who opened it.
+    settle(qtbot, console, lambda: console.state.counter.state.value == "open")
+    opened = [
+        (e.kind.value, e.officer)
+        for e in staffed.events_after(0)
+        if e.kind in (EventKind.SIGNED_IN, EventKind.COUNTER_OPENED)
+    ]
+    assert opened == [("signed_in", "lan"), ("counter_opened", "lan")]
 
 
 def test_a_wrong_pin_says_the_tries_left_and_the_right_one_signs_in(
