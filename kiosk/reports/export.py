@@ -99,6 +99,7 @@ EVENT_COLUMNS = (
     ("counter", *T.COUNTER),
     ("field", *T.FIELD),
     ("actor", *Text("Người/thiết bị", "Actor")),
+    ("officer", *T.OFFICER),
     ("site", *Text("Điểm", "Site")),
     ("data", *T.DATA),
 )
@@ -165,6 +166,7 @@ def _event_values(e: EventRecord, times: LocalTimes) -> list[Any]:
         e.counter,
         e.field,
         e.actor,
+        e.officer,
         e.site,
         data,
     ]
@@ -413,7 +415,7 @@ class _XlsxBook:
 
 _TICKET_WIDTHS: tuple[int, ...] = (11, 9, 12, 30, 8, 19, 19, 7, 19, 19, 10, 10, 9, 9, 9, 12, 13)
 _TICKET_WIDTHS += (16, 40, 16, 30, 12, 24)  # procedure, rating, officer: ids and words
-_EVENT_WIDTHS = (10, 19, 11, 13, 9, 7, 12, 14, 10, 50)
+_EVENT_WIDTHS = (10, 19, 11, 13, 9, 7, 12, 14, 12, 10, 50)
 
 
 class _TicketCells:
@@ -941,6 +943,7 @@ def _export_xlsx(
                     (_STR, 0),
                     (_STR, 0),
                     (_STR, 0),
+                    (_STR, 0),
                 ]
             )
             headers = [vi if lang == "vi" else en for _, vi, en in EVENT_COLUMNS]
@@ -963,6 +966,7 @@ def _export_xlsx(
                             e.counter,
                             _xml_text(e.field) if e.field else None,
                             _xml_text(e.actor),
+                            _xml_text(e.officer) if e.officer else None,
                             _xml_text(e.site),
                             _xml_text(data) if data else None,
                         ]

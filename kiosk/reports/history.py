@@ -322,6 +322,7 @@ class EventRecord(NamedTuple):
     counter: int | None
     field: str | None
     actor: str
+    officer: str | None
     site: str
     data: Any
 
@@ -862,6 +863,7 @@ class History:
                 EventRow.counter,
                 EventRow.field,
                 EventRow.actor,
+                EventRow.officer,
                 EventRow.site,
                 type_coerce(EventRow.data, String),
             )

@@ -387,3 +387,29 @@ def test_times_follow_daylight_saving_in_other_zones(store: Store, tmp_path: Pat
         row = json.loads(line)
         offsets.setdefault(row["day"], set()).add(row["issued_at"][-6:])
     assert offsets == {"2026-10-24": {"+02:00"}, "2026-10-25": {"+01:00"}, "2026-10-26": {"+01:00"}}
+
+
+def test_events_export_names_the_officer_of_each_counter_event(tmp_path: Path, out: Path) -> None:
+    from kiosk.core.clock import ManualClock
+    from kiosk.core.queue import QueueService
+    from tests.support import local, officers_config
+
+    config = officers_config()
+    store = Store.open(f"sqlite:///{tmp_path / 'k.db'}")
+    svc = QueueService(store, config, ManualClock(local(2026, 12, 2, 8, 0)))
+    svc.open_counter(1)
+    svc.sign_in(1, "lan")
+    svc.issue("hotich")
+    svc.call_next(1)
+    svc.complete(1)
+    sim: Simulated = (store, config, [date(2026, 12, 2)])
+    _run(sim, out / "e.csv", ExportFormat.CSV, events=True)
+    with (out / "e.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    by_kind = {r["kind"]: r["officer"] for r in rows}
+    assert by_kind["issued"] == "" and by_kind["called"] == by_kind["completed"] == "lan"
+    assert by_kind["signed_in"] == "lan"
+    _run(sim, out / "e.xlsx", ExportFormat.XLSX, events=True)
+    sheet = list(openpyxl.load_workbook(out / "e.xlsx", read_only=True)["Sự kiện"].values)
+    column = sheet[0].index("Cán bộ")
+    assert {r[3]: r[column] for r in sheet[1:]}["completed"] == "lan"
