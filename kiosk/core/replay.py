@@ -5,14 +5,16 @@ at the city centre to build each point's tickets from its shipped events
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import NamedTuple
 
 from kiosk.core.model import Event, EventKind, Ticket, TicketState
 
 
-@dataclass(frozen=True)
-class ReplayedTicket:
+class ReplayedTicket(NamedTuple):
+    """A ticket as the log says it is (a named tuple: folding a year replaces one per event,
+    and `_replace` is several times faster than `dataclasses.replace`)."""
+
     id: int
     code: str
     state: TicketState
@@ -36,6 +38,18 @@ class ReplayedTicket:
     issued_at: datetime | None = None
     serving_at: datetime | None = None
     last_called_at: datetime | None = None
+
+
+#: The events whose `data` the fold reads (the others are folded from their columns alone).
+DATA_KINDS = frozenset(
+    {
+        EventKind.ISSUED,
+        EventKind.COMPLETED,
+        EventKind.TRANSFERRED,
+        EventKind.RATED,
+        EventKind.EXPIRED,
+    }
+)
 
 
 def replay(
@@ -72,8 +86,7 @@ def replay(
         if t is None:
             continue
         if e.kind is EventKind.CALLED:
-            t = replace(
-                t,
+            t = t._replace(
                 state=TicketState.CALLED,
                 counter=e.counter,
                 called_at=t.called_at or e.at,
@@ -81,16 +94,15 @@ def replay(
                 officer=e.officer,
             )
         elif e.kind is EventKind.RECALLED:
-            t = replace(t, recalls=t.recalls + 1, last_called_at=e.at)
+            t = t._replace(recalls=t.recalls + 1, last_called_at=e.at)
         elif e.kind is EventKind.SERVING:
-            t = replace(t, state=TicketState.SERVING, serving_at=e.at)
+            t = t._replace(state=TicketState.SERVING, serving_at=e.at)
         elif e.kind is EventKind.SKIPPED:
-            t = replace(t, state=TicketState.SKIPPED, counter=None)
+            t = t._replace(state=TicketState.SKIPPED, counter=None)
         elif e.kind is EventKind.RETURNED:
-            t = replace(t, state=TicketState.WAITING)
+            t = t._replace(state=TicketState.WAITING)
         elif e.kind is EventKind.COMPLETED:
-            t = replace(
-                t,
+            t = t._replace(
                 state=TicketState.COMPLETED,
                 completed_at=e.at,
                 # Service began when the citizen was called if the clerk never pressed start.
@@ -100,8 +112,7 @@ def replay(
                 officer=e.officer if e.officer is not None else t.officer,
             )
         elif e.kind is EventKind.TRANSFERRED:
-            t = replace(
-                t,
+            t = t._replace(
                 state=TicketState.WAITING,
                 counter=None,
                 serving_at=None,
@@ -109,16 +120,14 @@ def replay(
                 queue_field=e.data.get("to_field") or t.queue_field,
             )
         elif e.kind is EventKind.RATED:
-            t = replace(
-                t,
+            t = t._replace(
                 rating=e.data.get("level"),
                 rating_reasons=tuple(e.data.get("reasons") or ()),
                 rated_at=e.at,
             )
         elif e.kind is EventKind.EXPIRED:
             was_skipped = e.data.get("from") == TicketState.SKIPPED.value
-            t = replace(
-                t,
+            t = t._replace(
                 state=TicketState.NO_SHOW if was_skipped else TicketState.EXPIRED,
                 counter=None,
             )
