@@ -4,69 +4,31 @@ from __future__ import annotations
 
 import random
 import signal
-import subprocess
-import sys
 import time
 from datetime import timedelta
 from pathlib import Path
 
-from kiosk.central.centre import add_site, connect
-from kiosk.core.store import Store
-from kiosk.sync.service import SyncLink
 from tests.city.support import (
+    centre_mark,
     centre_rows,
-    config_text_for,
     fill,
     new_centre,
-    new_site,
-    point_config,
+    pg_point_database,
     point_rows,
+    process_point,
+    start_kiosk,
+    wait_for,
 )
-from tests.conftest import PG_OWNER, pg_url
-from tests.core.test_cli import clean_env
 from tests.pg_cluster import PgCluster
 from tests.support import only_backend, run_kiosk_all
 
 pytestmark = only_backend("postgresql")
 
 
-def _point(
-    tmp_path: Path, centre: str, url: str = "", **extra: str
-) -> tuple[SyncLink, dict[str, str]]:
-    """A point (a SQLite file in `tmp_path` unless `url` is given) linked to `centre`, and
-    the environment of its `kiosk` processes."""
-    tmp_path.mkdir(exist_ok=True)
-    site = new_site()
-    central = add_site(centre, site).central_url
-    config = point_config(site, central, **extra)
-    url = url or f"sqlite:///{tmp_path / 'point.db'}"
-    cfg = tmp_path / "kiosk.toml"
-    cfg.write_text(config_text_for(site, central, **extra), encoding="utf-8")
-    return SyncLink(Store.open(url), config, url), clean_env(
-        tmp_path, KIOSK_DB=url, KIOSK_CONFIG=str(cfg)
-    )
-
-
-def _mark(centre: str, site: str) -> int:
-    with connect(centre) as conn:
-        row = conn.execute("SELECT last_event_id FROM high_water WHERE site = %s", (site,))
-        return int(row.fetchone()[0])  # type: ignore[index]
-
-
-def _sync(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "kiosk.cli", "sync", *args],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
 def test_kill_9_at_random_moments_never_loses_or_doubles_an_event(
     centre: str, tmp_path: Path
 ) -> None:
-    link, env = _point(tmp_path, centre)
+    link, env = process_point(tmp_path, centre)
     first = fill(link.store, link.config, days=12, citizens=200)
     rng = random.Random(15)
     marks = [0]
@@ -74,18 +36,18 @@ def test_kill_9_at_random_moments_never_loses_or_doubles_an_event(
     for i in range(20):
         if i == 10:  # the point kept working meanwhile: more days to catch up
             fill(link.store, link.config, days=6, citizens=200, start=first[-1] + timedelta(1))
-        proc = _sync(env, "--once", "--batch", "25")
+        proc = start_kiosk(env, "sync", "--once", "--batch", "25")
         # A random moment once it ships (the mark moves), or while it starts up.
         if rng.random() < 0.8:
-            _wait(
+            wait_for(
                 "a batch",
-                lambda p=proc: p.poll() is not None or _mark(centre, link.site) > marks[-1],
+                lambda p=proc: p.poll() is not None or centre_mark(centre, link.site) > marks[-1],
             )
         time.sleep(rng.uniform(0, 0.3))
         running = proc.poll() is None
         proc.send_signal(signal.SIGKILL)
         proc.communicate()
-        marks.append(_mark(centre, link.site))
+        marks.append(centre_mark(centre, link.site))
         cut_mid_run += running and marks[-2] < marks[-1] < point_rows(link)[-1][0]
 
     assert marks == sorted(marks)
@@ -102,20 +64,16 @@ def test_kill_9_at_random_moments_never_loses_or_doubles_an_event(
 def test_three_points_and_a_second_sync_of_one_ship_at_the_same_time(
     centre: str, pg_cluster: PgCluster, pg_template: str, tmp_path: Path
 ) -> None:
-    name = f"point_{new_site()}"
-    pg_cluster.execute(
-        f"CREATE DATABASE {name} TEMPLATE {pg_template} OWNER {PG_OWNER} STRATEGY FILE_COPY"
-    )
-    try:
+    with pg_point_database(pg_cluster, pg_template) as pg_point:
         points = [
-            _point(tmp_path / "a", centre),
-            _point(tmp_path / "b", centre),
-            _point(tmp_path / "c", centre, url=pg_url(pg_cluster, name)),
+            process_point(tmp_path / "a", centre),
+            process_point(tmp_path / "b", centre),
+            process_point(tmp_path / "c", centre, url=pg_point),
         ]
         for seed, (link, _env) in enumerate(points, 1):
             fill(link.store, link.config, days=4, citizens=120, seed=seed)
         envs = [env for _link, env in points] + [points[0][1]]  # point a twice
-        procs = [_sync(env, "--once", "--batch", "50") for env in envs]
+        procs = [start_kiosk(env, "sync", "--once", "--batch", "50") for env in envs]
         for proc in procs:
             _out, err = proc.communicate(timeout=120)
             assert proc.returncode == 0, err
@@ -124,28 +82,19 @@ def test_three_points_and_a_second_sync_of_one_ship_at_the_same_time(
             assert rows == point_rows(link)
             assert len({r[0] for r in rows}) == len(rows)
             link.store.close()
-    finally:
-        pg_cluster.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
-def _wait(what: str, check: object, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():  # type: ignore[operator]
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.2)
 
 
 def test_the_service_rides_out_a_central_outage_and_catches_up(tmp_path: Path) -> None:
     cluster = PgCluster.start_new()
     try:
         with new_centre(cluster) as centre:
-            link, env = _point(
+            link, env = process_point(
                 tmp_path, centre, **{"interval_seconds = 30": "interval_seconds = 1"}
             )
             days = fill(link.store, link.config, days=2)
-            service = _sync(env)
+            service = start_kiosk(env, "sync")
             last = point_rows(link)[-1][0]
-            _wait("the first shipment", lambda: _mark(centre, link.site) == last)
+            wait_for("the first shipment", lambda: centre_mark(centre, link.site) == last)
 
             cluster.stop()
             (once,) = run_kiosk_all(tmp_path, env, ["sync", "--once"])
@@ -161,7 +110,7 @@ def test_the_service_rides_out_a_central_outage_and_catches_up(tmp_path: Path) -
 
             cluster.start()
             now_last = point_rows(link)[-1][0]
-            _wait("the catch-up", lambda: _mark(centre, link.site) == now_last)
+            wait_for("the catch-up", lambda: centre_mark(centre, link.site) == now_last)
             service.send_signal(signal.SIGTERM)
             out, err = service.communicate(timeout=30)
             assert service.returncode == 0, err
