@@ -1,8 +1,9 @@
-"""`kiosk sync` as real processes: kill -9 at random moments, and a central outage (issue #15)."""
+"""`kiosk sync` as real processes: three points and a second sync of one at once, and the
+centre's server stopped under the service (issue #15). The proof at full scale (a two-day
+outage of three points, 50 kill -9s) is tests/city/test_city_proof.py."""
 
 from __future__ import annotations
 
-import random
 import signal
 import time
 from datetime import timedelta
@@ -23,42 +24,6 @@ from tests.pg_cluster import PgCluster
 from tests.support import only_backend, run_kiosk_all
 
 pytestmark = only_backend("postgresql")
-
-
-def test_kill_9_at_random_moments_never_loses_or_doubles_an_event(
-    centre: str, tmp_path: Path
-) -> None:
-    link, env = process_point(tmp_path, centre)
-    first = fill(link.store, link.config, days=12, citizens=200)
-    rng = random.Random(15)
-    marks = [0]
-    cut_mid_run = 0
-    for i in range(20):
-        if i == 10:  # the point kept working meanwhile: more days to catch up
-            fill(link.store, link.config, days=6, citizens=200, start=first[-1] + timedelta(1))
-        proc = start_kiosk(env, "sync", "--once", "--batch", "25")
-        # A random moment once it ships (the mark moves), or while it starts up.
-        if rng.random() < 0.8:
-            wait_for(
-                "a batch",
-                lambda p=proc: p.poll() is not None or centre_mark(centre, link.site) > marks[-1],
-            )
-        time.sleep(rng.uniform(0, 0.3))
-        running = proc.poll() is None
-        proc.send_signal(signal.SIGKILL)
-        proc.communicate()
-        marks.append(centre_mark(centre, link.site))
-        cut_mid_run += running and marks[-2] < marks[-1] < point_rows(link)[-1][0]
-
-    assert marks == sorted(marks)
-    assert cut_mid_run >= 5, marks  # kills landed while batches were being shipped
-    (done,) = run_kiosk_all(tmp_path, env, ["sync", "--once"])
-    assert done.returncode == 0, done.stderr
-    rows = centre_rows(centre, link.site)
-    assert rows == point_rows(link)
-    assert len({r[0] for r in rows}) == len(rows)
-    (verify,) = run_kiosk_all(tmp_path, env, ["sync", "--verify"])
-    assert verify.returncode == 0 and "the centre equals the point" in verify.stdout
 
 
 def test_three_points_and_a_second_sync_of_one_ship_at_the_same_time(
