@@ -37,6 +37,13 @@ log = logging.getLogger(__name__)
 MAX_BACKOFF_SECONDS = 300.0
 
 
+def retry_delay(interval: float, failures: int) -> float:
+    """Seconds to wait after `failures` failed runs in a row: the interval, doubled after each
+    failure, at most MAX_BACKOFF_SECONDS (or the interval when that is longer). The exponent
+    stops growing: 2**1024 is no float, which ended the service after 3.5 days of outage."""
+    return min(interval * 2.0 ** min(failures - 1, 32), max(interval, MAX_BACKOFF_SECONDS))
+
+
 def central_url_of(config: Config) -> str:
     """`[sync] central_url`, or one clear line saying where to put it."""
     if not config.sync.central_url:
@@ -177,7 +184,7 @@ class SyncLink:
                 if message != problem:
                     problem = message
                     print(f"kiosk sync: {message} (retrying)", file=err, flush=True)
-                stop.wait(min(interval * 2 ** (failures - 1), max(interval, MAX_BACKOFF_SECONDS)))
+                stop.wait(retry_delay(interval, failures))
                 continue
             if problem:
                 print("kiosk sync: the centre answers again", file=err, flush=True)

@@ -48,7 +48,7 @@ import pytest
 from kiosk.central.centre import connect, role_of
 from kiosk.core.store import Store
 from kiosk.reports.arrivals import open_days
-from kiosk.sync.service import MAX_BACKOFF_SECONDS, SyncLink
+from kiosk.sync.service import MAX_BACKOFF_SECONDS, SyncLink, retry_delay
 from kiosk.sync.ship import point_last_event
 from kiosk.sync.state import load_state, state_path
 from tests.city.relay import Relay
@@ -315,7 +315,7 @@ class RecordedWaits(threading.Event):
         return self.is_set()
 
 
-def test_the_service_waits_twice_as_long_after_each_failure_up_to_five_minutes(
+def test_the_service_waits_twice_as_long_after_each_failure_up_to_five_minutes_for_days(
     tmp_path: Path,
 ) -> None:
     site = new_site()
@@ -331,6 +331,9 @@ def test_the_service_waits_twice_as_long_after_each_failure_up_to_five_minutes(
     assert err.getvalue().count("(retrying)") == 1 and "Cannot connect" in err.getvalue()
     assert out.getvalue().endswith("kiosk sync: stopped\n")
     assert "Cannot connect" in link.state().last_error
+    # Days of failures: five minutes each time (the doubling once overflowed at 3.5 days).
+    assert [retry_delay(30, n) for n in (1, 4, 5, 1025, 10**6)] == [30, 240, 300, 300, 300]
+    assert retry_delay(86_400, 10**6) == 86_400  # an interval over five minutes is kept
 
 
 # ------------------------------------------------------------------------------ kill -9
