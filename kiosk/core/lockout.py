@@ -12,6 +12,7 @@ Scopes: "admin" for the kiosk's admin pad and the manager window (they share the
 `attempt` is the whole check: refused without hashing while locked, then PBKDF2 (slow: call it
 off the GUI thread), then counted. If the database is away the lockout still counts in memory
 for this process, so the admin can still reach the kiosk's admin side during an outage.
+A lockout without a store counts in memory only (`kiosk web --central` has no point database).
 """
 
 from __future__ import annotations
@@ -80,12 +81,16 @@ def _left(failures: int, until: datetime | None, now: datetime) -> float:
     return max(0.0, min((until - now).total_seconds(), lock_delay(failures)))
 
 
+class _InMemory(Exception):
+    """A lockout without a store: count in memory, as while the database is away."""
+
+
 class Lockout:
     """Wrong PINs of one site, by scope (see the module docstring)."""
 
     def __init__(
         self,
-        store: Store,
+        store: Store | None,
         site: str,
         business_day: Callable[[datetime], object],
         clock: Clock | None = None,
@@ -101,10 +106,12 @@ class Lockout:
         """The scope's wrong tries in a row and the lock left now."""
         now = self.clock.now()
         try:
+            if self.store is None:
+                raise _InMemory
             with self.store.read() as s:
                 row = s.get(PinLockoutRow, self.site, scope)
                 failures, until = (row.failures, row.locked_until) if row else (0, None)
-        except DatabaseError:
+        except (DatabaseError, _InMemory):
             failures, until = self._memory.get(scope, (0, None))
         return LockState(failures, _left(failures, until, now))
 
@@ -112,6 +119,8 @@ class Lockout:
         """Count a wrong try (both of two simultaneous ones) and log `pin_failed`."""
         now = self.clock.now()
         try:
+            if self.store is None:
+                raise _InMemory
             with self.store.write() as s:
                 self.store.insert_ignore(
                     s, PinLockoutRow, site=self.site, scope=scope, failures=0, updated_at=now
@@ -142,8 +151,9 @@ class Lockout:
                     data={"scope": scope, "failures": failures, "locked_seconds": delay},
                     officer=None,
                 )
-        except DatabaseError as exc:
-            log.warning("wrong PIN counted in memory only (database away): %s", exc.message_en)
+        except (DatabaseError, _InMemory) as exc:
+            if isinstance(exc, DatabaseError):
+                log.warning("wrong PIN counted in memory only (database away): %s", exc.message_en)
             failures = self._memory.get(scope, (0, None))[0] + 1
             delay = lock_delay(failures)
             self._memory[scope] = (failures, now + timedelta(seconds=delay) if delay else None)
@@ -152,6 +162,8 @@ class Lockout:
     def succeeded(self, scope: str) -> None:
         """The right PIN: the count starts again."""
         self._memory.pop(scope, None)
+        if self.store is None:
+            return
         try:
             with self.store.write() as s:
                 row = s.get(PinLockoutRow, self.site, scope)

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta
 from functools import partial
 from importlib import resources
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs
 
 import anyio
@@ -31,7 +31,7 @@ from kiosk.core.colours import COLOURS
 from kiosk.core.config import Config
 from kiosk.core.errors import UNAVAILABLE, KioskError
 from kiosk.core.feed import ChangeFeed, open_feed
-from kiosk.core.lockout import Lockout, lock_message
+from kiosk.core.lockout import Lockout
 from kiosk.core.model import Snapshot, TicketState, TicketView
 from kiosk.core.queue import QueueService
 from kiosk.core.ratings import LOW_LEVELS
@@ -40,7 +40,7 @@ from kiosk.core.shapes import iso_time, snapshot_json
 from kiosk.web import pages
 from kiosk.web.guard import RateLimiter, SecurityHeaders, client_address
 from kiosk.web.hub import LiveHub, LiveState
-from kiosk.web.login import SESSION_COOKIE, ManagerLogin
+from kiosk.web.login import SESSION_COOKIE, ManagerLogin, refused, signed_in
 from kiosk.web.texts import TEXTS, pick_language
 
 log = logging.getLogger(__name__)
@@ -68,6 +68,65 @@ class EventStream(_StreamingResponse):
 
             group.start_soon(run, partial(self.stream_response, send))
             await run(partial(self.listen_for_disconnect, receive))
+
+
+class Published(Protocol):
+    """What an event stream follows: a hub publishing numbered states (LiveHub, CityHub)."""
+
+    @property
+    def state(self) -> Any: ...
+
+    @property
+    def stopped(self) -> bool: ...
+
+    async def next_state(self, version: int, timeout: float) -> Any: ...
+
+
+async def event_stream(
+    request: Request,
+    hub: Published,
+    limits: RateLimiter,
+    render: Callable[[Any], pages.Fragment | None],
+    too_many: Callable[[Request, int], Response],
+    *,
+    opened: Callable[[], None] = lambda: None,
+    closed: Callable[[], None] = lambda: None,
+) -> Response:
+    """An event stream sending `render(state)` whenever it differs from the last sent."""
+    address = client_address(request.scope)
+    if not limits.open_stream(address):
+        return too_many(request, limits.retry_after(address))
+    opened()
+
+    async def events() -> AsyncIterator[str]:
+        try:
+            yield "retry: 3000\n\n"
+            state = hub.state
+            last = ""
+            while True:
+                fragment = render(state)
+                if fragment is None:  # nothing to show any more (e.g. signed out)
+                    yield "event: end\ndata: {}\n\n"
+                    return
+                data = json.dumps(
+                    {"html": fragment.html, "alert": fragment.alert}, ensure_ascii=False
+                )
+                if data != last:
+                    yield f"data: {data}\n\n"
+                    last = data
+                try:
+                    state = await hub.next_state(state.version, KEEPALIVE_SECONDS)
+                except TimeoutError:
+                    yield ": keepalive\n\n"
+                if hub.stopped:
+                    return
+        finally:
+            closed()
+            limits.close_stream(address)
+
+    return EventStream(
+        events(), headers={**NO_STORE, "X-Accel-Buffering": "no", "Connection": "keep-alive"}
+    )
 
 
 def summarize_today(service: QueueReader) -> Callable[[Snapshot], Any]:
@@ -114,8 +173,6 @@ class WebApp:
             Lockout(service.store, service.site, service.business_day, service.clock),
         )
         self.secure_cookie = web.public_url.startswith("https://")
-        self.css = _stylesheet()
-        self.js = _asset("live.js")
 
     # ------------------------------------------------------------------ plumbing
 
@@ -148,25 +205,11 @@ class WebApp:
             Route("/manage/events", self.manage_events),
             Route("/api/v1/status", self.api_status),
             Route("/api/v1/tickets/{token}", self.api_ticket),
-            Route("/static/web.css", self.static_css),
-            Route("/static/live.js", self.static_js),
         ]
-
-        @contextlib.asynccontextmanager
-        async def lifespan(_: Starlette) -> AsyncIterator[None]:
-            await self.hub.start()
-            await self.hub.refresh()
-            try:
-                yield
-            finally:
-                await self.hub.stop()
-
-        app = Starlette(routes=routes, lifespan=lifespan)
-        app.add_middleware(SecurityHeaders)
-        return _Limited(app, self)
+        return asgi_app(routes, self.hub, self.limits, self._too_many)
 
     def _lang(self, request: Request) -> str:
-        return pick_language(request.query_params.get("lang"))
+        return request_language(request)
 
     def _page(
         self, body: str, *, lang: str, title: str, status: int = 200, **shell: Any
@@ -182,41 +225,8 @@ class WebApp:
         opened: Callable[[], None] = lambda: None,
         closed: Callable[[], None] = lambda: None,
     ) -> Response:
-        """An event stream sending `render(state)` whenever it differs from the last sent."""
-        address = client_address(request.scope)
-        if not self.limits.open_stream(address):
-            return self._too_many(request, self.limits.retry_after(address))
-        hub = self.hub
-        opened()
-
-        async def events() -> AsyncIterator[str]:
-            try:
-                yield "retry: 3000\n\n"
-                state = hub.state
-                last = ""
-                while True:
-                    fragment = render(state)
-                    if fragment is None:  # nothing to show any more (e.g. signed out)
-                        yield "event: end\ndata: {}\n\n"
-                        return
-                    data = json.dumps(
-                        {"html": fragment.html, "alert": fragment.alert}, ensure_ascii=False
-                    )
-                    if data != last:
-                        yield f"data: {data}\n\n"
-                        last = data
-                    try:
-                        state = await hub.next_state(state.version, KEEPALIVE_SECONDS)
-                    except TimeoutError:
-                        yield ": keepalive\n\n"
-                    if hub.stopped:
-                        return
-            finally:
-                closed()
-                self.limits.close_stream(address)
-
-        return EventStream(
-            events(), headers={**NO_STORE, "X-Accel-Buffering": "no", "Connection": "keep-alive"}
+        return await event_stream(
+            request, self.hub, self.limits, render, self._too_many, opened=opened, closed=closed
         )
 
     def _too_many(self, request: Request, retry: int) -> Response:
@@ -298,7 +308,7 @@ class WebApp:
         lang = self._lang(request)
         token = request.path_params["token"]
         title = TEXTS["title_ticket"].get(lang)
-        form = parse_qs((await _small_body(request)).decode("utf-8", "replace"))
+        form = parse_qs((await small_body(request)).decode("utf-8", "replace"))
         level = (form.get("level") or [""])[0]
         reasons = tuple(form.get("reason") or ())
         try:
@@ -429,7 +439,7 @@ class WebApp:
 
     async def manage_login(self, request: Request) -> Response:
         lang = self._lang(request)
-        body = await _small_body(request)
+        body = await small_body(request)
         password = (parse_qs(body.decode("utf-8", "replace")).get("password") or [""])[0]
         try:
             result = await self.login.attempt(password)
@@ -442,22 +452,16 @@ class WebApp:
                 kind="manage",
             )
         if result.ok:
-            response = RedirectResponse(f"/manage?lang={lang}", status_code=303)
-            response.set_cookie(
+            return signed_in(
+                f"/manage?lang={lang}",
                 SESSION_COOKIE,
                 result.session,
-                httponly=True,
-                samesite="strict",
                 secure=self.secure_cookie,
                 path="/manage",
             )
-            return response
-        if result.locked_seconds > 0:
-            message = lock_message(result.locked_seconds).get(lang)
-            status = 429
-        else:
-            message = TEXTS["wrong_password"].get(lang)
-            status = 401 if self.login.enabled else 403
+        message, status = refused(result, lang)
+        if not self.login.enabled:
+            status = 403
         body_html = pages.login_body(lang, message=message, enabled=self.login.enabled)
         return self._page(
             body_html,
@@ -547,30 +551,72 @@ class WebApp:
             "available": self.hub.state.available,
         }
 
-    # ------------------------------------------------------------------ static
 
-    async def static_css(self, request: Request) -> Response:
-        return Response(self.css, media_type="text/css", headers=_STATIC)
+class Served(Protocol):
+    """A hub an app starts and stops with its lifespan (LiveHub, CityHub)."""
 
-    async def static_js(self, request: Request) -> Response:
-        return Response(self.js, media_type="text/javascript", headers=_STATIC)
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def refresh(self) -> Any: ...
 
 
-_STATIC = {"Cache-Control": "public, max-age=86400"}
+def asgi_app(
+    routes: list[Route],
+    hub: Served,
+    limits: RateLimiter,
+    too_many: Callable[[Request, int], Response],
+    *,
+    read_first: bool = True,
+) -> Any:
+    """The ASGI app of `routes` plus the stylesheet and script: the hub runs with its lifespan
+    (with `read_first`, its first read is done before the first request is answered), security
+    headers on every response, limits first."""
+    css, js = stylesheet(), asset("live.js")
+
+    async def static_css(request: Request) -> Response:
+        return Response(css, media_type="text/css", headers=STATIC_HEADERS)
+
+    async def static_js(request: Request) -> Response:
+        return Response(js, media_type="text/javascript", headers=STATIC_HEADERS)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        await hub.start()
+        if read_first:
+            await hub.refresh()
+        try:
+            yield
+        finally:
+            await hub.stop()
+
+    every = [*routes, Route("/static/web.css", static_css), Route("/static/live.js", static_js)]
+    app = Starlette(routes=every, lifespan=lifespan)
+    app.add_middleware(SecurityHeaders)
+    return Limited(app, limits, too_many)
 
 
-def _asset(name: str) -> str:
+def request_language(request: Request) -> str:
+    """The page's language: `?lang=en`, else Vietnamese."""
+    return pick_language(request.query_params.get("lang"))
+
+
+STATIC_HEADERS = {"Cache-Control": "public, max-age=86400"}
+
+
+def asset(name: str) -> str:
     return resources.files("kiosk.web").joinpath("static", name).read_text("utf-8")
 
 
-def _stylesheet() -> str:
+def stylesheet() -> str:
     """web.css with the screens' palette (kiosk/core/colours.py) as CSS variables."""
     names = {f"--{k.replace('_', '-')}": v for k, v in vars(COLOURS).items()}
     root = ":root{" + ";".join(f"{k}:{v}" for k, v in names.items()) + "}\n"
-    return root + _asset("web.css")
+    return root + asset("web.css")
 
 
-async def _small_body(request: Request) -> bytes:
+async def small_body(request: Request) -> bytes:
     """The request body, at most MAX_FORM_BYTES (a login form is tiny)."""
     chunks: list[bytes] = []
     size = 0
@@ -582,19 +628,22 @@ async def _small_body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
-class _Limited:
+class Limited:
     """Outermost layer: one request of the client's bucket per request (429 when empty)."""
 
-    def __init__(self, app: Any, web: WebApp) -> None:
+    def __init__(
+        self, app: Any, limits: RateLimiter, too_many: Callable[[Request, int], Response]
+    ) -> None:
         self.app = app
-        self.web = web
+        self.limits = limits
+        self.too_many = too_many
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "http":
             address = client_address(scope)
-            if not self.web.limits.allow_request(address):
+            if not self.limits.allow_request(address):
                 request = Request(scope, receive)
-                response = self.web._too_many(request, self.web.limits.retry_after(address))
+                response = self.too_many(request, self.limits.retry_after(address))
                 await SecurityHeaders(response)(scope, receive, send)
                 return
         await self.app(scope, receive, send)

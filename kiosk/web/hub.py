@@ -19,7 +19,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from kiosk.core.errors import DatabaseUnavailable, KioskError
 from kiosk.core.feed import ChangeFeed
@@ -48,7 +48,41 @@ class LiveState:
     covers: int = 0
 
 
-class LiveHub:
+class Versioned(Protocol):
+    @property
+    def version(self) -> int: ...
+
+
+S = TypeVar("S", bound=Versioned)
+
+
+class Publisher(Generic[S]):
+    """Hands numbered states to every waiting page: each stream waits on one shared event."""
+
+    def __init__(self, state: S) -> None:
+        self.state = state
+        self._changed = asyncio.Event()
+
+    @property
+    def stopped(self) -> bool:
+        raise NotImplementedError
+
+    def publish(self, state: S) -> None:
+        """Hand `state` to every waiting page (also how the screenshots show an outage)."""
+        self.state = state
+        changed, self._changed = self._changed, asyncio.Event()
+        changed.set()
+
+    async def next_state(self, version: int, timeout: float) -> S:
+        """The first state newer than `version` (TimeoutError after `timeout` seconds)."""
+        while self.state.version <= version:
+            if self.stopped:
+                return self.state
+            await asyncio.wait_for(self._changed.wait(), timeout)
+        return self.state
+
+
+class LiveHub(Publisher[LiveState]):
     """Publishes a new `LiveState` after every change of the database (and every few seconds)."""
 
     def __init__(
@@ -65,8 +99,7 @@ class LiveHub:
         self._summarize = summarize
         self._refresh = refresh_seconds
         self._retry = retry_seconds
-        self.state = LiveState(0, True, None)
-        self._changed = asyncio.Event()
+        super().__init__(LiveState(0, True, None))
         self._dirty = asyncio.Event()
         self._watched: dict[str, int] = {}
         self._recent: OrderedDict[str, float] = OrderedDict()
@@ -172,20 +205,6 @@ class LiveHub:
         snapshot = self.service.snapshot()
         views = self.service.ticket_views(tokens)
         return snapshot, views, summarize(snapshot) if summarize else None
-
-    def publish(self, state: LiveState) -> None:
-        """Hand `state` to every waiting page (also how the screenshots show an outage)."""
-        self.state = state
-        changed, self._changed = self._changed, asyncio.Event()
-        changed.set()
-
-    async def next_state(self, version: int, timeout: float) -> LiveState:
-        """The first state newer than `version` (TimeoutError after `timeout` seconds)."""
-        while self.state.version <= version:
-            if self._stop.is_set():
-                return self.state
-            await asyncio.wait_for(self._changed.wait(), timeout)
-        return self.state
 
     # ------------------------------------------------------------------ pages
 

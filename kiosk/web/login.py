@@ -13,7 +13,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kiosk.core.lockout import WEB_MANAGE_SCOPE, Lockout
+from starlette.responses import RedirectResponse
+
+from kiosk.core.lockout import WEB_MANAGE_SCOPE, Lockout, lock_message
+from kiosk.web.texts import TEXTS
 
 SESSION_COOKIE = "kiosk_manage"
 SESSION_SECONDS = 8 * 3600
@@ -74,3 +77,19 @@ class ManagerLogin:
     def logout(self, session: str | None) -> None:
         if session:
             self._sessions.pop(session, None)
+
+
+def signed_in(to: str, cookie: str, session: str, *, secure: bool, path: str) -> RedirectResponse:
+    """After the right password: to the page `to`, with the session cookie for `path`
+    (HttpOnly, SameSite=Strict; Secure behind https)."""
+    response = RedirectResponse(to, status_code=303)
+    response.set_cookie(cookie, session, httponly=True, samesite="strict", secure=secure, path=path)
+    return response
+
+
+def refused(result: LoginResult, lang: str) -> tuple[str, int]:
+    """What the sign-in form says after a refused try, and the HTTP status: locked (429) or
+    a wrong password (401)."""
+    if result.locked_seconds > 0:
+        return lock_message(result.locked_seconds).get(lang), 429
+    return TEXTS["wrong_password"].get(lang), 401

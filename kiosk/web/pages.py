@@ -3,12 +3,14 @@ live updates (the event stream sends the same fragments, which the page swaps in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from html import escape
 from typing import Any
 
 from kiosk import __version__
+from kiosk.central.city import City, CityPoint, PointStatus
 from kiosk.core.alerts import Alert
 from kiosk.core.catalogue import Procedure
 from kiosk.core.config import Config
@@ -23,6 +25,7 @@ from kiosk.core.ratings import (
     RatingLevel,
 )
 from kiosk.core.texts import ESTIMATED_WAIT, PEOPLE_AHEAD, wait_text
+from kiosk.core.wording import number, plain
 from kiosk.web.texts import TEXTS
 
 #: Refresh period of pages opened without JavaScript.
@@ -49,10 +52,13 @@ def shell(
     path: str = "/",
     sound: bool = False,
     refresh: bool = True,
+    heading: str | None = None,
+    footer: str | None = None,
 ) -> str:
-    """A whole page: header with the language switch, the live fragment, the footer."""
+    """A whole page: header with the language switch (`heading`, default the point's name),
+    the live fragment, the footer (default the point's hotlines)."""
     other = "en" if lang == "vi" else "vi"
-    site = config.site.name if lang == "vi" else config.site.name_en
+    site = heading or (config.site.name if lang == "vi" else config.site.name_en)
     refresh_tag = (
         f'<noscript><meta http-equiv="refresh" content="{NO_SCRIPT_REFRESH_SECONDS}"></noscript>'
         if refresh
@@ -64,7 +70,8 @@ def shell(
         if sound
         else ""
     )
-    hotlines = " – ".join(config.site.hotlines)
+    if footer is None:
+        footer = f"{_t(lang, 'hotline')}: {' – '.join(config.site.hotlines)}"
     return (
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
@@ -77,7 +84,7 @@ def shell(
         f"{_e(_t(lang, 'other_lang'))}</a></header>"
         f'<main id="live" aria-live="polite">{body}</main>{sound_button}'
         f'<p id="conn" class="conn" hidden>{_e(_t(lang, "reconnecting"))}</p>'
-        f'<footer class="foot">{_e(_t(lang, "hotline"))}: {_e(hotlines)}</footer>'
+        f'<footer class="foot">{_e(footer)}</footer>'
         "</body></html>"
     )
 
@@ -401,16 +408,139 @@ def _since(now: datetime, moment: datetime | None) -> float | None:
     return None if moment is None else max(0.0, (now - moment).total_seconds())
 
 
-def login_body(lang: str, *, message: str = "", enabled: bool = True) -> str:
-    """The password form of /manage (or why it is off)."""
+def login_body(
+    lang: str,
+    *,
+    message: str = "",
+    enabled: bool = True,
+    action: str = "/manage/login",
+    title: str = "title_manage",
+) -> str:
+    """The password form of /manage (or why it is off); of /city with its `action`, `title`."""
     if not enabled:
         return f'<p class="status">{_e(_t(lang, "manage_off"))}</p>'
     note = f'<p class="error" role="alert">{_e(message)}</p>' if message else ""
     return (
-        f'<form class="login" method="post" action="/manage/login?lang={lang}">'
-        f"<h1>{_e(_t(lang, 'title_manage'))}</h1>{note}"
+        f'<form class="login" method="post" action="{_e(action)}?lang={lang}">'
+        f"<h1>{_e(_t(lang, title))}</h1>{note}"
         f'<label for="pw">{_e(_t(lang, "password"))}</label>'
         '<input id="pw" name="password" type="password" autocomplete="current-password" '
         'required maxlength="200" autofocus>'
         f'<button type="submit">{_e(_t(lang, "login"))}</button></form>'
+    )
+
+
+# ---------------------------------------------------------------------------- city (centre)
+
+
+def ago_text(lang: str, seconds: float | None) -> str:
+    """ "vừa xong", "12 phút trước", "3 giờ trước", "2 ngày trước"; "chưa bao giờ" for None."""
+    if seconds is None:
+        return _t(lang, "never")
+    if seconds < 60:
+        return _t(lang, "just_now")
+    if seconds < 3600:
+        return _t(lang, "minutes_ago", n=int(seconds // 60))
+    if seconds < 48 * 3600:
+        return _t(lang, "hours_ago", n=int(seconds // 3600))
+    return _t(lang, "days_ago", n=int(seconds // 86400))
+
+
+_STATUS_TEXT = {
+    PointStatus.QUIET: "st_quiet",
+    PointStatus.NEVER: "st_never",
+    PointStatus.OPEN: "st_open",
+    PointStatus.CLOSED: "st_closed",
+}
+#: From this many points the list is cut in two tables, side by side on a wide screen.
+SPLIT_FROM = 24
+
+
+def city_fragment(
+    city: City | None,
+    lang: str,
+    zone: tzinfo,
+    *,
+    available: bool,
+    read_at: datetime | None,
+    now: datetime,
+) -> Fragment:
+    """The centre's live page: the city's totals, then every point (quiet ones first).
+    `read_at` is when `city` was read; while the centre is away it says how old that is."""
+    down = ""
+    if not available:
+        if city is None or read_at is None:
+            return Fragment(_down(lang, False))
+        age = ago_text(lang, max(0.0, (now - read_at).total_seconds()))
+        stale = _t(lang, "city_stale", t=f"{read_at.astimezone(zone):%H:%M %d/%m/%Y}", ago=age)
+        down = f'<p class="down" role="alert">{_e(stale)}</p>'
+    if city is None:
+        return Fragment(f'<p class="status">{_e(_t(lang, "city_loading"))}</p>')
+    total = city.totals
+    longest = total.longest_wait_minutes
+    tiles = [
+        ("quiet" if total.quiet else "", _t(lang, "points_quiet"), number(total.quiet, lang)),
+        ("", _t(lang, "points_open"), f"{total.open}/{total.points}"),
+        ("", _t(lang, "people_waiting"), number(total.waiting, lang)),
+        ("", _t(lang, "longest"), "—" if longest is None else _t(lang, "minutes", n=longest)),
+        ("", _t(lang, "counters_open"), f"{total.counters_open}/{total.counters}"),
+        ("", _t(lang, "tickets_today"), number(total.issued_today, lang)),
+    ]
+    kpis = "".join(
+        f'<div class="{cls}"><span>{_e(k)}</span><b>{_e(v)}</b></div>' for cls, k, v in tiles
+    )
+    points = city.points
+    halves = [points] if len(points) < SPLIT_FROM else [points[: (len(points) + 1) // 2]]
+    if len(halves[0]) < len(points):
+        halves.append(points[len(halves[0]) :])
+    tables = "".join(_points_table(half, lang) for half in halves)
+    legend = _t(lang, "quiet_legend", n=plain(city.quiet_minutes, lang))
+    updated = _t(lang, "updated", t=f"{city.at.astimezone(zone):%H:%M:%S %d/%m/%Y}")
+    html = (
+        f'{down}<div class="city"><h1>{_e(_t(lang, "title_city"))}</h1>'
+        f'<p class="clock">{_e(updated)}</p>'
+        f'<section class="kpis city-kpis">{kpis}</section>'
+        f'<p class="legend">{_e(legend)}</p><div class="cols">{tables}</div></div>'
+    )
+    return Fragment(html)
+
+
+def _points_table(points: Sequence[CityPoint], lang: str) -> str:
+    heads = [
+        ("name", _t(lang, "point")),
+        ("st", _t(lang, "state")),
+        ("num", _t(lang, "waiting")),
+        ("num", _t(lang, "longest")),
+        ("num", _t(lang, "counters_open")),
+        ("num", _t(lang, "tickets_today")),
+        ("num", _t(lang, "received")),
+    ]
+    head = "".join(f'<th class="{cls}" scope="col">{_e(label)}</th>' for cls, label in heads)
+    labels = [label for _, label in heads]
+    rows = []
+    for p in points:
+        longest = p.longest_wait_minutes
+        problem = (
+            f'<small class="problem">{_e(_t(lang, "config_problem"))}</small>' if p.problem else ""
+        )
+        cells = [
+            ("name", f"{_e(p.name_in(lang))}{problem}"),
+            ("st", _e(_t(lang, _STATUS_TEXT[p.status]))),
+            ("num", _e(number(p.waiting, lang))),
+            (
+                "num over" if p.over_target else "num",
+                "—" if longest is None else _e(_t(lang, "minutes", n=longest)),
+            ),
+            ("num", f"{p.counters_open}/{p.counters}"),
+            ("num", _e(number(p.issued_today, lang))),
+            ("num", _e(ago_text(lang, p.received_seconds_ago))),
+        ]
+        tds = "".join(
+            f'<td class="{cls}" data-label="{_e(label)}">{html}</td>'
+            for (cls, html), label in zip(cells, labels, strict=True)
+        )
+        rows.append(f'<tr class="p-{p.status.value}" data-site="{_e(p.site)}">{tds}</tr>')
+    return (
+        f'<table class="points"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
     )

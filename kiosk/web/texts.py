@@ -94,6 +94,43 @@ TEXTS: dict[str, Text] = {
     "alerts": Text("Cảnh báo", "Alerts"),
     "no_alerts": Text("Không có cảnh báo", "No alerts"),
     "since": Text("từ {t}", "since {t}"),
+    # /city: every point of the city, at the centre (kiosk web --central)
+    "title_city": Text("Các điểm phục vụ toàn thành phố", "All service points of the city"),
+    "city_heading": Text("Trung tâm phục vụ hành chính công", "City public service centre"),
+    "city_foot": Text(
+        "Số liệu do các điểm gửi về trung tâm; không có thông tin cá nhân",
+        "Figures the points ship to the centre; no personal data",
+    ),
+    "point": Text("Điểm phục vụ", "Service point"),
+    "st_quiet": Text("Mất tín hiệu", "Gone quiet"),
+    "st_never": Text("Chưa gửi dữ liệu", "Never shipped"),
+    "st_open": Text("Đang mở cửa", "Open"),
+    "st_closed": Text("Ngoài giờ", "Closed"),
+    "points_open": Text("Điểm đang mở cửa", "Points open"),
+    "points_quiet": Text("Điểm mất tín hiệu", "Points gone quiet"),
+    "people_waiting": Text("Người đang chờ", "People waiting"),
+    "counters_open": Text("Quầy đang mở", "Counters open"),
+    "tickets_today": Text("Phiếu hôm nay", "Tickets today"),
+    "received": Text("Nhận lần cuối", "Last received"),
+    "just_now": Text("vừa xong", "just now"),
+    "minutes_ago": Text("{n} phút trước", "{n} min ago"),
+    "hours_ago": Text("{n} giờ trước", "{n} h ago"),
+    "days_ago": Text("{n} ngày trước", "{n} days ago"),
+    "never": Text("chưa bao giờ", "never"),
+    "quiet_legend": Text(
+        "Mất tín hiệu: đang trong giờ mở cửa của điểm nhưng trung tâm không nhận được dữ liệu "
+        "quá {n} phút. Giờ và ngày theo giờ địa phương của từng điểm.",
+        "Gone quiet: open by its own hours, but nothing received for over {n} min. "
+        "Days and hours are each point's own.",
+    ),
+    "city_stale": Text(
+        "Không kết nối được trung tâm: số liệu lúc {t} ({ago})",
+        "The centre cannot be reached: figures as of {t} ({ago})",
+    ),
+    "city_loading": Text("Đang tải số liệu từ trung tâm…", "Loading the centre's figures…"),
+    "config_problem": Text(
+        "cấu hình điểm gửi về không đọc được", "its shipped config could not be read"
+    ),
 }
 
 
