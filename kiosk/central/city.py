@@ -155,8 +155,8 @@ def read_city(
         _point(site, day, rows.get(site.id), now, quiet_minutes)
         for site, day in zip(sites, days, strict=True)
     ]
-    points.sort(key=_listed)
-    return City(now, quiet_minutes, tuple(points), _totals(points))
+    points.sort(key=listing_order)
+    return City(now, quiet_minutes, tuple(points), city_totals(points))
 
 
 def _point(
@@ -202,8 +202,9 @@ def _point(
     )
 
 
-def _listed(p: CityPoint) -> tuple[Any, ...]:
-    """Quiet points first, the longest silent first; then by name within each status."""
+def listing_order(p: CityPoint) -> tuple[Any, ...]:
+    """The page's order (a sort key): quiet points first, the longest silent first; then by
+    status, and by name within each."""
     silent = -(p.received_seconds_ago or 0.0) if p.status is PointStatus.QUIET else 0.0
     return (_ORDER[p.status], silent, sort_key(p.name), p.site)
 
@@ -217,7 +218,7 @@ def sort_key(name: str) -> str:
     return "".join(ch for ch in plain if not unicodedata.combining(ch)).casefold()
 
 
-def _totals(points: Sequence[CityPoint]) -> CityTotals:
+def city_totals(points: Sequence[CityPoint]) -> CityTotals:
     waits = [p.longest_wait_minutes for p in points if p.longest_wait_minutes is not None]
     return CityTotals(
         points=len(points),

@@ -480,10 +480,10 @@ def city_fragment(
     longest = total.longest_wait_minutes
     tiles = [
         ("quiet" if total.quiet else "", _t(lang, "points_quiet"), number(total.quiet, lang)),
-        ("", _t(lang, "points_open"), f"{total.open}/{total.points}"),
+        ("", _t(lang, "points_open"), _of(total.open, total.points, lang)),
         ("", _t(lang, "people_waiting"), number(total.waiting, lang)),
         ("", _t(lang, "longest"), "—" if longest is None else _t(lang, "minutes", n=longest)),
-        ("", _t(lang, "counters_open"), f"{total.counters_open}/{total.counters}"),
+        ("", _t(lang, "counters_open"), _of(total.counters_open, total.counters, lang)),
         ("", _t(lang, "tickets_today"), number(total.issued_today, lang)),
     ]
     kpis = "".join(
@@ -493,7 +493,9 @@ def city_fragment(
     halves = [points] if len(points) < SPLIT_FROM else [points[: (len(points) + 1) // 2]]
     if len(halves[0]) < len(points):
         halves.append(points[len(halves[0]) :])
-    tables = "".join(_points_table(half, lang) for half in halves)
+    names = short_names([p.name_in(lang) for p in points])
+    shown = dict(zip((p.site for p in points), names, strict=True))
+    tables = "".join(_points_table(half, shown, lang) for half in halves)
     legend = _t(lang, "quiet_legend", n=plain(city.quiet_minutes, lang))
     updated = _t(lang, "updated", t=f"{city.at.astimezone(zone):%H:%M:%S %d/%m/%Y}")
     html = (
@@ -505,7 +507,24 @@ def city_fragment(
     return Fragment(html)
 
 
-def _points_table(points: Sequence[CityPoint], lang: str) -> str:
+def _of(part: int, whole: int, lang: str) -> str:
+    return f"{number(part, lang)}/{number(whole, lang)}"
+
+
+def short_names(names: Sequence[str]) -> list[str]:
+    """The names without the words every one of them starts with ("Điểm phục vụ hành chính
+    công phường An Hà" → "Phường An Hà" when all say "Điểm phục vụ hành chính công"), so a
+    long list reads by what tells the points apart."""
+    words = [n.split() for n in names]
+    if len(words) < 2:
+        return list(names)
+    common = 0
+    while all(len(w) > common + 1 for w in words) and len({w[common] for w in words}) == 1:
+        common += 1
+    return [" ".join(w[common:])[:1].upper() + " ".join(w[common:])[1:] for w in words]
+
+
+def _points_table(points: Sequence[CityPoint], shown: dict[str, str], lang: str) -> str:
     heads = [
         ("name", _t(lang, "point")),
         ("st", _t(lang, "state")),
@@ -524,14 +543,14 @@ def _points_table(points: Sequence[CityPoint], lang: str) -> str:
             f'<small class="problem">{_e(_t(lang, "config_problem"))}</small>' if p.problem else ""
         )
         cells = [
-            ("name", f"{_e(p.name_in(lang))}{problem}"),
+            ("name", f'<span title="{_e(p.name_in(lang))}">{_e(shown[p.site])}</span>{problem}'),
             ("st", _e(_t(lang, _STATUS_TEXT[p.status]))),
             ("num", _e(number(p.waiting, lang))),
             (
                 "num over" if p.over_target else "num",
                 "—" if longest is None else _e(_t(lang, "minutes", n=longest)),
             ),
-            ("num", f"{p.counters_open}/{p.counters}"),
+            ("num", _of(p.counters_open, p.counters, lang)),
             ("num", _e(number(p.issued_today, lang))),
             ("num", _e(ago_text(lang, p.received_seconds_ago))),
         ]
