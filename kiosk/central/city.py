@@ -40,8 +40,8 @@ QUIET_MINUTES = 15.0
 class PointStatus(StrEnum):
     """How a point looks from the centre, in the order the page lists them."""
 
-    QUIET = "quiet"  # open by its hours, nothing received for longer than the threshold
-    NEVER = "never"  # nothing ever received (added at the centre, not shipping yet)
+    QUIET = "quiet"  # open by its hours, no contact for longer than the threshold
+    NEVER = "never"  # never reached the centre (added there, not shipping yet)
     OPEN = "open"
     CLOSED = "closed"  # outside its opening hours
 
@@ -69,6 +69,8 @@ class CityPoint:
     #: When its last shipment arrived (the centre's clock; None: never) and how long ago.
     last_received: datetime | None
     received_seconds_ago: float | None
+    #: How long ago its `kiosk sync` last reached the centre, shipping or not (None: never).
+    seen_seconds_ago: float | None
     last_event_id: int
     wait_target_minutes: float
     #: Why its shipped config could not be read ("" when it could).
@@ -171,11 +173,18 @@ def _point(
         if site.last_shipment is not None
         else None
     )
-    if ago is None:
+    # Quiet is about contact, not events: an open point without citizens still reaches the
+    # centre at every run of its `kiosk sync` (its heartbeat).
+    silent = (
+        max(0.0, (centre_now - site.last_seen).total_seconds())
+        if site.last_seen is not None
+        else None
+    )
+    if silent is None:
         status = PointStatus.NEVER
     elif not open_now:
         status = PointStatus.CLOSED
-    elif ago > quiet_minutes * 60:
+    elif silent > quiet_minutes * 60:
         status = PointStatus.QUIET
     else:
         status = PointStatus.OPEN
@@ -196,6 +205,7 @@ def _point(
         issued_today=int(issued),
         last_received=site.last_shipment,
         received_seconds_ago=ago,
+        seen_seconds_ago=silent,
         last_event_id=site.last_event_id,
         wait_target_minutes=config.reports.wait_target_minutes,
         problem=site.problem,
@@ -205,7 +215,7 @@ def _point(
 def listing_order(p: CityPoint) -> tuple[Any, ...]:
     """The page's order (a sort key): quiet points first, the longest silent first; then by
     status, and by name within each."""
-    silent = -(p.received_seconds_ago or 0.0) if p.status is PointStatus.QUIET else 0.0
+    silent = -(p.seen_seconds_ago or 0.0) if p.status is PointStatus.QUIET else 0.0
     return (_ORDER[p.status], silent, sort_key(p.name), p.site)
 
 
@@ -286,6 +296,9 @@ def city_json(city: City, zone: tzinfo) -> dict[str, Any]:
                 "last_received": iso_time(p.last_received, zone),
                 "received_seconds_ago": (
                     None if p.received_seconds_ago is None else round(p.received_seconds_ago)
+                ),
+                "seen_seconds_ago": (
+                    None if p.seen_seconds_ago is None else round(p.seen_seconds_ago)
                 ),
                 "last_event_id": p.last_event_id,
                 "problem": p.problem,

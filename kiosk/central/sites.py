@@ -35,6 +35,9 @@ class CentralSite:
     #: Up to which event it shipped, and when it last shipped something (None: never).
     last_event_id: int
     last_shipment: datetime | None
+    #: When its `kiosk sync` last reached the centre, shipping or not (its heartbeat;
+    #: None: never, or a kiosk from before the heartbeat, whose shipments stand for it).
+    last_seen: datetime | None = None
     #: Why its metadata could not be read (written by a newer kiosk?); "" when it was.
     problem: str = ""
 
@@ -76,18 +79,27 @@ def central_sites(
 ) -> list[CentralSite]:
     """Every point of the centre (or `sites`), in id order."""
     rows = conn.execute(
-        "SELECT s.id, s.metadata, s.version, coalesce(h.last_event_id, 0), h.updated_at "
+        "SELECT s.id, s.metadata, s.version, coalesce(h.last_event_id, 0), h.updated_at, "
+        "h.seen_at "
         "FROM sites s LEFT JOIN high_water h ON h.site = s.id "
         + ("WHERE s.id = ANY(%s) " if sites is not None else "")
         + "ORDER BY s.id",
         (list(sites),) if sites is not None else (),
     ).fetchall()
     out = []
-    for site_id, metadata, version, last, updated in rows:
+    for site_id, metadata, version, last, updated, seen in rows:
         config, problem = site_config(site_id, metadata or {})
+        shipped = updated if last else None
+        contact = max((t for t in (shipped, seen) if t is not None), default=None)
         out.append(
             CentralSite(
-                site_id, config, int(version), int(last), updated if last else None, problem
+                site_id,
+                config,
+                int(version),
+                int(last),
+                shipped,
+                last_seen=contact,
+                problem=problem,
             )
         )
     return out

@@ -261,4 +261,7 @@ def ship(
                 break
         if metadata is not None:  # nothing new to ship: the config may still have changed
             version = ship_batch(conn, site, [], after=mark, metadata=metadata)[2]
+        # The heartbeat: this point reached the centre now, with events or without (the
+        # city page tells a point without citizens from one that went away).
+        conn.execute("UPDATE high_water SET seen_at = now() WHERE site = %s", (site,))
     return Shipped(site, before, mark, total, batches, version)

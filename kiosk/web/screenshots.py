@@ -220,6 +220,7 @@ def sample_city(at: datetime, points: int = 156) -> City:
                 issued_today=0 if status is PointStatus.NEVER else rng.randint(5, 160),
                 last_received=None if ago is None else at - timedelta(seconds=ago),
                 received_seconds_ago=ago,
+                seen_seconds_ago=None if ago is None else min(ago, 30.0) if busy else ago,
                 last_event_id=0 if ago is None else rng.randint(10_000, 900_000),
                 wait_target_minutes=30,
                 problem="unknown key" if i == 60 else "",

@@ -118,9 +118,9 @@ TEXTS: dict[str, Text] = {
     "days_ago": Text("{n} ngày trước", "{n} days ago"),
     "never": Text("chưa bao giờ", "never"),
     "quiet_legend": Text(
-        "Mất tín hiệu: đang trong giờ mở cửa của điểm nhưng trung tâm không nhận được dữ liệu "
-        "quá {n} phút. Giờ và ngày theo giờ địa phương của từng điểm.",
-        "Gone quiet: open by its own hours, but nothing received for over {n} min. "
+        "Mất tín hiệu: đang trong giờ mở cửa của điểm nhưng trung tâm không nhận được tín hiệu "
+        "nào từ điểm quá {n} phút. Giờ và ngày theo giờ địa phương của từng điểm.",
+        "Gone quiet: open by its own hours, but no contact from it for over {n} min. "
         "Days and hours are each point's own.",
     ),
     "city_stale": Text(

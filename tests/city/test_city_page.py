@@ -173,8 +173,9 @@ def test_a_point_silent_in_its_hours_goes_quiet_and_a_closed_one_does_not(
 ) -> None:
     at = local(2026, 12, 7, 10, 0)
     silent, busy = Point(centre, tmp_path, at), Point(centre, tmp_path, at)
+    idle = Point(centre, tmp_path, at)  # its sync runs, but nobody comes
     night = Point(centre, tmp_path, at, always_open=True)
-    for p in (silent, busy, night):
+    for p in (silent, busy, idle, night):
         p.service.issue("hotich")
         p.ship()
     clock = ManualClock(at)
@@ -185,8 +186,14 @@ def test_a_point_silent_in_its_hours_goes_quiet_and_a_closed_one_does_not(
         time.sleep(quiet * 60 + 0.5)
         busy.service.issue("ketqua")
         busy.ship()
+        before = high_water(centre, idle.site)
+        idle.ship()  # nothing new: only its heartbeat
+        assert high_water(centre, idle.site) == before  # no shipment, the mark stays
         app.hub.refresh_from_thread()
         body, points = by_site(http)
+        assert points[idle.site]["status"] == "open"
+        assert points[idle.site]["received_seconds_ago"] > quiet * 60
+        assert points[idle.site]["seen_seconds_ago"] < quiet * 60
         assert points[silent.site]["status"] == "quiet"
         assert points[night.site]["status"] == "quiet"
         assert points[busy.site]["status"] == "open"
@@ -234,13 +241,15 @@ def test_the_json_shape_and_a_point_that_never_shipped(centre: str, tmp_path: Pa
     assert set(points[p.site]) == {
         "site", "name", "name_en", "status", "open_now", "business_day", "waiting",
         "longest_wait_minutes", "wait_target_minutes", "counters_open", "counters",
-        "issued_today", "last_received", "received_seconds_ago", "last_event_id", "problem",
+        "issued_today", "last_received", "received_seconds_ago", "seen_seconds_ago",
+        "last_event_id", "problem",
     }  # fmt: skip
     assert points[p.site]["name"] == "Điểm phục vụ hành chính công xã Trần Phú"
     assert points[p.site]["counters_open"] == 1 and points[p.site]["issued_today"] == 1
     never = points[fresh]
     assert never["status"] == "never" and never["last_received"] is None
     assert never["received_seconds_ago"] is None and never["waiting"] == 0
+    assert never["seen_seconds_ago"] is None
     assert "All service points of the city" in stream["html"]
     assert f'data-site="{fresh}"' in stream["html"] and "Never shipped" in stream["html"]
 
