@@ -624,6 +624,46 @@ def chart_days(
     )
 
 
+def chart_counts_and_minutes(
+    p: QPainter,
+    area: QRectF,
+    title: str,
+    subtitle: str | None,
+    labels: Sequence[str],
+    counts: Sequence[int],
+    minutes: Sequence[float | None],
+    lang: str,
+    *,
+    counts_name: str,
+    minutes_name: str,
+) -> None:
+    """Counts per period as bars (left axis) and a wait in minutes as a line (right axis),
+    e.g. the city's citizens and median wait per month; a missing wait is a gap."""
+    keys = [
+        _Key(counts_name, PALETTE.bars_light),
+        _Key(minutes_name, PALETTE.p50, "line", "circle"),
+    ]
+    top = _header(p, area, title, subtitle, keys if counts else [])
+    rect = QRectF(area.left(), top + 4, area.width(), area.bottom() - top - 4)
+    if not counts:
+        _no_data(p, rect, lang)
+        return
+    shown = [v for v in minutes if v is not None]
+    plot = _ColumnPlot(
+        p,
+        rect,
+        len(counts),
+        _every_nth(labels),
+        _Axis(counts_name, max(max(counts), 1), lang=lang),
+        _Axis(T.WAIT_MINUTES.get(lang), max(shown, default=1.0) * 1.05, 0.5),
+    )
+    for i, n in enumerate(counts):
+        plot.bar(i, n, min(plot.slot * 0.7, 60), PALETTE.bars_light)
+    plot.baseline()
+    points = [None if v is None else QPointF(plot.x(i), plot.y2(v)) for i, v in enumerate(minutes)]
+    _polyline(p, points, PALETTE.p50, marker="circle", markers=plot.slot >= 9)
+
+
 def _day_labels(days: Sequence[GroupStats]) -> Labels:
     """dd/mm every n-th day; for long ranges, the months (mm/yyyy) where each one starts."""
     dates = [date.fromisoformat(d.key) for d in days]

@@ -152,16 +152,23 @@ def cmd_export(ctx: Any, a: argparse.Namespace) -> int:
 def cmd_report(ctx: Any, a: argparse.Namespace) -> int:
     from kiosk.reports.report import build_report
 
+    if a.target is not None and not 0 < a.target <= 600:
+        raise CommandError(
+            "Mục tiêu chờ phải từ 0 đến 600 phút", "--target must be between 0 and 600 minutes"
+        )
+    if a.central is not None:
+        return _city_report(ctx, a)
+    if a.site is not None or not a.refresh:
+        raise CommandError(
+            "--site và --no-refresh chỉ dùng cùng --central",
+            "--site and --no-refresh belong to the city report: give --central URL too",
+        )
     flt = _range(ctx, a)
     folder = None
     if a.output:
         from kiosk.core.files import check_folder
 
         folder = check_folder(a.output, create=True)
-    if a.target is not None and not 0 < a.target <= 600:
-        raise CommandError(
-            "Mục tiêu chờ phải từ 0 đến 600 phút", "--target must be between 0 and 600 minutes"
-        )
     bar = TerminalProgress(T.REPORT.get(ctx.lang))
     try:
         report = build_report(
@@ -193,6 +200,81 @@ def cmd_report(ctx: Any, a: argparse.Namespace) -> int:
     for path in written:
         print(path)
     return 0
+
+
+def _city_report(ctx: Any, a: argparse.Namespace) -> int:
+    """`kiosk report --central URL`: every point of the centre (docs/city.md)."""
+    from kiosk.central.command import site_list
+    from kiosk.city.report import city_report
+    from kiosk.cli import today_local
+    from kiosk.reports.history import parse_day
+
+    if a.field is not None or a.counter is not None:
+        raise CommandError(
+            "--field và --counter chỉ dùng cho báo cáo của một điểm, không dùng cùng --central",
+            "--field and --counter filter one point's report; the city report (--central) "
+            "has every field and counter of each point",
+        )
+    start = parse_day(a.start, "--from") if a.start else today_local(ctx)
+    end = parse_day(a.end, "--to") if a.end else start
+    folder = None
+    if a.output:
+        from kiosk.core.files import check_folder
+
+        folder = check_folder(a.output, create=True)
+    report = city_report(
+        a.central,
+        start,
+        end,
+        site_list(a.site),
+        target=a.target,
+        refresh_first=a.refresh,
+        compare_before=a.compare,
+        config=ctx.config,
+    )
+    written: list[Path] = []
+    if folder is not None:
+        from kiosk.reports.report import generated_at
+
+        written = write_city_files(
+            report, folder, _lang_of_files(a), _city_letterhead(ctx), generated_at(ctx.config)
+        )
+    if ctx.json:
+        ctx.out({"report": report.as_json(), "files": [str(p) for p in written]}, "")
+        return 0
+    print(report.text(ctx.lang))
+    for path in written:
+        print(path)
+    return 0
+
+
+def _city_letterhead(ctx: Any) -> Any:
+    """The official heading from the `[reports]` of the config in use (the centre's own
+    kiosk.toml); without a config file, the plain report."""
+    from kiosk.core.config import resolve_config_path
+
+    return letterhead_of(ctx) if resolve_config_path(ctx.config_path) is not None else None
+
+
+def write_city_files(
+    report: Any, folder: Path, lang: str = "vi", letterhead: Any = None, made_at: str = ""
+) -> list[Path]:
+    """The city report's PDF, trend chart (PNG) and workbook (XLSX) in `folder`, named after
+    the range; every name is checked before the first file is written."""
+    from kiosk.city import pdf, xlsx
+    from kiosk.core.files import check_target
+
+    flt = report.filter
+    stem = f"city-{flt.start.isoformat()}"
+    if flt.end != flt.start:
+        stem += f"_{flt.end.isoformat()}"
+    paths = [folder / f"{stem}.pdf", folder / f"{stem}-trend.png", folder / f"{stem}.xlsx"]
+    for path in paths:
+        check_target(path)
+    pdf.write_pdf(report, paths[0], lang, letterhead)
+    pdf.write_trend_png(report, paths[1], lang)
+    xlsx.write_xlsx(report, paths[2], lang, made_at)
+    return paths
 
 
 def letterhead_of(ctx: Any) -> Any:
@@ -386,16 +468,39 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         help="CSV separator (semicolon suits Excel with Vietnamese regional settings)",
     )
 
-    p = add("report", cmd_report, "wait-time report: text summary, and PDF + PNG charts with -o")
+    p = add(
+        "report",
+        cmd_report,
+        "wait-time report: text summary, and PDF + PNG charts with -o; with --central URL the "
+        "city report of every point (PDF, PNG and XLSX with -o)",
+    )
     _add_range(p)
-    p.add_argument("-o", "--output", metavar="DIR", help="folder for the PDF and PNG charts")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="DIR",
+        help="folder for the PDF and PNG charts (with --central also the XLSX)",
+    )
     p.add_argument(
         "--target",
         type=float,
         metavar="MIN",
-        help="wait target in minutes (default: reports.wait_target_minutes)",
+        help="wait target in minutes (default: reports.wait_target_minutes; with --central "
+        "each point's own)",
     )
     _add_compare(p)
+    p.add_argument(
+        "--central",
+        metavar="URL",
+        help="the city report from the centre's database (its owner's URL, docs/city.md)",
+    )
+    p.add_argument("--site", metavar="ID,…", help="with --central: only these points")
+    p.add_argument(
+        "--no-refresh",
+        dest="refresh",
+        action="store_false",
+        help="with --central: report what the centre folded already (no refresh first)",
+    )
 
     p = add(
         "simulate",

@@ -17,6 +17,7 @@ shown without a judgement (`Figure.rise`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
@@ -131,19 +132,45 @@ LABELS: dict[str, Text] = {
 }
 
 
-def headline_figures(report: Report) -> dict[str, tuple[Unit, float | None, int]]:
-    """key → (unit, value, what a rise means) of a report's headline figures."""
+#: Each headline figure's unit and what a rise means (1 better, -1 worse, 0 no judgement),
+#: in the order reports show them.
+HEADLINE: dict[str, tuple[Unit, int]] = {
+    "citizens": (Unit.COUNT, 0),
+    "dossiers": (Unit.COUNT, 0),
+    "wait_p50": (Unit.SECONDS, -1),
+    "wait_p90": (Unit.SECONDS, -1),
+    "over_target": (Unit.SHARE, -1),
+    "no_shows": (Unit.COUNT, 0),
+    "satisfied": (Unit.SHARE, 1),
+}
+
+
+def headline_values(report: Report) -> dict[str, float | None]:
+    """key → value of a report's headline figures (counts, seconds, shares 0-1)."""
     t = report.total
     sat = report.satisfaction
     return {
-        "citizens": (Unit.COUNT, t.tickets, 0),
-        "dossiers": (Unit.COUNT, t.dossiers, 0),
-        "wait_p50": (Unit.SECONDS, t.wait_p50, -1),
-        "wait_p90": (Unit.SECONDS, t.wait_p90, -1),
-        "over_target": (Unit.SHARE, t.over_target_share, -1),
-        "no_shows": (Unit.COUNT, t.no_shows, 0),
-        "satisfied": (Unit.SHARE, sat.satisfied_share if sat is not None else None, 1),
+        "citizens": t.tickets,
+        "dossiers": t.dossiers,
+        "wait_p50": t.wait_p50,
+        "wait_p90": t.wait_p90,
+        "over_target": t.over_target_share,
+        "no_shows": t.no_shows,
+        "satisfied": sat.satisfied_share if sat is not None else None,
     }
+
+
+def compare(
+    now: Mapping[str, float | None], before: Mapping[str, float | None]
+) -> tuple[Figure, ...]:
+    """The headline figures now beside before (`headline_values` of two periods, or the
+    same keys of the city report); satisfaction only when either period has ratings."""
+    figures = []
+    for key, (unit, rise) in HEADLINE.items():
+        if key == "satisfied" and now.get(key) is None and before.get(key) is None:
+            continue  # no ratings in either period
+        figures.append(Figure(key, unit, now.get(key), before.get(key), rise))
+    return tuple(figures)
 
 
 @dataclass(frozen=True)
@@ -160,13 +187,7 @@ class Previous:
         """Compare `now` with `before` (the report of `flt`, None: no ticket in it)."""
         if before is None:
             return cls(flt.start, flt.end, ())
-        old = headline_figures(before)
-        figures = []
-        for key, (unit, value, rise) in headline_figures(now).items():
-            if key == "satisfied" and value is None and old[key][1] is None:
-                continue  # no ratings in either period
-            figures.append(Figure(key, unit, value, old[key][1], rise))
-        return cls(flt.start, flt.end, tuple(figures))
+        return cls(flt.start, flt.end, compare(headline_values(now), headline_values(before)))
 
     @property
     def has_data(self) -> bool:

@@ -39,7 +39,7 @@ from kiosk.core.store import Store
 from kiosk.core.texts import Text
 from kiosk.core.wording import count_en, number, plain
 from kiosk.reports import texts as T
-from kiosk.reports.comparison import Unit
+from kiosk.reports.comparison import Figure, Previous, Unit
 from kiosk.reports.history import (
     BATCH,
     EXPORT_COLUMNS,
@@ -314,7 +314,7 @@ class _XlsxRows:
         return "".join(out)
 
 
-class _XlsxBook:
+class XlsxBook:
     """The workbook, its formats and the rolling data sheets."""
 
     def __init__(self, path: Path, lang: str, rows_per_sheet: int) -> None:
@@ -426,7 +426,7 @@ class _TicketCells:
         config: Config,
         today: date,
         lang: str,
-        book: _XlsxBook,
+        book: XlsxBook,
         procedures: Mapping[str, str] | None = None,
     ) -> None:
         self.today = today.isoformat()
@@ -520,7 +520,7 @@ class _TicketCells:
         return "".join(out)
 
 
-def _write_summary(book: _XlsxBook, report: Report, config: Config) -> None:
+def _write_summary(book: XlsxBook, report: Report, config: Config) -> None:
     """The summary sheet: key figures, the tables by field, hour, counter and day, charts."""
     ws = book.summary
     lang = book.lang
@@ -589,12 +589,7 @@ def _write_summary(book: _XlsxBook, report: Report, config: Config) -> None:
         ),
         *rated,
     ]
-    row = 4
-    for label, value, fmt in figures:
-        ws.write_string(row, 0, label)
-        if value is not None:
-            ws.write(row, 1, value, fmt)
-        row += 1
+    row = write_figures(ws, 4, figures)
     if report.previous is not None:
         row = _write_previous(book, ws, row + 1, report)
     row += 1
@@ -653,8 +648,18 @@ def _write_summary(book: _XlsxBook, report: Report, config: Config) -> None:
         _write_satisfaction(book, ws, row, report, sat)
 
 
+def write_figures(ws: Worksheet, row: int, figures: Sequence[tuple[str, Any, Any]]) -> int:
+    """Key figures from `row`: (label, value or None, format) a row each; the row below."""
+    for label, value, fmt in figures:
+        ws.write_string(row, 0, label)
+        if value is not None:
+            ws.write(row, 1, value, fmt)
+        row += 1
+    return row
+
+
 def _write_satisfaction(
-    book: _XlsxBook, ws: Worksheet, row: int, report: Report, sat: Satisfaction
+    book: XlsxBook, ws: Worksheet, row: int, report: Report, sat: Satisfaction
 ) -> None:
     """The ratings of the range and of each field, counter (and officer), then of each day,
     from `row`; a chart of the first table's levels (bars of 100 %) beside it."""
@@ -699,10 +704,19 @@ def _write_satisfaction(
     ws.insert_chart(first_table - 2, 14, chart)
 
 
-def _write_previous(book: _XlsxBook, ws: Worksheet, row: int, report: Report) -> int:
+def _write_previous(book: XlsxBook, ws: Worksheet, row: int, report: Report) -> int:
     """The headline figures beside the period before's (numbers, ▲/▼); the row below."""
-    previous = report.previous
-    assert previous is not None
+    assert report.previous is not None
+    return write_previous(
+        book, ws, row, report.previous, lambda f: f.label(report.target_minutes, book.lang)
+    )
+
+
+def write_previous(
+    book: XlsxBook, ws: Worksheet, row: int, previous: Previous, label: Callable[[Figure], str]
+) -> int:
+    """Headline figures beside the period before's from `row` (waits in minutes, shares in
+    percent, ▲/▼), each named by `label`; the row below. The city report's sheet too."""
     lang = book.lang
     ws.write_string(row, 0, previous.heading(lang), book.f_section)
     row += 1
@@ -714,7 +728,7 @@ def _write_previous(book: _XlsxBook, ws: Worksheet, row: int, report: Report) ->
     row += 1
     for f in previous.figures:
         fmt = {Unit.SECONDS: book.f_min, Unit.SHARE: book.f_pct}.get(f.unit)
-        ws.write_string(row, 0, f.label(report.target_minutes, lang))
+        ws.write_string(row, 0, label(f))
         for col, value in ((1, f.now), (2, f.before)):
             if value is not None:
                 ws.write(row, col, round(value / 60, 1) if f.unit is Unit.SECONDS else value, fmt)
@@ -728,7 +742,7 @@ def _minutes(seconds: int | None) -> float | None:
 
 
 def _write_stats(
-    book: _XlsxBook,
+    book: XlsxBook,
     ws: Worksheet,
     first_row: int,
     rows: Sequence[GroupStats],
@@ -762,7 +776,7 @@ def _add_wait_series(chart: Any, lang: str, sheet: str, first: int, last: int) -
         )
 
 
-def _charts(book: _XlsxBook, ws: Worksheet, anchors: dict[str, tuple[int, int]]) -> None:
+def _charts(book: XlsxBook, ws: Worksheet, anchors: dict[str, tuple[int, int]]) -> None:
     name = ws.get_name()
     first, last = anchors["hour"]
     if last >= first:
@@ -785,7 +799,7 @@ def _charts(book: _XlsxBook, ws: Worksheet, anchors: dict[str, tuple[int, int]])
         ws.insert_chart(23, 14, chart)
 
 
-def _write_event_summary(book: _XlsxBook, kinds: dict[str, int], flt: HistoryFilter) -> None:
+def _write_event_summary(book: XlsxBook, kinds: dict[str, int], flt: HistoryFilter) -> None:
     ws = book.summary
     ws.set_column(0, 0, 24)
     ws.set_column(1, 1, 12)
@@ -924,7 +938,7 @@ def _export_xlsx(
     procedures: Mapping[tuple[str, str], Text],
 ) -> tuple[int, tuple[str, ...], Report | None]:
     lang = "en" if request.lang == "en" else "vi"
-    book = _XlsxBook(path, lang, request.rows_per_sheet)
+    book = XlsxBook(path, lang, request.rows_per_sheet)
     n = 0
     report: Report | None = None
     try:

@@ -409,7 +409,13 @@ def _seconds(store: Store, column: Any) -> ColumnElement[Any]:
 
 def _between(store: Store, start: Any, end: Any) -> ColumnElement[Any]:
     """Whole seconds from `start` to `end` (rounded half away from zero)."""
-    if store.dialect == "postgresql":
+    return seconds_between(store.dialect, start, end)
+
+
+def seconds_between(dialect: str, start: Any, end: Any) -> ColumnElement[Any]:
+    """SQL of the whole seconds from `start` to `end` (rounded half away from zero), as every
+    report measures a wait or a service (the city report's too, on the centre's tables)."""
+    if dialect == "postgresql":
         return cast(func.round(func.extract("epoch", end - start)), Integer)
     return cast(func.round((func.julianday(end) - func.julianday(start)) * 86400.0), Integer)
 
@@ -495,10 +501,16 @@ def _joined_reasons() -> Any:
 
 def _outcome_expr(today: date) -> ColumnElement[Any]:
     """SQL twin of `outcome_of` (a test checks they agree)."""
+    return outcome_case(TicketRow.state, TicketRow.business_day, today)
+
+
+def outcome_case(state: Any, day: Any, today: Any) -> ColumnElement[Any]:
+    """SQL twin of `outcome_of` over any table's `state` and business `day` columns, `today`
+    a date or an SQL expression (the city's points each have their own today)."""
     return case(
-        *((TicketRow.state == state, literal(o.value)) for state, o in _FINAL.items()),
-        (TicketRow.state.in_(sorted(_HELD)), literal(Outcome.OPEN.value)),
-        (TicketRow.business_day < today, literal(Outcome.EXPIRED.value)),
+        *((state == s, literal(o.value)) for s, o in _FINAL.items()),
+        (state.in_(sorted(_HELD)), literal(Outcome.OPEN.value)),
+        (day < today, literal(Outcome.EXPIRED.value)),
         else_=literal(Outcome.OPEN.value),
     )
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 
+from kiosk.core.texts import Text
 from kiosk.reports import texts as T
+from kiosk.reports.history import HistoryFilter
 from kiosk.reports.official import Letterhead, period_text
 from kiosk.reports.painting import (
     PALETTE,
@@ -21,7 +23,6 @@ from kiosk.reports.painting import (
     text_width,
     wrap_text,
 )
-from kiosk.reports.report import Report
 
 #: Room the signature block needs below the content (titles, note, space to sign, names).
 SIGNATURE_HEIGHT = 130.0
@@ -57,9 +58,14 @@ def _rule(p: QPainter | None, centre: float, y: float, length: float) -> None:
 
 
 def draw_heading(
-    p: QPainter | None, letterhead: Letterhead, report: Report, lang: str, area: QRectF
+    p: QPainter | None,
+    letterhead: Letterhead,
+    period: HistoryFilter,
+    lang: str,
+    area: QRectF,
+    title: Text = T.DOCUMENT_TITLE,
 ) -> float:
-    """The heading blocks, date line, title and period from the top of `area`; the y below
+    """The heading blocks, date line, `title` and `period` from the top of `area`; the y below
     them (p=None: only measure)."""
     body, bold = make_font(11), make_font(11, bold=True)
     left_w = area.width() * 0.42
@@ -82,10 +88,11 @@ def draw_heading(
     dated = _italic(11)
     y, _ = _centred_lines(p, [(letterhead.dated(lang), dated)], right_x, y, right_w)
 
-    title = T.DOCUMENT_TITLE.get(lang)
-    y, _ = _centred_lines(p, [(title, make_font(16, bold=True))], area.left(), y + 14, area.width())
-    period = period_text(report.filter, lang)
-    y, _ = _centred_lines(p, [(period, _italic(11))], area.left(), y + 2, area.width())
+    heading = title.get(lang)
+    big = make_font(16, bold=True)
+    y, _ = _centred_lines(p, [(heading, big)], area.left(), y + 14, area.width())
+    when = period_text(period, lang)
+    y, _ = _centred_lines(p, [(when, _italic(11))], area.left(), y + 2, area.width())
     return y + 6
 
 

@@ -995,10 +995,10 @@ def stats_rows(rows: Iterable[GroupStats]) -> list[list[Any]]:
                 r.no_shows,
                 r.expired,
                 r.transferred,
-                _min(r.wait_p50),
-                _min(r.wait_p90),
-                _min(r.wait_max),
-                _min(r.service_p50),
+                rounded_minutes(r.wait_p50),
+                rounded_minutes(r.wait_p90),
+                rounded_minutes(r.wait_max),
+                rounded_minutes(r.service_p50),
                 hour_label(r.busiest_hour) if r.busiest_hour is not None else None,
                 r.over_target_share,
             ]
@@ -1006,7 +1006,8 @@ def stats_rows(rows: Iterable[GroupStats]) -> list[list[Any]]:
     return out
 
 
-def _min(seconds: int | None) -> float | None:
+def rounded_minutes(seconds: int | None) -> float | None:
+    """Seconds as minutes to 0.1, as every table shows a wait (None: nothing measured)."""
     return None if seconds is None else round(seconds / 60, 1)
 
 
@@ -1024,7 +1025,7 @@ STATS_COLUMNS = (
     T.LONGEST_WAIT_MIN,
     T.MEDIAN_SERVICE_MIN,
     T.BUSIEST_HOUR_COLUMN,
-    Text("Chờ quá mục tiêu", "Over target"),
+    T.OVER_TARGET,
 )
 
 

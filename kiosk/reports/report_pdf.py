@@ -82,7 +82,7 @@ PAD = 5.0
 
 
 @dataclass(frozen=True)
-class _Table:
+class Table:
     """A table laid out for a width: column widths, wrapped first column, row heights."""
 
     header: list[str]
@@ -96,7 +96,7 @@ class _Table:
     @classmethod
     def layout(
         cls, header: list[str], rows: list[list[str]], width: float, *, bold_last: bool = False
-    ) -> _Table:
+    ) -> Table:
         body, bold, head = make_font(TEXT), make_font(TEXT, bold=True), make_font(SMALL, bold=True)
         natural = []
         for c, title in enumerate(header):
@@ -207,8 +207,6 @@ CARD_HEIGHT = 60.0
 
 def _big_numbers(p: QPainter | None, y: float, report: Report, lang: str) -> float:
     """The key figures as a row of cards; returns the y below them (p=None: only measure)."""
-    if p is None:
-        return y + CARD_HEIGHT
     t = report.total
     figures = [
         (number(t.tickets, lang), T.CARD_CITIZENS.get(lang)),
@@ -222,6 +220,14 @@ def _big_numbers(p: QPainter | None, y: float, report: Report, lang: str) -> flo
             T.CARD_OVER_TARGET.get(lang, minutes=plain(report.target_minutes, lang)),
         ),
     ]
+    return draw_cards(p, y, figures)
+
+
+def draw_cards(p: QPainter | None, y: float, figures: Sequence[tuple[str, str]]) -> float:
+    """Key figures (value, caption) as a row of cards across the page from `y`; returns the
+    y below them (p=None: only measure)."""
+    if p is None:
+        return y + CARD_HEIGHT
     gap = 8.0
     width = (CONTENT.width() - gap * (len(figures) - 1)) / len(figures)
     height = CARD_HEIGHT
@@ -249,7 +255,7 @@ def _summary_pages(report: Report, lang: str, letterhead: Letterhead | None = No
     page opens as an official document (kiosk/reports/official.py) instead of the headline."""
     title = T.REPORT_TITLE.get(lang)
     heading = T.PER_FIELD.get(lang)
-    table = _Table.layout(
+    table = Table.layout(
         _table_header(lang, T.FIELD.get(lang)),
         _table_rows([*report.fields, report.total], lang),
         CONTENT.width(),
@@ -261,7 +267,7 @@ def _summary_pages(report: Report, lang: str, letterhead: Letterhead | None = No
         """Title, key figures, busiest hour, the table's heading; the y below them."""
         x, w = CONTENT.left(), CONTENT.width()
         if letterhead is not None:
-            y = draw_heading(p, letterhead, report, lang, CONTENT) - 4
+            y = draw_heading(p, letterhead, report.filter, lang, CONTENT) - 4
         else:
             font = make_font(22, bold=True)
             y = draw_line_text(p, x, CONTENT.top(), w, title, font, PALETTE.header)
@@ -278,7 +284,7 @@ def _summary_pages(report: Report, lang: str, letterhead: Letterhead | None = No
         y = draw_line_text(p, x, y + 20, w, heading, make_font(HEADING, bold=True), PALETTE.header)
         return y + 4
 
-    chunks = table.pages(CONTENT.bottom() - head(None), CONTENT.bottom() - _page_title(None, ""))
+    chunks = table.pages(CONTENT.bottom() - head(None), CONTENT.bottom() - page_title(None, ""))
 
     def first(p: QPainter) -> None:
         x, w = CONTENT.left(), CONTENT.width()
@@ -291,14 +297,14 @@ def _summary_pages(report: Report, lang: str, letterhead: Letterhead | None = No
     for n, rows in enumerate(chunks[1:], 2):
 
         def rest(p: QPainter, rows: range = rows, n: int = n) -> None:
-            y = _page_title(p, f"{heading} ({n}/{len(chunks)})")
+            y = page_title(p, f"{heading} ({n}/{len(chunks)})")
             table.draw(p, CONTENT.left(), y, rows)
 
         pages.append(Page(heading, rest))
     return pages
 
 
-def _page_title(p: QPainter | None, text: str) -> float:
+def page_title(p: QPainter | None, text: str) -> float:
     font = make_font(16, bold=True)
     x, w = CONTENT.left(), CONTENT.width()
     return draw_line_text(p, x, CONTENT.top(), w, text, font, PALETTE.header) + 10
@@ -317,23 +323,23 @@ def _chart_pages(report: Report, lang: str) -> list[Page]:
 
 def _table_pages(rows: Sequence[GroupStats], title: str, first: str, lang: str) -> list[Page]:
     """Pages of one table (day, counter or hour), as many as its rows need."""
-    table = _Table.layout(_table_header(lang, first), _table_rows(rows, lang), CONTENT.width())
-    return _table_pages_of(table, title)
+    table = Table.layout(_table_header(lang, first), _table_rows(rows, lang), CONTENT.width())
+    return table_pages_of(table, title)
 
 
-def _table_pages_of(table: _Table, title: str) -> list[Page]:
+def table_pages_of(table: Table, title: str) -> list[Page]:
     """Pages of a laid out table under `title`, as many as its rows need."""
-    room = CONTENT.bottom() - _page_title(None, "")
+    room = CONTENT.bottom() - page_title(None, "")
     chunks = table.pages(room, room)
     pages = []
     for n, chunk in enumerate(chunks, 1):
         suffix = f" ({n}/{len(chunks)})" if len(chunks) > 1 else ""
 
         def paint(p: QPainter, chunk: range = chunk, heading: str = title + suffix) -> None:
-            y = _page_title(p, heading)
+            y = page_title(p, heading)
             table.draw(p, CONTENT.left(), y, chunk)
 
-        bottom = _page_title(None, "") + table.height(chunk)
+        bottom = page_title(None, "") + table.height(chunk)
         pages.append(Page(title + suffix, paint, bottom))
     return pages
 
@@ -358,7 +364,7 @@ def _satisfaction_pages(report: Report, lang: str) -> list[Page]:
     groups = [sat, *by.get("field", ()), *by.get("counter", ()), *by.get("officer", ())]
     days = by.get("day", ())
     tables = [
-        _Table.layout(
+        Table.layout(
             satisfaction_header(sat, lang, first.get(lang)),
             _satisfaction_cells(rows, lang),
             CONTENT.width(),
@@ -368,25 +374,25 @@ def _satisfaction_pages(report: Report, lang: str) -> list[Page]:
     ]
     if sat.reasons:
         tables.append(
-            _Table.layout(
+            Table.layout(
                 [T.REASONS_NAMED.get(lang), T.SAT_RATED.get(lang)],
                 [[r, number(n, lang)] for r, n in sat.reasons_in(lang).items()],
                 min(CONTENT.width(), 420.0),
             )
         )
-    return _flow_pages(tables, T.SATISFACTION_TITLE.get(lang))
+    return flow_pages(tables, T.SATISFACTION_TITLE.get(lang))
 
 
 GAP = 18.0
 
 
-def _flow_pages(tables: Sequence[_Table], title: str) -> list[Page]:
+def flow_pages(tables: Sequence[Table], title: str) -> list[Page]:
     """Tables one below the other under `title`; a table starts a new page when its header
     and first row no longer fit, and continues over as many pages as it needs."""
-    top = _page_title(None, "")
+    top = page_title(None, "")
     room = CONTENT.bottom() - top
     #: Per page: (table, its rows, y) to draw.
-    pages: list[list[tuple[_Table, range, float]]] = [[]]
+    pages: list[list[tuple[Table, range, float]]] = [[]]
     y = top
     for table in tables:
         if pages[-1]:
@@ -405,9 +411,9 @@ def _flow_pages(tables: Sequence[_Table], title: str) -> list[Page]:
         heading = title + (f" ({n}/{len(pages)})" if len(pages) > 1 else "")
 
         def paint(
-            p: QPainter, parts: list[tuple[_Table, range, float]] = parts, heading: str = heading
+            p: QPainter, parts: list[tuple[Table, range, float]] = parts, heading: str = heading
         ) -> None:
-            _page_title(p, heading)
+            page_title(p, heading)
             for table, rows, at in parts:
                 table.draw(p, CONTENT.left(), at, rows)
 
@@ -444,7 +450,7 @@ def report_pages(
         pages += _table_pages(rows, title, first, lang)
     pages += _satisfaction_pages(report, lang)
     if letterhead is not None:
-        pages = _signed(pages, letterhead, lang)
+        pages = signed_pages(pages, letterhead, lang)
     return pages
 
 
@@ -464,10 +470,10 @@ def _comparison_pages(report: Report, lang: str) -> list[Page]:
         ]
         for f in previous.figures
     ]
-    table = _Table.layout(heads, rows, min(CONTENT.width(), 560.0))
+    table = Table.layout(heads, rows, min(CONTENT.width(), 560.0))
 
     def paint(p: QPainter) -> None:
-        y = _page_title(p, title)
+        y = page_title(p, title)
         if not previous.has_data:
             draw_line_text(
                 p,
@@ -484,7 +490,7 @@ def _comparison_pages(report: Report, lang: str) -> list[Page]:
     return [Page(title, paint)]
 
 
-def _signed(pages: list[Page], letterhead: Letterhead, lang: str) -> list[Page]:
+def signed_pages(pages: list[Page], letterhead: Letterhead, lang: str) -> list[Page]:
     """The signature block below the last page's content, or on a page of its own when the
     last page is full."""
     last = pages[-1]
@@ -507,10 +513,8 @@ def _below(top: float) -> QRectF:
     return QRectF(CONTENT.left(), top, CONTENT.width(), CONTENT.bottom() - top)
 
 
-def _paint_page(
-    p: QPainter, page: Page, report: Report, lang: str, number: int, total: int
-) -> None:
-    """A page's content with the footer: site and range on the left, page number right."""
+def _paint_page(p: QPainter, page: Page, footer: str, lang: str, number: int, total: int) -> None:
+    """A page's content with the footer: `footer` (site and range) left, page number right."""
     page.paint(p)
     y = PAGE.height() - MARGIN + 4
     p.setPen(QPen(QColor(PALETTE.grid), 0.8))
@@ -519,9 +523,7 @@ def _paint_page(
     number_text = T.PAGE_NUMBER.get(lang, number=number, total=total)
     number_w = text_width(font, number_text) + 4
     width = PAGE.width() - 2 * MARGIN
-    draw_line_text(
-        p, MARGIN, y, width - number_w - 20, report_subtitle(report, lang), font, PALETTE.muted
-    )
+    draw_line_text(p, MARGIN, y, width - number_w - 20, footer, font, PALETTE.muted)
     rect = QRectF(PAGE.width() - MARGIN - number_w, y, number_w, font_line_height(font))
     align = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
     draw_text(p, rect, number_text, font, PALETTE.muted, align)
@@ -533,11 +535,18 @@ def write_pdf(
     """The whole report as one A4 landscape PDF (an official document with a `letterhead`);
     returns the number of pages."""
     font_family()
+    title = (T.DOCUMENT_TITLE if letterhead else T.REPORT_TITLE).get(lang)
     pages = report_pages(report, lang, letterhead)
+    return write_pages(pages, path, title, report_subtitle(report, lang), lang)
+
+
+def write_pages(pages: Sequence[Page], path: Path, title: str, footer: str, lang: str) -> int:
+    """`pages` as one A4 landscape PDF, each with the footer (`footer` left, the page number
+    right); returns the number of pages. The city report's PDF is written by it too."""
 
     def write(tmp: Path) -> None:
         writer = QPdfWriter(str(tmp))
-        writer.setTitle((T.DOCUMENT_TITLE if letterhead else T.REPORT_TITLE).get(lang))
+        writer.setTitle(title)
         writer.setCreator("kiosk")
         writer.setResolution(72)  # one device unit = one point
         writer.setPageLayout(
@@ -552,7 +561,7 @@ def write_pdf(
             for number, page in enumerate(pages, 1):
                 if number > 1:
                     writer.newPage()
-                _paint_page(p, page, report, lang, number, len(pages))
+                _paint_page(p, page, footer, lang, number, len(pages))
         finally:
             p.end()
 
@@ -570,8 +579,15 @@ def render_page(
     """Page `number` of the PDF as an image (for review and screenshots)."""
     font_family()
     pages = report_pages(report, lang, letterhead)
+    return render_pages_page(pages, number, report_subtitle(report, lang), lang, dpi)
+
+
+def render_pages_page(
+    pages: Sequence[Page], number: int, footer: str, lang: str = "vi", dpi: int = 100
+) -> QImage:
+    """Page `number` of `pages` with its footer as an image, as `write_pages` draws it."""
     page = pages[number - 1]
-    return paint_image(PAGE, dpi, lambda p: _paint_page(p, page, report, lang, number, len(pages)))
+    return paint_image(PAGE, dpi, lambda p: _paint_page(p, page, footer, lang, number, len(pages)))
 
 
 def render_summary_png(

@@ -67,6 +67,7 @@ LAYERS = {
     "kiosk.sync": 2,
     "kiosk.gui": 2,
     "kiosk.web": 2,
+    "kiosk.city": 2,
     "kiosk.app": 3,
     "kiosk.counter": 3,
     "kiosk.rate": 3,

@@ -26,8 +26,8 @@ from kiosk.reports.export import (
     TICKET_COLUMNS,
     ExportFormat,
     ExportRequest,
+    XlsxBook,
     _TicketCells,
-    _XlsxBook,
     export,
 )
 from kiosk.reports.history import Cancelled, EmptyRange, History, HistoryFilter, HistoryInputError
@@ -121,7 +121,7 @@ def test_streamed_rows_equal_xlsxwriters_own_cells(simulated: Simulated, out: Pa
     flt = HistoryFilter(days[0], days[0])
     rows = [r for batch in history.ticket_rows(flt, excel=True) for r in batch]
     fast = out / "fast.xlsx"
-    book = _XlsxBook(fast, "vi", EXCEL_DATA_ROWS)
+    book = XlsxBook(fast, "vi", EXCEL_DATA_ROWS)
     cells = _TicketCells(config, days[-1], "vi", book)
     headers = [vi for _, vi, _ in TICKET_COLUMNS]
     book.append(rows, cells, "Dữ liệu", headers, [10] * len(headers))

@@ -262,10 +262,10 @@ def test_a_full_last_page_puts_the_signatures_on_a_page_of_their_own() -> None:
         return None
 
     full = report_pdf.Page("full", nothing)  # a chart: it may fill the page
-    signed = report_pdf._signed([full], letterhead, "vi")
+    signed = report_pdf.signed_pages([full], letterhead, "vi")
     assert len(signed) == 2 and signed[0] is full
     short = report_pdf.Page("short", nothing, bottom=200.0)
-    (together,) = report_pdf._signed([short], letterhead, "vi")
+    (together,) = report_pdf.signed_pages([short], letterhead, "vi")
     assert together.title == "short" and together.bottom is not None
 
 
