@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -380,19 +381,21 @@ _OUTCOME = _sql(outcome_case(_STATE, _DAY, _TODAY))
 _WAIT = _sql(seconds_between("postgresql", column("issued_at"), column("called_at")))
 
 #: One pass over the range's tickets, grouped per point (and per period and for the whole
-#: city). The inner query makes each ticket a narrow row (less to sort). A negative wait (a
-#: clock step) counts as 0, as in the point's report.
+#: city). The inner query makes each ticket a narrow row (less to sort), its point compared
+#: byte by byte (COLLATE "C": a centre created with a language's collation sorts four million
+#: rows by point much more slowly). A negative wait (a clock step) counts as 0, as in the
+#: point's report.
 _QUERY = """
 WITH points (site, today, target) AS (
     SELECT * FROM unnest(%(sites)s::text[], %(todays)s::date[], %(targets)s::int[])
 ), t AS (
-    SELECT t.site, {bucket} AS bucket, {outcome} AS outcome, t.dossiers,
+    SELECT t.site COLLATE "C" AS site, {bucket} AS bucket, {outcome} AS outcome, t.dossiers,
            t.rating IS NOT NULL AS rated, t.rating = ANY(%(satisfied)s) AS satisfied,
            greatest({wait}, 0) AS wait, p.target
     FROM central_tickets t JOIN points p ON p.site = t.site
     WHERE t.business_day BETWEEN %(start)s AND %(end)s
 )
-SELECT {grouping}, site, {bucket_out},
+SELECT {grouping}, {site_out}, {bucket_out},
        count(*), coalesce(sum(dossiers), 0),
        count(*) FILTER (WHERE outcome = %(served)s),
        count(*) FILTER (WHERE outcome = %(no_show)s),
@@ -413,8 +416,8 @@ _SETTINGS = (
     "SET LOCAL enable_indexscan = off",
 )
 _BUCKETS = {
-    "month": "t.business_day - (extract(day FROM t.business_day)::int - 1)",
-    "week": "t.business_day - (extract(isodow FROM t.business_day)::int - 1)",
+    "month": "date_trunc('month', t.business_day::timestamp)::date",
+    "week": "date_trunc('week', t.business_day::timestamp)::date",
     "day": "t.business_day",
 }
 
@@ -446,27 +449,20 @@ def _figures(r: Sequence[Any]) -> Figures:
 
 def _aggregate(
     conn: psycopg.Connection[Any],
+    url: str,
     flt: HistoryFilter,
     today: Mapping[str, date],
     targets: Mapping[str, int],
     unit: str | None,
 ) -> _Grouped:
-    """The figures per point, for the city, and (with a `unit`) per period, in one query."""
+    """The figures per point and for the city, and (with a `unit`) per period.
+
+    With a `unit` two queries run at once on two connections that share one snapshot
+    (`pg_export_snapshot`): the points on one, the periods and the city on the other. Each
+    sorts every ticket of the range once for its percentiles, so on a server with two cores
+    the report takes about half as long as one query doing both, and the two agree exactly.
+    """
     sites = list(today)
-    # GROUPING gives 1 on a point's row, 2 on a period's, 3 on the city's.
-    sets, grouping_sql, bucket_out = (
-        ("(site), (bucket), ()", "GROUPING(site, bucket)", "bucket")
-        if unit
-        else ("(site), ()", "GROUPING(site) * 2 + 1", "NULL")
-    )
-    sql = _QUERY.format(
-        bucket=_BUCKETS[unit or "day"],
-        outcome=_OUTCOME,
-        wait=_WAIT,
-        sets=sets,
-        grouping=grouping_sql,
-        bucket_out=bucket_out,
-    )
     params = {
         "sites": sites,
         "todays": [today[s] for s in sites],
@@ -479,21 +475,64 @@ def _aggregate(
         "open": Outcome.OPEN.value,
         "satisfied": sorted(level.value for level in SATISFIED_LEVELS),
     }
+    # The first column says what a row is: 1 a point, 2 a period, 3 the city.
+    if unit is None:
+        queries = [_sql_of("(site), ()", "GROUPING(site) * 2 + 1", "site", "NULL", "day")]
+    else:
+        queries = [
+            _sql_of("(site)", "1", "site", "NULL", unit),
+            _sql_of("(bucket), ()", "GROUPING(bucket) + 2", "NULL", "bucket", unit),
+        ]
+    rows: list[Sequence[Any]] = []
+    with conn.transaction():
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        for setting in _SETTINGS:
+            conn.execute(setting)
+        if len(queries) == 1:
+            rows += conn.execute(queries[0], params).fetchall()
+        else:
+            snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()
+            assert snapshot is not None
+            with ThreadPoolExecutor(1) as pool:
+                other = pool.submit(_in_snapshot, url, str(snapshot[0]), queries[1], params)
+                rows += conn.execute(queries[0], params).fetchall()
+                rows += other.result()
     points: dict[str, Figures] = {}
     total = Figures()
     periods: list[TrendPeriod] = []
-    with conn.transaction():
+    for r in rows:
+        what, site, bucket = int(r[0]), r[1], r[2]
+        if what == 1:
+            points[str(site)] = _figures(r)
+        elif what == 2:
+            periods.append(TrendPeriod(bucket, _figures(r)))
+        else:
+            total = _figures(r)
+    return _Grouped(points, total, sorted(periods, key=lambda p: p.start))
+
+
+def _sql_of(sets: str, what: str, site_out: str, bucket_out: str, unit: str) -> str:
+    return _QUERY.format(
+        site_out=site_out,
+        bucket=_BUCKETS[unit],
+        outcome=_OUTCOME,
+        wait=_WAIT,
+        sets=sets,
+        grouping=what,
+        bucket_out=bucket_out,
+    )
+
+
+def _in_snapshot(
+    url: str, snapshot: str, sql: str, params: Mapping[str, Any]
+) -> list[Sequence[Any]]:
+    """`sql`'s rows, read on a connection of its own in the exported `snapshot`."""
+    with connect(url, setting=ADMIN_SETTING) as conn, conn.transaction():
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        conn.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
         for setting in _SETTINGS:
             conn.execute(setting)
-        for r in conn.execute(sql, params):
-            grouping, site, bucket = int(r[0]), r[1], r[2]
-            if grouping == 1:
-                points[str(site)] = _figures(r)
-            elif grouping == 2:
-                periods.append(TrendPeriod(bucket, _figures(r)))
-            else:
-                total = _figures(r)
-    return _Grouped(points, total, sorted(periods, key=lambda p: p.start))
+        return list(conn.execute(sql, params).fetchall())
 
 
 # ------------------------------------------------------------------------------ the report
@@ -537,7 +576,7 @@ def city_report(
         }
         targets = {s: target_seconds(m) for s, m in minutes_of.items()}
         unit = trend_unit(flt.start, flt.end)
-        now_grouped = _aggregate(conn, flt, today, targets, unit)
+        now_grouped = _aggregate(conn, url, flt, today, targets, unit)
         if not now_grouped.total.tickets:
             raise EmptyRange(
                 f"Không có phiếu nào của các điểm trong {flt.describe('vi')}",
@@ -547,7 +586,7 @@ def city_report(
         before: _Grouped | None = None
         earlier = previous_range(flt, config or Config())
         if compare_before:
-            before = _aggregate(conn, earlier, today, targets, None)
+            before = _aggregate(conn, url, earlier, today, targets, None)
     rows = [
         PointRow(
             site=p.id,
