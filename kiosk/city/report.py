@@ -3,8 +3,8 @@
 It reads the centre's projection `central_tickets` (one row per point's ticket, the same
 meaning as a point's `tickets`; kiosk.central.projection), after folding in what the points
 shipped since the last refresh. Each point's name, time zone and wait target come from its
-own config as it shipped it (kiosk.central.sites). One query groups the range's tickets by
-point, by period (month, week or day: the trend) and for the whole city (GROUPING SETS), so
+own config as it shipped it (kiosk.central.sites). PostgreSQL groups the range's tickets by
+point, by period (month, week or day: the trend) and for the whole city (`_aggregate`), so
 Python only handles one row per point and per period, whatever the number of tickets.
 
 A point's row equals that point's own `kiosk report` for the same days (a test compares them):
@@ -548,8 +548,8 @@ def city_report(
     start: date,
     end: date,
     sites: Sequence[str] | None = None,
-    *,
     target: float | None = None,
+    *,
     refresh_first: bool = True,
     compare_before: bool = True,
     now: datetime | None = None,
@@ -602,6 +602,8 @@ def city_report(
     if before is not None:
         figures = compare(now_grouped.total.headline(), before.total.headline())
         previous = Previous(earlier.start, earlier.end, figures if before.total.tickets else ())
+    tickets = now_grouped.total.tickets
+    log.info("city report %s: %d points, %d tickets", flt.describe(), len(rows), tickets)
     return CityReport(
         filter=flt,
         points=tuple(rank(rows)),
