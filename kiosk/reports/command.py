@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import difflib
+import os
 import sys
 import time
 from pathlib import Path
@@ -37,7 +38,7 @@ class TerminalProgress:
         self._last = -1.0
         self._drawn = False
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, done: int, total: int, note: str = "") -> None:
         if not self.enabled or total <= 0:
             return
         now = time.monotonic()
@@ -48,7 +49,8 @@ class TerminalProgress:
         width = 30
         filled = round(share * width)
         bar = "█" * filled + "·" * (width - filled)
-        self.stream.write(f"\r{self.label} [{bar}] {share * 100:3.0f}%")
+        after = f" {note}" if note else ""
+        self.stream.write(f"\r{self.label} [{bar}] {share * 100:3.0f}%{after}\033[K")
         self.stream.flush()
         self._drawn = True
 
@@ -316,6 +318,8 @@ def write_report_files(
 def _profile(ctx: Any, a: argparse.Namespace) -> Any:
     from kiosk.reports.arrivals import DEFAULT_SHARES, Profile
 
+    if a.citizens is None:
+        a.citizens = DEFAULT_CITIZENS
     if not 0 < a.citizens <= 100_000:
         raise CommandError(
             "Số công dân mỗi ngày phải từ 1 đến 100000",
@@ -356,6 +360,7 @@ def _parse_mix(config: Any, text: str) -> dict[str, float]:
 #: Bounds of `kiosk simulate`'s numbers (docs/manager.md): ten years of days, the counter
 #: numbers a configuration allows, and days whose dates every platform can compute.
 MAX_DAYS = 3660
+DEFAULT_CITIZENS = 72
 MAX_COUNTERS = 99
 FIRST_YEAR, LAST_YEAR = 2000, 2999
 
@@ -386,6 +391,8 @@ def cmd_simulate(ctx: Any, a: argparse.Namespace) -> int:
     from kiosk.reports.capacity import plan_capacity
 
     _check_simulate_numbers(a)
+    if a.sites is not None or a.sites_config_dir:
+        return _simulate_city(ctx, a)
     profile = _profile(ctx, a)
     if not a.write:
         if a.bulk or a.start:
@@ -433,6 +440,74 @@ def _simulate_into_database(ctx: Any, a: argparse.Namespace, profile: Any) -> in
         bar.finish()
     data = dataclasses.asdict(result)
     data["days"] = [d.isoformat() for d in result.days]
+    ctx.out(data, result.text())
+    return 0
+
+
+def _simulate_city(ctx: Any, a: argparse.Namespace) -> int:
+    """`kiosk simulate --write --bulk --sites N`: a city year into one staging database."""
+    from kiosk.cli import today_local
+    from kiosk.core.store import Store
+    from kiosk.reports.city import city_counts, city_points, simulate_city, write_city_configs
+    from kiosk.reports.history import parse_day
+    from kiosk.reports.simulate import default_days
+
+    if a.sites is not None:
+        city_counts(a.sites)  # 1 to MAX_SITES points, said first
+    if a.sites is None:
+        raise CommandError(
+            "--sites-config-dir chỉ dùng cùng --sites",
+            "--sites-config-dir only applies with --sites N (the points whose configs to write)",
+        )
+    if not (a.write and a.bulk):
+        raise CommandError(
+            "--sites chỉ dùng cùng --write --bulk",
+            "--sites needs --write --bulk: a city is written into one staging database (--db)",
+        )
+    wrong = [
+        name
+        for name, value in (
+            ("--citizens", a.citizens),
+            ("--mix", a.mix),
+            ("--counters", a.counters),
+        )
+        if value is not None
+    ]
+    if wrong:
+        raise CommandError(
+            f"{wrong[0]} không dùng cùng --sites",
+            f"{wrong[0]} does not apply with --sites: each point of the city has its own size",
+        )
+    points = city_points(a.sites, a.seed)
+    start = parse_day(a.start, "--from") if a.start else None
+    if start is not None:
+        _check_first_day(start)
+    today = today_local(ctx)
+    if a.sites_config_dir:
+        written = write_city_configs(points, Path(a.sites_config_dir))
+        if not ctx.json:
+            print(f"Wrote {len(written)} points' kiosk.toml into {a.sites_config_dir}")
+    bar = TerminalProgress(T.SIMULATING.get(ctx.lang))
+
+    def progress(done: int, total: int, tickets: int, seconds: float) -> None:
+        bar(done, total, f"{done}/{total} points, {tickets / max(seconds, 1e-9):,.0f} tickets/s")
+
+    store = Store.open(ctx.url)
+    try:
+        result = simulate_city(
+            store,
+            ctx.url,
+            points,
+            lambda config: default_days(config, today, a.days, start),
+            seed=a.seed,
+            workers=a.workers or os.cpu_count() or 1,
+            progress=progress,
+        )
+    finally:
+        bar.finish()
+        store.close()
+    data = dataclasses.asdict(result)
+    data["first_day"], data["last_day"] = result.first_day.isoformat(), result.last_day.isoformat()
     ctx.out(data, result.text())
     return 0
 
@@ -511,9 +586,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--citizens",
         type=float,
-        default=72,
         metavar="N",
-        help="citizens a day, up to 100000 (default 72)",
+        help=f"citizens a day, up to 100000 (default {DEFAULT_CITIZENS})",
     )
     p.add_argument(
         "--days", type=int, default=20, metavar="N", help="working days, 1-3660 (default 20)"
@@ -540,4 +614,25 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         dest="start",
         metavar="DAY",
         help="with --write: first day (default: the days before today)",
+    )
+    from kiosk.arguments import whole_number
+
+    p.add_argument(
+        "--sites",
+        type=int,
+        metavar="N",
+        help="with --write --bulk: a simulated city of N points (Hanoi: 156, 126 communes and "
+        "30 branches) in one staging database (--db), each point its own site",
+    )
+    p.add_argument(
+        "--sites-config-dir",
+        metavar="DIR",
+        help="with --sites: also write each point's config as DIR/SITE.toml (for kiosk sync)",
+    )
+    p.add_argument(
+        "--workers",
+        type=whole_number(1, 64, "processes"),
+        metavar="N",
+        help="with --sites: processes simulating points at once (default: one per core; a "
+        "PostgreSQL staging database takes them one by one)",
     )

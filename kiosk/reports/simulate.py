@@ -438,6 +438,17 @@ class SimulationResult:
         )
 
 
+def check_fresh(store: Store, config: Config, days: Sequence[date]) -> None:
+    """Refuse to simulate days of a point whose log in `store` already reaches them (other
+    points' rows do not matter: a staging database holds a whole city)."""
+    if not days:
+        raise SimulationError("Không có ngày làm việc nào", "No open days to simulate")
+    codes = [f.code for f in config.fields]
+    _check_empty_after(
+        store, config.site.id, moment_of(min(open_periods(config, codes, days[0]))[0])
+    )
+
+
 def _check_empty_after(store: Store, site: str, first: datetime) -> None:
     with store.read() as s:
         latest = s.scalar(select(func.max(EventRow.at)).where(EventRow.site == site))
@@ -460,12 +471,9 @@ def simulate_into_service(
     progress: Callable[[int, int], None] | None = None,
 ) -> SimulationResult:
     """Play the days through the real QueueService (every rule and event as at a real point)."""
-    if not days:
-        raise SimulationError("Không có ngày làm việc nào", "No open days to simulate")
     t0 = _time.perf_counter()
     config = service.config
-    first_moment = moment_of(min(open_periods(config, [f.code for f in config.fields], days[0]))[0])
-    _check_empty_after(service.store, service.site, first_moment)
+    check_fresh(service.store, config, days)
     before_events = service.last_event_id()
     before_tickets = _count_tickets(service.store, service.site)
     backend = ServiceBackend(service, clock)
@@ -537,12 +545,8 @@ def simulate_bulk(
     progress: Callable[[int, int], None] | None = None,
 ) -> SimulationResult:
     """Play the days on the in-memory model and store them with executemany (fast)."""
-    if not days:
-        raise SimulationError("Không có ngày làm việc nào", "No open days to simulate")
     t0 = _time.perf_counter()
-    site = config.site.id
-    first_moment = moment_of(min(open_periods(config, [f.code for f in config.fields], days[0]))[0])
-    _check_empty_after(store, site, first_moment)
+    check_fresh(store, config, days)
     with store.read() as s:
         max_ticket = int(s.scalar(select(func.max(TicketRow.id))) or 0)
         max_event = int(s.scalar(select(func.max(EventRow.id))) or 0)
@@ -580,6 +584,12 @@ _MIDDLE = vietnamese_only("Văn Thị Minh Thu Quang Ngọc Đức").split()
 _GIVEN = vietnamese_only(
     "An Bình Chi Dũng Hà Hải Hương Khánh Lan Linh Long Mai Nam Phương Quân Sơn Tâm Thảo Tuấn"
 ).split()
+
+
+def officer_name(i: int) -> str:
+    """The name of simulated officer number `i`: no two of the first 1,330 share one."""
+    family, middle, given = (names[i % len(names)] for names in (_FAMILY, _MIDDLE, _GIVEN))
+    return f"{family} {middle} {given}"
 
 
 def busy_centre_config(
@@ -627,7 +637,7 @@ def busy_centre_config(
     for n in range(1, counters + 1):
         for k in range(officers_per_counter):
             i = (n - 1) * officers_per_counter + k
-            family, middle, given = (names[i % len(names)] for names in (_FAMILY, _MIDDLE, _GIVEN))
-            name = f"{family} {middle} {given}"
-            lines.append(f'[[officers]]\nid = "cb{i + 1:03d}"\nname = "{name}"\ncounters = [{n}]')
+            lines.append(
+                f'[[officers]]\nid = "cb{i + 1:03d}"\nname = "{officer_name(i)}"\ncounters = [{n}]'
+            )
     return parse_config("\n".join(lines))

@@ -1,6 +1,7 @@
 """What `kiosk sync` last knew, kept in a small file (the point's database is only read).
 
-Beside a SQLite database (`kiosk.db` → `kiosk.db.sync.json`), else in the user data folder.
+Beside a SQLite database (`kiosk.db` → `kiosk.db.sync-SITE.json`: a staging database holds
+several sites), else in the user data folder.
 Written whole or not at all (kiosk.core.files); a missing or damaged file is "nothing known
 yet", never an error: the centre's mark is the truth, this file only answers `--status`
 while the centre is away.
@@ -45,7 +46,7 @@ def state_path(db_url: str, site: str) -> Path:
     parsed = parse_db_url(db_url)
     if parsed.drivername.startswith("sqlite") and parsed.database:
         db = Path(parsed.database).expanduser()
-        return db.with_name(db.name + ".sync.json")
+        return db.with_name(f"{db.name}.sync-{site}.json")
     folder = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
     host = f"{parsed.host or 'local'}_{parsed.port or 5432}_{parsed.database}"
     return folder / f"sync-{site}-{host}.json"

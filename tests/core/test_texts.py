@@ -142,6 +142,7 @@ def untranslated(path: Path) -> list[str]:
 VIETNAMESE_DATA = {
     "kiosk/printing/ticket_image.py": (2, "the printer test page's lines of every tone mark"),
     "kiosk/reports/simulate.py": (3, "the benchmark centre's officers: people's names"),
+    "kiosk/reports/city.py": (2, "the simulated city's wards and communes: place names"),
 }
 
 
