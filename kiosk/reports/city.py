@@ -293,8 +293,13 @@ def simulate_city(
     plans = [(p, list(days_of(p.config))) for p in points]
     for p, days in plans:  # before anything is written: one refusal, nothing half done
         check_fresh(store, p.config, days)
-    sqlite = parse_db_url(db_url).drivername.startswith("sqlite")
-    workers = max(1, min(workers, len(plans))) if sqlite else 1
+    parsed = parse_db_url(db_url)
+    sqlite_file = parsed.drivername.startswith("sqlite") and parsed.database not in (
+        None,
+        "",
+        ":memory:",
+    )
+    workers = max(1, min(workers, len(plans))) if sqlite_file else 1
     per_site: dict[str, tuple[int, int]] = {}
     tickets = 0
     for i, (site, result) in enumerate(_simulated(store, db_url, plans, seed, workers)):
@@ -330,7 +335,7 @@ def _simulated(
                 simulate_bulk(store, p.config, p.profile, days, seed=site_seed(seed, p.site)),
             )
         return
-    folder = Path(parse_db_url(db_url).database or ".").expanduser().resolve().parent
+    folder = Path(str(parse_db_url(db_url).database)).expanduser().resolve().parent
     with tempfile.TemporaryDirectory(prefix="kiosk-city-", dir=folder) as tmp:
         jobs = [
             (p.text, p.profile, days, site_seed(seed, p.site), str(Path(tmp) / f"{p.site}.db"))

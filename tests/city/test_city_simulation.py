@@ -22,7 +22,7 @@ from kiosk.core.queue import QueueService
 from kiosk.core.replay import mismatches, replay
 from kiosk.core.store import Store
 from kiosk.reports.arrivals import SimulationError, open_days
-from kiosk.reports.city import city_points, simulate_city, write_city_configs
+from kiosk.reports.city import city_points, city_sites, simulate_city, write_city_configs
 from kiosk.reports.simulate import simulate_bulk
 from kiosk.sync.service import SyncLink
 from kiosk.sync.staging import ship_sites
@@ -67,7 +67,7 @@ def test_the_city_is_hanois_network_the_same_for_the_same_seed(tmp_path: Path) -
     assert [p.name for p in paths] == ["xa001.toml", "xa002.toml", "xa003.toml", "cn30.toml"]
     assert load_config(paths[-1]) == points[-1].config
     # Fewer points keep the proportion: communes first, then at least one branch.
-    assert [p.site for p in city_points(3)] == ["xa001", "xa002", "cn01"]
+    assert [c.site.id for c in city_sites(3)] == ["xa001", "xa002", "cn01"]
 
 
 def test_a_city_through_the_cli_replays_and_ships_each_site_exactly_once(
