@@ -189,3 +189,16 @@ def test_the_bulk_simulator_refuses_only_the_same_sites_days(tmp_path: Path) -> 
     with pytest.raises(SimulationError, match="already has events"):
         simulate_bulk(store, first.config, first.profile, days)
     store.close()
+
+
+def test_a_postgresql_staging_database_takes_the_points_one_by_one(db_url: str) -> None:
+    points = city_points(2)
+    store = Store.open(db_url)
+    result = simulate_city(store, db_url, points, lambda c: open_days(c, START, 1), workers=2)
+    assert result.workers == 1
+    for p in points:
+        service = QueueService(store, p.config)
+        tickets = service.tickets()
+        assert len(tickets) == result.per_site[p.site][0] > 0
+        assert mismatches(tickets, replay(service.events_after(0, limit=100_000))) == []
+    store.close()
