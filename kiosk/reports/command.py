@@ -448,6 +448,7 @@ def _simulate_city(ctx: Any, a: argparse.Namespace) -> int:
     """`kiosk simulate --write --bulk --sites N`: a city year into one staging database."""
     from kiosk.cli import today_local
     from kiosk.core.store import Store
+    from kiosk.core.wording import number
     from kiosk.reports.city import city_counts, city_points, simulate_city, write_city_configs
     from kiosk.reports.history import parse_day
     from kiosk.reports.simulate import default_days
@@ -490,7 +491,8 @@ def _simulate_city(ctx: Any, a: argparse.Namespace) -> int:
     bar = TerminalProgress(T.SIMULATING.get(ctx.lang))
 
     def progress(done: int, total: int, tickets: int, seconds: float) -> None:
-        bar(done, total, f"{done}/{total} points, {tickets / max(seconds, 1e-9):,.0f} tickets/s")
+        rate = number(tickets / max(seconds, 1e-9), ctx.lang)
+        bar(done, total, T.CITY_PROGRESS.get(ctx.lang, done=done, total=total, rate=rate))
 
     store = Store.open(ctx.url)
     try:

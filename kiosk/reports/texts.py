@@ -193,3 +193,6 @@ YES = Text("Có", "Yes")
 NO = Text("Không", "No")
 REPORT = Text("Báo cáo", "Report")
 SIMULATING = Text("Mô phỏng", "Simulating")
+CITY_PROGRESS = Text(
+    "{done}/{total} điểm, {rate} phiếu/giây", "{done}/{total} points, {rate} tickets/s"
+)
