@@ -20,7 +20,10 @@ class PortInUse(KioskError):
 def listening_socket(host: str, port: int) -> socket.socket:
     """Bind the server's socket ourselves, so a busy port is one clear line, not a log dump."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP named, not 0: asyncio turns Nagle off (TCP_NODELAY) only on sockets whose
+    # proto says TCP, and with Nagle on every response waited ~40 ms for the client's
+    # delayed ACK between its headers and its body.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
