@@ -10,8 +10,12 @@ The centre is a throwaway durable PostgreSQL cluster (fsync on) on this machine,
 TCP on 127.0.0.1: `central init`, `central add-site` for every point, then each point's
 backlog shipped by the same run as `kiosk sync --once` (kiosk.sync.staging.ship_sites).
 
-`BENCH_CITY_SITES` and `BENCH_CITY_DAYS` make a smaller city. Later measures of the city (the
-city report, the /city page) start from `shipped_city()`: the centre with the city shipped.
+Then, at that centre: the fold of every shipped event into its tickets and counters
+(`kiosk central refresh`, a real process), the city report over the year (`kiosk report
+--central`, a real process: its wall time and peak RSS), and `/city` (`kiosk web --central`
+served in this process, timed with httpx).
+
+`BENCH_CITY_SITES` and `BENCH_CITY_DAYS` make a smaller city.
 """
 
 from __future__ import annotations
@@ -38,6 +42,9 @@ FIRST_DAY = "2025-01-02"
 CACHE = Path(tempfile.gettempdir()) / "kiosk-bench-city"
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_EVENTS_PER_SECOND = 20_000  # issue #15: a point's 1-year backlog
+GOAL_REPORT_SECONDS = 10.0  # issue #15: the city report over the year
+GOAL_REPORT_MB = 300.0
+GOAL_CITY_PAGE_MS = 100.0  # issue #15: the centre's /city page
 
 
 def code_version() -> str:
@@ -172,6 +179,99 @@ def shipped_city(city: Staging | None = None) -> Iterator[CityCentre]:
         yield centre
 
 
+def measured(args: list[str]) -> tuple[float, float, str]:
+    """Run `kiosk ARGS` as a process of its own: (wall seconds, peak RSS in MB, stdout)."""
+    probe = (
+        "import resource, sys\n"
+        "from kiosk.cli import main\n"
+        "try:\n"
+        "    code = main(sys.argv[1:])\n"
+        "finally:\n"
+        "    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "    print(f'PEAK_KB {peak}', file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    t0 = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    seconds = time.perf_counter() - t0
+    peak = next(
+        int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("PEAK_KB")
+    )
+    return seconds, peak / 1024, done.stdout
+
+
+def last_day(city: Staging) -> str:
+    """The city's last simulated day (its days are open days from FIRST_DAY)."""
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(f"file:{city.path}?mode=ro", uri=True)) as db:
+        return str(db.execute("SELECT max(business_day) FROM tickets").fetchone()[0])
+
+
+def centre_measures(centre: CityCentre, events: int) -> list[Result]:
+    """The fold, the city report over the year and /city at a centre holding the city."""
+    from kiosk.core.config import default_config_text, parse_config
+    from kiosk.web.city import time_city_page
+
+    url = centre.admin_url
+    fold_s, fold_mb, _ = measured(["central", "refresh", url])
+    until = last_day(centre.staging)
+    year = ["report", "--central", url, "--from", FIRST_DAY, "--to", until]
+    report_s, report_mb, out = measured([*year, "--json"])
+    rows = len(json.loads(out)["report"]["points"])
+    files_s, files_mb, _ = measured([*year, "-o", str(CACHE / "report")])
+    page = time_city_page(parse_config(default_config_text()), url, requests=200)
+    return [
+        Result(
+            f"fold the city into tickets ({events:,} events)",
+            events / fold_s,
+            "events/s",
+            note=f"{fold_s:,.0f} s, {fold_mb:,.0f} MB peak (`kiosk central refresh`, the "
+            "points' own replay, batches of 20,000)",
+        ),
+        Result(
+            "city report over the year",
+            report_s,
+            "s",
+            f"≤ {GOAL_REPORT_SECONDS:g} s",
+            report_s <= GOAL_REPORT_SECONDS,
+            f"`kiosk report --central --from {FIRST_DAY} --to {until} --json`, {rows} points, "
+            "the year before compared, a refresh with nothing new included; process start "
+            "included",
+        ),
+        Result(
+            "city report over the year: memory",
+            report_mb,
+            "MB",
+            f"≤ {GOAL_REPORT_MB:g} MB",
+            report_mb <= GOAL_REPORT_MB,
+            "peak RSS of that process",
+        ),
+        Result(
+            "city report over the year with PDF and XLSX",
+            files_s,
+            "s",
+            note=f"`-o DIR`: {files_mb:,.0f} MB peak RSS",
+        ),
+        Result(
+            f"/city page ({page.points} points)",
+            page.p95_ms,
+            "ms p95",
+            f"≤ {GOAL_CITY_PAGE_MS:g} ms",
+            page.p95_ms <= GOAL_CITY_PAGE_MS,
+            f"p50 {page.p50_ms:.1f} ms, max {page.max_ms:.1f} ms over {page.requests} GETs "
+            f"({page.html_bytes / 1000:,.0f} kB); the loop's refresh and read behind it: "
+            f"{page.refresh_ms:,.0f} ms every few seconds",
+        ),
+    ]
+
+
 def run() -> list[Result]:
     city = staging()
     size = f"{city.sites} points × {city.days} days"
@@ -219,11 +319,15 @@ def run() -> list[Result]:
                 note=f"{total_seconds:,.0f} s, {city.sites} points one after another "
                 "(all events checked to arrive)",
             ),
+        ]
+        results += centre_measures(centre, total)
+        results.append(
             Result(
                 "centre's size on disk",
                 centre.size_bytes() / 1e6,
                 "MB",
-                note=f"pg_database_size after {total:,} events, partitioned by month",
-            ),
-        ]
+                note=f"pg_database_size: {total:,} events partitioned by month and the "
+                f"{city.tickets:,} tickets folded from them",
+            )
+        )
     return results
